@@ -1,0 +1,23 @@
+"""Japanese era (令和) labels for months and fiscal years, for text sent to municipalities."""
+
+from __future__ import annotations
+
+_REIWA_START = 2019  # 令和元年 = 2019 (from 2019-05-01)
+
+
+def reiwa_year(year: int) -> str:
+    n = year - _REIWA_START + 1
+    if n < 1:
+        raise ValueError(f"{year} is before 令和")
+    return "令和元年" if n == 1 else f"令和{n}年"
+
+
+def reiwa_month(month: str) -> str:
+    """'2021-01' -> '令和3年1月'."""
+    year, mon = int(month[:4]), int(month[5:7])
+    return f"{reiwa_year(year)}{mon}月"
+
+
+def reiwa_fiscal_year(fiscal_year: int) -> str:
+    """Fiscal year starting in April of ``fiscal_year``: 2021 -> '令和3年度'."""
+    return reiwa_year(fiscal_year)[:-1] + "年度"
