@@ -40,7 +40,8 @@ def effective_combined_daily(
 ) -> FloatArray:
     share = np.array([float(share_by_month[int(m)]) for m in calendar.calendar_months])
     scaled = profiles.combined_daily_per_counter[:, None] * share[None, :]
-    return np.round(scaled, _DECIMALS).astype(np.float64)
+    rounded: FloatArray = np.round(scaled, _DECIMALS).astype(np.float64)
+    return rounded
 
 
 def capacity_of(

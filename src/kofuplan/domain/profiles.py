@@ -84,7 +84,8 @@ class Profiles:
     @property
     def target(self) -> IntArray:
         """R1.1: population minus cards issued so far."""
-        return np.maximum(self.population - self.issued, 0).astype(np.int64)
+        target: IntArray = np.maximum(self.population - self.issued, 0).astype(np.int64)
+        return target
 
     def defaults_of(self, i: int) -> list[str]:
         return [name for name, mask in self.defaulted.items() if mask[i]]
