@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import numpy as np
@@ -10,15 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kofuplan.domain.queueing import (
-    QueueingParameters,
-    erlang_c,
-    fewest_counters,
-    peak_share,
-    plan_waits,
-    queue_figures,
-)
-from kofuplan.parameters import load_rules
+from kofuplan.domain.queueing import erlang_c, fewest_counters, queue_figures
 
 arrivals = st.floats(min_value=0.0, max_value=400.0, allow_nan=False)
 service = st.floats(min_value=0.5, max_value=60.0, allow_nan=False)
@@ -65,7 +56,7 @@ def test_R2_0_fewest_counters_is_the_true_minimum(
         load = float(one_fewer.offered_load_erlangs)
         assert float(one_fewer.service_level) < p or load > o * (n - 1)
     else:
-        assert rate == 0.0
+        assert float(best.offered_load_erlangs) == 0.0  # no representable load
 
 
 @settings(max_examples=30)
@@ -111,38 +102,3 @@ def test_R2_0_bad_inputs_are_refused_by_name(name: str, kwargs: dict[str, float]
     } | kwargs
     with pytest.raises(ValueError, match=name):
         fewest_counters(**args)
-
-
-def _params() -> QueueingParameters:
-    return QueueingParameters.from_rules(load_rules().at(dt.date(2020, 10, 1)))
-
-
-def test_R2_0_queueing_rules_load_with_their_sources() -> None:
-    rules = load_rules().at(dt.date(2020, 10, 1))
-    params = _params()
-    assert 0 < params.weekday_peak_share <= 1 and 0 < params.weekend_peak_share <= 1
-    assert params.weekend_peak_share == peak_share(rules["queueing.arrival_profile_weekend"])
-    for key in ("service_minutes", "within_minutes", "service_level", "max_occupancy"):
-        assert rules.source(f"queueing.{key}")
-
-
-@settings(max_examples=40)
-@given(seed=st.integers(0, 2**32 - 1), extra=st.integers(1, 3))
-def test_R8_3_plan_waits_per_kind_of_day_fall_with_more_counters(seed: int, extra: int) -> None:
-    rng = np.random.default_rng(seed)
-    n, m = 5, 30
-    issuance = rng.integers(0, 20_000, (n, m))
-    weekdays = rng.integers(0, 23, (n, m))
-    weekends = rng.integers(0, 9, (n, m))
-    counters = rng.integers(1, 12, (n, m))
-    params = _params()
-    base = plan_waits(issuance, weekdays, weekends, counters, counters, params)
-    more = plan_waits(issuance, weekdays, weekends, counters + extra, counters + extra, params)
-    assert base.weekday.wait_mean_minutes.shape == (n, m)
-    assert (more.weekday.wait_mean_minutes <= base.weekday.wait_mean_minutes).all()
-    assert (more.weekend.wait_mean_minutes <= base.weekend.wait_mean_minutes).all()
-    # The month's residents are all accounted for across its open days.
-    spread = base.arrivals_per_weekday * weekdays + base.arrivals_per_weekend_day * weekends
-    has_days = (weekdays + weekends) > 0
-    np.testing.assert_allclose(spread[has_days], issuance[has_days])
-    assert (base.arrivals_per_weekend_day[weekends == 0] == 0).all()

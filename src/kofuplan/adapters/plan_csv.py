@@ -40,7 +40,16 @@ PLAN_COLUMNS = (
     "recruit_start_month",
 )
 # Added after the contract: where the figures came from.
-EXTRA_COLUMNS = ("pref_code", "applications_expected", "deliveries_expected", "defaults")
+EXTRA_COLUMNS = (
+    "pref_code",
+    "applications_expected",
+    "deliveries_expected",
+    "defaults",
+    # Mean wait in minutes of residents arriving in the worst hour of a weekday / weekend day
+    # (kofuplan.domain.waits); empty for a month without such open days or residents.
+    "wait_weekday_minutes",
+    "wait_weekend_minutes",
+)
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
 
@@ -93,6 +102,26 @@ def plan_columns(plan: Plan) -> dict[str, list[str]]:
         "applications_expected": _ints(np.rint(plan.demand.applications).astype(np.int64)),
         "deliveries_expected": _ints(np.rint(plan.demand.deliveries).astype(np.int64)),
         "defaults": per_muni(defaults).reshape(-1).tolist(),
+        **_wait_columns(plan),
+    }
+
+
+def _wait_columns(plan: Plan) -> dict[str, list[str]]:
+    if plan.waits is None:
+        return {}
+    w = plan.waits
+
+    def minutes(wait: npt.NDArray[Any], arrivals: npt.NDArray[Any]) -> list[str]:
+        text = _decimals(np.where(np.isfinite(wait), wait, 0.0), 1)
+        none = (arrivals <= 0).reshape(-1).tolist()
+        endless = (~np.isfinite(wait)).reshape(-1).tolist()
+        return ["" if a else "inf" if b else t for t, a, b in zip(text, none, endless, strict=True)]
+
+    return {
+        "wait_weekday_minutes": minutes(w.weekday.worst_hour_wait_minutes, w.arrivals_per_weekday),
+        "wait_weekend_minutes": minutes(
+            w.weekend.worst_hour_wait_minutes, w.arrivals_per_weekend_day
+        ),
     }
 
 

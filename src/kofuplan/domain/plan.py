@@ -17,6 +17,7 @@ from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
+from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -32,6 +33,7 @@ class Plan:
     cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
     capacity: Capacity
     budget: Budget
+    waits: PlanWaits | None = None  # residents' waits per kind of day (R2.0, R8.3)
 
     @property
     def months(self) -> tuple[str, ...]:
@@ -73,7 +75,16 @@ def make_plan(
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     cap = plan_capacity(issuance, profiles, calendar, params)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
-    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+    # Every counter of the plan, dedicated and combined, serves the card queue on its open days,
+    # as in the capacity; see kofuplan.domain.waits.
+    waits = plan_waits(
+        issuance,
+        np.broadcast_to(calendar.open_weekdays[None, :], issuance.shape),
+        cap.weekend_days,
+        cap.dedicated_counters + cap.combined_counters,
+        QueueingParameters.from_rules(params),
+    )
+    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, waits)
 
 
 def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:

@@ -23,22 +23,16 @@ stable count: the first count that meets the level is the true minimum.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
-    "PlanWaits",
     "QueueFigures",
-    "QueueingParameters",
     "erlang_c",
     "fewest_counters",
     "offered_load",
-    "peak_share",
-    "plan_waits",
     "queue_figures",
 ]
 
@@ -228,87 +222,3 @@ def fewest_counters(
         blocking = step / (n + step)
     counters = result.reshape(shape)
     return _figures(load, counters, wait_probability.reshape(shape), service, within)
-
-
-# --- the plan: peak-hour waits per month and kind of day ------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueingParameters:
-    """The dated queueing parameters (rules/queueing.yaml) as plain numbers."""
-
-    service_minutes: float
-    within_minutes: float
-    service_level: float
-    max_occupancy: float
-    weekday_peak_share: float
-    weekend_peak_share: float
-    weekend_day_demand_ratio: float
-
-    @classmethod
-    def from_rules(cls, rules: Mapping[str, Any]) -> QueueingParameters:
-        """From a rules snapshot (``load_rules().at(day)``) or any mapping of the same keys."""
-        return cls(
-            service_minutes=float(rules["queueing.service_minutes"]),
-            within_minutes=float(rules["queueing.within_minutes"]),
-            service_level=float(rules["queueing.service_level"]),
-            max_occupancy=float(rules["queueing.max_occupancy"]),
-            weekday_peak_share=peak_share(rules["queueing.arrival_profile_weekday"]),
-            weekend_peak_share=peak_share(rules["queueing.arrival_profile_weekend"]),
-            weekend_day_demand_ratio=float(rules["queueing.weekend_day_demand_ratio"]),
-        )
-
-
-def peak_share(hour_weights: Mapping[Any, float]) -> float:
-    """Share of a day's arrivals that come in its busiest hour."""
-    weights = np.asarray(list(hour_weights.values()), dtype=np.float64)
-    if weights.size == 0 or np.any(weights < 0) or weights.sum() <= 0:
-        raise ValueError("arrival profile: needs non-negative hour weights with a positive sum")
-    return float(weights.max() / weights.sum())
-
-
-@dataclass(frozen=True)
-class PlanWaits:
-    """Peak-hour figures per municipality and month (arrays N × M)."""
-
-    arrivals_per_weekday: FloatArray
-    arrivals_per_weekend_day: FloatArray
-    weekday: QueueFigures
-    weekend: QueueFigures
-
-
-def plan_waits(
-    issuance: ArrayLike,
-    open_weekdays: ArrayLike,
-    weekend_days: ArrayLike,
-    counters_weekday: ArrayLike,
-    counters_weekend: ArrayLike,
-    params: QueueingParameters,
-) -> PlanWaits:
-    """Expected waits at the peak hour of a weekday and of a weekend day, for a plan.
-
-    A month's issuance is spread over its open days, a weekend day drawing
-    ``weekend_day_demand_ratio`` times a weekday's residents; the busiest hour draws the
-    profile's peak share of its day. Months without open days of a kind have no arrivals there.
-    """
-    cards = _floats("issuance", issuance)
-    weekdays = _floats("open_weekdays", open_weekdays)
-    weekends = _floats("weekend_days", weekend_days)
-    ratio = params.weekend_day_demand_ratio
-    day_units = weekdays + ratio * weekends
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_weekday = np.where(day_units > 0, cards / day_units, 0.0)
-    per_weekend_day = np.where(weekends > 0, ratio * per_weekday, 0.0)
-    per_weekday = np.where(weekdays > 0, per_weekday, 0.0)
-
-    def at_peak(per_day: FloatArray, share: float, counters: ArrayLike) -> QueueFigures:
-        return queue_figures(
-            per_day * share, params.service_minutes, counters, params.within_minutes
-        )
-
-    return PlanWaits(
-        arrivals_per_weekday=per_weekday,
-        arrivals_per_weekend_day=per_weekend_day,
-        weekday=at_peak(per_weekday, params.weekday_peak_share, counters_weekday),
-        weekend=at_peak(per_weekend_day, params.weekend_peak_share, counters_weekend),
-    )
