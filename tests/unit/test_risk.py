@@ -163,3 +163,22 @@ def test_R6_2_bad_inputs_are_refused_by_name(kwargs: dict[str, object], name: st
     } | kwargs
     with pytest.raises(ValueError, match=name):
         backlog_risk(**args)  # type: ignore[arg-type]
+
+
+def test_R8_1_cards_already_in_production_arrive_first() -> None:
+    known = np.array([[700.0], [0.0]])
+    result = backlog_risk(
+        np.zeros((2, 3)),
+        np.zeros((2, 3)),
+        np.full((2, 3), 200.0),
+        production_lag_months=1,
+        response_low=1.0,
+        response_high=1.0,
+        draws=20,
+        rng=np.random.default_rng(0),
+        in_production=known,
+    )
+    # 700 arrive in the first month and 200 a month are issued: 500, 300, 100 left.
+    np.testing.assert_array_equal(result.waiting_p50[0], [700 - 200, 700 - 400, 700 - 600])
+    np.testing.assert_array_equal(result.probability_backlog[0], [1.0, 1.0, 0.0])
+    assert (result.waiting_p90[1] == 0).all()

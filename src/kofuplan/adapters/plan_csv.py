@@ -49,6 +49,9 @@ EXTRA_COLUMNS = (
     # (kofuplan.domain.waits); empty for a month without such open days or residents.
     "wait_weekday_minutes",
     "wait_weekend_minutes",
+    # The part of applications_expected due to the national campaigns (R3.1), read by
+    # `kofuplan risk`.
+    "applications_campaign_expected",
 )
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
@@ -103,7 +106,15 @@ def plan_columns(plan: Plan) -> dict[str, list[str]]:
         "deliveries_expected": _ints(np.rint(plan.demand.deliveries).astype(np.int64)),
         "defaults": per_muni(defaults).reshape(-1).tolist(),
         **_wait_columns(plan),
+        **_campaign_column(plan),
     }
+
+
+def _campaign_column(plan: Plan) -> dict[str, list[str]]:
+    campaign = plan.demand.campaign_applications
+    if campaign is None:
+        return {}
+    return {"applications_campaign_expected": _ints(np.rint(campaign).astype(np.int64))}
 
 
 def _wait_columns(plan: Plan) -> dict[str, list[str]]:

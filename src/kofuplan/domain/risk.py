@@ -69,14 +69,15 @@ def backlog_risk(
     rng: np.random.Generator,
     max_wait_months: int = 1,
     initial_waiting: ArrayLike = 0.0,
+    in_production: ArrayLike | None = None,
 ) -> BacklogRisk:
     """Simulate ``draws`` surges; see the module's docstring for the model.
 
     ``base_applications`` and ``campaign_applications`` are the expected applications per
     month without and because of the campaigns, ``capacity`` the cards each month can issue,
-    all N × M; ``initial_waiting`` the cards already waiting at the start (N, or a scalar).
-    Applications made before the first month are taken as already delivered (in
-    ``initial_waiting``), so the first ``production_lag_months`` months deliver nothing new.
+    all N × M; ``initial_waiting`` the cards already waiting at the start (N, or a scalar);
+    ``in_production`` (N × lag) the cards of applications already made, delivered in the first
+    ``production_lag_months`` months (known, so not drawn; none if not given).
     """
     base = _matrix("base_applications", base_applications)
     campaign = _matrix("campaign_applications", campaign_applications)
@@ -98,15 +99,25 @@ def backlog_risk(
     multiplier = rng.uniform(response_low, response_high, size=(draws, n))
     ahead = _capacity_ahead(cap, max_wait_months)
     waiting = np.broadcast_to(start, (draws, n)).copy()
-    in_production: list[NDArray[np.float64]] = [np.zeros((draws, n))] * production_lag_months
+    known = (
+        np.zeros((n, production_lag_months))
+        if in_production is None
+        else np.asarray(in_production, dtype=np.float64)
+    )
+    if known.shape != (n, production_lag_months) or np.any(known < 0):
+        raise ValueError(
+            f"in_production: expected {n} × {production_lag_months} non-negative cards, "
+            f"got shape {known.shape}"
+        )
+    pipeline = [np.broadcast_to(known[:, k], (draws, n)) for k in range(production_lag_months)]
 
     over = np.empty((n, m))
     quantiles = np.empty((3, n, m))
     mean = np.empty((n, m))
     for t in range(m):
         applied = rng.poisson(base[:, t] + multiplier * campaign[:, t]).astype(np.float64)
-        in_production.append(applied)
-        delivered = in_production.pop(0)
+        pipeline.append(applied)
+        delivered = pipeline.pop(0)
         waiting = np.maximum(waiting + delivered - cap[:, t], 0.0)
         over[:, t] = (waiting > ahead[:, t]).mean(axis=0)
         quantiles[:, :, t] = np.percentile(waiting, [10, 50, 90], axis=0)

@@ -60,6 +60,9 @@ class Demand:
 
     applications: FloatArray
     deliveries: FloatArray
+    # The part of `applications` due to the national campaigns (R3.1); the backlog risk
+    # (kofuplan.domain.risk) treats its size as uncertain.
+    campaign_applications: FloatArray | None = None
 
 
 def expected_demand(
@@ -83,6 +86,7 @@ def expected_demand(
         [np.full(lag_months, 30, dtype=np.int64), np.asarray(days_in_month, dtype=np.int64)]
     )
     apps = daily_pace[:, None] * days[None, :].astype(np.float64)
+    campaign_apps = np.zeros_like(apps)
     share = non_holders / max(int(non_holders.sum()), 1)
     for campaign in campaigns:
         pieces = float(campaign.get("pieces", 0)) * float(
@@ -93,8 +97,13 @@ def expected_demand(
             continue
         for k in active:
             apps[:, k] += share * pieces / len(active)
+            campaign_apps[:, k] += share * pieces / len(active)
     deliveries = apps[:, : len(months)]
-    return Demand(applications=apps[:, lag_months:], deliveries=deliveries)
+    return Demand(
+        applications=apps[:, lag_months:],
+        deliveries=deliveries,
+        campaign_applications=campaign_apps[:, lag_months:],
+    )
 
 
 def schedule(

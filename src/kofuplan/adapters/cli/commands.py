@@ -3,4 +3,5 @@
 from kofuplan.adapters.cli import (
     counters_cmd,  # noqa: F401
     plan_cmd,  # noqa: F401
+    risk_cmd,  # noqa: F401
 )
