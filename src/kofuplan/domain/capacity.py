@@ -100,9 +100,13 @@ def plan_capacity(
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
+    weekend: IntArray | None = None,
 ) -> Capacity:
+    """``weekend`` (N, M) overrides the weekend policy's days (the optimal method chooses its
+    own; they must be at least ``required_weekend_days``)."""
     n, m = issuance.shape
-    weekend = weekend_days(profiles, calendar)
+    if weekend is None:
+        weekend = weekend_days(profiles, calendar)
     open_days = calendar.open_weekdays[None, :] + weekend
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(

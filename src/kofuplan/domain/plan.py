@@ -15,6 +15,7 @@ import numpy.typing as npt
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity
+from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
@@ -71,9 +72,15 @@ def make_plan(
         days_in_months(calendar),
     )
     open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
-    issuance = schedule(method, target, open_days, demand)
+    if method == "optimal":
+        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
+        supply = schedule("delivery", target, open_days, demand)
+        chosen = optimal_schedule(supply, profiles, calendar, params)
+        issuance, cap = chosen.issuance, chosen.capacity
+    else:
+        issuance = schedule(method, target, open_days, demand)
+        cap = plan_capacity(issuance, profiles, calendar, params)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
-    cap = plan_capacity(issuance, profiles, calendar, params)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     # Every counter of the plan, dedicated and combined, serves the card queue on its open days,
     # as in the capacity; see kofuplan.domain.waits.
