@@ -296,7 +296,14 @@ def optimal_schedule(
     params: Mapping[str, Any],
 ) -> OptimalSchedule:
     """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule."""
-    results = [solve_setting(s) for s in settings_of(supply, profiles, calendar, params)]
+    results = []
+    for code, setting in zip(
+        profiles.lg_code, settings_of(supply, profiles, calendar, params), strict=True
+    ):
+        try:
+            results.append(solve_setting(setting))
+        except ValueError as exc:
+            raise ValueError(f"{code}: {exc}") from None
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
     cap = plan_capacity(issuance, profiles, calendar, params, weekend=weekend)
