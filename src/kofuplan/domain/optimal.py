@@ -229,12 +229,14 @@ def solve_setting(s: Setting) -> SettingResult:
         if t == m - 1:
             total = np.where(left > 0.5, np.inf, total)
         flat_total, flat_left = total.ravel(), left.ravel()
-        order = np.lexsort((flat_total, flat_left))
-        order = order[np.isfinite(flat_total[order])]
+        order = np.flatnonzero(np.isfinite(flat_total))
         if order.size == 0:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
-        best = np.concatenate([[np.inf], np.minimum.accumulate(flat_total[order])[:-1]])
-        order = order[flat_total[order] < best]
+        # Keep the states no other beats on both cost and carry: by cost, each must carry
+        # strictly less than every cheaper one.
+        order = order[np.argsort(flat_total[order], kind="stable")]
+        least = np.concatenate([[np.inf], np.minimum.accumulate(flat_left[order])[:-1]])
+        order = order[flat_left[order] < least]
         parent, choice = np.divmod(order, ups.cost.size)
         trail.append((parent, choice, issued.ravel()[order], ups, late.ravel()[order]))
         carry, spent = flat_left[order], flat_total[order]
