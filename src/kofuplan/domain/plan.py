@@ -1,0 +1,82 @@
+"""The plan engine: profiles and calendar in, every municipality's monthly plan out.
+
+One municipality and the whole nation run the same code over (municipalities, months) arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.domain.budget import Budget, plan_budget
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.capacity import Capacity, plan_capacity
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.schedule import Demand, expected_demand, schedule
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Plan:
+    method: str
+    profiles: Profiles
+    calendar: MonthCalendar
+    demand: Demand
+    issuance: IntArray  # (N, M)
+    cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
+    capacity: Capacity
+    budget: Budget
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return self.calendar.months
+
+    @property
+    def coverage_pct(self) -> FloatArray:
+        pop = np.maximum(self.profiles.population, 1)[:, None]
+        return np.asarray(self.cumulative_issued / pop * 100.0, dtype=np.float64)
+
+
+def days_in_months(calendar: MonthCalendar) -> IntArray:
+    import calendar as _cal
+
+    return np.array(
+        [_cal.monthrange(int(m[:4]), int(m[5:7]))[1] for m in calendar.months], dtype=np.int64
+    )
+
+
+def make_plan(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    method: str,
+) -> Plan:
+    """Plan every municipality: schedule, capacity, budget."""
+    target = profiles.target
+    demand = expected_demand(
+        calendar.months,
+        profiles.recent_daily_issuance,
+        target,
+        params["campaigns.national"],
+        params["demand.campaign_response_rate"],
+        int(params["demand.production_lag_months"]),
+        days_in_months(calendar),
+    )
+    open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
+    issuance = schedule(method, target, open_days, demand)
+    cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
+    cap = plan_capacity(issuance, profiles, calendar, params)
+    budget = plan_budget(calendar.months, issuance, cap, profiles, params)
+    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+
+
+def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:
+    from kofuplan.domain.capacity import weekend_days
+
+    return weekend_days(profiles, calendar)
