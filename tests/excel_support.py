@@ -49,9 +49,9 @@ def sample_plan(code: str = "131016", name: str = "千代田区") -> PlanWorkboo
         "staff": tuple(6 + i % 4 for i in range(n)),
         "terminals": tuple(3 + i % 3 for i in range(n)),
     }
-    profile = Profile(code, name, 66680, 15000, 40, 10, 6, 12_000_000)
+    profile = Profile(code, name, 66680, 15000, 40.0, 10.0, 6, 12_000_000, 1, 1, 3, 2)
     budget = (
-        BudgetLine(2020, "会計年度任用職員人件費", 1_200_000),
+        BudgetLine(2020, "staff", 1_200_000),
         BudgetLine(2021, "統合端末借上料", 600_000),
         BudgetLine(2022, "臨時窓口会場使用料", 300_000),
     )
@@ -112,6 +112,10 @@ def fill(path: Path, plan: PlanWorkbook, *, out: Path | None = None) -> None:
         "兼用窓口1日平均交付枚数": plan.profile.combined_daily_per_counter,
         "庁舎内最大窓口数": plan.profile.office_max_counters,
         "概算交付見込額": plan.profile.estimated_grant_yen,
+        "現在の専用窓口数": plan.profile.dedicated_counters_now,
+        "現在の兼用窓口数": plan.profile.combined_counters_now,
+        "現在の職員数": plan.profile.staff_now,
+        "現在の統合端末台数": plan.profile.terminals_now,
     }
     for r in range(first, last + 1):
         value = labels[ws.cell(r, cols["項目"]).value]

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kofuplan.adapters.excel import PlanWorkbook, Profile, read_plan_workbook
+from kofuplan.adapters.excel.layout import BUDGET_ITEM_LABELS
 from kofuplan.adapters.excel.model import BudgetLine
 from kofuplan.adapters.safe_text import FORMULA_TRIGGERS
 from tests.excel_support import MONTHS, SETTINGS, fill, lg_code, sample_plan, write_sample
@@ -27,7 +28,9 @@ text = (
     .map(str.strip)
     .filter(bool)
 )
+rates = st.integers(1, 50_000).map(lambda hundredths: hundredths / 100)
 formula_like = st.tuples(st.sampled_from(FORMULA_TRIGGERS[:4]), text).map("".join)
+items = text | formula_like | st.sampled_from(sorted(BUDGET_ITEM_LABELS))
 
 
 @st.composite
@@ -38,10 +41,14 @@ def plans(draw: st.DrawFn) -> PlanWorkbook:
         name=draw(text | formula_like),
         population=draw(counts),
         cumulative_issued=draw(counts),
-        dedicated_daily_per_counter=draw(st.integers(0, 500)),
-        combined_daily_per_counter=draw(st.integers(0, 500)),
+        dedicated_daily_per_counter=draw(rates),
+        combined_daily_per_counter=draw(rates),
         office_max_counters=draw(st.integers(0, 200)),
         estimated_grant_yen=draw(st.integers(0, 10**12)),
+        dedicated_counters_now=draw(st.integers(0, 50)),
+        combined_counters_now=draw(st.integers(0, 50)),
+        staff_now=draw(st.integers(0, 500)),
+        terminals_now=draw(st.integers(0, 500)),
     )
     n = len(MONTHS)
     dedicated = draw(st.lists(st.integers(0, 50), min_size=n, max_size=n))

@@ -15,6 +15,9 @@ Numbers that the program computed are not user text and are written as numbers.
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,3 +39,25 @@ def set_excel_text(cell: Any, text: str) -> None:
     cell.data_type = "s"
     if looks_like_formula(text):
         cell.quotePrefix = True
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write rows as UTF-8 CSV, quoting as needed and neutralising text that looks like a
+    formula; atomic, so a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(
+                [csv_text(v) if isinstance(v, str) else _plain(v) for v in (row[h] for h in header)]
+            )
+    tmp.replace(path)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

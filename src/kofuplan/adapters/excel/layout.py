@@ -23,7 +23,7 @@ HELP_SHEET = "説明"
 class Field:
     header: str  # the exact table header (Japanese)
     name: str  # the column name of plan_monthly.csv / profiles.csv
-    kind: Literal["month", "count", "text", "lg_code"]
+    kind: Literal["month", "count", "rate", "text", "lg_code"]  # rate: a number > 0
     explanation: str  # shown on the explanation sheet
 
 
@@ -82,14 +82,14 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     Field(
         "専用窓口1日平均交付枚数",
         "dedicated_daily_per_counter",
-        "count",
-        "専用窓口1窓口の1日当たり平均交付枚数（現在の実績、枚/窓口/日）。",
+        "rate",
+        "専用窓口1窓口の1日当たり平均交付枚数（現在の実績、枚/窓口/日、0より大きい数）。",
     ),
     Field(
         "兼用窓口1日平均交付枚数",
         "combined_daily_per_counter",
-        "count",
-        "兼用窓口1窓口の1日当たり平均交付枚数（繁忙期補正前、枚/窓口/日）。",
+        "rate",
+        "兼用窓口1窓口の1日当たり平均交付枚数（繁忙期補正前、枚/窓口/日、0より大きい数）。",
     ),
     Field(
         "庁舎内最大窓口数",
@@ -101,8 +101,17 @@ PROFILE_FIELDS: tuple[Field, ...] = (
         "概算交付見込額",
         "estimated_grant_yen",
         "count",
-        "総務省から通知された個人番号カード交付事務費補助金の概算交付見込額（円）。",
+        "個人番号カード交付事務費補助金の概算交付見込額（円、計画期間の合計）。",
     ),
+    Field("現在の専用窓口数", "dedicated_counters_now", "count", "令和2年9月末の専用窓口数。"),
+    Field("現在の兼用窓口数", "combined_counters_now", "count", "令和2年9月末の兼用窓口数。"),
+    Field(
+        "現在の職員数",
+        "staff_now",
+        "count",
+        "令和2年9月末の交付事務の職員数（増員の募集開始月の計算に使う: R2.3）。",
+    ),
+    Field("現在の統合端末台数", "terminals_now", "count", "令和2年9月末の統合端末台数。"),
 )
 PROFILE_LABELS = tuple(f.header for f in PROFILE_FIELDS)
 
@@ -112,3 +121,14 @@ BUDGET_FIELDS: tuple[Field, ...] = (
     Field("金額", "yen", "count", "その年度・項目の経費見込額（円）。"),
 )
 BUDGET_HEADERS = tuple(f.header for f in BUDGET_FIELDS)
+
+# The plan engine's cost items (budget.csv ``item``) as the budget table shows them. An item a
+# clerk adds under another name is kept as typed.
+BUDGET_ITEM_LABELS = {
+    "staff": "職員の増員に要する人件費",
+    "counters": "庁舎内窓口の増設経費",
+    "offsite_counters": "庁舎外臨時窓口の経費",
+    "terminals": "統合端末の増設経費",
+    "notices": "交付通知書の郵送料",
+}
+BUDGET_ITEM_CODES = {label: code for code, label in BUDGET_ITEM_LABELS.items()}

@@ -16,10 +16,14 @@ class Profile:
     name: str
     population: int
     cumulative_issued: int  # at the baseline, end of September 2020
-    dedicated_daily_per_counter: int
-    combined_daily_per_counter: int  # before the seasonal share
+    dedicated_daily_per_counter: float
+    combined_daily_per_counter: float  # before the seasonal share
     office_max_counters: int
-    estimated_grant_yen: int
+    estimated_grant_yen: int  # for the whole plan period
+    dedicated_counters_now: int  # at the baseline, before the plan
+    combined_counters_now: int
+    staff_now: int
+    terminals_now: int
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from kofuplan.adapters.excel.errors import WorkbookError, cell_name, shown
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
+    BUDGET_ITEM_CODES,
     BUDGET_TABLE,
     MONTH,
     MONTHLY_COUNTS,
@@ -82,6 +83,22 @@ def whole_number(value: Any) -> int | None:
         if text.isascii() and text.isdigit():
             return int(text)
     return None
+
+
+def positive_number(value: Any) -> float | None:
+    """A cell as a finite number > 0 (an average per counter), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip()) if value.strip().isascii() else math.nan
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) and number > 0 else None
 
 
 def _text(value: Any) -> str:
@@ -224,7 +241,12 @@ def _parse_profile(table: RawTable, expected_code: str | None, out: _Problems) -
             continue
         sheet_row, raw = rows[f.header]
         where = (table, sheet_row, table.first_col + 1)
-        if f.kind == "count":
+        if f.kind == "rate":
+            rate = positive_number(raw)
+            if rate is None:
+                out.at(*where, f"{f.header} must be a number > 0, got {shown(raw)}")
+            values[f.name] = rate
+        elif f.kind == "count":
             number = whole_number(raw)
             if number is None:
                 out.at(*where, f"{f.header} must be a whole number ≥ 0, got {shown(raw)}")
@@ -285,7 +307,7 @@ def _parse_budget(table: RawTable, max_rows: int, out: _Problems) -> tuple[Budge
                 f"金額 must be a whole number ≥ 0, got {shown(cells['yen'])}",
             )
         if year is not None and item and yen is not None:
-            lines.append(BudgetLine(year, item, yen))
+            lines.append(BudgetLine(year, BUDGET_ITEM_CODES.get(item, item), yen))
     return tuple(lines)
 
 

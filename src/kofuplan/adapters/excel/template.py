@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
+    BUDGET_ITEM_LABELS,
     BUDGET_TABLE,
     HELP_SHEET,
     MONTHLY_COUNTS,
@@ -77,15 +78,15 @@ def _unlock(cell: Any) -> None:
     cell.fill = INPUT_FILL
 
 
-def _whole_number_validation(ws: Worksheet, ref: str) -> None:
+def _whole_number_validation(ws: Worksheet, ref: str, *, rate: bool = False) -> None:
     dv = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
+        type="decimal" if rate else "whole",
+        operator="greaterThan" if rate else "greaterThanOrEqual",
         formula1="0",
         allow_blank=False,
         showErrorMessage=True,
         errorTitle="入力エラー",
-        error="0以上の整数を入力してください。",
+        error="0より大きい数を入力してください。" if rate else "0以上の整数を入力してください。",
     )
     ws.add_data_validation(dv)
     dv.add(ref)
@@ -131,10 +132,14 @@ def _write_monthly(
         ws[k["必要土日日数"]] = calendar.required_weekend_days[i]
         ws[k["開庁日数"]] = f"={k['平日開庁日数']}+{c['weekend_days']}"
         ws[k["兼用窓口係数"]] = shares[i]
+        # As the engine computes it: the seasonal combined rate kept to hundredths, whole
+        # cards rounded down (kofuplan.domain.capacity.capacity_of).
+        combined_rate = (
+            f"ROUND({_profile_cell('combined_daily_per_counter')}*{k['兼用窓口係数']},2)"
+        )
         ws[k["交付能力"]] = (
-            f"=({c['dedicated_counters']}*{_profile_cell('dedicated_daily_per_counter')}"
-            f"+{c['combined_counters']}*{_profile_cell('combined_daily_per_counter')}"
-            f"*{k['兼用窓口係数']})*{k['開庁日数']}"
+            f"=INT(({c['dedicated_counters']}*{_profile_cell('dedicated_daily_per_counter')}"
+            f"+{c['combined_counters']}*{combined_rate})*{k['開庁日数']}+0.000001)"
         )
         ws[k["累計交付枚数"]] = (
             f"={_profile_cell('cumulative_issued')}+SUM({col['issuance']}${FIRST_ROW}:{c['issuance']})"
@@ -212,10 +217,10 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
             set_excel_text(cell, value)
         else:
             cell.value = value
-            cell.number_format = NUMBER
+            cell.number_format = "General" if f.kind == "rate" else NUMBER
         if f.name not in _LOCKED_PROFILE:
             _unlock(cell)
-            _whole_number_validation(ws, cell.coordinate)
+            _whole_number_validation(ws, cell.coordinate, rate=f.kind == "rate")
         ws.cell(r, 3, f.explanation)
     _style_table(ws, PROFILE_TABLE, f"A{HEADER_ROW}:B{FIRST_ROW + len(PROFILE_FIELDS) - 1}")
     ws.column_dimensions["A"].width = 26
@@ -240,7 +245,7 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
         if i < len(plan.budget):
             line = plan.budget[i]
             set_excel_text(cells[0], reiwa_fiscal_year(line.fiscal_year))
-            set_excel_text(cells[1], line.item)
+            set_excel_text(cells[1], BUDGET_ITEM_LABELS.get(line.item, line.item))
             cells[2].value = line.yen
         cells[2].number_format = NUMBER
         for cell in cells:
