@@ -237,21 +237,23 @@ def imported_columns(plans: ImportedPlans) -> dict[str, list[str]]:
 
 
 def profile_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
-    """One row per municipality: the engine's ``--profiles`` fields, then the workbook's own."""
-    rows = []
-    for b in plans.workbooks:
-        p = b.profile
-        rows.append(
-            {
-                "lg_code": p.lg_code,
-                **profile_fields(p),
-                "name": p.name,
-                "population": p.population,
-                "cumulative_issued": p.cumulative_issued,
-                "estimated_grant_total_yen": p.estimated_grant_yen,
-            }
-        )
-    return rows
+    """One row per municipality in the engine's ``--profiles`` CSV format, so that a re-plan
+    (``kofuplan plan --profiles``) starts from what the clerks gave."""
+    return [{"lg_code": b.profile.lg_code, **profile_fields(b.profile)} for b in plans.workbooks]
+
+
+def municipality_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
+    """The rest of each workbook's profile: name, statistics, the grant for the whole plan."""
+    return [
+        {
+            "lg_code": p.lg_code,
+            "name": p.name,
+            "population": p.population,
+            "cumulative_issued": p.cumulative_issued,
+            "estimated_grant_total_yen": p.estimated_grant_yen,
+        }
+        for p in (b.profile for b in plans.workbooks)
+    ]
 
 
 def budget_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
