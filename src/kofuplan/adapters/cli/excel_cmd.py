@@ -41,7 +41,7 @@ excel_app = typer.Typer(
 )
 app.add_typer(excel_app, name="excel")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -129,7 +129,11 @@ def template_command(
     with _progress(console, len(contents), "テンプレート作成") as progress:
         for plan, calendar in contents:
             p = plan.profile
-            target = out if out is not None else out_dir / workbook_file_name(p.lg_code, p.name)  # type: ignore[operator]
+            if out is not None:
+                target = out
+            else:
+                assert out_dir is not None
+                target = out_dir / workbook_file_name(p.lg_code, p.name)
             write_template(target, plan, calendar, as_of=day)
             progress.advance(progress.task_ids[0])
     if console.is_terminal:
