@@ -61,22 +61,26 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _table_locations(path: Path) -> dict[str, tuple[str, str]]:
-    """Table name -> (sheet name, ref), from the workbook's XML parts (openpyxl's read-only
-    mode does not load tables)."""
+def _table_locations(path: Path) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Table name -> (sheet name, ref, column names), from the workbook's XML parts
+    (openpyxl's read-only mode does not load tables)."""
     with zipfile.ZipFile(path) as zf:
         workbook = ET.fromstring(zf.read("xl/workbook.xml"))
         sheet_parts = _rels(zf, "xl/workbook.xml")
-        out: dict[str, tuple[str, str]] = {}
+        out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         for sheet in workbook.findall("m:sheets/m:sheet", NS):
             part = sheet_parts.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
             for target in _rels(zf, part).values():
                 if not target.startswith("xl/tables/"):
                     continue
                 table = ET.fromstring(zf.read(target))
+                columns = tuple(
+                    c.get("name", "") for c in table.findall("m:tableColumns/m:tableColumn", NS)
+                )
                 out[table.get("displayName") or table.get("name", "")] = (
                     sheet.get("name", ""),
                     table.get("ref", ""),
+                    columns,
                 )
         return out
 
@@ -92,21 +96,19 @@ def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[s
         for name in names:
             if name not in where:
                 continue
-            sheet, ref = where[name]
+            sheet, ref, columns = where[name]
             min_col, min_row, max_col, max_row = range_boundaries(ref)
-            rows = list(
-                wb[sheet].iter_rows(
-                    min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col,
-                    values_only=True,
-                )
+            rows = wb[sheet].iter_rows(
+                min_row=min_row + 1, max_row=max_row, min_col=min_col, max_col=max_col,
+                values_only=True,
             )  # fmt: skip
             out[name] = RawTable(
                 name=name,
                 sheet=sheet,
                 header_row=min_row - 1,
                 first_col=min_col - 1,
-                headers=tuple(rows[0]),
-                rows=tuple(tuple(r) for r in rows[1:]),
+                headers=columns,
+                rows=tuple(tuple(r) for r in rows),
             )
         return out
     finally:
