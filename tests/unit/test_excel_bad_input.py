@@ -244,3 +244,18 @@ def test_R7_1_broken_xml_inside_is_malformed(tmp_path: Path) -> None:
             dst.writestr(item, data)
     (line,) = problems(path)
     assert line.startswith("131024.xlsx: a damaged workbook")
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, "0"), ("速い", '"速い"'), (-2.5, "-2.5")])
+def test_R2_2_per_counter_average_must_be_a_positive_number(
+    tmp_path: Path, value: object, shown: str
+) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B8"): value})
+    assert problems(path) == [
+        f"131016.xlsx: profile!B8: 専用窓口1日平均交付枚数 must be a number > 0, got {shown}"
+    ]
+
+
+def test_R2_2_per_counter_average_may_have_decimals(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B9"): 12.25})
+    assert read_plan_workbook(path, SETTINGS).profile.combined_daily_per_counter == 12.25

@@ -209,3 +209,43 @@ def test_usage_errors_are_named(sample: tuple[Path, Path, Path], tmp_path: Path)
         str(tmp_path / "p.xlsx"),
     )
     assert result.exit_code == 2
+
+
+def test_R7_1_every_file_rejected_writes_empty_outputs_and_fails(tmp_path: Path) -> None:
+    junk = tmp_path / "131016.xlsx"
+    junk.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out"
+    result = run_cli("excel", "read", str(junk), "--out", str(out))
+    assert result.exit_code == 1
+    assert "131016.xlsx: a damaged workbook" in result.output
+    assert _csv(out / "plan_monthly.csv") == [] and _csv(out / "findings.csv") == []
+    assert len(_csv(out / "rejected.csv")) == 1
+
+
+def test_user_text_stays_text_through_read_and_prefecture(
+    sample: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Issue 5 §4: a name and a budget item that look like formulas stay text."""
+    _, _, templates = sample
+    first = sorted(templates.glob("*.xlsx"))[0]
+    hostile = '=HYPERLINK("http://example.invalid","x")'
+    path = tmp_path / first.name
+    wb = openpyxl.load_workbook(first)
+    from kofuplan.adapters.safe_text import set_excel_text
+
+    set_excel_text(wb["profile"]["B5"], hostile)
+    set_excel_text(wb["budget"]["B4"], "@SUM(1)")
+    wb.save(path)
+    out = tmp_path / "out"
+    assert run_cli("excel", "read", str(path), "--out", str(out)).exit_code == 0
+    assert _csv(out / "municipalities.csv")[0]["name"] == "'" + hostile
+    assert _csv(out / "budget.csv")[0]["item"] == "'@SUM(1)"
+    book = tmp_path / "p.xlsx"
+    assert (
+        run_cli(
+            "excel", "prefecture", "--pref", "13", "--plans", str(out), "--out", str(book)
+        ).exit_code
+        == 0
+    )
+    cell = openpyxl.load_workbook(book)["計画一覧"]["B2"]
+    assert (cell.value, cell.data_type) == (hostile, "s")

@@ -120,8 +120,8 @@ class ImportedPlans:
     recruit_start_index: IntArray
 
 
-def _stack(books: Sequence[PlanWorkbook], name: str) -> IntArray:
-    return np.array([b.counts[name] for b in books], dtype=np.int64).reshape(len(books), -1)
+def _stack(books: Sequence[PlanWorkbook], name: str, months: int) -> IntArray:
+    return np.array([b.counts[name] for b in books], dtype=np.int64).reshape(len(books), months)
 
 
 def import_plans(
@@ -146,11 +146,11 @@ def import_plans(
     given = {b.profile.lg_code: profile_fields(b.profile) for b in books}
     profiles = build_profiles(stats, given, params)
     m = len(calendar.months)
-    issuance = _stack(books, "issuance")
-    weekend = _stack(books, "weekend_days")
-    dedicated = _stack(books, "dedicated_counters")
-    combined = _stack(books, "combined_counters")
-    staff = _stack(books, "staff")
+    issuance = _stack(books, "issuance", m)
+    weekend = _stack(books, "weekend_days", m)
+    dedicated = _stack(books, "dedicated_counters", m)
+    combined = _stack(books, "combined_counters", m)
+    staff = _stack(books, "staff", m)
     open_days = calendar.open_weekdays[None, :] + weekend
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
@@ -171,9 +171,9 @@ def import_plans(
         combined_counters=combined,
         combined_daily_per_counter=comb_daily,
         capacity=capacity_of(dedicated, ded_daily, combined, comb_daily, open_days),
-        offsite_counters=_stack(books, "offsite_counters"),
+        offsite_counters=_stack(books, "offsite_counters", m),
         staff=staff,
-        terminals=_stack(books, "terminals"),
+        terminals=_stack(books, "terminals", m),
         recruit_start_index=recruit_start(
             staff, profiles.staff, int(params["staffing.recruit_lead_months"])
         ),

@@ -87,7 +87,7 @@ def build_prefecture_book(
     profiles = _profiles(plans_dir / "profiles.csv")
     for code, row in _profiles(plans_dir / "municipalities.csv").items():
         profiles.setdefault(code, {}).update(row)
-    names = [profiles.get(c, {}).get("name", "") for c in codes]
+    names = [_unquote(profiles.get(c, {}).get("name", "")) for c in codes]
 
     def given(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:
         values = []

@@ -17,7 +17,6 @@ from kofuplan.adapters.cli import app
 from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.excel.template import write_template
-from kofuplan.adapters.plan_csv import write_columns
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS
@@ -196,7 +195,10 @@ def read_command(
     out.mkdir(parents=True, exist_ok=True)
     imported = import_plans(books, params, calendar)
     findings = check_imported(imported, params)
-    write_columns(out / "plan_monthly.csv", imported_columns(imported))
+    columns = imported_columns(imported)
+    values = zip(*columns.values(), strict=True)
+    rows = (dict(zip(columns, row, strict=True)) for row in values)
+    write_csv(out / "plan_monthly.csv", tuple(columns), rows)
     profiles = profile_rows(imported)
     write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles)
     munis = municipality_rows(imported)
