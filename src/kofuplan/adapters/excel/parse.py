@@ -31,6 +31,7 @@ from kofuplan.domain.lgcode import lg_code_error
 
 MAX_PROBLEMS = 30  # beyond this a file is clearly the wrong one; say so instead of listing all
 _FILE_CODE = re.compile(r"^(\d{6})(?!\d)")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 _REIWA_FY = re.compile(r"^令和(元|\d{1,2})年度$")
 _MAX_EXACT = 2**53  # floats above this are not exact whole numbers
 
@@ -70,19 +71,25 @@ def file_lg_code(label: str) -> str | None:
 
 def whole_number(value: Any) -> int | None:
     """A cell as a whole number ≥ 0, or None when it is not one."""
+    if type(value) is float:  # the common case first: spreadsheets store numbers as floats
+        if value.is_integer() and 0 <= value < _MAX_EXACT:
+            return int(value)
+        return None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value if value >= 0 else None
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and 0 <= value < _MAX_EXACT:
-            return int(value)
-        return None
+        return whole_number(float(value))
     if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit():
             return int(text)
     return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
 def positive_number(value: Any) -> float | None:
@@ -113,7 +120,7 @@ def _text(value: Any) -> str:
 def _month(value: Any) -> str | None:
     if isinstance(value, dt.datetime | dt.date):  # Excel turns a typed 2020-10 into a date
         return f"{value.year:04d}-{value.month:02d}"
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+    if isinstance(value, str) and _MONTH.fullmatch(value.strip()):
         return value.strip()
     return None
 
@@ -159,18 +166,20 @@ def _parse_monthly(
         return None
     index = {m: i for i, m in enumerate(months)}
     values: dict[str, list[int]] = {f.name: [0] * len(months) for f in MONTHLY_COUNTS}
+    month_col = cols[MONTH.name]
+    counts = [(f, cols[f.name], values[f.name]) for f in MONTHLY_COUNTS]
     seen: dict[str, int] = {}
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
-        if all(_text(v) == "" for v in row):
+        if all(_blank(v) for v in row):
             continue
-        raw_month = row[cols[MONTH.name]]
+        raw_month = row[month_col]
         month = _month(raw_month)
         if month is None or month not in index:
             out.at(
                 table,
                 sheet_row,
-                table.first_col + cols[MONTH.name],
+                table.first_col + month_col,
                 f"{MONTH.header} must be a month from {months[0]} to {months[-1]} (YYYY-MM), "
                 f"got {shown(raw_month)}",
             )
@@ -179,25 +188,26 @@ def _parse_monthly(
             out.at(
                 table,
                 sheet_row,
-                table.first_col + cols[MONTH.name],
+                table.first_col + month_col,
                 f"{MONTH.header} {month} appears twice (also on row {seen[month] + 1})",
             )
             continue
         seen[month] = sheet_row
-        for f in MONTHLY_COUNTS:
-            raw = row[cols[f.name]]
+        i = index[month]
+        got: dict[str, int] = {}
+        for f, col, column in counts:
+            raw = row[col]
             number = whole_number(raw)
             if number is None:
                 out.at(
                     table,
                     sheet_row,
-                    table.first_col + cols[f.name],
+                    table.first_col + col,
                     f"{f.header} must be a whole number ≥ 0, got {shown(raw)}",
                 )
             else:
-                values[f.name][index[month]] = number
-        dedicated = whole_number(row[cols["dedicated_counters"]])
-        offsite = whole_number(row[cols["offsite_counters"]])
+                column[i] = got[f.name] = number
+        dedicated, offsite = got.get("dedicated_counters"), got.get("offsite_counters")
         if dedicated is not None and offsite is not None and offsite > dedicated:
             out.at(
                 table,
@@ -284,7 +294,7 @@ def _parse_budget(table: RawTable, max_rows: int, out: _Problems) -> tuple[Budge
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
         cells = {f.name: row[cols[f.name]] for f in BUDGET_FIELDS}
-        if all(_text(v) == "" for v in cells.values()):
+        if all(_blank(v) for v in cells.values()):
             continue
         year = _fiscal_year(cells["fiscal_year"])
         item = _text(cells["item"])
