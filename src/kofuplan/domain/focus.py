@@ -82,7 +82,7 @@ class FocusResult:
 
 
 def _pooled(values: npt.ArrayLike, weights: npt.ArrayLike, group: IntArray) -> FloatArray:
-    """Σ values ÷ Σ weights over each group, spread back to its members (×100 for %)."""
+    """Σ values ÷ Σ weights over each group, spread back to its members."""
     num = np.asarray(values, dtype=np.float64)
     den = np.asarray(weights, dtype=np.float64)
     out = np.full(group.shape, np.nan)
@@ -91,7 +91,7 @@ def _pooled(values: npt.ArrayLike, weights: npt.ArrayLike, group: IntArray) -> F
         total_den = np.where(member, den, 0.0).sum(axis=0)
         total_num = np.where(member, num, 0.0).sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(total_den > 0, total_num / total_den * 100.0, np.nan)
+            ratio = np.where(total_den > 0, total_num / total_den, np.nan)
         out = np.where(member, np.broadcast_to(ratio, group.shape), out)
     return out
 
@@ -108,10 +108,20 @@ def designate(
     p = np.asarray(population, dtype=np.float64)
     pc = np.asarray(previous_cards, dtype=np.float64)
     pp = np.asarray(previous_population, dtype=np.float64)
-    coverage = c / p * 100.0
-    growth = coverage - pc / pp * 100.0
-    group_coverage = _pooled(c, p, group)
-    group_growth = group_coverage - _pooled(pc, pp, group)
+    # Compare shares (cards ÷ population), not percentages: a correctly rounded quotient is
+    # exact enough that a municipality exactly at its group's figure compares equal (×100 first
+    # would make 220/400 and 55/100 differ in the last bit).
+    share = c / p
+    growth = share - pc / pp
+    group_share = _pooled(c, p, group)
+    group_growth = group_share - _pooled(pc, pp, group)
     # NaN group figures (an empty group) compare False: nobody is designated against nothing.
-    designated = (coverage < group_coverage) & (growth < group_growth)
-    return FocusResult(group, coverage, growth, group_coverage, group_growth, designated)
+    designated = (share < group_share) & (growth < group_growth)
+    return FocusResult(
+        group=group,
+        coverage_pct=share * 100.0,
+        growth_pt=growth * 100.0,
+        group_coverage_pct=group_share * 100.0,
+        group_growth_pt=group_growth * 100.0,
+        designated=designated,
+    )

@@ -83,10 +83,10 @@ def focus_command(
                 "designated_for": add_months(month, 1),
                 "group": group,
                 "group_label": GROUP_LABELS[group],
-                "coverage_pct": f"{f.coverage_pct[i, 0]:.4f}",
-                "growth_pt": f"{f.growth_pt[i, 0]:.4f}",
-                "group_coverage_pct": f"{f.group_coverage_pct[i, 0]:.4f}",
-                "group_growth_pt": f"{f.group_growth_pt[i, 0]:.4f}",
+                "coverage_pct": f"{f.coverage_pct[i, 0]:.6f}",
+                "growth_pt": f"{f.growth_pt[i, 0]:.6f}",
+                "group_coverage_pct": f"{f.group_coverage_pct[i, 0]:.6f}",
+                "group_growth_pt": f"{f.group_growth_pt[i, 0]:.6f}",
             }
         )
     write_all({out: csv_text(FOCUS_COLUMNS, rows)})
