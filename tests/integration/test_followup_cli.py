@@ -77,7 +77,7 @@ def write_plan(path: Path, codes: list[str] | None = None, drop: str | None = No
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
-        for code, _, pop, cum in MUNIS:
+        for code, _, _pop, cum in MUNIS:
             if codes is not None and code not in codes:
                 continue
             base = cum[0] - 3 * 1000 if code == "012033" else cum[0] - 3 * 200

@@ -72,19 +72,11 @@ def test_R8_1_a_blank_cell_flags_nothing_for_that_municipality() -> None:
 
 
 def test_R6_2_focus_is_raised_only_while_in_force() -> None:
-    i = inputs([10, 10], [10, 90])  # the first is below its group on coverage and growth 0
-    i = FollowupInputs(
-        **{
-            **i.__dict__,
-            "focus": designate(
-                np.array([[10], [90]]),
-                np.array([[100], [100]]),
-                np.array([[9], [50]]),
-                np.array([[100], [100]]),
-                np.array([[3], [3]]),
-            ),
-        }
-    )
+    # The first is below its group on coverage (10 % < 50 %) and growth (1 < 20.5 points).
+    i = inputs([10, 10], [10, 90])
+    pop = np.array([[100], [100]])
+    focus = designate(np.array([[10], [90]]), pop, np.array([[9], [50]]), pop, np.full((2, 1), 3))
+    i = dataclasses.replace(i, focus=focus)
     assert follow_up(i, thresholds(focus=True)).codes_at(0, 0) == ["F-focus"]
     assert follow_up(i, thresholds(focus=False)).codes_at(0, 0) == []
 
