@@ -10,18 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.cli import app, followup_cmd  # noqa: F401  (registers the commands)
 from kofuplan.domain.actuals import Actuals
 from kofuplan.domain.lgcode import is_valid_lg_code
 from kofuplan.domain.snapshots import month_of_snapshot, month_range
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import focus_for_months
+from tests.cli_runner import run_cli
 
 RULES = load_rules()
-PLAN_MONTHS = month_range("2020-10", "2023-03")
 
 
 @pytest.fixture(scope="module")
@@ -36,25 +34,12 @@ def national(shared_data: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def level_plan(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A plan in the plan_monthly.csv contract from the real baseline: the target
-    (population − issued at 2020-10-01) spread evenly over the 30 months, summing exactly."""
-    path = tmp_path_factory.mktemp("plan") / "plan_monthly.csv"
-    with (shared_data / "baseline_20201001.csv").open(encoding="utf-8") as f:
-        base = list(csv.DictReader(f))
-    with path.open("w", encoding="utf-8", newline="") as out:
-        w = csv.writer(out)
-        w.writerow(["lg_code", "month", "issuance", "cumulative_issued", "required_weekend_days"])
-        for r in base:
-            target, cum = (
-                int(r["remaining_to_population_20201001"]),
-                int(r["cards_issued_cumulative_20201001"]),
-            )
-            q, rem = divmod(target, len(PLAN_MONTHS))
-            for j, month in enumerate(PLAN_MONTHS):
-                cum += q + (j < rem)
-                w.writerow([r["lg_code"], month, q + (j < rem), cum, 4])
-    return path
+def engine_plan(long_stats: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The plan engine's own plan at the baseline (kofuplan plan --as-of 2020-10-01)."""
+    out = tmp_path_factory.mktemp("plan")
+    result = run_cli("plan", "--stats", str(long_stats), "--as-of", "2020-10-01", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out / "plan_monthly.csv"
 
 
 def test_R6_2_snapshot_months_and_population_base_agree_with_the_data(long_stats: Path) -> None:
@@ -105,9 +90,7 @@ def test_R6_2_focus_list_for_every_month_end_of_2022(
     month: str, long_stats: Path, actuals: Actuals, tmp_path: Path
 ) -> None:
     out = tmp_path / "focus.csv"
-    result = CliRunner().invoke(
-        app, ["focus", "--stats", str(long_stats), "--month", month, "--out", str(out)]
-    )
+    result = run_cli("focus", "--stats", str(long_stats), "--month", month, "--out", str(out))
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -129,13 +112,11 @@ def test_R6_2_focus_list_for_every_month_end_of_2022(
 
 @pytest.mark.slow
 def test_R6_2_replay_2020_10_to_2022_12_matches_the_national_series(
-    level_plan: Path, long_stats: Path, national: dict[str, int], tmp_path: Path
+    engine_plan: Path, long_stats: Path, national: dict[str, int], tmp_path: Path
 ) -> None:
     out = tmp_path / "replay"
-    args = ["replay", "--plan", str(level_plan), "--actuals", str(long_stats)]
-    result = CliRunner().invoke(
-        app, [*args, "--from", "2020-10", "--to", "2022-12", "--out", str(out)]
-    )
+    args = ["replay", "--plan", str(engine_plan), "--actuals", str(long_stats)]
+    result = run_cli(*args, "--from", "2020-10", "--to", "2022-12", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "F-backlog" in result.output  # skipped: the statistics carry no survey columns
     with (out / "replay.csv").open(encoding="utf-8") as f:
