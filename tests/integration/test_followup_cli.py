@@ -139,6 +139,9 @@ def test_R6_2_followup_writes_rows_findings_and_rollups(tmp_path: Path) -> None:
     assert tuple(national[0]) == ROLLUP_COLUMNS
     assert national[0]["actual_cumulative"] == str(32_000 + 4_700 + 22_500)
     assert national[0]["F-behind"] == "1"
+    # R3.4 and the other additive survey counts are summed over those who answered.
+    assert national[0]["cards_in_stock_total"] == str(1_500 + 100)
+    assert national[0]["health_insurance_registrations_assisted_total"] == ""
     prefs = {p["pref_code"]: p for p in read(out / "followup_prefectures.csv")}
     assert prefs["01"]["municipalities"] == "2" and prefs["13"]["municipalities"] == "1"
     summary = json.loads((out / "followup_summary.json").read_text(encoding="utf-8"))

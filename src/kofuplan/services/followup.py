@@ -145,6 +145,15 @@ FOLLOWUP_COLUMNS = (
     "actual_issuance_in_month",
     "codes",
 )
+# Survey counts that add up over municipalities (R3.4 asks the follow-up to count the health
+# insurance registrations assisted). A median or a day count does not add up, so it is left out.
+SUMMED_SURVEY_COLUMNS = (
+    "applications",
+    "cards_delivered",
+    "cards_in_stock",
+    "counters_operated",
+    "health_insurance_registrations_assisted",
+)
 ROLLUP_COLUMNS = (
     "pref_code",
     "month",
@@ -155,6 +164,7 @@ ROLLUP_COLUMNS = (
     "planned_issuance_in_month",
     "actual_issuance_in_month",
     *(c.code for c in CODES),
+    *(f"{name}_total" for name in SUMMED_SURVEY_COLUMNS),
 )
 NATIONAL = "00"  # pref_code of the national row (全国地方公共団体コードの都道府県部分は01–47)
 
@@ -180,6 +190,13 @@ def rollup_rows(f: Followup, col: int) -> tuple[list[dict[str, str]], dict[str, 
         }
         for c in CODES:
             out[c.code] = str(int(r.flags[c.code][member, col].sum()))
+        for name in SUMMED_SURVEY_COLUMNS:
+            # Blank when no municipality of the row answered; else the sum of the answers.
+            out[f"{name}_total"] = ""
+            if name in p.survey:
+                given = p.survey[name][member, col]
+                if (~np.isnan(given)).any():
+                    out[f"{name}_total"] = str(int(np.nansum(given)))
         return out
 
     prefs = [row(code, pref == code) for code in sorted(set(f.pref_codes))]
