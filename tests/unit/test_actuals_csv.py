@@ -119,3 +119,10 @@ def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
 def test_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     with pytest.raises(ActualsError, match="読み込めません"):
         read_actuals(tmp_path / "absent.csv")
+
+
+def test_a_file_that_is_not_utf8_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "sjis.csv"
+    path.write_bytes(",".join(HEADER).encode() + "\n2022-06-30,01,012033,小樽市".encode("cp932"))
+    with pytest.raises(ActualsError, match="UTF-8"):
+        read_actuals(path)

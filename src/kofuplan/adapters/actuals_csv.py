@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,41 +52,57 @@ def _float(raw: str, where: str) -> float:
     return value
 
 
+Rows = dict[dt.date, list[tuple[int, list[str]]]]
+
+
+def _read_rows(path: Path) -> tuple[dict[str, int], Rows]:
+    """The header's column positions and the rows grouped by snapshot date."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ActualsError(f"{path}: 読み込めません ({exc.strerror})") from None
+    try:
+        with handle:
+            return _parse(path, csv.reader(handle))
+    except UnicodeDecodeError as exc:
+        raise ActualsError(f"{path}: UTF-8 のCSVではありません ({exc.reason})") from None
+    except csv.Error as exc:
+        raise ActualsError(f"{path}: CSVとして読めません ({exc})") from None
+
+
+def _parse(path: Path, reader: Iterator[list[str]]) -> tuple[dict[str, int], Rows]:
+    header = next(reader, None)
+    if header is None:
+        raise ActualsError(f"{path}: 空のファイルです")
+    col = {name.strip(): i for i, name in enumerate(header)}
+    absent = [name for name in REQUIRED if name not in col]
+    if absent:
+        raise ActualsError(f"{path}: 必須の列がありません: {', '.join(absent)}")
+    rows_by_date: Rows = {}
+    for line_no, row in enumerate(reader, start=2):
+        if not row or all(cell.strip() == "" for cell in row):
+            continue
+        if len(row) < len(header):
+            raise ActualsError(f"{path}:{line_no}: 列が足りません（{len(row)}/{len(header)}）")
+        raw_date = row[col["snapshot_date"]].strip()
+        try:
+            day = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            raise ActualsError(
+                f"{path}:{line_no}: snapshot_date {raw_date!r} は日付（YYYY-MM-DD）ではありません"
+            ) from None
+        rows_by_date.setdefault(day, []).append((line_no, row))
+    return col, rows_by_date
+
+
 def read_actuals(
     path: Path, months: Sequence[str] | None = None, rules: RuleBook | None = None
 ) -> Actuals:
     """Month-end actuals for ``months`` (by default every month the file covers, which must
     then be consecutive). Every municipality must appear in every month read."""
     rules = rules or load_rules()
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ActualsError(f"{path}: 読み込めません ({exc.strerror})") from None
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise ActualsError(f"{path}: 空のファイルです")
-        col = {name.strip(): i for i, name in enumerate(header)}
-        absent = [name for name in REQUIRED if name not in col]
-        if absent:
-            raise ActualsError(f"{path}: 必須の列がありません: {', '.join(absent)}")
-        survey_cols = [name for name in SURVEY_COLUMNS if name in col]
-        rows_by_date: dict[dt.date, list[tuple[int, list[str]]]] = {}
-        for line_no, row in enumerate(reader, start=2):
-            if not row or all(cell.strip() == "" for cell in row):
-                continue
-            if len(row) < len(header):
-                raise ActualsError(f"{path}:{line_no}: 列が足りません（{len(row)}/{len(header)}）")
-            raw_date = row[col["snapshot_date"]].strip()
-            try:
-                day = dt.date.fromisoformat(raw_date)
-            except ValueError:
-                raise ActualsError(
-                    f"{path}:{line_no}: snapshot_date {raw_date!r} は"
-                    "日付（YYYY-MM-DD）ではありません"
-                ) from None
-            rows_by_date.setdefault(day, []).append((line_no, row))
+    col, rows_by_date = _read_rows(path)
+    survey_cols = [name for name in SURVEY_COLUMNS if name in col]
 
     def convention(month: str) -> str:
         return str(rules.at(first_day(month))["actuals.snapshot_convention"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -18,38 +19,55 @@ from kofuplan.domain.snapshots import month_range, parse_month
 NEEDED = ("lg_code", "month", "issuance", "cumulative_issued", "required_weekend_days")
 
 
+Values = dict[tuple[str, str], tuple[int, int, int]]
+
+
 def read_plan_monthly(path: Path) -> PlannedMonths:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise PlanInputError(f"{path}: 読み込めません ({exc.strerror})") from None
-    values: dict[tuple[str, str], tuple[int, int, int]] = {}
-    with handle:
-        reader = csv.DictReader(handle)
-        absent = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-        if absent:
-            raise PlanInputError(f"{path}: 必須の列がありません: {', '.join(absent)}")
-        for line_no, row in enumerate(reader, start=2):
-            code, month = (row["lg_code"] or "").strip(), (row["month"] or "").strip()
-            error = lg_code_error(code)
-            if error:
-                raise PlanInputError(f"{path}:{line_no}: lg_code: {error}")
+    try:
+        with handle:
+            values = _read_values(path, handle)
+    except UnicodeDecodeError as exc:
+        raise PlanInputError(f"{path}: UTF-8 のCSVではありません ({exc.reason})") from None
+    except csv.Error as exc:
+        raise PlanInputError(f"{path}: CSVとして読めません ({exc})") from None
+    return _table(path, values)
+
+
+def _read_values(path: Path, handle: TextIO) -> Values:
+    values: Values = {}
+    reader = csv.DictReader(handle)
+    absent = [c for c in NEEDED if c not in (reader.fieldnames or [])]
+    if absent:
+        raise PlanInputError(f"{path}: 必須の列がありません: {', '.join(absent)}")
+    for line_no, row in enumerate(reader, start=2):
+        code, month = (row["lg_code"] or "").strip(), (row["month"] or "").strip()
+        error = lg_code_error(code)
+        if error:
+            raise PlanInputError(f"{path}:{line_no}: lg_code: {error}")
+        try:
+            parse_month(month)
+        except ValueError as exc:
+            raise PlanInputError(f"{path}:{line_no}: month: {exc}") from None
+        numbers = []
+        for name in ("issuance", "cumulative_issued", "required_weekend_days"):
+            raw = (row[name] or "").strip()
             try:
-                parse_month(month)
-            except ValueError as exc:
-                raise PlanInputError(f"{path}:{line_no}: month: {exc}") from None
-            numbers = []
-            for name in ("issuance", "cumulative_issued", "required_weekend_days"):
-                raw = (row[name] or "").strip()
-                try:
-                    numbers.append(int(raw))
-                except ValueError:
-                    raise PlanInputError(
-                        f"{path}:{line_no}: {name}: {raw!r} は整数ではありません"
-                    ) from None
-            if (code, month) in values:
-                raise PlanInputError(f"{path}:{line_no}: 団体 {code} の {month} が重複しています")
-            values[(code, month)] = (numbers[0], numbers[1], numbers[2])
+                numbers.append(int(raw))
+            except ValueError:
+                raise PlanInputError(
+                    f"{path}:{line_no}: {name}: {raw!r} は整数ではありません"
+                ) from None
+        if (code, month) in values:
+            raise PlanInputError(f"{path}:{line_no}: 団体 {code} の {month} が重複しています")
+        values[(code, month)] = (numbers[0], numbers[1], numbers[2])
+    return values
+
+
+def _table(path: Path, values: Values) -> PlannedMonths:
     if not values:
         raise PlanInputError(f"{path}: 計画の行がありません")
     codes = sorted({c for c, _ in values})
