@@ -41,6 +41,17 @@ def japanese_font() -> str:
     for name in JAPANESE_FONTS:
         if name in installed:
             return name
+    # matplotlib caches the font list on first use: a font installed since is not in it yet.
+    for path in font_manager.findSystemFonts():
+        try:
+            if font_manager.get_font(path).family_name in JAPANESE_FONTS:
+                font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError):
+            continue
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in JAPANESE_FONTS:
+        if name in installed:
+            return name
     raise ChartError(
         "日本語フォントが見つかりません（例: apt-get install fonts-ipafont-gothic）: "
         + ", ".join(JAPANESE_FONTS)
