@@ -5,9 +5,9 @@ One municipality and the whole nation run the same code over (municipalities, mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,13 @@ from kofuplan.domain.schedule import Demand, expected_demand, schedule
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+# Municipalities planned together. Beyond a few thousand rows the (N, M) temporaries leave
+# the CPU caches and each cell costs several times more; blocks keep the cost per
+# municipality-month flat up to 100× the nation (bench/bench_plan.py).
+BLOCK = 2048
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,38 @@ def make_plan(
     method: str,
 ) -> Plan:
     """Plan every municipality: schedule, capacity, budget."""
+    n = len(profiles)
+    if n <= BLOCK:
+        return _plan_block(profiles, calendar, params, method)
+    blocks = [
+        _plan_block(profiles.take(np.arange(s, min(s + BLOCK, n))), calendar, params, method)
+        for s in range(0, n, BLOCK)
+    ]
+    return _concat_rows(blocks)
+
+
+def _concat_rows(parts: Sequence[T]) -> T:
+    """Join plans of consecutive blocks of municipalities: every per-municipality array is
+    concatenated along its first axis; the shared calendar and labels are kept."""
+    first = parts[0]
+    if isinstance(first, MonthCalendar):
+        return first
+    if isinstance(first, np.ndarray):
+        return np.concatenate(parts, axis=0)  # type: ignore[return-value,arg-type]
+    if isinstance(first, dict):
+        return {k: _concat_rows([p[k] for p in parts]) for k in first}  # type: ignore[return-value,index]
+    if is_dataclass(first) and not isinstance(first, type):
+        changes = {f.name: _concat_rows([getattr(p, f.name) for p in parts]) for f in fields(first)}
+        return replace(first, **changes)
+    return first
+
+
+def _plan_block(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    method: str,
+) -> Plan:
     target = profiles.target
     demand = expected_demand(
         calendar.months,
