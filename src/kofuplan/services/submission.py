@@ -18,6 +18,7 @@ from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
 from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.checks import CODES
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
@@ -80,8 +81,10 @@ def submit(
     others = 0
     for path in files:
         for row in read_plan_rows(path):
-            # A national or regional file may be given: keep this prefecture's rows.
-            if row.cells.get("lg_code", "").strip().startswith(pref):
+            # A national or regional file may be given: keep this prefecture's rows, and
+            # rows whose code is malformed (they belong to no prefecture; R1.2 reports them).
+            code = row.cells.get("lg_code", "").strip()
+            if code.startswith(pref) or lg_code_error(code) is not None:
                 rows.append(row)
             else:
                 others += 1
