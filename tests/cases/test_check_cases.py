@@ -20,7 +20,7 @@ CASES = sorted((Path(__file__).parent / "checks").glob("*.yaml"))
 
 
 def _rows_every_month(spec: dict[str, Any], codes: list[str], calendar: Any) -> list[PlanRow]:
-    rows = []
+    rows: list[PlanRow] = []
     for code in codes:
         for j, month in enumerate(calendar.months):
             cells = {"lg_code": code, "month": month}

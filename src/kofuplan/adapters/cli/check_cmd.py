@@ -66,8 +66,12 @@ def print_check_summary(
     )
     codes = ", ".join(f"{c} {n:,}" for c, n in summary["findings_by_code"].items() if n)
     console.print(f"指摘の内訳: {codes or 'なし'}")
-    for pref, p in summary["prefectures"].items():
-        if len(summary["prefectures"]) > 5 and p["without_errors"] == p["municipalities"]:
+    prefs = summary["prefectures"]
+    clean = [k for k, p in prefs.items() if p["without_errors"] == p["municipalities"]]
+    if len(prefs) > 5:
+        console.print(f"都道府県 {len(prefs)} のうち全団体エラーなし {len(clean)}")
+    for pref, p in prefs.items():
+        if len(prefs) > 5 and pref in clean:
             continue
         console.print(
             f"  都道府県 {pref}: {p['municipalities']} 団体中 エラーなし {p['without_errors']}"
