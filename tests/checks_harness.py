@@ -15,6 +15,7 @@ from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan import make_plan
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, Profiles, StatsRows, build_profiles
+from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import plan_calendar, rules_at
@@ -43,7 +44,9 @@ def profiles_of(municipalities: Sequence[Mapping[str, Any]], params: Snapshot) -
         recent_days=np.full(n, 30, dtype=np.int64),
     )
     given = {
-        str(m["lg_code"]): {k: v for k, v in m.items() if k in OPTIONAL_FIELDS}
+        str(m["lg_code"]): {
+            k: v for k, v in m.items() if k in OPTIONAL_FIELDS or k in PROMOTION_FIELDS
+        }
         for m in municipalities
     }
     return build_profiles(stats, given, params)

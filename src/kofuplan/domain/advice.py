@@ -21,6 +21,7 @@ COLUMN_LABELS = {
     "staff": "職員配置数",
     "dedicated_daily_per_counter": "専用窓口1窓口1日当たりの平均交付枚数",
     "combined_daily_per_counter": "兼用窓口1窓口1日当たりの平均交付枚数",
+    "evening_day_equivalents": "夜間開庁（開庁日換算）",
 }
 
 
@@ -73,8 +74,8 @@ def bad_count(month: str, column: str, raw: str, line: int) -> str:
 
 def bad_rate(month: str, column: str, raw: str, line: int) -> str:
     return (
-        f"{reiwa_month(month)}の{_label(column)}「{raw}」（{line}行目）は正の数ではありません。"
-        "審査では現在の平均交付枚数を用いました。"
+        f"{reiwa_month(month)}の{_label(column)}「{raw}」（{line}行目）は数値として読めません"
+        "（負の数や0を含む）。審査では団体の現状の値を用いました。"
     )
 
 

@@ -32,6 +32,7 @@ from kofuplan.domain.capacity import (
 from kofuplan.domain.findings import Finding, FindingCode
 from kofuplan.domain.plan_form import R1_2, PlanFigures
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -83,7 +84,19 @@ def complete_plan(
     comb_daily = _stated_or(figures.combined_daily_per_counter, comb_now)
     dedicated = figures.dedicated_counters
     combined = figures.combined_counters
-    capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, open_days)
+    # Evening opening (R8.3) adds counter days, as in the engine.
+    codes = [str(c) for c in figures.lg_code]
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    evenings_now = np.round(
+        evening_day_equivalents(
+            codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
+        ),
+        2,
+    )
+    stated = figures.evening_day_equivalents
+    evenings: FloatArray = np.where(np.isnan(stated), evenings_now, stated)
+    counter_days = open_days + evenings
+    capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, counter_days)
     issuance = np.where(valid, figures.issuance, 0)
     back, staff_needed, terminals = staff_and_terminals(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
@@ -93,6 +106,7 @@ def complete_plan(
     return Capacity(
         weekend_days=weekend,
         open_days=open_days,
+        evening_day_equivalents=evenings,
         dedicated_counters=np.where(valid, dedicated, 0),
         dedicated_daily_per_counter=ded_daily,
         combined_counters=np.where(valid, combined, 0),
@@ -156,7 +170,7 @@ def check_plan(
             cap.dedicated_daily_per_counter,
             figures.combined_counters,
             cap.combined_daily_per_counter,
-            cap.open_days,
+            cap.open_days + cap.evening_day_equivalents,
         )
         for i, j in cells(short):
             more = int(fewest[i, j] - figures.dedicated_counters[i, j])

@@ -41,6 +41,8 @@ REQUIRED_COLUMNS = (
 COUNT_COLUMNS = REQUIRED_COLUMNS[2:]
 # Columns a plan may state; when blank or absent they are derived as the engine does.
 OPTIONAL_RATE_COLUMNS = ("dedicated_daily_per_counter", "combined_daily_per_counter")
+# Evening opening (R8.3) as extra open days; 0 is a valid figure.
+OPTIONAL_EXTRA_DAYS_COLUMN = "evening_day_equivalents"
 OPTIONAL_COUNT_COLUMNS = ("staff",)
 
 
@@ -67,6 +69,7 @@ class PlanFigures:
     dedicated_daily_per_counter: FloatArray  # NaN where the plan does not state it
     combined_daily_per_counter: FloatArray  # NaN where the plan does not state it
     staff: IntArray  # -1 where the plan does not state it
+    evening_day_equivalents: FloatArray  # NaN where the plan does not state it
     valid: BoolArray  # the month is given exactly once with every count whole and ≥ 0
 
 
@@ -84,12 +87,14 @@ def _whole(raw: str) -> tuple[int | None, float | None]:
     return int(number), None
 
 
-def _rate(raw: str) -> float | None:
+def _rate(raw: str, low: float = 0.0, inclusive: bool = False) -> float | None:
     try:
         number = float(raw.strip())
     except ValueError:
         return None
-    return number if math.isfinite(number) and number > 0 else None
+    if not math.isfinite(number):
+        return None
+    return number if number > low or (inclusive and number == low) else None
 
 
 def read_plan_form(
@@ -120,6 +125,7 @@ def read_plan_form(
     counts = {c: np.zeros((n, m), dtype=np.int64) for c in COUNT_COLUMNS}
     rates = {c: np.full((n, m), np.nan) for c in OPTIONAL_RATE_COLUMNS}
     staff = np.full((n, m), -1, dtype=np.int64)
+    evenings = np.full((n, m), np.nan)
     times = np.zeros((n, m), dtype=np.int64)
     valid = np.zeros((n, m), dtype=np.bool_)
 
@@ -163,6 +169,19 @@ def read_plan_form(
                     findings.append(_form(code, month, advice.bad_rate(month, col, raw, row.line)))
                 else:
                     rates[col][i, j] = rate
+        raw_evenings = row.cells.get(OPTIONAL_EXTRA_DAYS_COLUMN, "").strip()
+        if raw_evenings:
+            extra = _rate(raw_evenings, inclusive=True)
+            if extra is None:
+                findings.append(
+                    _form(
+                        code,
+                        month,
+                        advice.bad_rate(month, OPTIONAL_EXTRA_DAYS_COLUMN, raw_evenings, row.line),
+                    )
+                )
+            else:
+                evenings[i, j] = extra
         raw_staff = row.cells.get("staff", "").strip()
         if raw_staff:
             value, bad = _whole(raw_staff)
@@ -208,6 +227,7 @@ def read_plan_form(
         dedicated_daily_per_counter=rates["dedicated_daily_per_counter"],
         combined_daily_per_counter=rates["combined_daily_per_counter"],
         staff=staff,
+        evening_day_equivalents=evenings,
         valid=valid,
     )
     return figures, findings
