@@ -53,7 +53,7 @@ def check_command(
         json_path = write_findings(out, run.findings, summary)
     except (InputError, RuleError, ValueError) as exc:
         raise fail(exc) from None
-    print_check_summary(Console(), summary, out, json_path)
+    print_check_summary(Console(soft_wrap=True), summary, out, json_path)
 
 
 def print_check_summary(
@@ -110,7 +110,7 @@ def submit_command(
         write_submission(out, sub)
     except (InputError, RuleError, ValueError) as exc:
         raise fail(exc) from None
-    print_submission_summary(Console(), sub, out)
+    print_submission_summary(Console(soft_wrap=True), sub, out)
 
 
 def print_submission_summary(console: Console, sub: Submission, out: Path) -> None:
