@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.adapters.promotion_fields import promotion_value
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan import make_plan
@@ -45,7 +46,13 @@ def profiles_of(municipalities: Sequence[Mapping[str, Any]], params: Snapshot) -
     )
     given = {
         str(m["lg_code"]): {
-            k: v for k, v in m.items() if k in OPTIONAL_FIELDS or k in PROMOTION_FIELDS
+            **{k: v for k, v in m.items() if k in OPTIONAL_FIELDS},
+            # Promotion cells are written as in the profile CSV and parsed the same way.
+            **{
+                k: promotion_value(k, str(v), f"case {m['lg_code']}")
+                for k, v in m.items()
+                if k in PROMOTION_FIELDS
+            },
         }
         for m in municipalities
     }

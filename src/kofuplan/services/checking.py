@@ -21,10 +21,36 @@ from kofuplan.domain.capacity import Capacity
 from kofuplan.domain.check_summary import national_against_aim, prefecture_passes
 from kofuplan.domain.checks import CODES, check_plan, complete_plan, planned_issuance, sort_findings
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan import plan_demand
 from kofuplan.domain.plan_form import PlanFigures, PlanRow, read_plan_form
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import CODES as PROMOTION_CODES
+from kofuplan.domain.promotion import has_promotion_section, promotion_findings
 from kofuplan.parameters import Snapshot
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
+
+
+def promotion_checks(
+    profiles: Profiles, calendar: MonthCalendar, params: Snapshot
+) -> list[Finding]:
+    """R2.4, R3.2–R3.4 on each municipality's promotion section.
+
+    Only municipalities whose inputs have a promotion section are checked: the statistics
+    alone say nothing of mailings or events, and the summary counts who gave none."""
+    applications = plan_demand(profiles, calendar, params).applications.sum(axis=1)
+    deadline = str(params["promotion.qr_mailing_deadline"])
+    out: list[Finding] = []
+    for i, code in enumerate(profiles.lg_code.tolist()):
+        if not has_promotion_section(profiles.promotion[i]):
+            continue
+        out += promotion_findings(
+            code,
+            profiles.promotion[i],
+            deadline,
+            float(applications[i]),
+            int(profiles.target[i]),
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,7 @@ def check_rows(
     cap = complete_plan(figures, profiles, calendar, params)
     budget = plan_budget(calendar.months, planned_issuance(figures), cap, profiles, params)
     found = check_plan(figures, profiles, calendar, params, cap, budget)
+    found += promotion_checks(profiles, calendar, params)
     order = {str(c): k for k, c in enumerate(figures.lg_code)}
     findings = sort_findings(form + found, order)
     return CheckRun(as_of, params, calendar, figures, profiles, cap, budget, findings)
@@ -76,7 +103,7 @@ def check_plan_file(
 def check_summary(run: CheckRun) -> dict[str, Any]:
     """Counts by severity and code, passes per prefecture, the nation against R8.4."""
     by_severity = {s: 0 for s in ("error", "warning", "info")}
-    by_code = {c.code: 0 for c in CODES}
+    by_code = {c.code: 0 for c in (*CODES, *PROMOTION_CODES)}
     for f in run.findings:
         by_severity[f.severity] += 1
         by_code[f.code] = by_code.get(f.code, 0) + 1
@@ -90,8 +117,11 @@ def check_summary(run: CheckRun) -> dict[str, Any]:
             {f.lg_code for f in run.findings if f.severity == "error"}
         ),
         "findings_by_severity": by_severity,
+        "municipalities_without_promotion_section": sum(
+            1 for p in run.profiles.promotion.tolist() if not has_promotion_section(p)
+        ),
         "findings_by_code": by_code,
-        "prefectures": prefecture_passes(codes, prefs, run.findings, CODES),
+        "prefectures": prefecture_passes(codes, prefs, run.findings, (*CODES, *PROMOTION_CODES)),
         "national": national_against_aim(
             run.calendar.months,
             planned_issuance(run.figures),
