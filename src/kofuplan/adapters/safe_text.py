@@ -2,15 +2,17 @@
 
 Excel, LibreOffice and Google Sheets treat a cell that starts with ``=``, ``+``, ``-`` or ``@``
 as a formula, and a tab or carriage return at the start can smuggle one in (OWASP, "CSV
-Injection"). Every export that writes text that came from a user (a municipality's name, a
-budget item, a comment) passes it through here:
+Injection"). Every export that writes text that came from a user (a code, a municipality's
+name, a budget item, a raw cell echoed in a message) passes it through here:
 
-- :func:`csv_text` for CSV: such text gets a leading apostrophe, which spreadsheets show as
-  text and do not evaluate;
-- :func:`set_excel_text` for openpyxl: the cell is stored as a string (never a formula) and
-  styled with Excel's quote prefix, so that editing it later does not turn it into one either.
+- :func:`safe_cell` / :func:`safe_text` (alias :func:`csv_text`) for CSV and for cell values
+  written as plain strings: such text gets a leading apostrophe, which spreadsheets show as
+  text and do not evaluate; :func:`write_csv` applies it to every text field;
+- :func:`set_excel_text` for openpyxl cells: the cell is stored as a string (never a formula)
+  and styled with Excel's quote prefix, so that editing it later does not turn it into one
+  either; the text itself is kept unchanged.
 
-Numbers that the program computed are not user text and are written as numbers.
+Numbers are left alone: a negative number is a number, not a formula.
 """
 
 from __future__ import annotations
@@ -21,15 +23,29 @@ from pathlib import Path
 from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_TRIGGERS
 
 
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
+def safe_cell(value: object) -> object:
+    """The value, with text that would start a formula made inert."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_text(value: str) -> str:
+    out = safe_cell(value)
+    assert isinstance(out, str)
+    return out
+
+
 def csv_text(text: str) -> str:
     """``text`` as a CSV field that no spreadsheet evaluates."""
-    return "'" + text if looks_like_formula(text) else text
+    return safe_text(text)
 
 
 def set_excel_text(cell: Any, text: str) -> None:

@@ -16,6 +16,7 @@ from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
 
 IntArray = npt.NDArray[np.int64]
@@ -98,21 +99,39 @@ def _plan_block(
     method: str,
 ) -> Plan:
     target = profiles.target
-    demand = expected_demand(
-        calendar.months,
-        profiles.recent_daily_issuance,
-        target,
-        params["campaigns.national"],
-        params["demand.campaign_response_rate"],
-        int(params["demand.production_lag_months"]),
-        days_in_months(calendar),
+    demand = plan_demand(profiles, calendar, params)
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    evenings = evening_day_equivalents(
+        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
     open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
     issuance = schedule(method, target, open_days, demand)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
-    cap = plan_capacity(issuance, profiles, calendar, params)
+    cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+
+
+def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:
+    """Expected applications and deliveries (R3): today's pace, the national campaigns, and
+    the municipality's own mailing and events."""
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    own = promotion_demand(
+        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+    )
+    return expected_demand(
+        calendar.months,
+        profiles.recent_daily_issuance,
+        profiles.target,
+        params["campaigns.national"],
+        params["demand.campaign_response_rate"],
+        int(params["demand.production_lag_months"]),
+        days_in_months(calendar),
+        own,
+        int(params["campaigns.national_non_holders"]),
+    )
 
 
 def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:
