@@ -1,5 +1,6 @@
 """Issue 5 on the real statistics (R7.1, R6.1): Tokyo's 62 templates from the engine's plan at
-2020-10-01, read back, give exactly the engine's plan_monthly.csv rows and no finding."""
+2020-10-01, read back, give exactly the engine's plan_monthly.csv rows and the findings
+`kofuplan check` gives on the engine's plan (no error)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,12 @@ def test_R7_1_tokyo_templates_round_trip_to_the_engines_plan(
     engine = [r for r in _rows(tmp_path / "plan" / "plan_monthly.csv") if r["pref_code"] == "13"]
     read = _rows(tmp_path / "r" / "plan_monthly.csv")
     assert [{c: r[c] for c in read[0]} for r in engine] == read
-    assert _rows(tmp_path / "r" / "findings.csv") == []
+    checked = tmp_path / "plan" / "findings.csv"
+    assert run_cli("check", "--plan", str(tmp_path / "plan" / "plan_monthly.csv"), *common,
+                   "--out", str(checked)).exit_code == 0  # fmt: skip
+    expected = [f for f in _rows(checked) if f["lg_code"].startswith("13")]
+    assert _rows(tmp_path / "r" / "findings.csv") == expected
+    assert all(f["severity"] != "error" for f in expected)
     result = run_cli("excel", "prefecture", "--pref", "13", "--plans", str(tmp_path / "r"),
                      "--out", str(tmp_path / "13.xlsx"))  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -3,7 +3,8 @@ back into the plan contract (``plan_monthly.csv``), and the R6.1 checks on what 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +22,10 @@ from kofuplan.domain.capacity import (
     recruit_start,
 )
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.parameters import Snapshot
-from kofuplan.services.excel_interim_checks import CheckInput, interim_r61_findings
+from kofuplan.services.checking import check_rows
 from kofuplan.services.planning import PlanRun
 
 IntArray = npt.NDArray[np.int64]
@@ -269,26 +271,20 @@ def budget_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
     ]
 
 
-def check_imported(plans: ImportedPlans, params: Mapping[str, Any]) -> list[Finding]:
-    """SEAM for issue 3: the R6.1 checks on the imported plans.
+def check_imported(
+    plans: ImportedPlans, params: Snapshot, calendar: cal_mod.MonthCalendar, as_of: dt.date
+) -> list[Finding]:
+    """The prefecture's checks (issue 3: R6.1, R1.2, R2.3, R5.1 and the promotion codes) on
+    the imported plans, exactly as ``kofuplan check`` runs them on a plan_monthly.csv.
 
-    Until ``kofuplan.domain.checks`` lands this runs an interim version of the four checks
-    of R6.1 (the ones the workbook's formulas show), so that ``excel read`` and the
-    prefecture workbook have results. Replace the body with a call to the checks module.
+    The profiles are the workbooks' own (statistics and today's counters, staff, rates and
+    office). The budget check uses the engine's costs and grant; the clerk's budget table is
+    carried to budget.csv but not checked (its grant is a whole-period figure).
     """
-    n, m = plans.issuance.shape
-    checks = CheckInput(
-        lg_code=[str(c) for c in plans.profiles.lg_code.tolist()],
-        months=plans.months,
-        population=plans.profiles.population,
-        office_max_counters=plans.profiles.office_max_counters,
-        cumulative_issued=plans.cumulative_issued,
-        issuance=plans.issuance,
-        capacity=plans.capacity,
-        dedicated_counters=plans.dedicated_counters,
-        combined_counters=plans.combined_counters,
-        offsite_counters=plans.offsite_counters,
-        weekend_days=plans.weekend_days,
-        required_weekend_days=np.broadcast_to(plans.required_weekend_days[None, :], (n, m)),
-    )
-    return interim_r61_findings(checks, float(params["plan.target_share_of_population"]))
+    columns = imported_columns(plans)
+    names = list(columns)
+    rows = [
+        PlanRow(line, dict(zip(names, values, strict=True)))
+        for line, values in enumerate(zip(*columns.values(), strict=True), start=2)
+    ]
+    return check_rows(rows, plans.profiles, calendar, params, as_of).findings

@@ -2,8 +2,8 @@
 
 The directory holds ``plan_monthly.csv`` (the plan contract), and optionally ``profiles.csv``
 (today's counters, staff and office), ``municipalities.csv`` (names, population) and
-``findings.csv`` (check results), as ``excel read`` writes them. Without findings the four
-R6.1 checks are run here.
+``findings.csv`` (the checks' results), as ``excel read`` writes them; ``kofuplan plan``
+followed by ``kofuplan check`` gives the same files but for names and today's figures.
 """
 
 from __future__ import annotations
@@ -20,18 +20,15 @@ from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, Pr
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
-from kofuplan.services.excel_interim_checks import UNKNOWN, CheckInput, interim_r61_findings
+
+UNKNOWN = -1  # a figure profiles.csv does not give
 
 PLAN_NEEDS = (
     "lg_code",
     "month",
     "issuance",
-    "cumulative_issued",
     "dedicated_counters",
     "combined_counters",
-    "offsite_counters",
-    "weekend_days",
-    "required_weekend_days",
     "capacity",
     "staff",
 )
@@ -59,9 +56,7 @@ def _int(row: Mapping[str, str], col: str, where: str) -> int:
         raise InputError(f"{where}: {col} must be a whole number, got {raw!r}") from None
 
 
-def build_prefecture_book(
-    plans_dir: Path, pref_code: str, target_share: float, made_on: dt.date
-) -> PrefectureBook:
+def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> PrefectureBook:
     plan_path = plans_dir / "plan_monthly.csv"
     by_code: dict[str, dict[str, dict[str, int]]] = {}
     for line, row in enumerate(_rows(plan_path, PLAN_NEEDS), start=2):
@@ -111,21 +106,10 @@ def build_prefecture_book(
     base_staff = np.where(have_now, given("staff"), staff[:, 0])
     findings = _findings(plans_dir / "findings.csv", set(codes))
     if findings is None:
-        checks = CheckInput(
-            lg_code=codes,
-            months=months,
-            population=given("population"),
-            office_max_counters=given("office_max_counters"),
-            cumulative_issued=grid("cumulative_issued"),
-            issuance=grid("issuance"),
-            capacity=grid("capacity"),
-            dedicated_counters=dedicated,
-            combined_counters=combined,
-            offsite_counters=grid("offsite_counters"),
-            weekend_days=grid("weekend_days"),
-            required_weekend_days=grid("required_weekend_days"),
+        raise InputError(
+            f"{plans_dir}: no findings.csv: `kofuplan excel read` writes one, or run "
+            f"`kofuplan check --plan {plan_path} … --out {plans_dir / 'findings.csv'}`"
         )
-        findings = interim_r61_findings(checks, target_share)
     issuance = grid("issuance")
     rows = tuple(
         MunicipalityRow(

@@ -194,7 +194,7 @@ def read_command(
                 rejected.append({"file": str(outcome.path), "problem": line})
     out.mkdir(parents=True, exist_ok=True)
     imported = import_plans(books, params, calendar)
-    findings = check_imported(imported, params)
+    findings = check_imported(imported, params, calendar, day)
     columns = imported_columns(imported)
     values = zip(*columns.values(), strict=True)
     rows = (dict(zip(columns, row, strict=True)) for row in values)
@@ -225,16 +225,12 @@ def prefecture_command(
     pref: Annotated[str, typer.Option(help="Prefecture code, 01–47")],
     plans: Annotated[Path, typer.Option(help="Directory with plan_monthly.csv", exists=True)],
     out: Annotated[Path, typer.Option(help="Workbook to write (.xlsx)")],
-    as_of: Annotated[str, typer.Option("--as-of", help="Date of the rules")] = "2020-10-01",
 ) -> None:
     """Write the prefecture's submission workbook: plans, findings with advice, summary."""
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
-    params = rules_at(_date(as_of, "--as-of"))
     try:
-        book = build_prefecture_book(
-            plans, pref, float(params["plan.target_share_of_population"]), dt.date.today()
-        )
+        book = build_prefecture_book(plans, pref, dt.date.today())
     except InputError as exc:
         raise _fail(str(exc)) from None
     write_prefecture_workbook(out, book)
