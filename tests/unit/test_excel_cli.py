@@ -173,6 +173,11 @@ def test_R7_1_prefecture_workbook(sample: tuple[Path, Path, Path], tmp_path: Pat
     assert plans.cell(rows[files[0].name[:6]], weekend_col).value == "× 1件"
     assert plans.cell(rows[files[1].name[:6]], weekend_col).value == "○"
     finding = [row for row in wb["指摘事項"].iter_rows(min_row=2, values_only=True)]
+    summary = {
+        row[0]: row[1] for row in wb["集計"].iter_rows(min_row=3, max_col=2, values_only=True)
+    }
+    assert summary["団体数"] == len(rows) - 1  # the last row holds the totals
+    assert summary["判定:土日交付(R6.1-4) 適合団体数"] == len(rows) - 2
     r61 = [f for f in finding if f[3].startswith("R6.1")]
     assert [(f[0], f[2], f[3]) for f in r61] == [(files[0].name[:6], "令和2年12月", "R6.1-4")]
     assert "土日" in r61[0][7]
