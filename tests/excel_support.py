@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 
-from kofuplan.adapters.excel.model import BudgetLine, MonthCalendar, PlanWorkbook, Profile
+from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, plan_months
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import set_excel_text
@@ -58,8 +58,8 @@ def sample_plan(code: str = "131016", name: str = "千代田区") -> PlanWorkboo
     return PlanWorkbook(profile, MONTHS, counts, budget)
 
 
-def sample_calendar() -> MonthCalendar:
-    return MonthCalendar(
+def sample_calendar() -> TemplateCalendar:
+    return TemplateCalendar(
         open_weekdays=(20,) * len(MONTHS), required_weekend_days=(4,) * len(MONTHS)
     )
 

@@ -11,7 +11,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.excel.model import BudgetLine, MonthCalendar, PlanWorkbook, Profile
+from kofuplan.adapters.excel.model import (
+    PlanWorkbook,
+    Profile,
+    TemplateCalendar,
+    plan_workbook_from_columns,
+)
 from kofuplan.adapters.plan_csv import budget_columns, plan_columns
 from kofuplan.domain import calendar as cal_mod
 from kofuplan.domain.budget import COST_ITEMS
@@ -34,7 +39,7 @@ FloatArray = npt.NDArray[np.float64]
 
 def template_contents(
     run: PlanRun, lg_codes: Sequence[str]
-) -> list[tuple[PlanWorkbook, MonthCalendar]]:
+) -> list[tuple[PlanWorkbook, TemplateCalendar]]:
     """The engine's proposed plan for each municipality, as the template shows it."""
     plan = run.plan
     p = plan.profiles
@@ -74,27 +79,7 @@ def template_contents(
             staff_now=int(p.staff[i]),
             terminals_now=int(p.terminals[i]),
         )
-        months = tuple(monthly["month"])
-        counts = {
-            name: tuple(int(v) for v in monthly[name])
-            for name in (
-                "issuance",
-                "dedicated_counters",
-                "combined_counters",
-                "offsite_counters",
-                "weekend_days",
-                "staff",
-                "terminals",
-            )
-        }
-        budget_lines = tuple(
-            BudgetLine(int(r["fiscal_year"]), str(r["item"]), int(r["yen"])) for r in lines
-        )
-        calendar = MonthCalendar(
-            open_weekdays=tuple(int(v) for v in monthly["open_weekdays"]),
-            required_weekend_days=tuple(int(v) for v in monthly["required_weekend_days"]),
-        )
-        out.append((PlanWorkbook(profile, months, counts, budget_lines), calendar))
+        out.append(plan_workbook_from_columns(profile, monthly, lines))
     return out
 
 

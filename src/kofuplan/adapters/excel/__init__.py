@@ -2,15 +2,15 @@
 submission workbook. Layout: docs/excel.md."""
 
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.excel.model import BudgetLine, MonthCalendar, PlanWorkbook, Profile
+from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, read_many, read_plan_workbook
 
 __all__ = [
     "BudgetLine",
-    "MonthCalendar",
     "PlanWorkbook",
     "Profile",
     "ReadSettings",
+    "TemplateCalendar",
     "WorkbookError",
     "read_many",
     "read_plan_workbook",

@@ -44,7 +44,7 @@ class PlanWorkbook:
 
 
 @dataclass(frozen=True)
-class MonthCalendar:
+class TemplateCalendar:
     """Calendar figures the template shows beside each month (protected, not inputs)."""
 
     open_weekdays: tuple[int, ...]
@@ -56,7 +56,7 @@ def plan_workbook_from_columns(
     profile: Profile,
     columns: Mapping[str, Sequence[Any]],
     budget: Sequence[Mapping[str, Any]] = (),
-) -> tuple[PlanWorkbook, MonthCalendar]:
+) -> tuple[PlanWorkbook, TemplateCalendar]:
     """Build the workbook contents from one municipality's ``plan_monthly.csv`` columns.
 
     ``columns`` follows the plan contract (issue 2): ``month``, ``issuance``,
@@ -68,7 +68,7 @@ def plan_workbook_from_columns(
     lines = tuple(
         BudgetLine(int(row["fiscal_year"]), str(row["item"]), int(row["yen"])) for row in budget
     )
-    calendar = MonthCalendar(
+    calendar = TemplateCalendar(
         open_weekdays=tuple(int(v) for v in columns["open_weekdays"]),
         required_weekend_days=tuple(int(v) for v in columns["required_weekend_days"]),
     )

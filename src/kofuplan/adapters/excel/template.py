@@ -32,7 +32,7 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_HEADERS,
     PROFILE_TABLE,
 )
-from kofuplan.adapters.excel.model import MonthCalendar, PlanWorkbook
+from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
@@ -111,7 +111,7 @@ def _title(ws: Worksheet, title: str, note: str) -> None:
 
 
 def _write_monthly(
-    ws: Worksheet, plan: PlanWorkbook, calendar: MonthCalendar, rules: Snapshot, share_of: float
+    ws: Worksheet, plan: PlanWorkbook, calendar: TemplateCalendar, rules: Snapshot, share_of: float
 ) -> None:
     p = plan.profile
     _title(
@@ -301,7 +301,7 @@ def _write_help(ws: Worksheet) -> None:
 
 
 def build_workbook(
-    plan: PlanWorkbook, calendar: MonthCalendar, *, as_of: dt.date, spare_budget_rows: int = 5
+    plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date, spare_budget_rows: int = 5
 ) -> Workbook:
     """The workbook for one municipality, in memory."""
     rules = load_rules().at(as_of)
@@ -318,7 +318,7 @@ def build_workbook(
 
 
 def write_template(
-    path: Path, plan: PlanWorkbook, calendar: MonthCalendar, *, as_of: dt.date
+    path: Path, plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date
 ) -> None:
     """Write the workbook to ``path`` atomically: a reader never sees half a file."""
     wb = build_workbook(plan, calendar, as_of=as_of)
