@@ -31,6 +31,7 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
     return Setting(
         supply=rng.integers(0, 2_500, months).astype(np.float64),
         weekdays=weekdays,
+        evenings=np.round(rng.choice([0.0, 0.0, 0.5, 1.25], months), 2),
         weekend_low=low,
         weekend_high=low + rng.integers(0, 4, months),
         dedicated_daily=float(rng.choice([20.0, 40.0])),

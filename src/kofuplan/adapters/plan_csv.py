@@ -18,6 +18,7 @@ from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.promotion import as_dict, rollup
 
 PLAN_COLUMNS = (
     "lg_code",
@@ -45,13 +46,15 @@ EXTRA_COLUMNS = (
     "applications_expected",
     "deliveries_expected",
     "defaults",
+    "evening_day_equivalents",
+    "applications_base",
+    "applications_national",
+    "applications_own_mailing",
+    "applications_events",
     # Mean wait in minutes of residents arriving in the worst hour of a weekday / weekend day
     # (kofuplan.domain.waits); empty for a month without such open days or residents.
     "wait_weekday_minutes",
     "wait_weekend_minutes",
-    # The part of applications_expected due to the national campaigns (R3.1), read by
-    # `kofuplan risk`.
-    "applications_campaign_expected",
 )
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
@@ -105,16 +108,14 @@ def plan_columns(plan: Plan) -> dict[str, list[str]]:
         "applications_expected": _ints(np.rint(plan.demand.applications).astype(np.int64)),
         "deliveries_expected": _ints(np.rint(plan.demand.deliveries).astype(np.int64)),
         "defaults": per_muni(defaults).reshape(-1).tolist(),
+        # R8.3: evening opening counted in capacity, as extra open days.
+        "evening_day_equivalents": _decimals(cap.evening_day_equivalents, 2),
+        **{
+            f"applications_{source}": _ints(np.rint(values).astype(np.int64))
+            for source, values in plan.demand.by_source.items()
+        },
         **_wait_columns(plan),
-        **_campaign_column(plan),
     }
-
-
-def _campaign_column(plan: Plan) -> dict[str, list[str]]:
-    campaign = plan.demand.campaign_applications
-    if campaign is None:
-        return {}
-    return {"applications_campaign_expected": _ints(np.rint(campaign).astype(np.int64))}
 
 
 def _wait_columns(plan: Plan) -> dict[str, list[str]]:
@@ -140,11 +141,11 @@ def write_columns(path: Path, columns: Mapping[str, list[str]]) -> None:
     """Write string columns as CSV. Values here are numbers, codes and field names, never
     user text, so no quoting is needed; a comma would be a bug, and is refused."""
     names = list(columns)
-    body = "\n".join(",".join(row) for row in zip(*columns.values(), strict=True))
-    if "," in "".join(names) or body.count(",") != (len(names) - 1) * (body.count("\n") + 1):
+    lines = [",".join(row) for row in zip(*columns.values(), strict=True)]
+    if any(line.count(",") != len(names) - 1 for line in [",".join(names), *lines]):
         raise ValueError(f"{path.name}: a value contains a comma")
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(",".join(names) + "\n" + body + "\n", encoding="utf-8")
+    tmp.write_text("\n".join([",".join(names), *lines]) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 
@@ -206,6 +207,7 @@ def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> 
             code: {"target": t.target, "monthly": monthly(t)}
             for code, t in by_prefecture(plan).items()
         },
+        "promotion": promotion_rollups(plan),
         "defaults_used": {
             "municipalities_using_default": defaults,
             "values": {
@@ -233,3 +235,18 @@ def write_plan(out: Path, plan: Plan, params: Mapping[str, Any], as_of: str, sam
     write_columns(out / "budget.csv", budget_columns(plan))
     text = json.dumps(summary(plan, params, as_of, sample), ensure_ascii=False, indent=1)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
+
+
+def promotion_rollups(plan: Plan) -> dict[str, Any]:
+    """R2.4, R3.2, R3.3: forms mailed, events and convenience-store fee reductions, by
+    prefecture and for the nation (the Ministry's survey)."""
+    codes = plan.profiles.lg_code.tolist()
+    promotions = dict(zip(codes, plan.profiles.promotion.tolist(), strict=True))
+    prefs = plan.profiles.pref_code.tolist()
+    by_pref: dict[str, list[str]] = {}
+    for code, pref in zip(codes, prefs, strict=True):
+        by_pref.setdefault(pref, []).append(code)
+    return {
+        "national": as_dict(rollup(codes, promotions)),
+        "prefectures": {p: as_dict(rollup(cs, promotions)) for p, cs in sorted(by_pref.items())},
+    }

@@ -20,7 +20,8 @@ NEEDED = (
     "month",
     "capacity",
     "applications_expected",
-    "applications_campaign_expected",
+    "applications_national",
+    "applications_own_mailing",
     "deliveries_expected",
 )
 RISK_COLUMNS = (
@@ -46,7 +47,7 @@ class PlanDemand:
     months: tuple[str, ...]
     capacity: FloatArray
     applications: FloatArray
-    campaign_applications: FloatArray
+    campaign_applications: FloatArray  # the national campaigns and the own QR mailing
     deliveries: FloatArray
 
 
@@ -102,7 +103,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
         months=tuple(months),
         capacity=shaped["capacity"],
         applications=shaped["applications_expected"],
-        campaign_applications=shaped["applications_campaign_expected"],
+        campaign_applications=shaped["applications_national"] + shaped["applications_own_mailing"],
         deliveries=shaped["deliveries_expected"],
     )
 

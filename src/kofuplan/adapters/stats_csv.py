@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from kofuplan.adapters.promotion_fields import promotion_value
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
+from kofuplan.domain.promotion import PROMOTION_FIELDS
 
 STATS_COLUMNS = (
     "snapshot_date",
@@ -142,12 +144,13 @@ def read_profiles(path: Path, known_codes: set[str]) -> dict[str, dict[str, Any]
     if "lg_code" not in header:
         handle.close()
         raise InputError(f"{path}: missing column lg_code")
-    unknown = [c for c in header if c != "lg_code" and c not in OPTIONAL_FIELDS]
+    allowed = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
+    unknown = [c for c in header if c != "lg_code" and c not in allowed]
     if unknown:
         handle.close()
         raise InputError(
             f"{path}: unknown column(s) {', '.join(unknown)}; "
-            f"allowed: lg_code, {', '.join(OPTIONAL_FIELDS)}"
+            f"allowed: lg_code, {', '.join(allowed)}"
         )
     out: dict[str, dict[str, Any]] = {}
     with handle:
@@ -175,7 +178,9 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
         raw = raw.strip()
         if not raw:
             continue
-        if field == "weekend_policy":
+        if field in PROMOTION_FIELDS:
+            values[field] = promotion_value(field, raw, where)
+        elif field == "weekend_policy":
             if raw not in WEEKEND_POLICIES:
                 raise InputError(
                     f"{where}: weekend_policy must be one of {', '.join(WEEKEND_POLICIES)}, "

@@ -49,7 +49,7 @@ def capacity_of(
     dedicated_daily: FloatArray,
     combined: IntArray,
     combined_daily: FloatArray,
-    open_days: IntArray,
+    open_days: IntArray | FloatArray,
 ) -> IntArray:
     """Cards the counters can issue in the month, in whole cards (rounded down)."""
     daily = dedicated * dedicated_daily + combined * combined_daily
@@ -61,7 +61,7 @@ def fewest_dedicated(
     dedicated_daily: FloatArray,
     combined: IntArray,
     combined_daily: FloatArray,
-    open_days: IntArray,
+    open_days: IntArray | FloatArray,
 ) -> IntArray:
     """The fewest dedicated counters with which capacity ≥ issuance, for every cell."""
     days = np.maximum(open_days, 1)
@@ -83,6 +83,7 @@ def fewest_dedicated(
 class Capacity:
     weekend_days: IntArray
     open_days: IntArray
+    evening_day_equivalents: FloatArray  # evening opening counted in open days (R8.3)
     dedicated_counters: IntArray
     dedicated_daily_per_counter: FloatArray
     combined_counters: IntArray
@@ -100,27 +101,63 @@ def plan_capacity(
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
+    evening_days: FloatArray | None = None,
     weekend: IntArray | None = None,
 ) -> Capacity:
-    """``weekend`` (N, M) overrides the weekend policy's days (the optimal method chooses its
-    own; they must be at least ``required_weekend_days``)."""
+    """``evening_days``: evening opening as extra open days (R8.3), (N, M). ``weekend`` (N, M)
+    overrides the weekend policy's days (the optimal method chooses its own; they must be at
+    least ``required_weekend_days``)."""
     n, m = issuance.shape
     if weekend is None:
         weekend = weekend_days(profiles, calendar)
     open_days = calendar.open_weekdays[None, :] + weekend
+    evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, _DECIMALS)
+    counter_days = open_days + evenings
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
         profiles, calendar, params["capacity.combined_card_share_by_month"]
     )
     combined = np.broadcast_to(profiles.combined_counters[:, None], (n, m)).copy()
-    dedicated = fewest_dedicated(issuance, ded_daily, combined, comb_daily, open_days)
-    capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, open_days)
+    dedicated = fewest_dedicated(issuance, ded_daily, combined, comb_daily, counter_days)
+    capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, counter_days)
     # R6.1-3: what the office cannot hold stands outside it, as dedicated counters.
     over = dedicated + combined - profiles.office_max_counters[:, None]
     offsite = np.clip(over, 0, dedicated)
+    back, staff, terminals = staff_and_terminals(
+        issuance, dedicated, combined, calendar.open_weekdays[None, :], params
+    )
+    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
+    return Capacity(
+        weekend_days=weekend,
+        open_days=open_days,
+        evening_day_equivalents=evenings,
+        dedicated_counters=dedicated,
+        dedicated_daily_per_counter=ded_daily,
+        combined_counters=combined,
+        combined_daily_per_counter=comb_daily,
+        capacity=capacity,
+        offsite_counters=offsite,
+        backoffice_staff=back,
+        staff=staff,
+        terminals=terminals,
+        recruit_start_index=recruit,
+    )
+
+
+def staff_and_terminals(
+    issuance: IntArray,
+    dedicated: IntArray,
+    combined: IntArray,
+    open_weekdays: IntArray,
+    params: Mapping[str, Any],
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Back-office staff, all staff and terminals a month's counters and issuance need.
+
+    Shared by the engine and by the checks, which derive staff for a hand-written plan.
+    """
     # Pre-issuance setup is back-office work on weekdays.
     presetup = float(params["capacity.presetup_cards_per_staff_day"])
-    back = np.ceil(issuance / (presetup * np.maximum(calendar.open_weekdays[None, :], 1)))
+    back = np.ceil(issuance / (presetup * np.maximum(open_weekdays, 1)))
     staff = np.ceil(
         dedicated * float(params["capacity.staff_per_dedicated_counter"])
         + combined * float(params["capacity.staff_per_combined_counter"])
@@ -132,21 +169,7 @@ def plan_capacity(
         + back * float(params["capacity.presetup_terminals_per_staff"])
         - _EPS
     ).astype(np.int64)
-    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
-    return Capacity(
-        weekend_days=weekend,
-        open_days=open_days,
-        dedicated_counters=dedicated,
-        dedicated_daily_per_counter=ded_daily,
-        combined_counters=combined,
-        combined_daily_per_counter=comb_daily,
-        capacity=capacity,
-        offsite_counters=offsite,
-        backoffice_staff=back.astype(np.int64),
-        staff=staff,
-        terminals=terminals,
-        recruit_start_index=recruit,
-    )
+    return back.astype(np.int64), staff, terminals
 
 
 def recruit_start(staff: IntArray, staff_now: IntArray, lead_months: int) -> IntArray:

@@ -65,6 +65,7 @@ class Setting:
 
     supply: FloatArray  # cards delivered each month (whole numbers), summing to the target
     weekdays: FloatArray  # open weekdays
+    evenings: FloatArray  # evening opening as extra counter-days (R8.3), as the engine counts it
     weekend_low: IntArray  # fewest weekend days allowed (R2.1, or every day under 'all')
     weekend_high: IntArray  # every Saturday and Sunday that is not a closure day
     dedicated_daily: float
@@ -89,12 +90,18 @@ class Setting:
 
 
 def settings_of(
-    supply: IntArray, profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]
+    supply: IntArray,
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    evening_days: FloatArray | None = None,
 ) -> list[Setting]:
     comb_daily = effective_combined_daily(
         profiles, calendar, params["capacity.combined_card_share_by_month"]
     )
     every = (calendar.saturdays + calendar.sundays).astype(np.int64)
+    n, m = supply.shape
+    evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
     out = []
     for i in range(len(profiles)):
         low = every if profiles.weekend_policy[i] == "all" else calendar.required_weekend_days
@@ -102,6 +109,7 @@ def settings_of(
             Setting(
                 supply=supply[i].astype(np.float64),
                 weekdays=calendar.open_weekdays.astype(np.float64),
+                evenings=np.asarray(evenings[i], dtype=np.float64),
                 weekend_low=np.asarray(low, dtype=np.int64),
                 weekend_high=every,
                 dedicated_daily=float(profiles.dedicated_daily_per_counter[i]),
@@ -149,18 +157,20 @@ class _SetUps:
 
 def _set_ups(s: Setting, t: int, most: float) -> _SetUps:
     w = float(s.weekdays[t])
+    evening = float(s.evenings[t])
     weekend = np.arange(int(s.weekend_low[t]), int(s.weekend_high[t]) + 1, dtype=np.int64)
     if weekend.size == 0:
         weekend = np.array([int(s.weekend_low[t])], dtype=np.int64)
     c = s.combined
     comb = float(s.combined_daily[t]) * c
     setup_cap = s.presetup_per_staff_day * w  # cards one back-office staff sets up a month
-    days_low = w + float(weekend[0])
+    days_low = w + float(weekend[0]) + evening
     d_top = int(np.ceil(max(most - comb * days_low, 0.0) / (s.dedicated_daily * days_low))) + 1
     b_top = int(np.ceil(most / setup_cap - _EPS)) if setup_cap > 0 else 0
 
     def counter_cap(d: npt.NDArray[Any], e: npt.NDArray[Any]) -> FloatArray:
-        return np.asarray(np.floor((s.dedicated_daily * d + comb) * (w + e) + _EPS), np.float64)
+        days = w + e + evening
+        return np.asarray(np.floor((s.dedicated_daily * d + comb) * days + _EPS), np.float64)
 
     # Counters decide: back-office staff just enough for what they issue.
     d_a, e_a = (a.ravel() for a in np.meshgrid(np.arange(d_top + 1), weekend))
@@ -169,7 +179,7 @@ def _set_ups(s: Setting, t: int, most: float) -> _SetUps:
     # Back-office staff decide: the fewest counters that issue what they set up.
     b_b, e_b = (a.ravel() for a in np.meshgrid(np.arange(b_top + 1), weekend))
     need = np.minimum(b_b * setup_cap, most)
-    d_b = np.ceil(np.maximum(need / (w + e_b) - comb, 0.0) / s.dedicated_daily - _EPS)
+    d_b = np.ceil(np.maximum(need / (w + e_b + evening) - comb, 0.0) / s.dedicated_daily - _EPS)
     for _ in range(2):  # settle rounding against the capacity formula itself
         d_b = d_b + (counter_cap(d_b, e_b) < need)
     d = np.concatenate([d_a, d_b]).astype(np.int64)
@@ -296,11 +306,13 @@ def optimal_schedule(
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
+    evening_days: FloatArray | None = None,
 ) -> OptimalSchedule:
-    """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule."""
+    """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule;
+    ``evening_days`` (N, M) the evening opening the engine counts as extra open days."""
     results = []
     for code, setting in zip(
-        profiles.lg_code, settings_of(supply, profiles, calendar, params), strict=True
+        profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
     ):
         try:
             results.append(solve_setting(setting))
@@ -308,7 +320,7 @@ def optimal_schedule(
             raise ValueError(f"{code}: {exc}") from None
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
-    cap = plan_capacity(issuance, profiles, calendar, params, weekend=weekend)
+    cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
     return OptimalSchedule(
         issuance=issuance,
         weekend_days=weekend,
@@ -323,6 +335,7 @@ def schedule_optimal(
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
+    evening_days: FloatArray | None = None,
 ) -> IntArray:
     """The issuance (N, M) of the cheapest plan, as the other schedule methods return it."""
-    return optimal_schedule(supply, profiles, calendar, params).issuance
+    return optimal_schedule(supply, profiles, calendar, params, evening_days).issuance

@@ -67,7 +67,8 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
     lead_room = max(0.0, float(np.ceil(s.staff_per_combined * c - 1e-6)) - s.staff_now)
     for t in range(m):
         w = float(s.weekdays[t])
-        days_low = w + float(s.weekend_low[t])
+        evening = float(s.evenings[t])
+        days_low = w + float(s.weekend_low[t]) + evening
         comb = float(s.combined_daily[t]) * c
         big = float(np.ceil(max(most[t] - comb * days_low, 0.0) / (s.dedicated_daily * days_low)))
         big += 1.0
@@ -87,8 +88,8 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
             d = model.var(0.0, big, True, s.weekend_staff_day_yen * e * s.staff_per_dedicated)
             pick[z] = 1.0
             model.row({d: 1.0, z: -big}, -inf, 0.0)
-            capacity[d] = -s.dedicated_daily * (w + e)
-            capacity[z] = -comb * (w + e)
+            capacity[d] = -s.dedicated_daily * (w + e + evening)
+            capacity[z] = -comb * (w + e + evening)
             total_d[d] = 1.0
         model.row(pick, 1.0, 1.0)
         model.row(capacity, -inf, 1e-6)

@@ -5,9 +5,9 @@ One municipality and the whole nation run the same code over (municipalities, mo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -17,11 +17,19 @@ from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+# Municipalities planned together. Beyond a few thousand rows the (N, M) temporaries leave
+# the CPU caches and each cell costs several times more; blocks keep the cost per
+# municipality-month flat up to 100× the nation (bench/bench_plan.py).
+BLOCK = 2048
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -61,25 +69,54 @@ def make_plan(
     method: str,
 ) -> Plan:
     """Plan every municipality: schedule, capacity, budget."""
+    n = len(profiles)
+    if n <= BLOCK:
+        return _plan_block(profiles, calendar, params, method)
+    blocks = [
+        _plan_block(profiles.take(np.arange(s, min(s + BLOCK, n))), calendar, params, method)
+        for s in range(0, n, BLOCK)
+    ]
+    return _concat_rows(blocks)
+
+
+def _concat_rows(parts: Sequence[T]) -> T:
+    """Join plans of consecutive blocks of municipalities: every per-municipality array is
+    concatenated along its first axis; the shared calendar and labels are kept."""
+    first = parts[0]
+    if isinstance(first, MonthCalendar):
+        return first
+    if isinstance(first, np.ndarray):
+        return np.concatenate(parts, axis=0)  # type: ignore[return-value,arg-type]
+    if isinstance(first, dict):
+        return {k: _concat_rows([p[k] for p in parts]) for k in first}  # type: ignore[return-value,index]
+    if is_dataclass(first) and not isinstance(first, type):
+        changes = {f.name: _concat_rows([getattr(p, f.name) for p in parts]) for f in fields(first)}
+        return replace(first, **changes)
+    return first
+
+
+def _plan_block(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    method: str,
+) -> Plan:
     target = profiles.target
-    demand = expected_demand(
-        calendar.months,
-        profiles.recent_daily_issuance,
-        target,
-        params["campaigns.national"],
-        params["demand.campaign_response_rate"],
-        int(params["demand.production_lag_months"]),
-        days_in_months(calendar),
+    demand = plan_demand(profiles, calendar, params)
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    evenings = evening_day_equivalents(
+        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
     open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
     if method == "optimal":
         # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
         supply = schedule("delivery", target, open_days, demand)
-        chosen = optimal_schedule(supply, profiles, calendar, params)
+        chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
         issuance, cap = chosen.issuance, chosen.capacity
     else:
         issuance = schedule(method, target, open_days, demand)
-        cap = plan_capacity(issuance, profiles, calendar, params)
+        cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     # Every counter of the plan, dedicated and combined, serves the card queue on its open days,
@@ -92,6 +129,27 @@ def make_plan(
         QueueingParameters.from_rules(params),
     )
     return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, waits)
+
+
+def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:
+    """Expected applications and deliveries (R3): today's pace, the national campaigns, and
+    the municipality's own mailing and events."""
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    own = promotion_demand(
+        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+    )
+    return expected_demand(
+        calendar.months,
+        profiles.recent_daily_issuance,
+        profiles.target,
+        params["campaigns.national"],
+        params["demand.campaign_response_rate"],
+        int(params["demand.production_lag_months"]),
+        days_in_months(calendar),
+        own,
+        int(params["campaigns.national_non_holders"]),
+    )
 
 
 def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -76,6 +78,7 @@ class Profiles:
     staff_month_yen: IntArray
     offsite_counter_month_yen: IntArray
     estimated_grant_yen: IntArray  # per fiscal year; -1 where the default per card applies
+    promotion: npt.NDArray[np.object_]  # MunicipalPromotion per municipality (R2.4, R3, R8.3)
     defaulted: Mapping[str, BoolArray] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -180,5 +183,17 @@ def build_profiles(
         staff_month_yen=staff_month,
         offsite_counter_month_yen=offsite_month,
         estimated_grant_yen=grant,
+        promotion=_promotion_column(stats.lg_code, given),
         defaulted=masks,
     )
+
+
+def _promotion_column(
+    codes: StrArray, given: Mapping[str, Mapping[str, Any]]
+) -> npt.NDArray[np.object_]:
+    """The promotion section of each municipality, from the promotion fields it gave."""
+    column = np.empty(codes.shape[0], dtype=object)
+    for i, code in enumerate(codes.tolist()):
+        own = given.get(code, {})
+        column[i] = MunicipalPromotion(**{k: v for k, v in own.items() if k in PROMOTION_FIELDS})
+    return column

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.calendar import add_months
+from kofuplan.domain.promotion import PromotionDemand
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -60,9 +61,9 @@ class Demand:
 
     applications: FloatArray
     deliveries: FloatArray
-    # The part of `applications` due to the national campaigns (R3.1); the backlog risk
-    # (kofuplan.domain.risk) treats its size as uncertain.
-    campaign_applications: FloatArray | None = None
+    # Applications by source (R3): today's pace, the national campaigns, the municipality's
+    # own QR mailing and its off-site events; they add up to ``applications``.
+    by_source: dict[str, FloatArray]
 
 
 def expected_demand(
@@ -73,6 +74,8 @@ def expected_demand(
     response_rate: Mapping[str, float],
     lag_months: int,
     days_in_month: IntArray,
+    own: PromotionDemand | None = None,
+    national_non_holders: int | None = None,
 ) -> Demand:
     """Applications: today's pace plus the national campaigns of R3.1, shared out by
     non-holders; deliveries follow applications after the production lag.
@@ -85,24 +88,34 @@ def expected_demand(
     days = np.concatenate(
         [np.full(lag_months, 30, dtype=np.int64), np.asarray(days_in_month, dtype=np.int64)]
     )
-    apps = daily_pace[:, None] * days[None, :].astype(np.float64)
-    campaign_apps = np.zeros_like(apps)
-    share = non_holders / max(int(non_holders.sum()), 1)
+    base = daily_pace[:, None] * days[None, :].astype(np.float64)
+    national = np.zeros_like(base)
+    # Each municipality's share of a national campaign is its share of the nation's
+    # non-holders, whichever municipalities are being planned together.
+    nation = national_non_holders or int(non_holders.sum())
+    share = non_holders / max(nation, 1)
+    own_mailing = np.zeros_like(base)
+    events = np.zeros_like(base)
+    if own is not None:
+        own_mailing[:, lag_months:] = own.own_mailing
+        events[:, lag_months:] = own.events
     for campaign in campaigns:
-        pieces = float(campaign.get("pieces", 0)) * float(
-            response_rate.get(str(campaign["kind"]), 0.0)
-        )
+        kind = str(campaign["kind"])
+        pieces = float(campaign.get("pieces", 0)) * float(response_rate.get(kind, 0.0))
         active = [k for k, month in enumerate(span) if month in set(campaign["months"])]
         if pieces <= 0 or not active:
             continue
-        for k in active:
-            apps[:, k] += share * pieces / len(active)
-            campaign_apps[:, k] += share * pieces / len(active)
-    deliveries = apps[:, : len(months)]
+        mine = share * pieces / len(active)
+        if kind == "qr_mailing" and own is not None:
+            # A municipality that schedules its own QR mailing replaces its national share.
+            mine = np.where(own.mailing_given, 0.0, mine)
+        national[:, active] += mine[:, None]
+    apps = base + national + own_mailing + events
+    sources = {"base": base, "national": national, "own_mailing": own_mailing, "events": events}
     return Demand(
         applications=apps[:, lag_months:],
-        deliveries=deliveries,
-        campaign_applications=campaign_apps[:, lag_months:],
+        deliveries=apps[:, : len(months)],
+        by_source={k: v[:, lag_months:] for k, v in sources.items()},
     )
 
 
