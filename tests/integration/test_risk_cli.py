@@ -7,14 +7,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from kofuplan.adapters.cli import app, commands
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.services.planning import run_plan
 from kofuplan.services.sample import write_sample_stats
-
-assert commands  # registers every command
+from tests.cli_runner import run_cli
 
 
 def _plan(tmp_path: Path) -> Path:
@@ -30,7 +26,7 @@ def test_R6_2_risk_writes_backlog_probability_and_quantiles_reproducibly(tmp_pat
     outputs = []
     for name in ("a.csv", "b.csv"):
         args = ["risk", "--plan", str(plan), "--out", str(tmp_path / name), "--seed", "42"]
-        result = CliRunner().invoke(app, [*args, "--draws", "100"])
+        result = run_cli(*args, "--draws", "100")
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["municipalities"] > 0
         outputs.append((tmp_path / name).read_text(encoding="utf-8"))
@@ -48,7 +44,7 @@ def test_R6_2_risk_refuses_a_file_that_is_not_a_plan(tmp_path: Path) -> None:
     bad.write_text("lg_code,month\n011002,2020-10\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     args = ["risk", "--plan", str(bad), "--out", str(out), "--seed", "1"]
-    result = CliRunner().invoke(app, args)
+    result = run_cli(*args)
     assert result.exit_code == 2
     assert "not_a_plan.csv" in result.output and "capacity" in result.output
     assert not out.exists()
@@ -63,6 +59,6 @@ def test_R6_2_risk_names_the_line_and_column_of_a_bad_number(tmp_path: Path) -> 
     lines[3] = ",".join(cells)
     plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args = ["risk", "--plan", str(plan), "--out", str(tmp_path / "o.csv"), "--seed", "1"]
-    result = CliRunner().invoke(app, args)
+    result = run_cli(*args)
     assert result.exit_code == 2
     assert "plan_monthly.csv:4: capacity" in result.output

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 
-import click
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from kofuplan.adapters.cli import app, counters_cmd
 from kofuplan.domain.queueing import fewest_counters, queue_figures
-
-assert counters_cmd  # registers the command
+from tests.cli_runner import run_cli
 
 
 def _run(args: list[str]) -> tuple[int, str]:
-    # With a single registered command Typer runs it as the root; otherwise name it.
-    if isinstance(typer.main.get_command(app), click.Group):
-        args = ["counters", *args]
-    result = CliRunner().invoke(app, args)
+    result = run_cli("counters", *args)
     return result.exit_code, result.output
 
 
