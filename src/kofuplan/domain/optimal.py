@@ -155,37 +155,54 @@ class _SetUps:
     weekend: IntArray
 
 
-def _set_ups(s: Setting, t: int, most: float) -> _SetUps:
-    w = float(s.weekdays[t])
-    evening = float(s.evenings[t])
-    weekend = np.arange(int(s.weekend_low[t]), int(s.weekend_high[t]) + 1, dtype=np.int64)
-    if weekend.size == 0:
-        weekend = np.array([int(s.weekend_low[t])], dtype=np.int64)
-    c = s.combined
-    comb = float(s.combined_daily[t]) * c
-    setup_cap = s.presetup_per_staff_day * w  # cards one back-office staff sets up a month
-    days_low = w + float(weekend[0]) + evening
-    d_top = int(np.ceil(max(most - comb * days_low, 0.0) / (s.dedicated_daily * days_low))) + 1
-    b_top = int(np.ceil(most / setup_cap - _EPS)) if setup_cap > 0 else 0
+def _grid(
+    months: IntArray, first: IntArray, rows: IntArray, cols: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """For each month t, every pair (first[t] + i, j) with i < rows[t], j < cols[t]: returns
+    the month, i and j of each pair, months in order."""
+    size = rows * cols
+    month = np.repeat(months, size)
+    offset = np.arange(month.size) - np.repeat(np.cumsum(size) - size, size)
+    return month, first[month] + offset // cols[month], offset % cols[month]
 
-    def counter_cap(d: npt.NDArray[Any], e: npt.NDArray[Any]) -> FloatArray:
-        days = w + e + evening
-        return np.asarray(np.floor((s.dedicated_daily * d + comb) * days + _EPS), np.float64)
+
+def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
+    """Every month's set-ups worth choosing, all months computed at once."""
+    m = s.supply.size
+    months = np.arange(m, dtype=np.int64)
+    low = np.asarray(s.weekend_low, dtype=np.int64)
+    options = np.maximum(np.asarray(s.weekend_high, dtype=np.int64) - low + 1, 1)
+    c = float(s.combined)
+    comb = s.combined_daily * c
+    setup_cap = s.presetup_per_staff_day * s.weekdays  # cards one back-office staff sets up
+    days_low = s.weekdays + low + s.evenings
+    d_top = np.ceil(np.maximum(most - comb * days_low, 0.0) / (s.dedicated_daily * days_low)) + 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b_top = np.where(setup_cap > 0, np.ceil(most / setup_cap - _EPS), 0.0)
+
+    def counter_cap(t: IntArray, d: FloatArray, e: FloatArray) -> FloatArray:
+        days = s.weekdays[t] + e + s.evenings[t]
+        return np.asarray(np.floor((s.dedicated_daily * d + comb[t]) * days + _EPS), np.float64)
 
     # Counters decide: back-office staff just enough for what they issue.
-    d_a, e_a = (a.ravel() for a in np.meshgrid(np.arange(d_top + 1), weekend))
-    cap_a = counter_cap(d_a, e_a)
-    b_a = np.ceil(np.minimum(cap_a, most) / setup_cap - _EPS) if setup_cap > 0 else 0 * cap_a
+    t_a, e_a, d_a = _grid(months, low, options, d_top.astype(np.int64) + 1)
+    cap_a = counter_cap(t_a, d_a.astype(np.float64), e_a.astype(np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b_a = np.where(
+            setup_cap[t_a] > 0, np.ceil(np.minimum(cap_a, most[t_a]) / setup_cap[t_a] - _EPS), 0.0
+        )
     # Back-office staff decide: the fewest counters that issue what they set up.
-    b_b, e_b = (a.ravel() for a in np.meshgrid(np.arange(b_top + 1), weekend))
-    need = np.minimum(b_b * setup_cap, most)
-    d_b = np.ceil(np.maximum(need / (w + e_b + evening) - comb, 0.0) / s.dedicated_daily - _EPS)
+    t_b, e_b, b_b = _grid(months, low, options, b_top.astype(np.int64) + 1)
+    need = np.minimum(b_b * setup_cap[t_b], most[t_b])
+    days_b = s.weekdays[t_b] + e_b + s.evenings[t_b]
+    d_b = np.ceil(np.maximum(need / days_b - comb[t_b], 0.0) / s.dedicated_daily - _EPS)
     for _ in range(2):  # settle rounding against the capacity formula itself
-        d_b = d_b + (counter_cap(d_b, e_b) < need)
-    d = np.concatenate([d_a, d_b]).astype(np.int64)
-    e = np.concatenate([e_a, e_b]).astype(np.int64)
+        d_b = d_b + (counter_cap(t_b, d_b, e_b.astype(np.float64)) < need)
+    t = np.concatenate([t_a, t_b])
+    d = np.concatenate([d_a, d_b]).astype(np.float64)
+    e = np.concatenate([e_a, e_b]).astype(np.float64)
     b = np.concatenate([b_a, b_b]).astype(np.float64)
-    cap = np.minimum(np.minimum(counter_cap(d, e), b * setup_cap), most)
+    cap = np.minimum(np.minimum(counter_cap(t, d, e), b * setup_cap[t]), most[t])
 
     staff = np.ceil(s.staff_per_dedicated * d + s.staff_per_combined * c + b - _EPS)
     offsite = np.clip(d + c - s.office_max, 0, d)
@@ -200,15 +217,25 @@ def _set_ups(s: Setting, t: int, most: float) -> _SetUps:
         + s.terminal_yen * np.maximum(terminals - s.terminals_now, 0)
         + s.weekend_staff_day_yen * e * (s.staff_per_dedicated * d + s.staff_per_combined * c)
     )
-    if t < s.lead_months:  # R2.3: nobody new is trained yet
-        ok = staff <= max(s.staff_now, np.ceil(s.staff_per_combined * c - _EPS))
-        cap, cost, d, e = cap[ok], cost[ok], d[ok], e[ok]
-    # Keep a set-up only if every set-up issuing at least as much costs more.
-    order = np.lexsort((cost, -cap))
-    cap, cost, d, e = cap[order], cost[order], d[order], e[order]
-    cheaper = cost < np.concatenate([[np.inf], np.minimum.accumulate(cost)[:-1]])
-    keep = np.flatnonzero(cheaper)[::-1]
-    return _SetUps(cap[keep], cost[keep], d[keep], e[keep])
+    # R2.3: before the lead time is over nobody new is trained yet.
+    trained = max(float(s.staff_now), float(np.ceil(s.staff_per_combined * c - _EPS)))
+    ok = (t >= s.lead_months) | (staff <= trained)
+    t, cap, cost, d, e = t[ok], cap[ok], cost[ok], d[ok], e[ok]
+    # Keep a set-up only if every set-up of its month issuing at least as much costs more.
+    # Sorted by month, then capacity down: a running minimum of cost within each month, made
+    # by shifting each month below every earlier one (costs are ≥ 0 and below `shift`).
+    order = np.lexsort((cost, -cap, t))
+    t, cap, cost, d, e = t[order], cap[order], cost[order], d[order], e[order]
+    shift = 2.0 * (float(cost.max(initial=0.0)) + 1.0)
+    key = cost - t * shift
+    cheaper = key < np.concatenate([[np.inf], np.minimum.accumulate(key)[:-1]])
+    kept = np.flatnonzero(cheaper)
+    bounds = [*np.searchsorted(t[kept], months, side="left").tolist(), kept.size]
+    out = []
+    for k in range(m):
+        idx = kept[bounds[k] : bounds[k + 1]][::-1]  # by increasing capacity
+        out.append(_SetUps(cap[idx], cost[idx], d[idx].astype(np.int64), e[idx].astype(np.int64)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -227,8 +254,9 @@ def solve_setting(s: Setting) -> SettingResult:
     carry = np.zeros(1)
     spent = np.zeros(1)
     trail: list[tuple[IntArray, IntArray, FloatArray, _SetUps, FloatArray]] = []
+    every_set_up = _set_ups(s, most)
     for t in range(m):
-        ups = _set_ups(s, t, float(most[t]))
+        ups = every_set_up[t]
         available = carry[:, None] + s.supply[t]
         issued = np.minimum(ups.capacity[None, :], available)
         left = available - issued
