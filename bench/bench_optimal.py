@@ -33,7 +33,7 @@ HIGHS_TIME_LIMIT_SECONDS = 20.0
 
 
 def main(argv: list[str]) -> None:
-    sample = int(argv[1]) if len(argv) > 1 else 30
+    sample = int(argv[1]) if len(argv) > 1 else 12
     seed = int(argv[2]) if len(argv) > 2 else 20201027
     stats = STATS / "municipalities_long_2020_2023.csv"
     if not stats.is_file():
