@@ -1,6 +1,6 @@
 """The cheapest plan: national solve time, cost saved, and the HiGHS MILP side by side.
 
-Run: ``uv run python bench/bench_optimal.py [SAMPLE] [SEED]``
+Run: ``uv run python bench/bench_optimal.py [SAMPLE] [SEED] [SCALE]``
 
 On the real statistics at 2020-10-01 (``../shared/data/mynumbercard/``) it reports:
 
@@ -11,7 +11,9 @@ On the real statistics at 2020-10-01 (``../shared/data/mynumbercard/``) it repor
 - side by side in one process, on SAMPLE municipalities drawn at random, the same programme
   solved by HiGHS (scipy.optimize.milp, mip_rel_gap from ``optimal.mip_rel_gap``, a time
   limit per municipality): its time, the gap it reaches, and the dynamic programme's exact
-  optimum against HiGHS's incumbent and dual bound (the exact optimum lies between them).
+  optimum against HiGHS's incumbent and dual bound (the exact optimum lies between them);
+- with SCALE > 1, the optimiser's time on a generated nation SCALE times as large (the nation's
+  municipalities repeated), and its cost per municipality against the real nation's.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from kofuplan.domain.optimal import capacity_cost, settings_of, solve_setting
+from kofuplan.domain.optimal import (
+    capacity_cost,
+    optimal_schedule,
+    settings_of,
+    solve_setting,
+)
 from kofuplan.domain.optimal_milp import solve_milp
 from kofuplan.services.planning import run_plan
 
@@ -35,6 +42,7 @@ HIGHS_TIME_LIMIT_SECONDS = 20.0
 def main(argv: list[str]) -> None:
     sample = int(argv[1]) if len(argv) > 1 else 12
     seed = int(argv[2]) if len(argv) > 2 else 20201027
+    scale = int(argv[3]) if len(argv) > 3 else 1
     stats = STATS / "municipalities_long_2020_2023.csv"
     if not stats.is_file():
         sys.exit(f"the real statistics are missing: expected {stats}")
@@ -102,6 +110,18 @@ def main(argv: list[str]) -> None:
         f" HiGHS's plan dearer by {np.mean(highs_worse):.2%} on average"
         f" (max {np.max(highs_worse):.2%})"
     )
+
+    if scale > 1:
+        grown = np.tile(np.arange(n), scale)
+        plan = runs["level"].plan
+        start = time.perf_counter()
+        optimal_schedule(supply[grown], plan.profiles.take(grown), plan.calendar, params)
+        elapsed = time.perf_counter() - start
+        per = elapsed / (n * scale) / (seconds["optimal"] / n)
+        print(
+            f"Optimiser on {scale}× the nation ({n * scale:,} municipalities): {elapsed:.1f} s;"
+            f" time per municipality {per:.2f}× the national run's"
+        )
 
 
 if __name__ == "__main__":
