@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
@@ -42,7 +43,24 @@ class Plan:
     cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
     capacity: Capacity
     budget: Budget
-    waits: PlanWaits | None = None  # residents' waits per kind of day (R2.0, R8.3)
+    queueing: QueueingParameters | None = None
+
+    @cached_property
+    def waits(self) -> PlanWaits | None:
+        """Residents' waits per kind of day (R2.0, R8.3), computed when first asked for:
+        a re-plan that only needs counts and counters does not pay for the queueing."""
+        if self.queueing is None:
+            return None
+        cap = self.capacity
+        # Every counter of the plan, dedicated and combined, serves the card queue on its
+        # open days, as in the capacity; see kofuplan.domain.waits.
+        return plan_waits(
+            self.issuance,
+            np.broadcast_to(self.calendar.open_weekdays[None, :], self.issuance.shape),
+            cap.weekend_days,
+            cap.dedicated_counters + cap.combined_counters,
+            self.queueing,
+        )
 
     @property
     def months(self) -> tuple[str, ...]:
@@ -119,16 +137,8 @@ def _plan_block(
         cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
-    # Every counter of the plan, dedicated and combined, serves the card queue on its open days,
-    # as in the capacity; see kofuplan.domain.waits.
-    waits = plan_waits(
-        issuance,
-        np.broadcast_to(calendar.open_weekdays[None, :], issuance.shape),
-        cap.weekend_days,
-        cap.dedicated_counters + cap.combined_counters,
-        QueueingParameters.from_rules(params),
-    )
-    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, waits)
+    queueing = QueueingParameters.from_rules(params)
+    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, queueing)
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:

@@ -71,13 +71,55 @@ def offered_load(arrivals_per_hour: ArrayLike, service_minutes: ArrayLike) -> Fl
 
 
 def _erlang_b(load: FloatArray, counters: IntArray) -> FloatArray:
-    """Erlang B blocking probability, recursion run to each element's own count."""
-    blocking = np.ones(load.shape)
-    top = int(counters.max(initial=0))
-    for k in range(1, top + 1):
-        step = load * blocking / (k + load * blocking)
-        blocking = np.where(counters >= k, step, blocking)
-    return blocking
+    """Erlang B blocking probability, recursion run to each element's own count.
+
+    Elements are sorted by their count, so step k touches only those with at least k
+    counters: the work is the sum of the counts, not the largest count times the size (a
+    nation has a few wards with a hundred counters and many villages with one or two)."""
+    flat_load = load.reshape(-1)
+    flat_n = counters.reshape(-1)
+    order = np.argsort(flat_n, kind="stable")
+    sorted_n = flat_n[order]
+    sorted_load = flat_load[order]
+    blocking = np.ones(flat_load.shape)
+    top = int(sorted_n[-1]) if sorted_n.size else 0
+    starts = np.searchsorted(sorted_n, np.arange(1, top + 1), side="left")
+    for k, start in enumerate(starts.tolist(), start=1):
+        lb = sorted_load[start:] * blocking[start:]
+        blocking[start:] = lb / (k + lb)
+    out = np.empty_like(blocking)
+    out[order] = blocking
+    return out.reshape(load.shape)
+
+
+def erlang_c_wait_minutes_by_row(
+    loads: FloatArray, counters: IntArray, service_minutes: float
+) -> FloatArray:
+    """Mean Erlang C wait (minutes) for several loads on the same counters: ``loads`` is
+    (rows, *counters.shape), e.g. one row per hour of the day. The counters are sorted once
+    and the Erlang B recursion runs over all rows together; unstable cells give inf."""
+    rows = loads.shape[0]
+    flat_n = counters.reshape(-1)
+    order = np.argsort(flat_n, kind="stable")
+    sorted_n = flat_n[order]
+    sorted_load = loads.reshape(rows, -1)[:, order]
+    blocking = np.ones(sorted_load.shape)
+    top = int(sorted_n[-1]) if sorted_n.size else 0
+    starts = np.searchsorted(sorted_n, np.arange(1, top + 1), side="left")
+    for k, start in enumerate(starts.tolist(), start=1):
+        lb = sorted_load[:, start:] * blocking[:, start:]
+        blocking[:, start:] = lb / (k + lb)
+    n = sorted_n.astype(np.float64)[None, :]
+    c = _erlang_c_from_b(sorted_load, np.broadcast_to(n, sorted_load.shape), blocking)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wait = np.where(
+            sorted_load == 0.0,
+            0.0,
+            np.where(n > sorted_load, c * service_minutes / (n - sorted_load), np.inf),
+        )
+    out = np.empty_like(wait)
+    out[:, order] = wait
+    return out.reshape(loads.shape)
 
 
 def _erlang_c_from_b(load: FloatArray, counters: FloatArray, blocking: FloatArray) -> FloatArray:

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from kofuplan.domain.queueing import queue_figures
+from kofuplan.domain.queueing import erlang_c_wait_minutes_by_row
 
 __all__ = ["DayWaits", "PlanWaits", "QueueingParameters", "day_waits", "peak_share", "plan_waits"]
 
@@ -114,8 +114,16 @@ def day_waits(
     queue = np.zeros(arrivals.shape)
     worst = np.zeros(arrivals.shape)
     weighted = np.zeros(arrivals.shape)
-    for share in profile:
-        rate = arrivals * share
+    # The Erlang C part of each hour does not depend on the carried queue, so every hour is
+    # computed at once on the same counters; only the fluid carry-over runs hour by hour.
+    shares = np.asarray(profile)
+    rates = arrivals[None, ...] * shares.reshape((-1,) + (1,) * arrivals.ndim)
+    steady = np.where(rates - served_per_hour[None, ...] < 0, rates, 0.0)
+    erlang_waits = erlang_c_wait_minutes_by_row(
+        steady * service_minutes / 60.0, n.astype(np.int64), service_minutes
+    )
+    for hour, share in enumerate(profile):
+        rate = rates[hour]
         net = rate - served_per_hour
         with np.errstate(divide="ignore", invalid="ignore"):
             carried = np.where(
@@ -124,12 +132,11 @@ def day_waits(
                 np.where(rate > 0, np.inf, 0.0),
             )
         keeps_up = net < 0
-        erlang = queue_figures(np.where(keeps_up, rate, 0.0), service_minutes, n, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             bound = np.where(
                 served_per_hour > 0, np.sqrt(4.0 * rate / np.pi) / served_per_hour * 60.0, 0.0
             )
-        random = np.where(keeps_up, np.minimum(erlang.wait_mean_minutes, bound), bound)
+        random = np.where(keeps_up, np.minimum(erlang_waits[hour], bound), bound)
         wait = carried + random
         worst = np.where(rate > 0, np.maximum(worst, wait), worst)
         weighted = weighted + np.where(rate > 0, wait * share, 0.0)
