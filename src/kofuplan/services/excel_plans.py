@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,7 @@ def template_contents(
             combined_counters_now=int(p.combined_counters[i]),
             staff_now=int(p.staff[i]),
             terminals_now=int(p.terminals[i]),
+            recent_daily_issuance=float(p.recent_daily_issuance[i]),
         )
         out.append(plan_workbook_from_columns(profile, monthly, lines, p.promotion[i]))
     return out
@@ -134,7 +135,9 @@ def import_plans(
         recent_days=np.zeros(n, dtype=np.int64),
     )
     given = {b.profile.lg_code: {**profile_fields(b.profile), **promotion_fields(b)} for b in books}
-    profiles = build_profiles(stats, given, params)
+    # Today's pace as the workbook carries it (the statistics at the template's making).
+    pace = np.array([b.profile.recent_daily_issuance for b in books], dtype=np.float64)
+    profiles = replace(build_profiles(stats, given, params), recent_daily_issuance=pace)
     m = len(calendar.months)
     issuance = _stack(books, "issuance", m)
     weekend = _stack(books, "weekend_days", m)

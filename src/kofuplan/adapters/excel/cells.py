@@ -83,6 +83,17 @@ def positive_number(value: Any) -> float | None:
     return number if math.isfinite(number) and number > 0 else None
 
 
+def number_at_least_zero(value: Any) -> float | None:
+    """A cell as a finite number ≥ 0, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip() == "0":
+        return 0.0
+    if isinstance(value, int | float) and value == 0:
+        return 0.0
+    return positive_number(value)
+
+
 def cell_text(value: Any) -> str:
     """A text cell; a number typed into it reads as the number's digits."""
     if isinstance(value, float) and value.is_integer():

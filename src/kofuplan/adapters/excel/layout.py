@@ -28,9 +28,20 @@ HELP_SHEET = "説明"
 class Field:
     header: str  # the exact table header (Japanese)
     name: str  # the column name of plan_monthly.csv / profiles.csv
-    # rate: a number > 0; share: 0 to 1; hours: 0 to 24; months: YYYY-MM;YYYY-MM; flag: はい/いいえ
+    # rate: a number > 0; pace: a number ≥ 0; share: 0 to 1; hours: 0 to 24;
+    # months: YYYY-MM;YYYY-MM; flag: はい/いいえ
     kind: Literal[
-        "month", "count", "rate", "text", "lg_code", "months", "share", "hours", "flag", "date"
+        "month",
+        "count",
+        "rate",
+        "pace",
+        "text",
+        "lg_code",
+        "months",
+        "share",
+        "hours",
+        "flag",
+        "date",
     ]
     explanation: str  # shown on the explanation sheet
 
@@ -120,7 +131,16 @@ PROFILE_FIELDS: tuple[Field, ...] = (
         "令和2年9月末の交付事務の職員数（増員の募集開始月の計算に使う: R2.3）。",
     ),
     Field("現在の統合端末台数", "terminals_now", "count", "令和2年9月末の統合端末台数。"),
+    Field(
+        "現在の1日平均交付枚数",
+        "recent_daily_issuance",
+        "pace",
+        "直近の1日（暦日）当たりの交付枚数（枚/日）。統計から記入済み。申請見込み"
+        "（R3.3の判定）の計算に使う。",
+    ),
 )
+# Items a workbook made before them may lack: read as their default (no pace: 0).
+OPTIONAL_PROFILE_ITEMS = frozenset({"recent_daily_issuance"})
 PROFILE_LABELS = tuple(f.header for f in PROFILE_FIELDS)
 
 BUDGET_FIELDS: tuple[Field, ...] = (

@@ -25,6 +25,9 @@ class Profile:
     combined_counters_now: int
     staff_now: int
     terminals_now: int
+    # Cards issued per calendar day lately (statistics): today's pace of applications, which
+    # the R3.3 check adds to the campaigns, mailing and events. 0 in workbooks made before it.
+    recent_daily_issuance: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from kofuplan.adapters.excel.cells import (
     blank,
     cell_month,
     cell_text,
+    number_at_least_zero,
     positive_number,
     table_columns,
     whole_number,
@@ -26,6 +27,7 @@ from kofuplan.adapters.excel.layout import (
     MONTHLY_COUNTS,
     MONTHLY_FIELDS,
     MONTHLY_TABLE,
+    OPTIONAL_PROFILE_ITEMS,
     PROFILE_FIELDS,
     PROFILE_HEADERS,
     PROFILE_TABLE,
@@ -147,7 +149,8 @@ def _parse_profile(table: RawTable, expected_code: str | None, out: Problems) ->
     values: dict[str, Any] = {}
     for f in PROFILE_FIELDS:
         if f.header not in rows:
-            out.table(table, f'項目 "{f.header}" is missing')
+            if f.name not in OPTIONAL_PROFILE_ITEMS:
+                out.table(table, f'項目 "{f.header}" is missing')
             continue
         sheet_row, raw = rows[f.header]
         where = (table, sheet_row, table.first_col + 1)
@@ -161,6 +164,11 @@ def _parse_profile(table: RawTable, expected_code: str | None, out: Problems) ->
             if number is None:
                 out.at(*where, f"{f.header} must be a whole number ≥ 0, got {shown(raw)}")
             values[f.name] = number
+        elif f.kind == "pace":
+            pace = number_at_least_zero(raw)
+            if pace is None:
+                out.at(*where, f"{f.header} must be a number ≥ 0, got {shown(raw)}")
+            values[f.name] = pace
         elif f.kind == "lg_code":
             code = cell_text(raw).zfill(6) if whole_number(raw) is not None else cell_text(raw)
             problem = lg_code_error(code)
@@ -178,7 +186,8 @@ def _parse_profile(table: RawTable, expected_code: str | None, out: Problems) ->
             if not text:
                 out.at(*where, f"{f.header} must not be empty")
             values[f.name] = text
-    if len(values) < len(PROFILE_FIELDS) or any(v is None for v in values.values()):
+    required = [f for f in PROFILE_FIELDS if f.name not in OPTIONAL_PROFILE_ITEMS]
+    if any(f.name not in values for f in required) or any(v is None for v in values.values()):
         return None
     return Profile(**values)
 

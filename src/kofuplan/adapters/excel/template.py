@@ -230,7 +230,9 @@ def _write_monthly(
 
 
 # Profile values that come from the statistics or identify the file stay locked.
-_LOCKED_PROFILE = frozenset({"lg_code", "name", "population", "cumulative_issued"})
+_LOCKED_PROFILE = frozenset(
+    {"lg_code", "name", "population", "cumulative_issued", "recent_daily_issuance"}
+)
 
 
 def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
@@ -252,7 +254,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
             set_excel_text(cell, value)
         else:
             cell.value = value
-            cell.number_format = "General" if f.kind == "rate" else NUMBER
+            cell.number_format = {"rate": "General", "pace": "#,##0.00"}.get(f.kind, NUMBER)
         if f.name not in _LOCKED_PROFILE:
             _unlock(cell)
             _whole_number_validation(ws, cell.coordinate, rate=f.kind == "rate")
