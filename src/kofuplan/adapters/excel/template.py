@@ -49,6 +49,7 @@ NUMBER = "#,##0"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
 BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # one object: built once, not per cell
 OK, NG = "○", "×"
 # The monthly table spans B:I (column A carries the 令和 label); calculations start after a gap.
 MONTHLY_FIRST_COL = 2
@@ -349,7 +350,7 @@ def _write_help(ws: Worksheet) -> None:
     for i, row in enumerate(rows):
         for j, text in enumerate(row, start=1):
             cell = ws.cell(HEADER_ROW + i, j, text)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
             if i == 0:
                 cell.font = BOLD
     ws.column_dimensions["A"].width = 18
