@@ -15,7 +15,7 @@ from kofuplan.services.planning import plan_calendar, rules_at
 from tests.cli_runner import run_cli
 
 
-@pytest.fixture(scope="module", params=["level", "delivery"])
+@pytest.fixture(scope="module", params=["level", "delivery", "optimal"])
 def national_plan(
     request: pytest.FixtureRequest, long_stats: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, Path]:

@@ -51,6 +51,10 @@ EXTRA_COLUMNS = (
     "applications_national",
     "applications_own_mailing",
     "applications_events",
+    # Mean wait in minutes of residents arriving in the worst hour of a weekday / weekend day
+    # (kofuplan.domain.waits); empty for a month without such open days or residents.
+    "wait_weekday_minutes",
+    "wait_weekend_minutes",
 )
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
@@ -110,6 +114,26 @@ def plan_columns(plan: Plan) -> dict[str, list[str]]:
             f"applications_{source}": _ints(np.rint(values).astype(np.int64))
             for source, values in plan.demand.by_source.items()
         },
+        **_wait_columns(plan),
+    }
+
+
+def _wait_columns(plan: Plan) -> dict[str, list[str]]:
+    if plan.waits is None:
+        return {}
+    w = plan.waits
+
+    def minutes(wait: npt.NDArray[Any], arrivals: npt.NDArray[Any]) -> list[str]:
+        text = _decimals(np.where(np.isfinite(wait), wait, 0.0), 1)
+        none = (arrivals <= 0).reshape(-1).tolist()
+        endless = (~np.isfinite(wait)).reshape(-1).tolist()
+        return ["" if a else "inf" if b else t for t, a, b in zip(text, none, endless, strict=True)]
+
+    return {
+        "wait_weekday_minutes": minutes(w.weekday.worst_hour_wait_minutes, w.arrivals_per_weekday),
+        "wait_weekend_minutes": minutes(
+            w.weekend.worst_hour_wait_minutes, w.arrivals_per_weekend_day
+        ),
     }
 
 

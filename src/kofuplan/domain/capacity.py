@@ -102,10 +102,14 @@ def plan_capacity(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
+    weekend: IntArray | None = None,
 ) -> Capacity:
-    """``evening_days``: evening opening as extra open days (R8.3), (N, M)."""
+    """``evening_days``: evening opening as extra open days (R8.3), (N, M). ``weekend`` (N, M)
+    overrides the weekend policy's days (the optimal method chooses its own; they must be at
+    least ``required_weekend_days``)."""
     n, m = issuance.shape
-    weekend = weekend_days(profiles, calendar)
+    if weekend is None:
+        weekend = weekend_days(profiles, calendar)
     open_days = calendar.open_weekdays[None, :] + weekend
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, _DECIMALS)
     counter_days = open_days + evenings

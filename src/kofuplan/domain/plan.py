@@ -15,9 +15,11 @@ import numpy.typing as npt
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity
+from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
+from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -40,6 +42,7 @@ class Plan:
     cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
     capacity: Capacity
     budget: Budget
+    waits: PlanWaits | None = None  # residents' waits per kind of day (R2.0, R8.3)
 
     @property
     def months(self) -> tuple[str, ...]:
@@ -106,11 +109,26 @@ def _plan_block(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
     open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
-    issuance = schedule(method, target, open_days, demand)
+    if method == "optimal":
+        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
+        supply = schedule("delivery", target, open_days, demand)
+        chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
+        issuance, cap = chosen.issuance, chosen.capacity
+    else:
+        issuance = schedule(method, target, open_days, demand)
+        cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
-    cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
-    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+    # Every counter of the plan, dedicated and combined, serves the card queue on its open days,
+    # as in the capacity; see kofuplan.domain.waits.
+    waits = plan_waits(
+        issuance,
+        np.broadcast_to(calendar.open_weekdays[None, :], issuance.shape),
+        cap.weekend_days,
+        cap.dedicated_counters + cap.combined_counters,
+        QueueingParameters.from_rules(params),
+    )
+    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, waits)
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:

@@ -20,7 +20,7 @@ from kofuplan.domain.promotion import PromotionDemand
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-METHODS = ("level", "delivery")
+METHODS = ("level", "delivery", "optimal")
 
 
 def apportion(total: IntArray, weights: FloatArray) -> IntArray:
@@ -130,6 +130,11 @@ def schedule(
         weights = level_weights(open_days)
     elif method == "delivery":
         weights = np.where(open_days > 0, demand.deliveries, 0.0)
+    elif method == "optimal":
+        raise ValueError(
+            "the optimal method needs the profiles and costs: plan it with "
+            "kofuplan.domain.plan.make_plan (it calls kofuplan.domain.optimal)"
+        )
     else:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     return apportion(target, weights)

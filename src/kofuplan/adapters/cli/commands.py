@@ -2,7 +2,9 @@
 
 from kofuplan.adapters.cli import (
     check_cmd,  # noqa: F401
+    counters_cmd,  # noqa: F401
     excel_cmd,  # noqa: F401
     followup_cmd,  # noqa: F401
     plan_cmd,  # noqa: F401
+    risk_cmd,  # noqa: F401
 )

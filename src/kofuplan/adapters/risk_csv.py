@@ -1,0 +1,135 @@
+"""Reads what the backlog risk needs from ``plan_monthly.csv``; writes the risk per month.
+
+Errors name the file, the line and the column; the output is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.adapters.stats_csv import InputError
+from kofuplan.domain.risk import BacklogRisk
+
+NEEDED = (
+    "lg_code",
+    "month",
+    "capacity",
+    "applications_expected",
+    "applications_national",
+    "applications_own_mailing",
+    "deliveries_expected",
+)
+RISK_COLUMNS = (
+    "lg_code",
+    "month",
+    "capacity",
+    "applications_expected",
+    "probability_backlog",
+    "waiting_p10",
+    "waiting_p50",
+    "waiting_p90",
+    "waiting_mean",
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PlanDemand:
+    """Arrays N × M from a plan, municipalities and months in the file's order."""
+
+    lg_codes: tuple[str, ...]
+    months: tuple[str, ...]
+    capacity: FloatArray
+    applications: FloatArray
+    campaign_applications: FloatArray  # the national campaigns and the own QR mailing
+    deliveries: FloatArray
+
+
+def read_plan_demand(path: Path) -> PlanDemand:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        try:
+            header = reader.fieldnames or []
+            missing = [c for c in NEEDED if c not in header]
+            if missing:
+                raise InputError(
+                    f"{path}: missing column(s) {', '.join(missing)} "
+                    "(write the plan with `kofuplan plan`)"
+                )
+            rows = list(reader)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    codes: list[str] = []
+    months: list[str] = []
+    for row in rows:
+        if not codes or codes[-1] != row["lg_code"]:
+            codes.append(row["lg_code"])
+        if len(codes) == 1:
+            months.append(row["month"])
+    n, m = len(codes), len(months)
+    if len(set(codes)) != n or len(rows) != n * m:
+        raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
+    values = {name: np.empty(n * m) for name in NEEDED[2:]}
+    for k, row in enumerate(rows):
+        line = k + 2
+        if row["month"] != months[k % m]:
+            raise InputError(
+                f"{path}:{line}: month: expected {months[k % m]}, got {row['month']!r}"
+            )
+        for name, column in values.items():
+            raw = row[name]
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                raise InputError(f"{path}:{line}: {name}: not a number: {raw!r}") from None
+            if not np.isfinite(value) or value < 0:
+                raise InputError(f"{path}:{line}: {name}: must be a number ≥ 0, got {raw!r}")
+            column[k] = value
+    shaped = {name: column.reshape(n, m) for name, column in values.items()}
+    return PlanDemand(
+        lg_codes=tuple(codes),
+        months=tuple(months),
+        capacity=shaped["capacity"],
+        applications=shaped["applications_expected"],
+        campaign_applications=shaped["applications_national"] + shaped["applications_own_mailing"],
+        deliveries=shaped["deliveries_expected"],
+    )
+
+
+def write_risk(path: Path, demand: PlanDemand, risk: BacklogRisk) -> None:
+    n, m = demand.capacity.shape
+
+    def flat(a: FloatArray, places: int) -> list[str]:
+        return [f"{x:.{places}f}" for x in a.reshape(-1).tolist()]
+
+    columns = [
+        [c for c in demand.lg_codes for _ in range(m)],
+        list(demand.months) * n,
+        flat(demand.capacity, 0),
+        flat(demand.applications, 0),
+        flat(risk.probability_backlog, 4),
+        flat(risk.waiting_p10, 0),
+        flat(risk.waiting_p50, 0),
+        flat(risk.waiting_p90, 0),
+        flat(risk.waiting_mean, 1),
+    ]
+    body = "\n".join(",".join(row) for row in zip(*columns, strict=True))
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    try:
+        tmp.write_text(",".join(RISK_COLUMNS) + "\n" + body + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot be written: {exc.strerror}") from None

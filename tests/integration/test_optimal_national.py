@@ -1,0 +1,35 @@
+"""Issue 7, done when: the optimal method runs on the real data at 2020-10-01 and is never
+dearer than `delivery` (R4.1), keeping the one-month rule (R8.1) after the recruiting lead
+(R2.3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kofuplan.domain.optimal import capacity_cost
+from kofuplan.services.planning import run_plan
+
+
+@pytest.mark.slow
+def test_R4_1_R8_1_optimal_on_the_real_data_is_never_dearer_than_delivery(
+    long_stats: Path,
+) -> None:
+    as_of = dt.date(2020, 10, 1)
+    delivery = run_plan(long_stats, as_of, method="delivery")
+    optimal = run_plan(long_stats, as_of, method="optimal")
+    params = delivery.params
+    assert len(optimal.plan.profiles) == 1741
+    cost_optimal = capacity_cost(optimal.plan.capacity, optimal.plan.profiles, params)
+    cost_delivery = capacity_cost(delivery.plan.capacity, delivery.plan.profiles, params)
+    assert (cost_optimal <= cost_delivery + 1e-6).all()
+    # Cards arrive as `delivery` has them; none is issued before it arrives and, once new
+    # staff can be trained, none waits past the month after.
+    arrived = np.cumsum(delivery.plan.issuance, axis=1)
+    issued = np.cumsum(optimal.plan.issuance, axis=1)
+    assert (issued <= arrived).all()
+    lead = max(int(params["staffing.recruit_lead_months"]), 1)
+    assert (issued[:, lead:] >= arrived[:, lead - 1 : -1]).all()
