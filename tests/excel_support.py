@@ -17,6 +17,7 @@ from kofuplan.adapters.excel.reader import ReadSettings, plan_months
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.lgcode import check_digit
+from kofuplan.domain.promotion import Event, MunicipalPromotion
 from kofuplan.parameters import load_rules
 
 AS_OF = dt.date(2020, 10, 1)
@@ -56,6 +57,23 @@ def sample_plan(code: str = "131016", name: str = "千代田区") -> PlanWorkboo
         BudgetLine(2022, "臨時窓口会場使用料", 300_000),
     )
     return PlanWorkbook(profile, MONTHS, counts, budget)
+
+
+def sample_promotion() -> MunicipalPromotion:
+    """A full promotion section (issue 8) that raises none of R3.2, R3.3, R3.4, R2.4."""
+    return MunicipalPromotion(
+        qr_mailing_forms=20_000,
+        qr_mailing_months=("2020-12", "2021-02"),
+        offsite_events=(Event("2021-01", 3, 40, True), Event("2021-05", 2, 25, False)),
+        insurance_support_method="交付時に窓口で案内し、端末で利用申込を支援",
+        insurance_assist_share=0.6,
+        evenings_per_month=4,
+        evening_hours=2.5,
+        konbini_offered=True,
+        konbini_fee_counter_yen=300,
+        konbini_fee_store_yen=200,
+        konbini_reduction_from="2021-04-01",
+    )
 
 
 def sample_calendar() -> TemplateCalendar:
@@ -116,6 +134,7 @@ def fill(path: Path, plan: PlanWorkbook, *, out: Path | None = None) -> None:
         "現在の兼用窓口数": plan.profile.combined_counters_now,
         "現在の職員数": plan.profile.staff_now,
         "現在の統合端末台数": plan.profile.terminals_now,
+        "現在の1日平均交付枚数": plan.profile.recent_daily_issuance,
     }
     for r in range(first, last + 1):
         value = labels[ws.cell(r, cols["項目"]).value]
@@ -124,6 +143,7 @@ def fill(path: Path, plan: PlanWorkbook, *, out: Path | None = None) -> None:
             set_excel_text(cell, value)
         else:
             cell.value = value
+    _fill_promotion(wb, plan.promotion)
     ws, cols, first, last = _table_cells(wb, "budget")
     assert len(plan.budget) <= last - first + 1, "the template has too few budget rows"
     for i, r in enumerate(range(first, last + 1)):
@@ -137,6 +157,62 @@ def fill(path: Path, plan: PlanWorkbook, *, out: Path | None = None) -> None:
             for cell in cells:
                 cell.value = None
     wb.save(out or path)
+
+
+# The promotion section's items as a clerk reads them (docs/excel.md), and how they are typed.
+PROMOTION_LABELS = {
+    "QRコード付き申請書の送付枚数": "qr_mailing_forms",
+    "送付月": "qr_mailing_months",
+    "健康保険証利用申込の支援方法": "insurance_support_method",
+    "支援する住民の割合": "insurance_assist_share",
+    "夜間開庁の回数（月）": "evenings_per_month",
+    "夜間延長時間": "evening_hours",
+    "コンビニ交付の実施": "konbini_offered",
+    "窓口手数料": "konbini_fee_counter_yen",
+    "コンビニ手数料": "konbini_fee_store_yen",
+    "引下げ開始日": "konbini_reduction_from",
+}
+
+
+def _typed(value: Any) -> Any:
+    """A value as a clerk types it: はい/いいえ, months joined by ';', a date as a date."""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, tuple):
+        return ";".join(value) or None
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _fill_promotion(wb: Any, promo: MunicipalPromotion) -> None:
+    """Type the promotion section into the tables ``promotion`` and ``events``, knowing only
+    their names and headers; cells of what was not given are cleared."""
+    ws, cols, first, last = _table_cells(wb, "promotion")
+    for r in range(first, last + 1):
+        value = _typed(getattr(promo, PROMOTION_LABELS[ws.cell(r, cols["項目"]).value]))
+        cell = ws.cell(r, cols["値"])
+        if isinstance(value, str):
+            set_excel_text(cell, value)
+        else:
+            cell.value = value
+    ws, cols, first, last = _table_cells(wb, "events")
+    events = promo.offsite_events
+    assert len(events) <= last - first + 1, "the template has too few event rows"
+    headers = {
+        "月": "month",
+        "日数": "days",
+        "1日当たり申請見込": "applications_per_day",
+        "感染対策": "infection_control",
+    }
+    for i, r in enumerate(range(first, last + 1)):
+        for header, name in headers.items():
+            cell = ws.cell(r, cols[header])
+            value = _typed(getattr(events[i], name)) if i < len(events) else None
+            if isinstance(value, str):
+                set_excel_text(cell, value)
+            else:
+                cell.value = value
 
 
 def edit(path: Path, changes: Mapping[tuple[str, str], Any], *, out: Path | None = None) -> Path:

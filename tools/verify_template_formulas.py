@@ -5,6 +5,7 @@ agree with ``kofuplan.domain.capacity`` and the checks. openpyxl does not evalua
 so this developer tool uses pycel, which is not a project dependency:
 
     uv run --with pycel python tools/verify_template_formulas.py [--stats PATH] [--pref 13]
+        [--profiles PATH]   # a profile CSV with evenings_per_month/evening_hours checks R8.3
 
 It writes the prefecture's templates from the engine's plan, evaluates every month's
 formulas, compares them with plan_monthly.csv's columns, then breaks each check in turn and
@@ -41,8 +42,11 @@ def main() -> int:
     ap.add_argument("--stats", type=Path, default=DEFAULT_STATS)
     ap.add_argument("--pref", default="13")
     ap.add_argument("--limit", type=int, default=10)
+    ap.add_argument(
+        "--profiles", type=Path, default=None, help="profile CSV, e.g. with evening opening (R8.3)"
+    )
     args = ap.parse_args()
-    run = run_plan(args.stats, AS_OF)
+    run = run_plan(args.stats, AS_OF, args.profiles)
     codes = [c for c in map(str, run.plan.profiles.lg_code.tolist()) if c[:2] == args.pref]
     codes = codes[: args.limit]
     engine = plan_columns(run.plan)

@@ -107,7 +107,7 @@ def test_R7_1_renamed_header_as_excel_saves_it_is_named(tmp_path: Path) -> None:
 def test_R7_1_profile_item_renamed_is_missing(tmp_path: Path) -> None:
     path = edit(write_sample(tmp_path), {("profile", "A10"): "最大窓口数"})
     assert problems(path) == [
-        '131016.xlsx: profile!A3:B15: table profile: 項目 "庁舎内最大窓口数" is missing'
+        '131016.xlsx: profile!A3:B16: table profile: 項目 "庁舎内最大窓口数" is missing'
     ]
 
 

@@ -79,7 +79,7 @@ def test_R7_1_one_municipality_template(sample: tuple[Path, Path, Path], tmp_pat
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert set(wb.sheetnames) == {"monthly", "profile", "budget", "説明"}
+    assert set(wb.sheetnames) == {"monthly", "profile", "budget", "promotion", "events", "説明"}
     ws = wb["monthly"]
     assert ws.protection.sheet and not ws["C4"].protection.locked and ws["O4"].protection.locked
     assert ws["A4"].value == "令和2年10月" and ws["B4"].value == "2020-10"
@@ -157,7 +157,7 @@ def test_R7_1_prefecture_workbook(sample: tuple[Path, Path, Path], tmp_path: Pat
     )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["計画一覧", "指摘事項", "集計"]
+    assert wb.sheetnames == ["計画一覧", "申請推進", "指摘事項", "集計"]
     plans = wb["計画一覧"]
     assert plans.freeze_panes == "C2" and wb["指摘事項"].freeze_panes == "A2"
     assert plans.column_dimensions["B"].width == 14

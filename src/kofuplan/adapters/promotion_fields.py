@@ -9,9 +9,15 @@ Lists are written in one cell, items separated by ';':
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
-from kofuplan.domain.promotion import Event
+from kofuplan.adapters.safe_text import looks_like_formula
+from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+
+# The ranges of the two bounded numbers: a share of residents, and hours in a day.
+SHARE_MAX = 1.0
+EVENING_HOURS_MAX = 24.0
 
 _YES = {"yes": True, "y": True, "true": True, "1": True, "はい": True, "有": True}
 _NO = {"no": False, "n": False, "false": False, "0": False, "いいえ": False, "無": False}
@@ -37,13 +43,21 @@ def _whole(raw: str, where: str, field: str) -> int:
     return int(raw)
 
 
-def _flag(raw: str, where: str, field: str) -> bool:
-    key = raw.lower()
+def yes_no(raw: str) -> bool | None:
+    """``yes``/``はい``/… as True, ``no``/``いいえ``/… as False, anything else None."""
+    key = raw.strip().lower()
     if key in _YES:
         return True
     if key in _NO:
         return False
-    raise PromotionFieldError(f"{where}: {field} must be yes or no, got {raw!r}")
+    return None
+
+
+def _flag(raw: str, where: str, field: str) -> bool:
+    answer = yes_no(raw)
+    if answer is None:
+        raise PromotionFieldError(f"{where}: {field} must be yes or no, got {raw!r}")
+    return answer
 
 
 def promotion_value(field: str, raw: str, where: str) -> Any:
@@ -91,7 +105,7 @@ def _parse(field: str, raw: str, where: str) -> Any:
             value = float(raw)
         except ValueError:
             value = -1.0
-        high = 1.0 if field == "insurance_assist_share" else 24.0
+        high = SHARE_MAX if field == "insurance_assist_share" else EVENING_HOURS_MAX
         if not 0.0 <= value <= high:
             raise PromotionFieldError(
                 f"{where}: {field} must be a number from 0 to {high:g}, got {raw!r}"
@@ -106,4 +120,52 @@ def _parse(field: str, raw: str, where: str) -> Any:
             raise PromotionFieldError(
                 f"{where}: {field} must be a date YYYY-MM-DD, got {raw!r}"
             ) from None
-    return raw  # insurance_support_method: free text
+    # insurance_support_method: free text; undo the apostrophe that keeps a text starting
+    # with "=", "-" … from becoming a formula when the CSV was written (safe_text.csv_text).
+    if raw.startswith("'") and looks_like_formula(raw[1:]):
+        return raw[1:]
+    return raw
+
+
+def _number_cell(x: float) -> str:
+    return str(int(x)) if x.is_integer() else repr(x)  # repr: the float reads back exactly
+
+
+def promotion_cells(p: MunicipalPromotion) -> dict[str, str]:
+    """One municipality's promotion section as profile CSV cells (the inverse of
+    :func:`promotion_value`); blank where a field was not given."""
+    cells = {
+        "qr_mailing_forms": "" if p.qr_mailing_forms is None else str(p.qr_mailing_forms),
+        "qr_mailing_months": ";".join(p.qr_mailing_months),
+        "offsite_events": ";".join(
+            f"{e.month}/{e.days}/{e.applications_per_day}/{'yes' if e.infection_control else 'no'}"
+            for e in p.offsite_events
+        ),
+        "insurance_support_method": p.insurance_support_method or "",
+        "insurance_assist_share": (
+            "" if p.insurance_assist_share is None else _number_cell(p.insurance_assist_share)
+        ),
+        "evenings_per_month": str(p.evenings_per_month) if p.evenings_per_month else "",
+        "evening_hours": _number_cell(p.evening_hours) if p.evening_hours else "",
+        "konbini_offered": {None: "", True: "yes", False: "no"}[p.konbini_offered],
+        "konbini_fee_counter_yen": (
+            "" if p.konbini_fee_counter_yen is None else str(p.konbini_fee_counter_yen)
+        ),
+        "konbini_fee_store_yen": (
+            "" if p.konbini_fee_store_yen is None else str(p.konbini_fee_store_yen)
+        ),
+        "konbini_reduction_from": p.konbini_reduction_from or "",
+    }
+    assert tuple(cells) == PROMOTION_FIELDS
+    return cells
+
+
+def promotion_from_cells(cells: Mapping[str, str], where: str) -> MunicipalPromotion:
+    """A promotion section from profile CSV cells (blank = not given); InputError naming
+    ``where`` and the field on a bad cell."""
+    values = {
+        field: promotion_value(field, raw.strip(), where)
+        for field, raw in cells.items()
+        if field in PROMOTION_FIELDS and raw and raw.strip()
+    }
+    return MunicipalPromotion(**values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from kofuplan.adapters.excel.model import (
     plan_workbook_from_columns,
 )
 from kofuplan.adapters.plan_csv import budget_columns, plan_columns
+from kofuplan.adapters.promotion_fields import promotion_cells
 from kofuplan.domain import calendar as cal_mod
 from kofuplan.domain.budget import COST_ITEMS
 from kofuplan.domain.capacity import (
@@ -29,6 +30,7 @@ from kofuplan.domain.capacity import (
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
+from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import check_rows
 from kofuplan.services.planning import PlanRun
@@ -78,8 +80,9 @@ def template_contents(
             combined_counters_now=int(p.combined_counters[i]),
             staff_now=int(p.staff[i]),
             terminals_now=int(p.terminals[i]),
+            recent_daily_issuance=float(p.recent_daily_issuance[i]),
         )
-        out.append(plan_workbook_from_columns(profile, monthly, lines))
+        out.append(plan_workbook_from_columns(profile, monthly, lines, p.promotion[i]))
     return out
 
 
@@ -100,6 +103,7 @@ class ImportedPlans:
     dedicated_daily_per_counter: FloatArray
     combined_counters: IntArray
     combined_daily_per_counter: FloatArray  # after the seasonal share
+    evening_day_equivalents: FloatArray  # evening opening as open days (R8.3)
     capacity: IntArray
     offsite_counters: IntArray
     staff: IntArray
@@ -130,8 +134,10 @@ def import_plans(
         recent_increase=np.zeros(n, dtype=np.int64),
         recent_days=np.zeros(n, dtype=np.int64),
     )
-    given = {b.profile.lg_code: profile_fields(b.profile) for b in books}
-    profiles = build_profiles(stats, given, params)
+    given = {b.profile.lg_code: {**profile_fields(b.profile), **promotion_fields(b)} for b in books}
+    # Today's pace as the workbook carries it (the statistics at the template's making).
+    pace = np.array([b.profile.recent_daily_issuance for b in books], dtype=np.float64)
+    profiles = replace(build_profiles(stats, given, params), recent_daily_issuance=pace)
     m = len(calendar.months)
     issuance = _stack(books, "issuance", m)
     weekend = _stack(books, "weekend_days", m)
@@ -139,6 +145,17 @@ def import_plans(
     combined = _stack(books, "combined_counters", m)
     staff = _stack(books, "staff", m)
     open_days = calendar.open_weekdays[None, :] + weekend
+    # Evening opening (R8.3) adds counter days, as the engine and the checks count it.
+    promotions = dict(zip(codes.tolist(), profiles.promotion.tolist(), strict=True))
+    evenings = np.round(
+        evening_day_equivalents(
+            codes.tolist(),
+            calendar.months,
+            promotions,
+            float(params["capacity.counter_hours_per_day"]),
+        ),
+        2,
+    )
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
         profiles, calendar, params["capacity.combined_card_share_by_month"]
@@ -157,7 +174,8 @@ def import_plans(
         dedicated_daily_per_counter=ded_daily,
         combined_counters=combined,
         combined_daily_per_counter=comb_daily,
-        capacity=capacity_of(dedicated, ded_daily, combined, comb_daily, open_days),
+        evening_day_equivalents=evenings,
+        capacity=capacity_of(dedicated, ded_daily, combined, comb_daily, open_days + evenings),
         offsite_counters=_stack(books, "offsite_counters", m),
         staff=staff,
         terminals=_stack(books, "terminals", m),
@@ -178,6 +196,11 @@ def profile_fields(profile: Profile) -> dict[str, Any]:
         "terminals": profile.terminals_now,
         "office_max_counters": profile.office_max_counters,
     }
+
+
+def promotion_fields(book: PlanWorkbook) -> dict[str, Any]:
+    """A workbook's promotion section as the engine's profile fields (None: not given)."""
+    return {name: getattr(book.promotion, name) for name in PROMOTION_FIELDS}
 
 
 def _num(x: float) -> str:
@@ -220,13 +243,22 @@ def imported_columns(plans: ImportedPlans) -> dict[str, list[str]]:
         "terminals": flat(plans.terminals),
         "recruit_start_month": recruit,
         "pref_code": flat(plans.profiles.pref_code[:, None]),
+        "evening_day_equivalents": flat_num(plans.evening_day_equivalents),
     }
 
 
 def profile_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
     """One row per municipality in the engine's ``--profiles`` CSV format, so that a re-plan
-    (``kofuplan plan --profiles``) starts from what the clerks gave."""
-    return [{"lg_code": b.profile.lg_code, **profile_fields(b.profile)} for b in plans.workbooks]
+    (``kofuplan plan --profiles``) starts from what the clerks gave, promotion section
+    included (its cells blank where not given)."""
+    return [
+        {
+            "lg_code": b.profile.lg_code,
+            **profile_fields(b.profile),
+            **promotion_cells(b.promotion),
+        }
+        for b in plans.workbooks
+    ]
 
 
 def municipality_rows(plans: ImportedPlans) -> list[dict[str, Any]]:

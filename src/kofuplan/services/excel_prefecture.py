@@ -1,9 +1,10 @@
 """Use case: a prefecture's submission workbook from a directory of plans (R7.1).
 
 The directory holds ``plan_monthly.csv`` (the plan contract), and optionally ``profiles.csv``
-(today's counters, staff and office), ``municipalities.csv`` (names, population) and
-``findings.csv`` (the checks' results), as ``excel read`` writes them; ``kofuplan plan``
-followed by ``kofuplan check`` gives the same files but for names and today's figures.
+(today's counters, staff and office, and the promotion section), ``municipalities.csv``
+(names, population) and ``findings.csv`` (the checks' results), as ``excel read`` writes
+them; ``kofuplan plan`` followed by ``kofuplan check`` gives the same files but for names,
+today's figures and promotion sections.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, PrefectureBook
+from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
+from kofuplan.domain.promotion import MunicipalPromotion
 
 UNKNOWN = -1  # a figure profiles.csv does not give
 
@@ -83,6 +86,7 @@ def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> 
     for code, row in _profiles(plans_dir / "municipalities.csv").items():
         profiles.setdefault(code, {}).update(row)
     names = [_unquote(profiles.get(c, {}).get("name", "")) for c in codes]
+    promotions = _promotions(plans_dir / "profiles.csv", set(codes))
 
     def given(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:
         values = []
@@ -122,6 +126,7 @@ def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> 
                 k: sum(1 for f in findings if f.lg_code == code and f.code == k)
                 for k in CHECK_TITLES
             },
+            promotion=promotions.get(code, MunicipalPromotion()),
         )
         for i, code in enumerate(codes)
     )
@@ -147,6 +152,19 @@ def _profiles(path: Path) -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     return {r["lg_code"].strip(): r for r in _rows(path, ("lg_code",))}
+
+
+def _promotions(path: Path, codes: set[str]) -> dict[str, MunicipalPromotion]:
+    """Each municipality's promotion section (R2.4, R3.2–R3.4, R8.3) from the promotion
+    columns of profiles.csv; none when the file or the columns are absent."""
+    if not path.is_file():
+        return {}
+    out = {}
+    for line, row in enumerate(_rows(path, ("lg_code",)), start=2):
+        code = row["lg_code"].strip()
+        if code in codes:
+            out[code] = promotion_from_cells(row, f"{path.name}:{line}")
+    return out
 
 
 def _findings(path: Path, codes: set[str]) -> list[Finding] | None:

@@ -25,6 +25,7 @@ class Limits:
     max_compression_ratio: float
     max_zip_members: int
     max_budget_rows: int
+    max_event_rows: int
 
     @classmethod
     def from_rules(cls, rules: Snapshot) -> Limits:
@@ -34,6 +35,7 @@ class Limits:
             max_compression_ratio=float(rules["excel.max_compression_ratio"]),
             max_zip_members=int(rules["excel.max_zip_members"]),
             max_budget_rows=int(rules["excel.max_budget_rows"]),
+            max_event_rows=int(rules["excel.max_event_rows"]),
         )
 
 

@@ -12,7 +12,12 @@ from typing import Literal
 MONTHLY_TABLE = "monthly"
 PROFILE_TABLE = "profile"
 BUDGET_TABLE = "budget"
+PROMOTION_TABLE = "promotion"
+EVENTS_TABLE = "events"
 TABLES = (MONTHLY_TABLE, PROFILE_TABLE, BUDGET_TABLE)
+# The promotion section (issue 8) came later: a workbook made before it has neither table and
+# reads as "no promotion section"; one of the two without the other is an error.
+PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
 
 # Sheets that hold the tables carry the table's name, so an error's "monthly!C14" points to
 # both the sheet and the table; the explanation sheet is for people only.
@@ -23,7 +28,21 @@ HELP_SHEET = "説明"
 class Field:
     header: str  # the exact table header (Japanese)
     name: str  # the column name of plan_monthly.csv / profiles.csv
-    kind: Literal["month", "count", "rate", "text", "lg_code"]  # rate: a number > 0
+    # rate: a number > 0; pace: a number ≥ 0; share: 0 to 1; hours: 0 to 24;
+    # months: YYYY-MM;YYYY-MM; flag: はい/いいえ
+    kind: Literal[
+        "month",
+        "count",
+        "rate",
+        "pace",
+        "text",
+        "lg_code",
+        "months",
+        "share",
+        "hours",
+        "flag",
+        "date",
+    ]
     explanation: str  # shown on the explanation sheet
 
 
@@ -112,7 +131,16 @@ PROFILE_FIELDS: tuple[Field, ...] = (
         "令和2年9月末の交付事務の職員数（増員の募集開始月の計算に使う: R2.3）。",
     ),
     Field("現在の統合端末台数", "terminals_now", "count", "令和2年9月末の統合端末台数。"),
+    Field(
+        "現在の1日平均交付枚数",
+        "recent_daily_issuance",
+        "pace",
+        "直近の1日（暦日）当たりの交付枚数（枚/日）。統計から記入済み。申請見込み"
+        "（R3.3の判定）の計算に使う。",
+    ),
 )
+# Items a workbook made before them may lack: read as their default (no pace: 0).
+OPTIONAL_PROFILE_ITEMS = frozenset({"recent_daily_issuance"})
 PROFILE_LABELS = tuple(f.header for f in PROFILE_FIELDS)
 
 BUDGET_FIELDS: tuple[Field, ...] = (
@@ -132,3 +160,79 @@ BUDGET_ITEM_LABELS = {
     "notices": "交付通知書の郵送料",
 }
 BUDGET_ITEM_CODES = {label: code for code, label in BUDGET_ITEM_LABELS.items()}
+
+# The promotion section (R2.4, R3.2–R3.4, R8.3): items of the ``promotion`` table (項目・値) and
+# the columns of the ``events`` table. ``name`` is the profile CSV column
+# (kofuplan.domain.promotion.PROMOTION_FIELDS) or the Event attribute.
+PROMOTION_HEADERS = ("項目", "値")
+PROMOTION_ITEMS: tuple[Field, ...] = (
+    Field(
+        "QRコード付き申請書の送付枚数",
+        "qr_mailing_forms",
+        "count",
+        "カード未取得の住民に市区町村が個別に送付するQRコード付き申請書の枚数（枚、R3.2）。",
+    ),
+    Field(
+        "送付月",
+        "qr_mailing_months",
+        "months",
+        "その送付を行う月。YYYY-MM を「;」で区切って記入（例: 2020-12;2021-01）。"
+        "令和3年3月までに送付を完了すること（R3.2）。",
+    ),
+    Field(
+        "健康保険証利用申込の支援方法",
+        "insurance_support_method",
+        "text",
+        "カード交付時に健康保険証としての利用申込を周知し、手続を支援する方法（R3.4）。",
+    ),
+    Field(
+        "支援する住民の割合",
+        "insurance_assist_share",
+        "share",
+        "交付時に健康保険証利用申込を支援する住民の割合（0%〜100%、R3.4）。",
+    ),
+    Field(
+        "夜間開庁の回数（月）",
+        "evenings_per_month",
+        "count",
+        "1か月に窓口を夜間延長してカードを交付する回数（R8.3）。",
+    ),
+    Field(
+        "夜間延長時間",
+        "evening_hours",
+        "hours",
+        "1回の夜間開庁で延長する時間（時間、0〜24）。回数×時間が開庁日に換算されて"
+        "交付能力に加わる（R8.3）。",
+    ),
+    Field(
+        "コンビニ交付の実施",
+        "konbini_offered",
+        "flag",
+        "住民票の写し等のコンビニ交付を実施しているか（はい／いいえ、R2.4）。",
+    ),
+    Field("窓口手数料", "konbini_fee_counter_yen", "count", "証明書1通の窓口での手数料（円）。"),
+    Field(
+        "コンビニ手数料",
+        "konbini_fee_store_yen",
+        "count",
+        "同じ証明書のコンビニ交付での手数料（円）。窓口より低ければ引下げ（R2.4、総務省が調査）。",
+    ),
+    Field(
+        "引下げ開始日",
+        "konbini_reduction_from",
+        "date",
+        "コンビニ交付手数料の引下げを適用する日（YYYY-MM-DD）。",
+    ),
+)
+PROMOTION_LABELS = tuple(f.header for f in PROMOTION_ITEMS)
+
+EVENT_FIELDS: tuple[Field, ...] = (
+    Field("月", "month", "month", "出張申請受付を行う月（YYYY-MM、計画期間内）。"),
+    Field("日数", "days", "count", "その月に商業施設等で出張申請受付・申請サポートを行う日数。"),
+    Field("1日当たり申請見込", "applications_per_day", "count", "1日当たりの申請見込件数（件）。"),
+    Field(
+        "感染対策", "infection_control", "flag", "感染防止対策を講じるか（はい／いいえ、R3.3）。"
+    ),
+)
+EVENT_HEADERS = tuple(f.header for f in EVENT_FIELDS)
+YES, NO = "はい", "いいえ"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
+from kofuplan.domain.promotion import MunicipalPromotion
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class Profile:
     combined_counters_now: int
     staff_now: int
     terminals_now: int
+    # Cards issued per calendar day lately (statistics): today's pace of applications, which
+    # the R3.3 check adds to the campaigns, mailing and events. 0 in workbooks made before it.
+    recent_daily_issuance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,14 @@ class BudgetLine:
 
 @dataclass(frozen=True)
 class PlanWorkbook:
-    """The inputs of one workbook: profile, the monthly table's counts, the budget lines."""
+    """The inputs of one workbook: profile, the monthly table's counts, the budget lines and
+    the promotion section (empty when the workbook has none)."""
 
     profile: Profile
     months: tuple[str, ...]  # YYYY-MM
     counts: Mapping[str, tuple[int, ...]]  # field name (issuance, staff, …) -> one per month
     budget: tuple[BudgetLine, ...] = ()
+    promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ def plan_workbook_from_columns(
     profile: Profile,
     columns: Mapping[str, Sequence[Any]],
     budget: Sequence[Mapping[str, Any]] = (),
+    promotion: MunicipalPromotion | None = None,
 ) -> tuple[PlanWorkbook, TemplateCalendar]:
     """Build the workbook contents from one municipality's ``plan_monthly.csv`` columns.
 
@@ -72,4 +79,5 @@ def plan_workbook_from_columns(
         open_weekdays=tuple(int(v) for v in columns["open_weekdays"]),
         required_weekend_days=tuple(int(v) for v in columns["required_weekend_days"]),
     )
-    return PlanWorkbook(profile, months, counts, lines), calendar
+    section = promotion or MunicipalPromotion()
+    return PlanWorkbook(profile, months, counts, lines, section), calendar

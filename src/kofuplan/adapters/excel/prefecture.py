@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.promotion import MunicipalPromotion, has_promotion_section, rollup
 from kofuplan.domain.wareki import reiwa_month
 
 NUMBER = "#,##0"
@@ -39,6 +40,7 @@ class MunicipalityRow:
     counters_added: int  # by the plan's last month, against today's
     staff_added: int
     failures: dict[str, int]  # check code -> findings (0 = passes)
+    promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)  # R2.4, R3
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ def _summary_sheet(ws: Worksheet, book: PrefectureBook) -> None:
     for code, title in CHECK_TITLES.items():
         passing = sum(1 for r in book.rows if r.failures.get(code, 0) == 0)
         facts.append((f"{title} 適合団体数", passing))
+    facts += promotion_facts(book)
     for i, (label, value) in enumerate(facts, start=3):
         ws.cell(i, 1, label).font = BOLD
         cell = ws.cell(i, 2, value)
@@ -168,12 +171,114 @@ def _summary_sheet(ws: Worksheet, book: PrefectureBook) -> None:
     _widths(ws, [34, 16, 16, 12, 12])
 
 
+def promotion_facts(book: PrefectureBook) -> list[tuple[str, object]]:
+    """The prefecture's rollup of the promotion sections: forms mailed, events and the
+    convenience-store fee reductions (R2.4: the Ministry's survey)."""
+    promotions = {r.lg_code: r.promotion for r in book.rows}
+    total = rollup([r.lg_code for r in book.rows], promotions)
+    return [
+        ("申請推進の記載がある団体数", sum(has_promotion_section(p) for p in promotions.values())),
+        ("QRコード付き申請書の送付枚数（R3.2）", total.forms_mailed),
+        ("出張申請受付の回数（R3.3）", total.events),
+        ("出張申請受付の日数（R3.3）", total.event_days),
+        ("コンビニ交付の実施団体数（R2.4）", total.konbini_offered),
+        ("コンビニ交付手数料の引下げ団体数（R2.4）", total.konbini_reduced),
+    ]
+
+
+PROMOTION_TITLES = (
+    "団体コード",
+    "団体名",
+    "QRコード付き申請書の送付枚数",
+    "送付月",
+    "出張申請受付（回）",
+    "出張申請受付（日）",
+    "うち感染対策あり（回）",
+    "出張申請見込（件）",
+    "健康保険証利用申込の支援方法",
+    "支援する住民の割合",
+    "夜間開庁（回/月）",
+    "夜間延長時間",
+    "コンビニ交付",
+    "窓口手数料（円）",
+    "コンビニ手数料（円）",
+    "引下げ額（円）",
+    "引下げ開始日",
+)
+
+
+def _promotion_values(p: MunicipalPromotion) -> list[object]:
+    """One municipality's row of 申請推進; None (a blank cell) where nothing was given."""
+    if not has_promotion_section(p):
+        return [None] * (len(PROMOTION_TITLES) - 2)
+    events = p.offsite_events
+    return [
+        p.qr_mailing_forms,
+        "、".join(reiwa_month(m) for m in p.qr_mailing_months) or None,
+        len(events),
+        sum(e.days for e in events),
+        sum(1 for e in events if e.infection_control),
+        sum(e.days * e.applications_per_day for e in events),
+        p.insurance_support_method,
+        p.insurance_assist_share,
+        p.evenings_per_month,
+        p.evening_hours,
+        {None: None, True: "実施", False: "未実施"}[p.konbini_offered],
+        p.konbini_fee_counter_yen,
+        p.konbini_fee_store_yen,
+        p.konbini_reduction_yen,
+        p.konbini_reduction_from,
+    ]
+
+
+SHARE_COLUMN = PROMOTION_TITLES.index("支援する住民の割合") + 1
+SUMMED = (
+    "QRコード付き申請書の送付枚数",
+    "出張申請受付（回）",
+    "出張申請受付（日）",
+    "うち感染対策あり（回）",
+    "出張申請見込（件）",
+)
+
+
+def _promotion_sheet(ws: Worksheet, book: PrefectureBook) -> None:
+    """申請推進: a row per municipality's promotion section, and the prefecture's totals."""
+    _header(ws, 1, PROMOTION_TITLES)
+    rows = [_promotion_values(r.promotion) for r in book.rows]
+    for i, (row, values) in enumerate(zip(book.rows, rows, strict=True), start=2):
+        set_excel_text(ws.cell(i, 1), row.lg_code)
+        set_excel_text(ws.cell(i, 2), row.name)
+        for j, value in enumerate(values, start=3):
+            cell = ws.cell(i, j)
+            if isinstance(value, str):
+                set_excel_text(cell, value)
+            elif value is not None:
+                cell.value = value
+                cell.number_format = "0.0%" if j == SHARE_COLUMN else NUMBER
+    total = len(book.rows) + 2
+    ws.cell(total, 2, "合計").font = BOLD
+    for title in SUMMED:
+        j = PROMOTION_TITLES.index(title) + 1
+        cell = ws.cell(total, j, sum(x for v in rows if isinstance(x := v[j - 3], int)))
+        cell.number_format = NUMBER
+        cell.font = BOLD
+    facts = dict(promotion_facts(book))
+    offered = facts["コンビニ交付の実施団体数（R2.4）"]
+    reduced = facts["コンビニ交付手数料の引下げ団体数（R2.4）"]
+    ws.cell(total, PROMOTION_TITLES.index("コンビニ交付") + 1, f"実施 {offered}").font = BOLD
+    ws.cell(total, PROMOTION_TITLES.index("引下げ額（円）") + 1, f"引下げ {reduced}").font = BOLD
+    ws.row_dimensions[1].height = 45
+    ws.freeze_panes = "C2"
+    _widths(ws, [10, 14, 14, 24, 10, 10, 10, 12, 30, 10, 10, 10, 10, 10, 10, 10, 12])
+
+
 def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
     wb = Workbook()
     plans = wb.active
     assert plans is not None
     plans.title = "計画一覧"
     _plans_sheet(plans, book)
+    _promotion_sheet(wb.create_sheet("申請推進"), book)
     _findings_sheet(wb.create_sheet("指摘事項"), book)
     _summary_sheet(wb.create_sheet("集計"), book)
     tmp = path.with_name(path.name + ".part")

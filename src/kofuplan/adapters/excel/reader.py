@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kofuplan.adapters.excel.container import Limits, check_container
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.excel.layout import TABLES
+from kofuplan.adapters.excel.layout import PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
@@ -46,9 +46,13 @@ def read_plan_workbook(
     """One workbook's contents, or :class:`WorkbookError` naming the file, sheet and cell."""
     label = path.name
     check_container(path, label, settings.limits)
-    tables = source(path, label, TABLES)
+    tables = source(path, label, (*TABLES, *PROMOTION_TABLES))
     return parse_plan_workbook(
-        label, tables, settings.months, max_budget_rows=settings.limits.max_budget_rows
+        label,
+        tables,
+        settings.months,
+        max_budget_rows=settings.limits.max_budget_rows,
+        max_event_rows=settings.limits.max_event_rows,
     )
 
 

@@ -1,9 +1,10 @@
 """Write one municipality's plan workbook (openpyxl).
 
-Sheets ``monthly``, ``profile`` and ``budget`` each hold the Excel table of that name; ``説明``
-explains every field. Inputs are unlocked and validated as whole numbers ≥ 0; everything else
-is protected. Beside the ``monthly`` table, formulas show capacity, coverage and the result of
-each R6.1 check as the clerk types. The layout is documented in docs/excel.md.
+Sheets ``monthly``, ``profile``, ``budget``, ``promotion`` and ``events`` each hold the Excel
+table of that name; ``説明`` explains every field. Inputs are unlocked and validated (whole
+numbers ≥ 0; the promotion items by kind); everything else is protected. Beside the
+``monthly`` table, formulas show capacity, coverage and the result of each R6.1 check as the
+clerk types. The layout is documented in docs/excel.md.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_LABELS,
     BUDGET_TABLE,
+    EVENT_FIELDS,
+    EVENTS_TABLE,
     HELP_SHEET,
     MONTHLY_COUNTS,
     MONTHLY_FIELDS,
@@ -31,8 +34,11 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_FIELDS,
     PROFILE_HEADERS,
     PROFILE_TABLE,
+    PROMOTION_ITEMS,
+    PROMOTION_TABLE,
 )
 from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
+from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
@@ -43,6 +49,7 @@ NUMBER = "#,##0"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
 BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # one object: built once, not per cell
 OK, NG = "○", "×"
 # The monthly table spans B:I (column A carries the 令和 label); calculations start after a gap.
 MONTHLY_FIRST_COL = 2
@@ -51,8 +58,17 @@ CALC_HEADERS = (
     ("平日開庁日数", "その月の平日（祝日・年末年始を除く）の開庁日数。暦から計算済み。"),
     ("必要土日日数", "毎週土日のいずれかを開庁するのに必要な土日の日数（R2.1）。"),
     ("開庁日数", "平日開庁日数＋土日交付日数。"),
+    (
+        "夜間開庁日換算",
+        "夜間開庁（R8.3）を開庁日に換算した日数: promotion表の夜間開庁の回数×夜間延長時間"
+        "÷1日の窓口時間（小数第2位まで）。",
+    ),
     ("兼用窓口係数", "兼用窓口のカード交付能力に掛ける月別係数（3・4月は繁忙期で低い）。"),
-    ("交付能力", "（専用窓口数×専用窓口1日平均＋兼用窓口数×兼用窓口1日平均×係数）×開庁日数。"),
+    (
+        "交付能力",
+        "（専用窓口数×専用窓口1日平均＋兼用窓口数×兼用窓口1日平均×係数）"
+        "×（開庁日数＋夜間開庁日換算）。",
+    ),
     ("累計交付枚数", "令和2年9月末の累計交付枚数＋その月までの交付枚数の合計。"),
     ("交付率", "累計交付枚数÷住基人口。"),
     ("判定:交付能力", "R6.1-2: 交付能力が交付枚数以上なら ○。"),
@@ -130,6 +146,13 @@ def _write_monthly(
         float(rules["capacity.combined_card_share_by_month"][int(m[5:7])]) for m in plan.months
     )
     last = FIRST_ROW + len(plan.months) - 1
+    # As the engine counts evening opening (kofuplan.domain.promotion.evening_day_equivalents,
+    # rounded to hundredths in capacity); N() reads a blank or a typo as no evenings.
+    evening_days = (
+        f"=ROUND(N({promotion_cell('evenings_per_month', FIRST_ROW)})"
+        f"*N({promotion_cell('evening_hours', FIRST_ROW)})"
+        f"/{float(rules['capacity.counter_hours_per_day']):g},2)"
+    )
     for i, month in enumerate(plan.months):
         r = FIRST_ROW + i
         ws.cell(r, 1, reiwa_month(month))
@@ -141,6 +164,7 @@ def _write_monthly(
         ws[k["平日開庁日数"]] = calendar.open_weekdays[i]
         ws[k["必要土日日数"]] = calendar.required_weekend_days[i]
         ws[k["開庁日数"]] = f"={k['平日開庁日数']}+{c['weekend_days']}"
+        ws[k["夜間開庁日換算"]] = evening_days
         ws[k["兼用窓口係数"]] = shares[i]
         # As the engine computes it: the seasonal combined rate kept to hundredths, whole
         # cards rounded down (kofuplan.domain.capacity.capacity_of).
@@ -149,7 +173,8 @@ def _write_monthly(
         )
         ws[k["交付能力"]] = (
             f"=INT(({c['dedicated_counters']}*{_profile_cell('dedicated_daily_per_counter')}"
-            f"+{c['combined_counters']}*{combined_rate})*{k['開庁日数']}+0.000001)"
+            f"+{c['combined_counters']}*{combined_rate})*({k['開庁日数']}+{k['夜間開庁日換算']})"
+            "+0.000001)"
         )
         ws[k["累計交付枚数"]] = (
             f"={_profile_cell('cumulative_issued')}+SUM({col['issuance']}${FIRST_ROW}:{c['issuance']})"
@@ -170,6 +195,7 @@ def _write_monthly(
             ws[k[h]].number_format = NUMBER
         ws[k["交付率"]].number_format = "0.0%"
         ws[k["兼用窓口係数"]].number_format = "0.00"
+        ws[k["夜間開庁日換算"]].number_format = "0.00"
     first_col = get_column_letter(MONTHLY_FIRST_COL)
     last_col = get_column_letter(MONTHLY_FIRST_COL + len(MONTHLY_FIELDS) - 1)
     _style_table(ws, MONTHLY_TABLE, f"{first_col}{HEADER_ROW}:{last_col}{last}")
@@ -205,7 +231,9 @@ def _write_monthly(
 
 
 # Profile values that come from the statistics or identify the file stay locked.
-_LOCKED_PROFILE = frozenset({"lg_code", "name", "population", "cumulative_issued"})
+_LOCKED_PROFILE = frozenset(
+    {"lg_code", "name", "population", "cumulative_issued", "recent_daily_issuance"}
+)
 
 
 def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
@@ -227,7 +255,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
             set_excel_text(cell, value)
         else:
             cell.value = value
-            cell.number_format = "General" if f.kind == "rate" else NUMBER
+            cell.number_format = {"rate": "General", "pace": "#,##0.00"}.get(f.kind, NUMBER)
         if f.name not in _LOCKED_PROFILE:
             _unlock(cell)
             _whole_number_validation(ws, cell.coordinate, rate=f.kind == "rate")
@@ -276,11 +304,40 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
     ws.protection.sheet = True
 
 
+def _write_promotion(
+    ws: Worksheet, events_ws: Worksheet, plan: PlanWorkbook, rules: Snapshot
+) -> None:
+    p = plan.profile
+    _title(
+        ws,
+        f"申請受付等の推進 {p.name}（{p.lg_code}）",
+        "黄色のセルに入力してください。空欄は「計画なし・未記入」として扱います。",
+    )
+    ref, _ = write_promotion(ws, plan.promotion, plan.months, first_row=FIRST_ROW, unlock=_unlock)
+    _style_table(ws, PROMOTION_TABLE, ref)
+    ws.protection.sheet = True
+    _title(
+        events_ws,
+        f"出張申請受付（商業施設等） {p.name}（{p.lg_code}）",
+        "1行に1回（月ごと）。空いている行に追加できます。空行は読み飛ばします。",
+    )
+    ref = write_events(
+        events_ws,
+        plan.promotion.offsite_events,
+        plan.months,
+        first_row=FIRST_ROW,
+        spare_rows=int(rules["excel.spare_event_rows"]),
+        unlock=_unlock,
+    )
+    _style_table(events_ws, EVENTS_TABLE, ref)
+    events_ws.protection.sheet = True
+
+
 def _write_help(ws: Worksheet) -> None:
     ws["A1"] = "記入要領"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
-        "黄色のセルが入力欄です（0以上の整数）。表の名前（monthly・profile・budget）と"
+        "黄色のセルが入力欄です。表の名前（monthly・profile・budget・promotion・events）と"
         "見出しは変更しないでください。システムは表の名前と見出しでデータを読み取ります。"
     )
     rows: list[tuple[str, str, str]] = [("表", "見出し", "説明")]
@@ -288,10 +345,12 @@ def _write_help(ws: Worksheet) -> None:
     rows += [(f"{MONTHLY_TABLE}（計算）", h, text) for h, text in CALC_HEADERS]
     rows += [(PROFILE_TABLE, f.header, f.explanation) for f in PROFILE_FIELDS]
     rows += [(BUDGET_TABLE, f.header, f.explanation) for f in BUDGET_FIELDS]
+    rows += [(PROMOTION_TABLE, f.header, f.explanation) for f in PROMOTION_ITEMS]
+    rows += [(EVENTS_TABLE, f.header, f.explanation) for f in EVENT_FIELDS]
     for i, row in enumerate(rows):
         for j, text in enumerate(row, start=1):
             cell = ws.cell(HEADER_ROW + i, j, text)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAP_TOP
             if i == 0:
                 cell.font = BOLD
     ws.column_dimensions["A"].width = 18
@@ -313,6 +372,7 @@ def build_workbook(
     _write_monthly(monthly, plan, calendar, rules, float(rules["plan.target_share_of_population"]))
     _write_profile(wb.create_sheet(PROFILE_TABLE), plan)
     _write_budget(wb.create_sheet(BUDGET_TABLE), plan, spare_budget_rows)
+    _write_promotion(wb.create_sheet(PROMOTION_TABLE), wb.create_sheet(EVENTS_TABLE), plan, rules)
     _write_help(wb.create_sheet(HELP_SHEET))
     return wb
 
