@@ -1,3 +1,6 @@
 """Imports every command module so that each registers its commands on the app."""
 
-from kofuplan.adapters.cli import plan_cmd  # noqa: F401
+from kofuplan.adapters.cli import (
+    db_cmd,  # noqa: F401
+    plan_cmd,  # noqa: F401
+)
