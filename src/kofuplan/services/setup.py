@@ -75,6 +75,7 @@ def add_user(
     password: str,
     lg_code: str | None = None,
     pref_code: str | None = None,
+    password_hash: str | None = None,
 ) -> User:
     if role not in ROLES:
         raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
@@ -103,7 +104,7 @@ def add_user(
         user = repo.add_user(
             User(
                 login=login,
-                password_hash=hash_password(password),
+                password_hash=password_hash or hash_password(password),
                 role=role,
                 lg_code=lg_code,
                 pref_code=pref_code,

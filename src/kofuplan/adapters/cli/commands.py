@@ -3,4 +3,5 @@
 from kofuplan.adapters.cli import (
     db_cmd,  # noqa: F401
     plan_cmd,  # noqa: F401
+    serve_cmd,  # noqa: F401
 )

@@ -1,0 +1,134 @@
+"""Sessions, CSRF tokens, login throttling and the request size limit."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SESSION_COOKIE = "kofuplan_session"
+CSRF_COOKIE = "kofuplan_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class SessionCodec:
+    """A signed, timed cookie holding the user id (no server-side state to lose)."""
+
+    def __init__(self, secret: str, max_age_seconds: int) -> None:
+        self._s = URLSafeTimedSerializer(secret, salt="kofuplan-session")
+        self.max_age_seconds = max_age_seconds
+
+    def dump(self, user_id: int) -> str:
+        return self._s.dumps({"uid": user_id})
+
+    def load(self, token: str | None) -> int | None:
+        if not token:
+            return None
+        try:
+            data = self._s.loads(token, max_age=self.max_age_seconds)
+        except BadSignature:
+            return None
+        uid = data.get("uid") if isinstance(data, dict) else None
+        return uid if isinstance(uid, int) else None
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_matches(expected: str | None, given: str | None) -> bool:
+    """Double-submit check: the token in the form or header equals the cookie's."""
+    return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
+
+
+class LoginThrottle:
+    """Refuse sign-in for a login or a client address after too many recent failures.
+
+    Kept in memory: one process serves the service (uvicorn with one worker); a restart clears
+    it, which is acceptable for a throttle.
+    """
+
+    def __init__(
+        self, max_failures: int, window_seconds: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_failures = max_failures
+        self.window_seconds = window_seconds
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        cutoff = self._clock() - self.window_seconds
+        while q and q[0] < cutoff:
+            q.popleft()
+        return q
+
+    def blocked(self, *keys: str) -> bool:
+        with self._lock:
+            return any(len(self._recent(k)) >= self.max_failures for k in keys)
+
+    def fail(self, *keys: str) -> None:
+        with self._lock:
+            for k in keys:
+                self._recent(k).append(self._clock())
+
+    def succeed(self, login_key: str) -> None:
+        with self._lock:
+            self._failures.pop(login_key, None)
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies above ``max_bytes`` with 413, whether or not
+    the client sent a Content-Length."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await _too_large(send)
+                return
+        seen = 0
+        limit = self.max_bytes
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = "送信データが大きすぎます (413)".encode()
+    headers: list[Any] = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,55 @@
+"""Starting the service: on SQLite by default with nothing to set up, or with sample data."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import uvicorn
+
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.settings import Settings
+from kofuplan.services.sample import SampleAccounts, seed
+
+
+def serve(host: str, port: int, database_url: str | None = None) -> None:
+    settings = Settings()
+    db = Database(database_url or settings.database_url)
+    db.init()
+    print(f"kofuplan: http://{host}:{port}/  (database: {_shown(db)})", flush=True)
+    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+
+
+def demo_database(folder: Path | None = None) -> tuple[Database, SampleAccounts]:
+    """A fresh SQLite database filled with sample data and sample accounts."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="kofuplan-demo-"))
+    db = Database(f"sqlite:///{folder / 'kofuplan-demo.sqlite3'}")
+    return db, seed(db)
+
+
+def sign_in_help(host: str, port: int, accounts: SampleAccounts) -> str:
+    lg, login = next(iter(accounts.municipalities.items()))
+    pref = lg[:2]
+    return "\n".join(
+        [
+            f"kofuplan（サンプルデータ）: http://{host}:{port}/",
+            f"  パスワード（全アカウント共通）: {accounts.password}",
+            f"  市区町村: {login}（団体コード {lg}）",
+            f"  都道府県: {accounts.prefectures[pref]}",
+            f"  総務省:   {accounts.ministry}",
+            "  市区町村のログイン名は m + 団体コード、都道府県は pref + 都道府県コードです。",
+            f"  API: http://{host}:{port}/docs",
+        ]
+    )
+
+
+def serve_demo(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """What `kofuplan serve --demo` (and the project demo) runs."""
+    db, accounts = demo_database()
+    print(sign_in_help(host, port, accounts), flush=True)
+    uvicorn.run(create_app(Settings(), db), host=host, port=port, log_level="warning")
+
+
+def _shown(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
