@@ -38,7 +38,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
-    app.state.throttle = LoginThrottle(settings.login_max_failures, settings.login_window_seconds)
+    app.state.throttle = LoginThrottle(
+        settings.login_max_failures,
+        settings.login_window_seconds,
+        settings.login_max_failures_per_address,
+    )
 
     app.include_router(api.router)
     app.include_router(pages.router)

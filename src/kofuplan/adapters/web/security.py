@@ -57,9 +57,14 @@ class LoginThrottle:
     """
 
     def __init__(
-        self, max_failures: int, window_seconds: int, clock: Callable[[], float] = time.monotonic
+        self,
+        max_failures: int,
+        window_seconds: int,
+        max_failures_per_address: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_failures = max_failures
+        self.max_failures_per_address = max_failures_per_address or max_failures
         self.window_seconds = window_seconds
         self._clock = clock
         self._failures: dict[str, deque[float]] = {}
@@ -72,9 +77,12 @@ class LoginThrottle:
             q.popleft()
         return q
 
-    def blocked(self, *keys: str) -> bool:
+    def blocked(self, login_key: str, address_key: str) -> bool:
         with self._lock:
-            return any(len(self._recent(k)) >= self.max_failures for k in keys)
+            return (
+                len(self._recent(login_key)) >= self.max_failures
+                or len(self._recent(address_key)) >= self.max_failures_per_address
+            )
 
     def fail(self, *keys: str) -> None:
         with self._lock:

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     # None: Secure exactly when the request came over HTTPS (directly or via the proxy headers).
     cookie_secure: bool | None = None
     login_max_failures: int = 0  # 0: from rules/service.yaml
+    login_max_failures_per_address: int = 0
     login_window_seconds: int = 0
     session_max_age_seconds: int = 0
     upload_max_bytes: int = 0
@@ -45,6 +46,7 @@ class Settings(BaseSettings):
         rules: Any = load_rules().at(dt.date(2020, 10, 1))
         for name in (
             "login_max_failures",
+            "login_max_failures_per_address",
             "login_window_seconds",
             "session_max_age_seconds",
             "upload_max_bytes",
