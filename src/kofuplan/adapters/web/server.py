@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.services.sample import SampleAccounts, seed
+from kofuplan.services.web_sample import SampleAccounts, seed
 
 
 def serve(host: str, port: int, database_url: str | None = None) -> None:
