@@ -22,7 +22,7 @@ lint: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) run --frozen mypy
 
 bench: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
-	$(UV) run --frozen python -m bench
+	for b in bench/bench_*.py; do $(UV) run --frozen python $$b || exit 1; done
 
 fmt: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) run --frozen ruff format src tests bench

@@ -2,6 +2,7 @@
 
 from kofuplan.adapters.cli import (
     db_cmd,  # noqa: F401
+    followup_cmd,  # noqa: F401
     plan_cmd,  # noqa: F401
     serve_cmd,  # noqa: F401
 )

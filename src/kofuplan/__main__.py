@@ -1,0 +1,3 @@
+from kofuplan.adapters.cli import main
+
+main()

@@ -1,0 +1,200 @@
+"""Readers for the official statistics (long format) and the municipalities' profile CSV.
+
+Every error names the file, the line and the column; nothing is returned half-read.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kofuplan.adapters.promotion_fields import promotion_value
+from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
+from kofuplan.domain.promotion import PROMOTION_FIELDS
+
+STATS_COLUMNS = (
+    "snapshot_date",
+    "pref_code",
+    "pref_name",
+    "lg_code",
+    "municipality_name",
+    "municipality_type",
+    "population",
+    "cards_issued_cumulative",
+    "prev_snapshot_date",
+    "cards_issued_increase_since_prev",
+)
+
+
+class InputError(ValueError):
+    """Bad input; the message names the file and where in it."""
+
+
+def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    reader = csv.reader(handle)
+    try:
+        header = next(reader)
+    except StopIteration:
+        handle.close()
+        raise InputError(f"{path}: the file is empty") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        handle.close()
+        raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+    return header, reader, handle
+
+
+def _whole(raw: str, where: str, field: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}") from None
+    if value < 0:
+        raise InputError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}")
+    return value
+
+
+def snapshot_dates(path: Path) -> list[str]:
+    header, reader, handle = _open_csv(path)
+    with handle:
+        col = header.index("snapshot_date") if "snapshot_date" in header else 0
+        return sorted({row[col] for row in reader if row})
+
+
+def read_stats(path: Path, as_of: dt.date) -> StatsRows:
+    """The rows of one snapshot of the long statistics format."""
+    header, reader, handle = _open_csv(path)
+    missing = [c for c in STATS_COLUMNS if c not in header]
+    if missing:
+        handle.close()
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+    ix = {c: header.index(c) for c in STATS_COLUMNS}
+    wanted = as_of.isoformat()
+    cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
+    seen: set[str] = set()
+    dates: set[str] = set()
+    with handle:
+        try:
+            for line, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                date = row[ix["snapshot_date"]]
+                dates.add(date)
+                if date != wanted:
+                    continue
+                where = f"{path.name}:{line}"
+                if len(row) != len(header):
+                    raise InputError(f"{where}: expected {len(header)} fields, got {len(row)}")
+                code = row[ix["lg_code"]].strip()
+                if (why := lg_code_error(code)) is not None:
+                    raise InputError(f"{where}: lg_code: {why}")
+                if code in seen:
+                    raise InputError(f"{where}: lg_code {code} appears twice in {wanted}")
+                seen.add(code)
+                for c in STATS_COLUMNS:
+                    cols[c].append(row[ix[c]])
+                cols["lg_code"][-1] = code
+                for c in ("population", "cards_issued_cumulative"):
+                    cols[c][-1] = _whole(row[ix[c]], where, c)
+                inc = row[ix["cards_issued_increase_since_prev"]]
+                cols["cards_issued_increase_since_prev"][-1] = (
+                    _whole(inc, where, "cards_issued_increase_since_prev") if inc else 0
+                )
+        except csv.Error as exc:
+            raise InputError(f"{path}: malformed CSV: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 ({exc})") from None
+    if not seen:
+        near = ", ".join(sorted(dates)[-6:])
+        raise InputError(f"{path}: no snapshot dated {wanted} (latest: {near})")
+    prev_days = []
+    for d in cols["prev_snapshot_date"]:
+        try:
+            prev_days.append((as_of - dt.date.fromisoformat(d)).days if d else 0)
+        except ValueError:
+            raise InputError(f"{path}: prev_snapshot_date {d!r} is not a date") from None
+    return StatsRows(
+        lg_code=np.array(cols["lg_code"], dtype=np.str_),
+        pref_code=np.array(cols["pref_code"], dtype=np.str_),
+        pref_name=np.array(cols["pref_name"], dtype=np.str_),
+        name=np.array(cols["municipality_name"], dtype=np.str_),
+        municipality_type=np.array(cols["municipality_type"], dtype=np.str_),
+        population=np.array(cols["population"], dtype=np.int64),
+        issued=np.array(cols["cards_issued_cumulative"], dtype=np.int64),
+        recent_increase=np.array(cols["cards_issued_increase_since_prev"], dtype=np.int64),
+        recent_days=np.array(prev_days, dtype=np.int64),
+    )
+
+
+_DECIMAL_FIELDS = ("dedicated_daily_per_counter", "combined_daily_per_counter")
+
+
+def read_profiles(path: Path, known_codes: set[str]) -> dict[str, dict[str, Any]]:
+    """The municipalities' own inputs, keyed by lg_code. A blank cell means 'not given'."""
+    header, reader, handle = _open_csv(path)
+    if "lg_code" not in header:
+        handle.close()
+        raise InputError(f"{path}: missing column lg_code")
+    allowed = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
+    unknown = [c for c in header if c != "lg_code" and c not in allowed]
+    if unknown:
+        handle.close()
+        raise InputError(
+            f"{path}: unknown column(s) {', '.join(unknown)}; "
+            f"allowed: lg_code, {', '.join(allowed)}"
+        )
+    out: dict[str, dict[str, Any]] = {}
+    with handle:
+        for line, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            where = f"{path.name}:{line}"
+            if len(row) != len(header):
+                raise InputError(f"{where}: expected {len(header)} fields, got {len(row)}")
+            rec = dict(zip(header, row, strict=True))
+            code = rec.pop("lg_code").strip()
+            if (why := lg_code_error(code)) is not None:
+                raise InputError(f"{where}: lg_code: {why}")
+            if code not in known_codes:
+                raise InputError(f"{where}: lg_code {code} is not in the statistics")
+            if code in out:
+                raise InputError(f"{where}: lg_code {code} appears twice")
+            out[code] = _profile_values(rec, where)
+    return out
+
+
+def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field, raw in rec.items():
+        raw = raw.strip()
+        if not raw:
+            continue
+        if field in PROMOTION_FIELDS:
+            values[field] = promotion_value(field, raw, where)
+        elif field == "weekend_policy":
+            if raw not in WEEKEND_POLICIES:
+                raise InputError(
+                    f"{where}: weekend_policy must be one of {', '.join(WEEKEND_POLICIES)}, "
+                    f"got {raw!r}"
+                )
+            values[field] = raw
+        elif field in _DECIMAL_FIELDS:
+            try:
+                number = float(raw)
+            except ValueError:
+                number = -1.0
+            if not number > 0 or number != number or number == float("inf"):
+                raise InputError(f"{where}: {field} must be a number > 0, got {raw!r}")
+            values[field] = number
+        else:
+            values[field] = _whole(raw, where, field)
+    return values

@@ -1,0 +1,163 @@
+"""Counters, staff and terminals each month needs for its planned issuance (R2.0–R2.3, R6.1).
+
+For every municipality and month: combined counters keep their current number with their
+card capacity scaled by the month's share (the March–April moving season); dedicated counters
+are the fewest needed on top; those that do not fit in the office stand outside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.profiles import Profiles
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Per-counter figures are kept to hundredths of a card, so that a capacity computed again
+# from the written CSV gives the same whole number.
+_DECIMALS = 2
+_EPS = 1e-6
+
+NO_RECRUIT = -(10**6)  # recruit_start_index where staff do not rise
+
+
+def weekend_days(profiles: Profiles, calendar: MonthCalendar) -> IntArray:
+    """Planned weekend days (N, M): the R2.1 minimum, or every weekend day for 'all'."""
+    every = (calendar.saturdays + calendar.sundays)[None, :]
+    minimum = calendar.required_weekend_days[None, :]
+    return np.where(profiles.weekend_policy[:, None] == "all", every, minimum).astype(np.int64)
+
+
+def effective_combined_daily(
+    profiles: Profiles, calendar: MonthCalendar, share_by_month: Mapping[int, float]
+) -> FloatArray:
+    share = np.array([float(share_by_month[int(m)]) for m in calendar.calendar_months])
+    scaled = profiles.combined_daily_per_counter[:, None] * share[None, :]
+    rounded: FloatArray = np.round(scaled, _DECIMALS).astype(np.float64)
+    return rounded
+
+
+def capacity_of(
+    dedicated: IntArray,
+    dedicated_daily: FloatArray,
+    combined: IntArray,
+    combined_daily: FloatArray,
+    open_days: IntArray | FloatArray,
+) -> IntArray:
+    """Cards the counters can issue in the month, in whole cards (rounded down)."""
+    daily = dedicated * dedicated_daily + combined * combined_daily
+    return np.floor(daily * open_days + _EPS).astype(np.int64)
+
+
+def fewest_dedicated(
+    issuance: IntArray,
+    dedicated_daily: FloatArray,
+    combined: IntArray,
+    combined_daily: FloatArray,
+    open_days: IntArray | FloatArray,
+) -> IntArray:
+    """The fewest dedicated counters with which capacity ≥ issuance, for every cell."""
+    days = np.maximum(open_days, 1)
+    short = np.maximum(issuance / days - combined * combined_daily, 0.0)
+    d = np.ceil(short / dedicated_daily - _EPS).astype(np.int64)
+    # Rounding in the division can leave d one off either way; settle it against the very
+    # capacity formula the checks use.
+    for _ in range(2):
+        low = capacity_of(d, dedicated_daily, combined, combined_daily, open_days) < issuance
+        d = d + low
+    for _ in range(2):
+        fewer = np.maximum(d - 1, 0)
+        enough = capacity_of(fewer, dedicated_daily, combined, combined_daily, open_days)
+        d = np.where((d > 0) & (enough >= issuance), fewer, d)
+    return d
+
+
+@dataclass(frozen=True)
+class Capacity:
+    weekend_days: IntArray
+    open_days: IntArray
+    evening_day_equivalents: FloatArray  # evening opening counted in open days (R8.3)
+    dedicated_counters: IntArray
+    dedicated_daily_per_counter: FloatArray
+    combined_counters: IntArray
+    combined_daily_per_counter: FloatArray
+    capacity: IntArray
+    offsite_counters: IntArray
+    backoffice_staff: IntArray
+    staff: IntArray
+    terminals: IntArray
+    recruit_start_index: IntArray  # month index, < 0 before the plan; NO_RECRUIT = none
+
+
+def plan_capacity(
+    issuance: IntArray,
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    evening_days: FloatArray | None = None,
+) -> Capacity:
+    """``evening_days``: evening opening as extra open days (R8.3), (N, M)."""
+    n, m = issuance.shape
+    weekend = weekend_days(profiles, calendar)
+    open_days = calendar.open_weekdays[None, :] + weekend
+    evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, _DECIMALS)
+    counter_days = open_days + evenings
+    ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
+    comb_daily = effective_combined_daily(
+        profiles, calendar, params["capacity.combined_card_share_by_month"]
+    )
+    combined = np.broadcast_to(profiles.combined_counters[:, None], (n, m)).copy()
+    dedicated = fewest_dedicated(issuance, ded_daily, combined, comb_daily, counter_days)
+    capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, counter_days)
+    # R6.1-3: what the office cannot hold stands outside it, as dedicated counters.
+    over = dedicated + combined - profiles.office_max_counters[:, None]
+    offsite = np.clip(over, 0, dedicated)
+    # Pre-issuance setup is back-office work on weekdays.
+    presetup = float(params["capacity.presetup_cards_per_staff_day"])
+    back = np.ceil(issuance / (presetup * np.maximum(calendar.open_weekdays[None, :], 1)))
+    staff = np.ceil(
+        dedicated * float(params["capacity.staff_per_dedicated_counter"])
+        + combined * float(params["capacity.staff_per_combined_counter"])
+        + back
+        - _EPS
+    ).astype(np.int64)
+    terminals = np.ceil(
+        (dedicated + combined) * float(params["capacity.terminals_per_counter"])
+        + back * float(params["capacity.presetup_terminals_per_staff"])
+        - _EPS
+    ).astype(np.int64)
+    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
+    return Capacity(
+        weekend_days=weekend,
+        open_days=open_days,
+        evening_day_equivalents=evenings,
+        dedicated_counters=dedicated,
+        dedicated_daily_per_counter=ded_daily,
+        combined_counters=combined,
+        combined_daily_per_counter=comb_daily,
+        capacity=capacity,
+        offsite_counters=offsite,
+        backoffice_staff=back.astype(np.int64),
+        staff=staff,
+        terminals=terminals,
+        recruit_start_index=recruit,
+    )
+
+
+def recruit_start(staff: IntArray, staff_now: IntArray, lead_months: int) -> IntArray:
+    """R2.3: for each month whose staff exceed every earlier month's (and today's), the month
+    recruiting must start so the new staff are trained in time; NO_RECRUIT where none."""
+    m = staff.shape[1]
+    before = np.maximum.accumulate(
+        np.concatenate([staff_now[:, None], staff[:, :-1]], axis=1), axis=1
+    )
+    rise = staff > before
+    index = np.arange(m, dtype=np.int64)[None, :] - lead_months
+    return np.where(rise, index, np.int64(NO_RECRUIT))

@@ -1,0 +1,131 @@
+"""The plan engine: profiles and calendar in, every municipality's monthly plan out.
+
+One municipality and the whole nation run the same code over (municipalities, months) arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.domain.budget import Budget, plan_budget
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.capacity import Capacity, plan_capacity
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
+from kofuplan.domain.schedule import Demand, expected_demand, schedule
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# Municipalities planned together. Beyond a few thousand rows the (N, M) temporaries leave
+# the CPU caches and each cell costs several times more; blocks keep the cost per
+# municipality-month flat up to 100× the nation (bench/bench_plan.py).
+BLOCK = 2048
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Plan:
+    method: str
+    profiles: Profiles
+    calendar: MonthCalendar
+    demand: Demand
+    issuance: IntArray  # (N, M)
+    cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
+    capacity: Capacity
+    budget: Budget
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        return self.calendar.months
+
+    @property
+    def coverage_pct(self) -> FloatArray:
+        pop = np.maximum(self.profiles.population, 1)[:, None]
+        return np.asarray(self.cumulative_issued / pop * 100.0, dtype=np.float64)
+
+
+def days_in_months(calendar: MonthCalendar) -> IntArray:
+    import calendar as _cal
+
+    return np.array(
+        [_cal.monthrange(int(m[:4]), int(m[5:7]))[1] for m in calendar.months], dtype=np.int64
+    )
+
+
+def make_plan(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    method: str,
+) -> Plan:
+    """Plan every municipality: schedule, capacity, budget."""
+    n = len(profiles)
+    if n <= BLOCK:
+        return _plan_block(profiles, calendar, params, method)
+    blocks = [
+        _plan_block(profiles.take(np.arange(s, min(s + BLOCK, n))), calendar, params, method)
+        for s in range(0, n, BLOCK)
+    ]
+    return _concat_rows(blocks)
+
+
+def _concat_rows(parts: Sequence[T]) -> T:
+    """Join plans of consecutive blocks of municipalities: every per-municipality array is
+    concatenated along its first axis; the shared calendar and labels are kept."""
+    first = parts[0]
+    if isinstance(first, MonthCalendar):
+        return first
+    if isinstance(first, np.ndarray):
+        return np.concatenate(parts, axis=0)  # type: ignore[return-value,arg-type]
+    if isinstance(first, dict):
+        return {k: _concat_rows([p[k] for p in parts]) for k in first}  # type: ignore[return-value,index]
+    if is_dataclass(first) and not isinstance(first, type):
+        changes = {f.name: _concat_rows([getattr(p, f.name) for p in parts]) for f in fields(first)}
+        return replace(first, **changes)
+    return first
+
+
+def _plan_block(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    method: str,
+) -> Plan:
+    target = profiles.target
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    own = promotion_demand(
+        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+    )
+    evenings = evening_day_equivalents(
+        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
+    )
+    demand = expected_demand(
+        calendar.months,
+        profiles.recent_daily_issuance,
+        target,
+        params["campaigns.national"],
+        params["demand.campaign_response_rate"],
+        int(params["demand.production_lag_months"]),
+        days_in_months(calendar),
+        own,
+    )
+    open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
+    issuance = schedule(method, target, open_days, demand)
+    cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
+    cap = plan_capacity(issuance, profiles, calendar, params, evenings)
+    budget = plan_budget(calendar.months, issuance, cap, profiles, params)
+    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+
+
+def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:
+    from kofuplan.domain.capacity import weekend_days
+
+    return weekend_days(profiles, calendar)

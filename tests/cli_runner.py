@@ -1,0 +1,12 @@
+"""Runs the real `kofuplan` app in-process, as the console script would."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner, Result
+
+from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import commands as _commands  # noqa: F401  (registers commands)
+
+
+def run_cli(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
