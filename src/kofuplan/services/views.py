@@ -69,7 +69,7 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     revision = repo.latest_revision(m.lg_code)
     rows = list(revision.content) if revision else []
     events = repo.events(m.lg_code)
-    revisions = repo.revisions(m.lg_code)
+    revisions = repo.revisions(m.lg_code, with_content=False)
     advice = repo.advice(m.lg_code)
     logins = repo.user_logins(
         [e.actor_id for e in events]

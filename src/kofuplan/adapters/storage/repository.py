@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kofuplan.adapters.storage.models import (
     Actual,
@@ -78,12 +78,14 @@ class Repository:
         )
         return self.session.scalars(q).first()
 
-    def revisions(self, lg_code: str) -> Sequence[PlanRevision]:
+    def revisions(self, lg_code: str, *, with_content: bool = True) -> Sequence[PlanRevision]:
         q = (
             select(PlanRevision)
             .where(PlanRevision.lg_code == lg_code)
             .order_by(PlanRevision.seq.desc())
         )
+        if not with_content:  # a history listing: the contents are large and not needed
+            q = q.options(defer(PlanRevision.content, raiseload=True))
         return self.session.scalars(q).all()
 
     def latest_revisions(self, lg_codes: Iterable[str] | None = None) -> dict[str, PlanRevision]:
