@@ -6,7 +6,8 @@ the derived columns follow by the contract's own formulas:
 
 * ``open_days = open_weekdays + weekend_days``
 * ``capacity = (dedicated_counters × dedicated_daily_per_counter
-  + combined_counters × combined_daily_per_counter) × open_days``
+  + combined_counters × combined_daily_per_counter) × (open_days + evening_day_equivalents)``,
+  in whole cards, by the engine's ``kofuplan.domain.capacity.capacity_of``
 * ``cumulative_issued`` = baseline + issuance so far; ``coverage_pct`` = that / population.
 
 Columnar like the rest of the domain: many municipalities' rows become (municipalities × months)
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.capacity import capacity_of
 from kofuplan.domain.findings import Finding, FindingCode
 from kofuplan.domain.wareki import reiwa_month
 
@@ -72,36 +74,27 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def column(rows: Sequence[Row], name: str) -> FloatArray:
-    return np.array([float(r[name] or 0) for r in rows], dtype=np.float64)
-
-
-def capacity(
-    dedicated: FloatArray,
-    dedicated_daily: FloatArray,
-    combined: FloatArray,
-    combined_daily: FloatArray,
-    open_days: FloatArray,
-) -> FloatArray:
-    """Cards a month's counters can issue (the contract's formula), for arrays of any shape."""
-    return (dedicated * dedicated_daily + combined * combined_daily) * open_days
+    """One column as floats; a column the rows lack (an older contract) reads as zeros."""
+    return np.array([float(r.get(name) or 0) for r in rows], dtype=np.float64)
 
 
 def recompute(rows: Sequence[Row], population: int, baseline_issued: int) -> list[dict[str, Any]]:
     """The rows with their derived columns made consistent with the edited ones."""
     out = [dict(r) for r in rows]
     open_days = column(rows, "open_weekdays") + column(rows, "weekend_days")
-    cap = capacity(
-        column(rows, "dedicated_counters"),
+    # The engine's own formula (R8.3 evening opening counts as extra open days, when given).
+    cap = capacity_of(
+        column(rows, "dedicated_counters").astype(np.int64),
         column(rows, "dedicated_daily_per_counter"),
-        column(rows, "combined_counters"),
+        column(rows, "combined_counters").astype(np.int64),
         column(rows, "combined_daily_per_counter"),
-        open_days,
+        open_days + column(rows, "evening_day_equivalents"),
     )
     cumulative = baseline_issued + np.cumsum(column(rows, "issuance"))
     coverage = 100.0 * cumulative / population if population > 0 else np.zeros_like(cumulative)
     for i, r in enumerate(out):
         r["open_days"] = int(open_days[i])
-        r["capacity"] = round(float(cap[i]))
+        r["capacity"] = int(cap[i])
         r["cumulative_issued"] = int(cumulative[i])
         r["coverage_pct"] = round(float(coverage[i]), 2)
     return out

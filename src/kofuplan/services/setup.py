@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.storage.baseline_csv import read_baseline
+from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Municipality, User
 from kofuplan.adapters.storage.repository import Repository
@@ -23,26 +23,54 @@ class UserError(ValueError):
 
 
 def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
-    rows = read_baseline(path, as_of)
+    """Create or update the prefectures and municipalities of one statistics snapshot
+    (the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
+    stats = read_stats(path, as_of)
     baseline = load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"]
     with db.session() as s:
         repo = Repository(s)
-        for pref_code, pref_name in sorted({(r.pref_code, r.pref_name) for r in rows}):
-            repo.upsert_prefecture(pref_code, pref_name)
+        prefs = sorted(set(zip(stats.pref_code.tolist(), stats.pref_name.tolist(), strict=True)))
+        for pref_code, pref_name in prefs:
+            repo.upsert_prefecture(str(pref_code).zfill(2), str(pref_name))
         s.flush()
-        for r in rows:
+        for i, code in enumerate(stats.lg_code.tolist()):
             repo.upsert_municipality(
                 Municipality(
-                    lg_code=r.lg_code,
-                    pref_code=r.pref_code,
-                    name=r.name,
-                    population=r.population,
-                    cards_issued_baseline=r.cards_issued,
+                    lg_code=str(code),
+                    pref_code=str(stats.pref_code[i]).zfill(2),
+                    name=str(stats.name[i]),
+                    population=int(stats.population[i]),
+                    cards_issued_baseline=int(stats.issued[i]),
                     baseline_date=_as_date(baseline),
                 )
             )
         s.commit()
-    return len(rows)
+    return len(stats.lg_code)
+
+
+_TEXT_COLUMNS = ("lg_code", "month", "recruit_start_month", "pref_code", "defaults")
+
+
+def rows_by_municipality(columns: Mapping[str, Sequence[str]]) -> dict[str, list[dict[str, Any]]]:
+    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality."""
+    names = list(columns)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in range(len(columns["lg_code"])):
+        row: dict[str, Any] = {}
+        for name in names:
+            raw = columns[name][i]
+            if name in _TEXT_COLUMNS:
+                row[name] = raw
+            elif raw == "":
+                row[name] = None
+            else:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    raise ValueError(f"row {i + 2}: {name}: {raw!r} is not a number") from None
+                row[name] = int(value) if value.is_integer() and name != "coverage_pct" else value
+        out.setdefault(str(row["lg_code"]), []).append(row)
+    return out
 
 
 def _as_date(value: Any) -> dt.date:

@@ -1,33 +1,30 @@
-"""Sample data for the demo, the browser tests and the load test: generated, labelled as
-sample (サンプル), never the real statistics. Each sample plan is consistent (it sums to the
-target, fits its capacity and opens a weekend day every week), so the checks start clean.
-
-Replaced by the plan engine's sample generator and ``kofuplan.services.planning`` once both
-are on main; until then the calendar columns are computed here with jpholiday.
-"""
+"""Sample data for the web service's demo, browser tests and load test: made-up
+municipalities in all 47 prefectures (labelled サンプル, never the real statistics), written in
+the official long format and planned by the plan engine, exactly as real data would be.
+Sample accounts share one password, printed by `kofuplan serve --demo`."""
 
 from __future__ import annotations
 
-import calendar
+import csv
 import datetime as dt
-import math
 import secrets
+import tempfile
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from pathlib import Path
 
-import jpholiday
 import numpy as np
 
+from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.adapters.stats_csv import STATS_COLUMNS
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.models import Municipality
+from kofuplan.adapters.storage.models import Actual
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import check_digit
-from kofuplan.parameters import load_rules
 from kofuplan.services.passwords import hash_password
-from kofuplan.services.setup import add_user, import_plans
-from kofuplan.services.views import plan_months
+from kofuplan.services.planning import run_plan
+from kofuplan.services.setup import add_user, import_plans, load_baseline, rows_by_municipality
 
+AS_OF = dt.date(2020, 10, 1)  # the planning baseline snapshot (end of September 2020)
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県",
     "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県",
@@ -46,63 +43,32 @@ class SampleAccounts:
     municipalities: dict[str, str]  # lg_code -> login
 
 
-@cache
-def month_calendar(month: str, closure: tuple[str, ...]) -> tuple[int, int]:
-    """(open weekdays, required weekend days) of a YYYY-MM month."""
-    y, m = int(month[:4]), int(month[5:])
-    weekdays = saturdays = sundays = 0
-    for d in range(1, calendar.monthrange(y, m)[1] + 1):
-        day = dt.date(y, m, d)
-        if f"{m:02d}-{d:02d}" in closure:
-            continue
-        if day.weekday() == 5:
-            saturdays += 1
-        elif day.weekday() == 6:
-            sundays += 1
-        elif not jpholiday.is_holiday(day):
-            weekdays += 1
-    return weekdays, min(saturdays, sundays)
-
-
-def sample_plan(m: Municipality, rng: np.random.Generator) -> list[dict[str, Any]]:
-    rules: Any = load_rules().at(dt.date(2020, 10, 1))
-    closure = tuple(rules["calendar.closure_days"])
-    dedicated_daily = float(rules["capacity.dedicated_daily_per_counter"])
-    combined_daily = float(rules["capacity.combined_daily_per_counter"])
-    months = plan_months()
-    cal = [month_calendar(mo, closure) for mo in months]
-    open_days = np.array([w + r for w, r in cal], dtype=np.float64)
-    target = m.population - m.cards_issued_baseline
-    # Level per open day, in whole cards, summing exactly to the target.
-    raw = target * open_days / open_days.sum()
-    issuance = np.floor(raw).astype(np.int64)
-    remainder = int(target - issuance.sum())
-    issuance[np.argsort(raw - issuance)[::-1][:remainder]] += 1
-    combined = int(rng.integers(1, 4))
-    rows = []
-    for i, month in enumerate(months):
-        weekdays, required = cal[i]
-        need = issuance[i] / open_days[i] - combined * combined_daily
-        dedicated = max(1, math.ceil(need / dedicated_daily))
-        rows.append(
-            {
-                "lg_code": m.lg_code,
-                "month": month,
-                "issuance": int(issuance[i]),
-                "open_weekdays": weekdays,
-                "weekend_days": required,
-                "required_weekend_days": required,
-                "dedicated_counters": dedicated,
-                "dedicated_daily_per_counter": dedicated_daily,
-                "combined_counters": combined,
-                "combined_daily_per_counter": combined_daily,
-                "offsite_counters": 0,
-                "staff": 2 * (dedicated + combined),
-                "terminals": dedicated + combined,
-                "recruit_start_month": "",
-            }
-        )
-    return rows
+def write_sample_stats(path: Path, per_prefecture: int, rng: np.random.Generator) -> None:
+    """Sample statistics in the official long format, one snapshot at ``AS_OF``."""
+    prev = dt.date(2020, 9, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(STATS_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for p, pref_name in enumerate(PREFECTURES, start=1):
+            for k in range(per_prefecture):
+                # 9xx: a block of codes unused by real municipalities' ordinary numbering.
+                code5 = f"{p:02d}{900 + k:03d}"
+                population = int(rng.lognormal(10.2, 0.9)) + 1000
+                issued = int(population * rng.uniform(0.14, 0.28))
+                writer.writerow(
+                    {
+                        "snapshot_date": AS_OF.isoformat(),
+                        "pref_code": f"{p:02d}",
+                        "pref_name": pref_name,
+                        "lg_code": f"{code5}{check_digit(code5)}",
+                        "municipality_name": f"サンプル市{p:02d}-{k + 1}",
+                        "municipality_type": "市",
+                        "population": population,
+                        "cards_issued_cumulative": issued,
+                        "prev_snapshot_date": prev.isoformat(),
+                        "cards_issued_increase_since_prev": int(issued * rng.uniform(0.03, 0.07)),
+                    }
+                )
 
 
 def seed(
@@ -113,86 +79,54 @@ def seed(
     seed_value: int = 20201027,
     with_actuals: bool = True,
 ) -> SampleAccounts:
-    """Fill an empty database with sample prefectures, municipalities, plans and accounts."""
+    """Fill an empty database with sample municipalities, engine-made plans and accounts."""
     db.init()
+    with db.session() as s:
+        if Repository(s).prefectures():
+            raise ValueError("the database already has data; use an empty one for the sample")
     rng = np.random.default_rng(seed_value)
     password = password or secrets.token_urlsafe(9)
-    baseline = dt.date(2020, 9, 30)
-    prefs: dict[str, str] = {}
-    munis: dict[str, str] = {}
-    with db.session() as s:
-        repo = Repository(s)
-        if repo.prefectures():
-            raise ValueError("the database already has data; use an empty one for the sample")
-        for p, name in enumerate(PREFECTURES, start=1):
-            code = f"{p:02d}"
-            repo.upsert_prefecture(code, name)
-        s.flush()
-        for p, _name in enumerate(PREFECTURES, start=1):
-            for k in range(per_prefecture):
-                code5 = f"{p:02d}{9 - k // 100}{k % 100:02d}"
-                lg = f"{code5}{check_digit(code5)}"
-                population = int(rng.lognormal(10.5, 1.0)) + 1000
-                issued = int(population * rng.uniform(0.12, 0.3))
-                s.add(
-                    Municipality(
-                        lg_code=lg,
-                        pref_code=f"{p:02d}",
-                        name=f"サンプル市{p:02d}-{k + 1}",
-                        population=population,
-                        cards_issued_baseline=issued,
-                        baseline_date=baseline,
-                    )
-                )
-        s.commit()
-        municipalities = list(repo.municipalities())
-    plans = {m.lg_code: sample_plan(m, rng) for m in municipalities}
-    import_plans(db, plans, "サンプルデータ（自動作成）")
+    with tempfile.TemporaryDirectory(prefix="kofuplan-sample-") as tmp:
+        stats = Path(tmp) / "sample_stats.csv"
+        write_sample_stats(stats, per_prefecture, rng)
+        load_baseline(db, stats, AS_OF)
+        plans = rows_by_municipality(plan_columns(run_plan(stats, AS_OF).plan))
+    import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
     hashed = hash_password(password)
     add_user(db, role="ministry", login="ministry", password=password, password_hash=hashed)
-    for p in range(1, len(PREFECTURES) + 1):
-        code = f"{p:02d}"
-        prefs[code] = f"pref{code}"
+    prefs = {f"{p:02d}": f"pref{p:02d}" for p in range(1, len(PREFECTURES) + 1)}
+    for code, login in prefs.items():
         add_user(
-            db,
-            role="prefecture",
-            login=prefs[code],
-            password=password,
-            pref_code=code,
+            db, role="prefecture", login=login, password=password, pref_code=code,
             password_hash=hashed,
-        )
-    for m in municipalities:
-        munis[m.lg_code] = f"m{m.lg_code}"
+        )  # fmt: skip
+    munis = {lg: f"m{lg}" for lg in sorted(plans)}
+    for lg, login in munis.items():
         add_user(
-            db,
-            role="municipality",
-            login=munis[m.lg_code],
-            password=password,
-            lg_code=m.lg_code,
+            db, role="municipality", login=login, password=password, lg_code=lg,
             password_hash=hashed,
-        )
+        )  # fmt: skip
     if with_actuals:
         _sample_actuals(db, plans, rng)
     return SampleAccounts(password, "ministry", prefs, munis)
 
 
 def _sample_actuals(
-    db: Database, plans: dict[str, list[dict[str, Any]]], rng: np.random.Generator
+    db: Database, plans: dict[str, list[dict[str, object]]], rng: np.random.Generator
 ) -> None:
-    """Two months of actual results, each municipality at 50–120% of its plan."""
-    from kofuplan.adapters.storage.models import Actual
-
+    """Two months of sample actual results, each municipality at 50–120 % of its plan."""
     with db.session() as s:
         for lg, rows in plans.items():
             pace = rng.uniform(0.5, 1.2)
             for row in rows[:2]:
+                planned = int(str(row["issuance"]))
                 s.add(
                     Actual(
                         lg_code=lg,
-                        month=row["month"],
-                        issued=int(row["issuance"] * pace),
-                        backlog=int(row["issuance"] * rng.uniform(0, 0.3)),
+                        month=str(row["month"]),
+                        issued=int(planned * pace),
+                        backlog=int(planned * rng.uniform(0, 0.3)),
                     )
                 )
         s.commit()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from collections import defaultdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -56,14 +55,14 @@ def load_stats(
     except ValueError:
         _fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
         return
-    from kofuplan.adapters.storage.baseline_csv import StatsError
+    from kofuplan.adapters.stats_csv import InputError
     from kofuplan.adapters.storage.db import Database
 
     db = Database(database_url)
     db.init()
     try:
         n = load_baseline(db, file, day)
-    except StatsError as e:
+    except InputError as e:
         _fail(str(e))
         return
     typer.echo(f"loaded {n} municipalities at {day}")
@@ -77,37 +76,33 @@ def load_plan(
 ) -> None:
     """Store each municipality's rows of plan_monthly.csv as a new plan revision."""
     from kofuplan.adapters.storage.db import Database
-    from kofuplan.services.setup import import_plans
+    from kofuplan.services.setup import import_plans, rows_by_municipality
 
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     try:
         with file.open(encoding="utf-8", newline="") as h:
-            for r in csv.DictReader(h):
-                rows[r["lg_code"]].append(_typed(r))
-    except (OSError, KeyError, ValueError) as e:
-        _fail(f"{file}: {e}")
+            reader = csv.reader(h)
+            header = next(reader)
+            columns: dict[str, list[str]] = {name: [] for name in header}
+            for line, values in enumerate(reader, start=2):
+                if len(values) != len(header):
+                    raise ValueError(f"line {line}: {len(values)} fields, expected {len(header)}")
+                for name, value in zip(header, values, strict=True):
+                    columns[name].append(value)
+        missing = [c for c in ("lg_code", "month", "issuance") if c not in columns]
+        if missing:
+            raise ValueError(f"missing column(s) {', '.join(missing)}")
+        plans = rows_by_municipality(columns)
+    except (OSError, StopIteration, UnicodeDecodeError, csv.Error, ValueError) as e:
+        _fail(f"{file}: {e or 'empty file'}")
         return
     db = Database(database_url)
     db.init()
     try:
-        n = import_plans(db, rows, reason)
+        n = import_plans(db, plans, reason)
     except ValueError as e:
         _fail(f"{file}: {e}")
         return
     typer.echo(f"stored plans of {n} municipalities")
-
-
-def _typed(r: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in r.items():
-        if k in ("lg_code", "month", "recruit_start_month"):
-            out[k] = v
-        elif v == "":
-            out[k] = None
-        else:
-            f = float(v)
-            out[k] = int(f) if f.is_integer() and k != "coverage_pct" else f
-    return out
 
 
 @users_app.command("add")
