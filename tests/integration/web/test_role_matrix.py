@@ -34,8 +34,8 @@ ALLOWED: dict[Policy, set[str]] = {
     Policy.VIEW_NATION: {"ministry"},
 }  # fmt: skip
 
-# FastAPI's own documentation routes: public by design (the API description, no data).
-DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect"}
+# The OpenAPI description: public by design (it describes the API and holds no data).
+DOCUMENTATION = {"/openapi.json"}
 
 
 def declared_policies(dependant: Dependant) -> list[Policy]:

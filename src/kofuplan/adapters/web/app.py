@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web import api, pages
+from kofuplan.adapters.web import api, api_docs, pages
 from kofuplan.adapters.web.auth import secure_cookies
 from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
 from kofuplan.adapters.web.render import STATIC, templates
@@ -31,9 +31,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
         version="0.1.0",
         dependencies=[Depends(verify_csrf)],
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; /docs is rendered here instead
         redoc_url=None,
-        swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.settings = settings
     app.state.db = db
@@ -46,6 +45,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -96,40 +96,42 @@ class LoginThrottle:
 
 class BodySizeLimit:
     """ASGI middleware: refuse request bodies above ``max_bytes`` with 413, whether or not
-    the client sent a Content-Length."""
+    the client sent a Content-Length. A body without one is read (up to the limit) before the
+    app sees it, so nothing downstream ever holds more than the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length":
+                if not value.isdigit() or int(value) > self.max_bytes:
+                    await _too_large(send)
+                    return
+                await self.app(scope, receive, send)  # the server enforces the length
+                return
+        messages: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
                 await _too_large(send)
                 return
-        seen = 0
-        limit = self.max_bytes
+            if not message.get("more_body", False):
+                break
 
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge
-            return message
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await _too_large(send)
-
-
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send) -> None:
