@@ -3,6 +3,7 @@ the pages, with the stylesheet inlined and the charts as inline SVG, so one file
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -35,6 +36,7 @@ def render_report(db: Database, pref_code: str | None) -> str:
         context.update(
             who=None,
             report=True,
+            generated_at=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             message=None,
             error=None,
             inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
