@@ -67,9 +67,14 @@ def test_R6_municipality_edits_a_month_sees_the_check_change_saves_then_prefectu
     cell = page.locator('input[name="2020-11.issuance"]')
     before = int(cell.input_value())
     cell.fill(str(before + 5000))
+    # The page's own script re-checks while typing (the same formula as the server) …
+    expect(page.locator("#live-check")).to_contain_text("交付能力を超える月")
+    expect(page.locator("#live-check")).to_contain_text("+5,000")
     page.get_by_label("変更理由").fill("11月に出張交付を追加")
+    # … and the 確認 button runs every check on the server, without saving.
     page.get_by_role("button", name="確認（保存しない）").click()
     expect(findings.locator('[data-code="EDIT_TARGET_MISMATCH"]')).to_be_visible()
+    expect(findings.locator('[data-code="EDIT_OVER_CAPACITY"]')).to_be_visible()
     expect(page.locator('input[name="2020-11.issuance"]')).to_have_value(str(before + 5000))
 
     page.get_by_role("button", name="保存", exact=True).click()
@@ -115,3 +120,22 @@ def test_R6_another_municipality_is_refused(browser: Browser, service: tuple[str
     response = page.goto(f"{url}/p/13")
     assert response is not None and response.status == 403
     page.close()
+
+
+def test_R6_forms_work_without_javascript(browser: Browser, service: tuple[str, Any]) -> None:
+    url, accounts = service
+    lg = next(c for c in accounts.municipalities if c.startswith("27"))
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.get_by_label("ログイン名").fill(accounts.municipalities[lg])
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(f"{url}/m/{lg}")
+    page.locator('input[name="2021-04.staff"]').fill("9")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("計画を保存しました")
+    expect(page.locator('input[name="2021-04.staff"]')).to_have_value("9")
+    page.get_by_role("link", name="変更履歴").click()
+    expect(page.locator("table.diff").first).to_contain_text("職員数")
+    context.close()
