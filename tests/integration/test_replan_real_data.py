@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.plan_reader import read_plan_monthly
+from kofuplan.adapters.planned_csv import read_plan_monthly
 from kofuplan.domain.snapshots import month_range
 from tests.cli_runner import run_cli
 

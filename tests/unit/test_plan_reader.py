@@ -1,4 +1,5 @@
-"""Reading plan_monthly.csv (the engine's contract, issue 2) for the follow-up (R6.2)."""
+"""Reading a hand-written plan (issue 3 item 1, R1.2): only an unreadable file is an error;
+everything inside it becomes a finding."""
 
 from __future__ import annotations
 
@@ -6,51 +7,75 @@ from pathlib import Path
 
 import pytest
 
-from kofuplan.adapters.plan_reader import read_plan_monthly
-from kofuplan.domain.planned import PlanInputError
+from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
+from kofuplan.adapters.stats_csv import InputError
+from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanRow, read_plan_form
 
-HEADER = "lg_code,month,issuance,cumulative_issued,coverage_pct,required_weekend_days,staff\n"
-
-
-def write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "plan_monthly.csv"
-    path.write_text(HEADER + body, encoding="utf-8")
-    return path
+MONTHS = ("2020-10", "2020-11")
+HEADER = ",".join(REQUIRED_COLUMNS)
 
 
-def test_R6_2_reads_the_contract_columns_and_ignores_the_rest(tmp_path: Path) -> None:
-    plan = read_plan_monthly(
-        write(
-            tmp_path,
-            "012033,2020-10,10,110,1.0,5,3\n012033,2020-11,20,130,1.1,4,3\n"
-            "013030,2020-10,1,11,1.0,5,1\n013030,2020-11,2,13,1.1,4,1\n",
-        )
+def _rows(*cells: dict[str, str]) -> list[PlanRow]:
+    return [PlanRow(k + 2, c) for k, c in enumerate(cells)]
+
+
+def _cells(code: str, month: str, issuance: str = "10") -> dict[str, str]:
+    return {
+        "lg_code": code,
+        "month": month,
+        "issuance": issuance,
+        "dedicated_counters": "1",
+        "combined_counters": "1",
+        "offsite_counters": "0",
+        "weekend_days": "4",
+    }
+
+
+def test_reader_accepts_bom_blank_lines_and_short_rows(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "\ufeff" + HEADER + "\n131016,2020-10,5,1,1,0,4\n\n131016,2020-11,5\n", encoding="utf-8"
     )
-    assert plan.lg_codes == ("012033", "013030")
-    assert plan.months == ("2020-10", "2020-11")
-    assert plan.issuance.tolist() == [[10, 20], [1, 2]]
-    assert plan.cumulative_issued.tolist() == [[110, 130], [11, 13]]
-    assert plan.required_weekend_days.tolist() == [[5, 4], [5, 4]]
-    with pytest.raises(PlanInputError, match="2021-01"):
-        plan.columns_for(["2020-11", "2021-01"])
+    rows = read_plan_rows(path)
+    assert [r.line for r in rows] == [2, 4]
+    assert rows[1].cells["weekend_days"] == ""  # left blank: an R1.2 finding, not a crash
+    figures, findings = read_plan_form(rows, MONTHS, {"131016"})
+    assert [(f.month, f.code) for f in findings] == [("2020-11", "R1.2")] * 4
+    assert figures.valid.tolist() == [[True, False]]
 
 
-def test_a_missing_month_row_is_named(tmp_path: Path) -> None:
-    path = write(tmp_path, "012033,2020-10,10,110,1,5,3\n012033,2020-12,20,130,1,4,3\n")
-    with pytest.raises(PlanInputError, match="012033 2020-11"):
-        read_plan_monthly(path)
+def test_reader_names_file_and_line_for_a_missing_column(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("lg_code,month\n131016,2020-10\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"plan\.csv:1: missing required column\(s\) issuance"):
+        read_plan_rows(path)
+    assert not is_plan_file(tmp_path / "nowhere.csv")
 
 
-def test_a_duplicate_row_is_named_with_its_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "012033,2020-10,10,110,1,5,3\n012033,2020-10,10,110,1,5,3\n")
-    with pytest.raises(PlanInputError, match=r"plan_monthly\.csv:3: .*012033.*2020-10"):
-        read_plan_monthly(path)
+def test_reader_refuses_a_column_given_twice(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(HEADER + ",issuance\n", encoding="utf-8")
+    with pytest.raises(InputError, match="given twice: issuance"):
+        read_plan_rows(path)
 
 
-def test_bad_cells_name_the_line_and_column(tmp_path: Path) -> None:
-    with pytest.raises(PlanInputError, match=r":2: issuance: 'ten'"):
-        read_plan_monthly(write(tmp_path, "012033,2020-10,ten,110,1,5,3\n"))
-    with pytest.raises(PlanInputError, match=r":2: month"):
-        read_plan_monthly(write(tmp_path, "012033,2020/10,10,110,1,5,3\n"))
-    with pytest.raises(PlanInputError, match=r":2: lg_code"):
-        read_plan_monthly(write(tmp_path, "12033,2020-10,10,110,1,5,3\n"))
+def test_R1_2_whole_numbers_with_separators_and_decimals() -> None:
+    rows = _rows(_cells("131016", "2020-10", "1,000"), _cells("131016", "2020-11", "12.0"))
+    figures, findings = read_plan_form(rows, MONTHS, {"131016"})
+    assert findings == []
+    assert figures.issuance.tolist() == [[1000, 12]]
+
+
+def test_R1_2_unknown_code_is_reported_once_and_its_rows_left_out() -> None:
+    rows = _rows(*(_cells("999999", m) for m in MONTHS), *(_cells("131016", m) for m in MONTHS))
+    figures, findings = read_plan_form(rows, MONTHS, {"131016"})
+    assert [(f.lg_code, f.month, f.code) for f in findings] == [("999999", None, "R1.2")]
+    assert figures.lg_code.tolist() == ["131016"]
+    assert "999999" in findings[0].message and "2行目" in findings[0].message
+
+
+def test_R1_2_not_a_number_has_no_value() -> None:
+    rows = _rows(_cells("131016", "2020-10", "たくさん"), _cells("131016", "2020-11"))
+    _, findings = read_plan_form(rows, MONTHS, {"131016"})
+    assert [(f.month, f.value, f.threshold) for f in findings] == [("2020-10", None, 0.0)]
+    assert "令和2年10月" in findings[0].message and "たくさん" in findings[0].message

@@ -1,86 +1,73 @@
-"""Read ``plan_monthly.csv`` (the plan engine's output contract, issue 2) for the follow-up.
+"""Reads a plan in the ``plan_monthly.csv`` format, possibly written by hand.
 
-Only the columns the follow-up needs are read: ``lg_code, month, issuance, cumulative_issued,
-required_weekend_days``; any others are ignored, so the contract may grow by adding columns.
+Only an unreadable file is an error here (not UTF-8 CSV, or a required column missing): the
+message names the file, and the line or column. Every problem inside the cells is left to
+:func:`kofuplan.domain.plan_form.read_plan_form`, which reports it as an R1.2 finding.
 """
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TextIO
 
-import numpy as np
-
-from kofuplan.domain.lgcode import lg_code_error
-from kofuplan.domain.planned import PlanInputError, PlannedMonths
-from kofuplan.domain.snapshots import month_range, parse_month
-
-NEEDED = ("lg_code", "month", "issuance", "cumulative_issued", "required_weekend_days")
+from kofuplan.adapters.stats_csv import InputError
+from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanRow
 
 
-Values = dict[tuple[str, str], tuple[int, int, int]]
+def read_plan_header(path: Path) -> list[str]:
+    """The header of a CSV file, or an InputError naming the file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [c.strip() for c in next(csv.reader(handle), [])]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}:1: not a UTF-8 CSV file ({exc})") from None
 
 
-def read_plan_monthly(path: Path) -> PlannedMonths:
+def is_plan_file(path: Path) -> bool:
+    """Whether a CSV file looks like a plan (has an lg_code and a month column)."""
+    try:
+        header = read_plan_header(path)
+    except InputError:
+        return False
+    return "lg_code" in header and "month" in header
+
+
+def read_plan_rows(path: Path) -> list[PlanRow]:
+    """Every non-blank row of the plan, with its line number and its cells as text."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise PlanInputError(f"{path}: 読み込めません ({exc.strerror})") from None
-    try:
-        with handle:
-            values = _read_values(path, handle)
-    except UnicodeDecodeError as exc:
-        raise PlanInputError(f"{path}: UTF-8 のCSVではありません ({exc.reason})") from None
-    except csv.Error as exc:
-        raise PlanInputError(f"{path}: CSVとして読めません ({exc})") from None
-    return _table(path, values)
-
-
-def _read_values(path: Path, handle: TextIO) -> Values:
-    values: Values = {}
-    reader = csv.DictReader(handle)
-    absent = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-    if absent:
-        raise PlanInputError(f"{path}: 必須の列がありません: {', '.join(absent)}")
-    for line_no, row in enumerate(reader, start=2):
-        code, month = (row["lg_code"] or "").strip(), (row["month"] or "").strip()
-        error = lg_code_error(code)
-        if error:
-            raise PlanInputError(f"{path}:{line_no}: lg_code: {error}")
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    rows: list[PlanRow] = []
+    line = 1
+    with handle:
+        reader = csv.reader(handle)
         try:
-            parse_month(month)
-        except ValueError as exc:
-            raise PlanInputError(f"{path}:{line_no}: month: {exc}") from None
-        numbers = []
-        for name in ("issuance", "cumulative_issued", "required_weekend_days"):
-            raw = (row[name] or "").strip()
-            try:
-                numbers.append(int(raw))
-            except ValueError:
-                raise PlanInputError(
-                    f"{path}:{line_no}: {name}: {raw!r} は整数ではありません"
-                ) from None
-        if (code, month) in values:
-            raise PlanInputError(f"{path}:{line_no}: 団体 {code} の {month} が重複しています")
-        values[(code, month)] = (numbers[0], numbers[1], numbers[2])
-    return values
-
-
-def _table(path: Path, values: Values) -> PlannedMonths:
-    if not values:
-        raise PlanInputError(f"{path}: 計画の行がありません")
-    codes = sorted({c for c, _ in values})
-    months = month_range(min(m for _, m in values), max(m for _, m in values))
-    missing = [f"{c} {m}" for c in codes for m in months if (c, m) not in values]
-    if missing:
-        shown = ", ".join(missing[:20]) + (" ほか" if len(missing) > 20 else "")
-        raise PlanInputError(f"{path}: 次の団体・月の行がありません（{len(missing)}件）: {shown}")
-    table = np.array([[values[(c, m)] for m in months] for c in codes], dtype=np.int64)
-    return PlannedMonths(
-        lg_codes=tuple(codes),
-        months=tuple(months),
-        issuance=table[:, :, 0],
-        cumulative_issued=table[:, :, 1],
-        required_weekend_days=table[:, :, 2],
-    )
+            header = [c.strip() for c in next(reader, [])]
+            if not header or header == [""]:
+                raise InputError(f"{path}: the file is empty")
+            missing = [c for c in REQUIRED_COLUMNS if c not in header]
+            if missing:
+                raise InputError(
+                    f"{path}:1: missing required column(s) {', '.join(missing)}; "
+                    f"a plan needs {', '.join(REQUIRED_COLUMNS)}"
+                )
+            dupes = sorted({c for c in header if c and header.count(c) > 1})
+            if dupes:
+                raise InputError(f"{path}:1: column(s) given twice: {', '.join(dupes)}")
+            for record in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                # A short row leaves its last cells blank, which the form check reports.
+                cells = {
+                    name: (record[k] if k < len(record) else "") for k, name in enumerate(header)
+                }
+                rows.append(PlanRow(line, cells))
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}:{line + 1}: not UTF-8 text ({exc.reason})") from None
+        except csv.Error as exc:
+            raise InputError(f"{path}:{line + 1}: malformed CSV ({exc})") from None
+    return rows

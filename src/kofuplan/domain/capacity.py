@@ -119,20 +119,9 @@ def plan_capacity(
     # R6.1-3: what the office cannot hold stands outside it, as dedicated counters.
     over = dedicated + combined - profiles.office_max_counters[:, None]
     offsite = np.clip(over, 0, dedicated)
-    # Pre-issuance setup is back-office work on weekdays.
-    presetup = float(params["capacity.presetup_cards_per_staff_day"])
-    back = np.ceil(issuance / (presetup * np.maximum(calendar.open_weekdays[None, :], 1)))
-    staff = np.ceil(
-        dedicated * float(params["capacity.staff_per_dedicated_counter"])
-        + combined * float(params["capacity.staff_per_combined_counter"])
-        + back
-        - _EPS
-    ).astype(np.int64)
-    terminals = np.ceil(
-        (dedicated + combined) * float(params["capacity.terminals_per_counter"])
-        + back * float(params["capacity.presetup_terminals_per_staff"])
-        - _EPS
-    ).astype(np.int64)
+    back, staff, terminals = staff_and_terminals(
+        issuance, dedicated, combined, calendar.open_weekdays[None, :], params
+    )
     recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
     return Capacity(
         weekend_days=weekend,
@@ -144,11 +133,39 @@ def plan_capacity(
         combined_daily_per_counter=comb_daily,
         capacity=capacity,
         offsite_counters=offsite,
-        backoffice_staff=back.astype(np.int64),
+        backoffice_staff=back,
         staff=staff,
         terminals=terminals,
         recruit_start_index=recruit,
     )
+
+
+def staff_and_terminals(
+    issuance: IntArray,
+    dedicated: IntArray,
+    combined: IntArray,
+    open_weekdays: IntArray,
+    params: Mapping[str, Any],
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Back-office staff, all staff and terminals a month's counters and issuance need.
+
+    Shared by the engine and by the checks, which derive staff for a hand-written plan.
+    """
+    # Pre-issuance setup is back-office work on weekdays.
+    presetup = float(params["capacity.presetup_cards_per_staff_day"])
+    back = np.ceil(issuance / (presetup * np.maximum(open_weekdays, 1)))
+    staff = np.ceil(
+        dedicated * float(params["capacity.staff_per_dedicated_counter"])
+        + combined * float(params["capacity.staff_per_combined_counter"])
+        + back
+        - _EPS
+    ).astype(np.int64)
+    terminals = np.ceil(
+        (dedicated + combined) * float(params["capacity.terminals_per_counter"])
+        + back * float(params["capacity.presetup_terminals_per_staff"])
+        - _EPS
+    ).astype(np.int64)
+    return back.astype(np.int64), staff, terminals
 
 
 def recruit_start(staff: IntArray, staff_now: IntArray, lead_months: int) -> IntArray:

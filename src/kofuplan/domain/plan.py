@@ -99,23 +99,11 @@ def _plan_block(
     method: str,
 ) -> Plan:
     target = profiles.target
+    demand = plan_demand(profiles, calendar, params)
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
-    own = promotion_demand(
-        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
-    )
     evenings = evening_day_equivalents(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
-    )
-    demand = expected_demand(
-        calendar.months,
-        profiles.recent_daily_issuance,
-        target,
-        params["campaigns.national"],
-        params["demand.campaign_response_rate"],
-        int(params["demand.production_lag_months"]),
-        days_in_months(calendar),
-        own,
     )
     open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
     issuance = schedule(method, target, open_days, demand)
@@ -123,6 +111,27 @@ def _plan_block(
     cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget)
+
+
+def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:
+    """Expected applications and deliveries (R3): today's pace, the national campaigns, and
+    the municipality's own mailing and events."""
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    own = promotion_demand(
+        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+    )
+    return expected_demand(
+        calendar.months,
+        profiles.recent_daily_issuance,
+        profiles.target,
+        params["campaigns.national"],
+        params["demand.campaign_response_rate"],
+        int(params["demand.production_lag_months"]),
+        days_in_months(calendar),
+        own,
+        int(params["campaigns.national_non_holders"]),
+    )
 
 
 def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:

@@ -124,6 +124,10 @@ def evening_day_equivalents(
     return extra
 
 
+def has_promotion_section(promo: MunicipalPromotion) -> bool:
+    return promo != MunicipalPromotion()
+
+
 CODES = (
     FindingCode(
         "R3.2", "warning", "QRコード付き申請書の送付が未計画、または令和3年3月までに完了しない"

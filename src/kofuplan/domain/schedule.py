@@ -75,6 +75,7 @@ def expected_demand(
     lag_months: int,
     days_in_month: IntArray,
     own: PromotionDemand | None = None,
+    national_non_holders: int | None = None,
 ) -> Demand:
     """Applications: today's pace plus the national campaigns of R3.1, shared out by
     non-holders; deliveries follow applications after the production lag.
@@ -89,7 +90,10 @@ def expected_demand(
     )
     base = daily_pace[:, None] * days[None, :].astype(np.float64)
     national = np.zeros_like(base)
-    share = non_holders / max(int(non_holders.sum()), 1)
+    # Each municipality's share of a national campaign is its share of the nation's
+    # non-holders, whichever municipalities are being planned together.
+    nation = national_non_holders or int(non_holders.sum())
+    share = non_holders / max(nation, 1)
     own_mailing = np.zeros_like(base)
     events = np.zeros_like(base)
     if own is not None:

@@ -10,7 +10,7 @@ import typer
 from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.followup_files import csv_text, json_text, write_all
-from kofuplan.adapters.plan_reader import read_plan_monthly
+from kofuplan.adapters.planned_csv import read_plan_monthly
 from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.focus import GROUP_LABELS

@@ -1,0 +1,130 @@
+"""Use case: check municipal plans as the prefecture must (R6.1, R1.2, R2.3, R5.1).
+
+The calendar, the profiles and the budget are the plan engine's own (``planning``), so a plan
+from ``kofuplan plan`` meets every error check by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kofuplan.adapters.plan_reader import read_plan_rows
+from kofuplan.domain.budget import Budget, plan_budget
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.capacity import Capacity
+from kofuplan.domain.check_summary import national_against_aim, prefecture_passes
+from kofuplan.domain.checks import CODES, check_plan, complete_plan, planned_issuance, sort_findings
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan import plan_demand
+from kofuplan.domain.plan_form import PlanFigures, PlanRow, read_plan_form
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import CODES as PROMOTION_CODES
+from kofuplan.domain.promotion import has_promotion_section, promotion_findings
+from kofuplan.parameters import Snapshot
+from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
+
+
+def promotion_checks(
+    profiles: Profiles, calendar: MonthCalendar, params: Snapshot
+) -> list[Finding]:
+    """R2.4, R3.2–R3.4 on each municipality's promotion section.
+
+    Only municipalities whose inputs have a promotion section are checked: the statistics
+    alone say nothing of mailings or events, and the summary counts who gave none."""
+    applications = plan_demand(profiles, calendar, params).applications.sum(axis=1)
+    deadline = str(params["promotion.qr_mailing_deadline"])
+    out: list[Finding] = []
+    for i, code in enumerate(profiles.lg_code.tolist()):
+        if not has_promotion_section(profiles.promotion[i]):
+            continue
+        out += promotion_findings(
+            code,
+            profiles.promotion[i],
+            deadline,
+            float(applications[i]),
+            int(profiles.target[i]),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    as_of: dt.date
+    params: Snapshot
+    calendar: MonthCalendar
+    figures: PlanFigures
+    profiles: Profiles  # aligned with figures.lg_code
+    capacity: Capacity
+    budget: Budget
+    findings: list[Finding]
+
+    @property
+    def cumulative_issued(self) -> Any:
+        return self.profiles.issued[:, None] + np.cumsum(planned_issuance(self.figures), axis=1)
+
+
+def check_rows(
+    rows: Sequence[PlanRow],
+    all_profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Snapshot,
+    as_of: dt.date,
+) -> CheckRun:
+    """Check the plan rows against the municipalities of ``all_profiles``."""
+    figures, form = read_plan_form(rows, calendar.months, [str(c) for c in all_profiles.lg_code])
+    where = {str(c): k for k, c in enumerate(all_profiles.lg_code)}
+    index = np.array([where[str(c)] for c in figures.lg_code], dtype=np.intp)
+    profiles = all_profiles.take(index)
+    cap = complete_plan(figures, profiles, calendar, params)
+    budget = plan_budget(calendar.months, planned_issuance(figures), cap, profiles, params)
+    found = check_plan(figures, profiles, calendar, params, cap, budget)
+    found += promotion_checks(profiles, calendar, params)
+    order = {str(c): k for k, c in enumerate(figures.lg_code)}
+    findings = sort_findings(form + found, order)
+    return CheckRun(as_of, params, calendar, figures, profiles, cap, budget, findings)
+
+
+def check_plan_file(
+    plan_path: Path, stats_path: Path, as_of: dt.date, profiles_path: Path | None = None
+) -> CheckRun:
+    params = rules_at(as_of)
+    rows = read_plan_rows(plan_path)
+    all_profiles = load_profiles(stats_path, as_of, profiles_path, params)
+    calendar = plan_calendar(params, as_of)
+    return check_rows(rows, all_profiles, calendar, params, as_of)
+
+
+def check_summary(run: CheckRun) -> dict[str, Any]:
+    """Counts by severity and code, passes per prefecture, the nation against R8.4."""
+    by_severity = {s: 0 for s in ("error", "warning", "info")}
+    by_code = {c.code: 0 for c in (*CODES, *PROMOTION_CODES)}
+    for f in run.findings:
+        by_severity[f.severity] += 1
+        by_code[f.code] = by_code.get(f.code, 0) + 1
+    codes = [str(c) for c in run.figures.lg_code]
+    prefs = [str(p) for p in run.profiles.pref_code]
+    return {
+        "as_of": run.as_of.isoformat(),
+        "months": list(run.calendar.months),
+        "municipalities_checked": len(codes),
+        "municipalities_with_errors": len(
+            {f.lg_code for f in run.findings if f.severity == "error"}
+        ),
+        "findings_by_severity": by_severity,
+        "municipalities_without_promotion_section": sum(
+            1 for p in run.profiles.promotion.tolist() if not has_promotion_section(p)
+        ),
+        "findings_by_code": by_code,
+        "prefectures": prefecture_passes(codes, prefs, run.findings, (*CODES, *PROMOTION_CODES)),
+        "national": national_against_aim(
+            run.calendar.months,
+            planned_issuance(run.figures),
+            int(run.params["national.monthly_issuance_aim"]),
+        ),
+    }
