@@ -82,6 +82,8 @@ def test_R6_municipality_edits_a_month_sees_the_check_change_saves_then_prefectu
     expect(page.locator("#status")).to_have_text("作成中")
     expect(page.locator('input[name="2020-11.issuance"]')).to_have_value(str(before + 5000))
     expect(findings.locator('[data-code="EDIT_TARGET_MISMATCH"]')).to_be_visible()
+    # The prefecture's own checks (as `kofuplan check`) now flag the saved month too.
+    expect(page.locator('#review-findings [data-code="R6.1-2"]')).to_contain_text("令和2年11月")
 
     page.get_by_role("button", name="この計画を提出").click()
     expect(page.locator("#status")).to_have_text("提出済")

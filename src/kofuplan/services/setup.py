@@ -42,6 +42,8 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
                     population=int(stats.population[i]),
                     cards_issued_baseline=int(stats.issued[i]),
                     baseline_date=_as_date(baseline),
+                    recent_increase=int(stats.recent_increase[i]),
+                    recent_days=int(stats.recent_days[i]),
                 )
             )
         s.commit()

@@ -16,6 +16,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.review import Status
 from kofuplan.parameters import load_rules
+from kofuplan.services.review_checks import prefecture_checks
 from kofuplan.services.workflow import check_revision, status_of, target_of
 
 
@@ -47,6 +48,7 @@ class MunicipalityView:
     events: list[dict[str, Any]]
     advice: list[dict[str, Any]]
     revisions: list[dict[str, Any]] = field(default_factory=list)
+    review_findings: list[Finding] = field(default_factory=list)  # kofuplan check's
 
     def cumulative_series(self) -> tuple[list[str], list[float | None], list[float | None]]:
         months = [str(r["month"]) for r in self.rows] or plan_months()
@@ -83,6 +85,7 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
         revision=revision,
         rows=rows,
         findings=check_revision(m, rows) if rows else [],
+        review_findings=prefecture_checks([m], {m.lg_code: rows}).get(m.lg_code, []),
         actuals={
             month: {"issued": a.issued, "backlog": a.backlog}
             for month, a in sorted(repo.actuals(m.lg_code).items())

@@ -246,18 +246,23 @@ class MunicipalityStatus:
     revision_id: int | None
     error_count: int
     warning_count: int
+    findings: list[Finding]
 
 
 def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalityStatus]:
+    """Each municipality's status with the prefecture's checks (R6.1 …) on its latest plan."""
+    from kofuplan.services.review_checks import prefecture_checks
+
     ms = repo.municipalities(pref_code)
     codes = [m.lg_code for m in ms]
     events = repo.latest_events(codes)
     revisions = repo.latest_revisions(codes)
+    checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()})
     out = []
     for m in ms:
         e = events.get(m.lg_code)
         r = revisions.get(m.lg_code)
-        findings = check_revision(m, r.content) if r else []
+        findings = checked.get(m.lg_code, [])
         out.append(
             MunicipalityStatus(
                 m,
@@ -266,6 +271,7 @@ def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalitySt
                 r.id if r else None,
                 sum(f.severity == "error" for f in findings),
                 sum(f.severity == "warning" for f in findings),
+                findings,
             )
         )
     return out

@@ -32,6 +32,10 @@ class Municipality(Base):
     population: Mapped[int] = mapped_column(Integer)
     cards_issued_baseline: Mapped[int] = mapped_column(Integer)
     baseline_date: Mapped[dt.date] = mapped_column(Date)
+    # The recent pace at the baseline (cards issued since the previous snapshot, and over how
+    # many days): the engine derives the current counters from it, so the checks need it.
+    recent_increase: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    recent_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class User(Base):

@@ -101,6 +101,7 @@ def _plan_out(access: Any) -> s.PlanOut:
         target=v.target,
         revision=_revision_out(v.revision, author) if v.revision else None,
         findings=[s.FindingOut(**f.__dict__) for f in v.findings],
+        review_findings=[s.FindingOut(**f.__dict__) for f in v.review_findings],
     )
 
 

@@ -70,7 +70,10 @@ class PlanOut(BaseModel):
     status: str
     target: int
     revision: RevisionOut | None
-    findings: list[FindingOut]
+    findings: list[FindingOut] = Field(description="the editor's checks (EDIT_*)")
+    review_findings: list[FindingOut] = Field(
+        description="the prefecture's checks (R6.1 …, as `kofuplan check`)"
+    )
 
 
 class RevisionSummary(BaseModel):
