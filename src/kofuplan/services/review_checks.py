@@ -8,12 +8,16 @@ defaults for those, as ``kofuplan check`` does without ``--profiles``; the page 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import Municipality
+from kofuplan.adapters.storage.models import Municipality, PlanRevision
+from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
@@ -37,6 +41,36 @@ def _stats(ms: Sequence[Municipality]) -> StatsRows:
     )
 
 
+@cache
+def _calendar() -> MonthCalendar:
+    """The plan period's calendar: the same for every check, so built once per process."""
+    return plan_calendar(rules_at(AS_OF), AS_OF)
+
+
+_CACHE_SIZE = 4096  # revisions; a few MB at most
+_cache: OrderedDict[tuple[int, int, int, int, int], list[Finding]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def revision_findings(m: Municipality, revision: PlanRevision | None) -> list[Finding]:
+    """The checks of one stored revision. Revisions never change, so the result is kept
+    (keyed with the municipality's baseline figures, which `db load-stats` may update)."""
+    if revision is None:
+        return []
+    key = (revision.id, m.population, m.cards_issued_baseline, m.recent_increase or 0,
+           m.recent_days or 0)  # fmt: skip
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return list(_cache[key])
+    found = prefecture_checks([m], {m.lg_code: revision.content}).get(m.lg_code, [])
+    with _lock:
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return list(found)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -54,7 +88,7 @@ def prefecture_checks(
         return {}
     params = rules_at(AS_OF)
     profiles = build_profiles(_stats(with_plan), {}, params)
-    calendar = plan_calendar(params, AS_OF)
+    calendar = _calendar()
     rows = [
         PlanRow(line=k + 2, cells={name: _cell(v) for name, v in row.items()})
         for k, row in enumerate(r for m in with_plan for r in plans[m.lg_code])

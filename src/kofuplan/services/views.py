@@ -16,7 +16,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.review import Status
 from kofuplan.parameters import load_rules
-from kofuplan.services.review_checks import prefecture_checks
+from kofuplan.services.review_checks import revision_findings
 from kofuplan.services.workflow import check_revision, status_of, target_of
 
 
@@ -85,7 +85,7 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
         revision=revision,
         rows=rows,
         findings=check_revision(m, rows) if rows else [],
-        review_findings=prefecture_checks([m], {m.lg_code: rows}).get(m.lg_code, []),
+        review_findings=revision_findings(m, revision),
         actuals={
             month: {"issued": a.issued, "backlog": a.backlog}
             for month, a in sorted(repo.actuals(m.lg_code).items())
