@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web import api, api_docs, pages
-from kofuplan.adapters.web.auth import secure_cookies
 from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
 from kofuplan.adapters.web.render import STATIC, templates
-from kofuplan.adapters.web.security import (
-    CSRF_COOKIE,
-    BodySizeLimit,
-    LoginThrottle,
-    SessionCodec,
-    new_csrf_token,
-)
+from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
 from kofuplan.adapters.web.settings import Settings
 
 
@@ -47,28 +38,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router)
     app.include_router(api_docs.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-    @app.middleware("http")
-    async def csrf_cookie(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        token = request.cookies.get(CSRF_COOKIE)
-        fresh = not token
-        request.state.csrf_token = token or new_csrf_token()
-        response = await call_next(request)
-        if fresh:
-            response.set_cookie(
-                CSRF_COOKIE,
-                request.state.csrf_token,
-                httponly=True,
-                samesite="lax",
-                secure=secure_cookies(request),
-                path="/",
-            )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     def _is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -105,6 +74,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             return JSONResponse({"detail": msg}, status_code=403)
         return _page(request, 403, msg)
 
+    app.add_middleware(CsrfCookie, secure=settings.cookie_secure)
     # Outermost: refuse oversized bodies before anything reads them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes)
     return app

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "kofuplan_session"
@@ -142,3 +143,48 @@ async def _too_large(send: Send) -> None:
     ]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class CsrfCookie:
+    """ASGI middleware: give every browser a CSRF token cookie (read back by the forms and
+    the API as the double-submit value), and add the security headers to every response.
+    The token is exposed to the app as ``request.state.csrf_token``."""
+
+    def __init__(self, app: ASGIApp, secure: bool | None) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = None
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                token = cookie_parser(value.decode("latin-1")).get(CSRF_COOKIE) or token
+        fresh = not token
+        token = token or new_csrf_token()
+        scope.setdefault("state", {})["csrf_token"] = token
+        secure = self.secure if self.secure is not None else scope.get("scheme") == "https"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if fresh:
+                    cookie = f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax"
+                    headers.append(
+                        (b"set-cookie", (cookie + ("; Secure" if secure else "")).encode())
+                    )
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
