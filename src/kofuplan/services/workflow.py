@@ -247,6 +247,7 @@ class MunicipalityStatus:
     error_count: int
     warning_count: int
     findings: list[Finding]
+    advice_count: int = 0
 
 
 def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalityStatus]:
@@ -258,6 +259,7 @@ def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalitySt
     events = repo.latest_events(codes)
     revisions = repo.latest_revisions(codes)
     checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()})
+    advice = repo.advice_counts(codes)
     out = []
     for m in ms:
         e = events.get(m.lg_code)
@@ -272,6 +274,7 @@ def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalitySt
                 sum(f.severity == "error" for f in findings),
                 sum(f.severity == "warning" for f in findings),
                 findings,
+                advice.get(m.lg_code, 0),
             )
         )
     return out

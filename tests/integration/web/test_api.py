@@ -120,6 +120,8 @@ def test_R6_1_R7_1_review_cycle_submit_return_accept_and_prefecture_submission(
             pref.post(f"/api/municipalities/{lg}/advice", json={"text": "窓口を増設"}).status_code
             == 201
         )
+        listed = pref.get("/api/prefectures/01").json()["municipalities"]
+        assert {m["lg_code"]: m["advice_sent"] for m in listed}[lg] == 1
         assert muni.post(f"/api/municipalities/{lg}/submit", json={}).json()["status"] == (
             "submitted"
         )

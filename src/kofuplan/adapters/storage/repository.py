@@ -60,6 +60,17 @@ class Repository:
     def user_by_login(self, login: str) -> User | None:
         return self.session.scalars(select(User).where(User.login == login)).first()
 
+    def has_users(self) -> bool:
+        return self.session.scalars(select(User.id).limit(1)).first() is not None
+
+    def advice_counts(self, lg_codes: Iterable[str]) -> dict[str, int]:
+        q = (
+            select(Advice.lg_code, func.count(Advice.id))
+            .where(Advice.lg_code.in_(list(lg_codes)))
+            .group_by(Advice.lg_code)
+        )
+        return {lg: n for lg, n in self.session.execute(q).all()}
+
     def add_user(self, user: User) -> User:
         self.session.add(user)
         self.session.flush()

@@ -212,6 +212,7 @@ def get_prefecture(access: ViewPrefecture) -> s.PrefectureOut:
                 revision_id=r.revision_id,
                 errors=r.error_count,
                 warnings=r.warning_count,
+                advice_sent=r.advice_count,
             )
             for r in rows
         ],

@@ -122,6 +122,7 @@ class MunicipalityRow(BaseModel):
     revision_id: int | None
     errors: int
     warnings: int
+    advice_sent: int
 
 
 class PrefectureOut(BaseModel):

@@ -13,6 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.web_sample import SampleAccounts, seed
@@ -23,6 +24,19 @@ def serve(host: str, port: int, database_url: str | None = None) -> None:
     db = Database(database_url or settings.database_url)
     db.init()
     print(f"kofuplan: http://{host}:{port}/  (database: {_shown(db)})", flush=True)
+    with db.session() as s:
+        repo = Repository(s)
+        if not repo.prefectures():
+            print(
+                "  no municipalities yet: kofuplan db load-stats FILE --as-of 2020-10-01",
+                flush=True,
+            )
+        if not repo.has_users():
+            print(
+                "  no accounts yet: kofuplan users add --role ministry --login NAME "
+                "(or start with --demo for sample data)",
+                flush=True,
+            )
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
 
 
