@@ -151,3 +151,15 @@ def test_R6_openapi_describes_the_api(service: tuple[str, Any]) -> None:
     assert all(p.startswith("/api/") for p in spec["paths"])  # pages stay out of the API
     docs = httpx.get(f"{url}/docs")
     assert docs.status_code == 200 and "/api/municipalities/{lg_code}/plan" in docs.text
+
+
+def test_R6_signing_out_ends_the_session_on_the_server(service: tuple[str, Any]) -> None:
+    url, accounts = service
+    c = signed_in(url, accounts.ministry)
+    stolen = c.http.cookies.get("kofuplan_session")
+    assert c.get("/api/session").status_code == 200
+    assert c.post("/api/logout").status_code == 204
+    replay = httpx.get(f"{url}/api/session", cookies={"kofuplan_session": stolen or ""})
+    assert replay.status_code == 401
+    other = signed_in(url, accounts.ministry)  # another session of the same login lives on
+    assert other.get("/api/session").status_code == 200

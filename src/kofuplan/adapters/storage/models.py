@@ -49,6 +49,17 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class LoginSession(Base):
+    """A signed-in browser or API client. The cookie carries the (signed) id; signing out
+    ends the row, so a copied cookie stops working at once rather than at its expiry."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class PlanRevision(Base):
     """One saved state of a municipality's plan: the whole content, never edited.
 

@@ -3,6 +3,7 @@ this module only reads and appends rows."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, defer
 from kofuplan.adapters.storage.models import (
     Actual,
     Advice,
+    LoginSession,
     Municipality,
     PlanRevision,
     Prefecture,
@@ -19,6 +21,7 @@ from kofuplan.adapters.storage.models import (
     ReviewEvent,
     StoredFinding,
     User,
+    utcnow,
 )
 from kofuplan.domain.findings import Finding
 
@@ -59,6 +62,21 @@ class Repository:
 
     def user_by_login(self, login: str) -> User | None:
         return self.session.scalars(select(User).where(User.login == login)).first()
+
+    def login_session(self, session_id: str) -> LoginSession | None:
+        return self.session.get(LoginSession, session_id)
+
+    def start_login_session(self, user_id: int) -> str:
+        session_id = secrets.token_urlsafe(32)
+        self.session.add(LoginSession(id=session_id, user_id=user_id))
+        self.session.commit()
+        return session_id
+
+    def end_login_session(self, session_id: str) -> None:
+        row = self.login_session(session_id)
+        if row is not None and row.ended_at is None:
+            row.ended_at = utcnow()
+            self.session.commit()
 
     def has_users(self) -> bool:
         return self.session.scalars(select(User.id).limit(1)).first() is not None

@@ -63,7 +63,7 @@ def api_login(
         raise _error(429, "ログイン失敗が続いたため、しばらく待ってからお試しください") from None
     except BadCredentials:
         raise _error(401, "ログイン名またはパスワードが違います") from None
-    start_session(request, response, who)
+    start_session(request, response, repo, who)
     return _session_out(request, who)
 
 
@@ -73,8 +73,8 @@ def api_session(request: Request, who: SignedIn) -> s.SessionOut:
 
 
 @router.post("/logout", status_code=204)
-def api_logout(request: Request, response: Response, _: SignedIn) -> None:
-    end_session(request, response)
+def api_logout(request: Request, response: Response, repo: Repo, _: SignedIn) -> None:
+    end_session(request, response, repo)
 
 
 def _revision_out(r: PlanRevision, author: str) -> s.RevisionOut:

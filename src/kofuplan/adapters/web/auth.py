@@ -37,12 +37,12 @@ def secure_cookies(request: Request) -> bool:
     return bool(setting) if setting is not None else request.url.scheme == "https"
 
 
-def start_session(request: Request, response: Response, who: Principal) -> None:
+def start_session(request: Request, response: Response, repo: Repository, who: Principal) -> None:
     assert who.user_id is not None
     codec = request.app.state.sessions
     response.set_cookie(
         SESSION_COOKIE,
-        codec.dump(who.user_id),
+        codec.dump(repo.start_login_session(who.user_id)),
         max_age=codec.max_age_seconds,
         httponly=True,
         samesite="lax",
@@ -51,7 +51,10 @@ def start_session(request: Request, response: Response, who: Principal) -> None:
     )
 
 
-def end_session(request: Request, response: Response) -> None:
+def end_session(request: Request, response: Response, repo: Repository) -> None:
+    sid = request.app.state.sessions.load(request.cookies.get(SESSION_COOKIE))
+    if sid is not None:
+        repo.end_login_session(sid)
     response.delete_cookie(
         SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies(request), path="/"
     )

@@ -46,10 +46,13 @@ Repo = Annotated[Repository, Depends(get_repo)]
 
 
 def current_principal(request: Request, repo: Repo) -> Principal | None:
-    uid = request.app.state.sessions.load(request.cookies.get("kofuplan_session"))
-    if uid is None:
+    sid = request.app.state.sessions.load(request.cookies.get("kofuplan_session"))
+    if sid is None:
         return None
-    user = repo.user(uid)
+    login_session = repo.login_session(sid)
+    if login_session is None or login_session.ended_at is not None:
+        return None
+    user = repo.user(login_session.user_id)
     if user is None:
         return None
     return Principal(user.id, user.login, user.role, user.lg_code, user.pref_code)  # type: ignore[arg-type]

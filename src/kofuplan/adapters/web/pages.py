@@ -69,14 +69,14 @@ async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
         msg = "ログイン名またはパスワードが違います。"
         return _render(request, "login.html", {"who": None, "error": msg}, 401)
     response = _see_other(home_path(who))
-    start_session(request, response, who)
+    start_session(request, response, repo, who)
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, _: SignedIn) -> Response:
+def logout(request: Request, repo: Repo, _: SignedIn) -> Response:
     response = _see_other("/login")
-    end_session(request, response)
+    end_session(request, response, repo)
     return response
 
 

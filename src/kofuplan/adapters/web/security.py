@@ -21,24 +21,24 @@ CSRF_HEADER = "x-csrf-token"
 
 
 class SessionCodec:
-    """A signed, timed cookie holding the user id (no server-side state to lose)."""
+    """A signed, timed cookie holding a login session's id (``login_sessions`` table)."""
 
     def __init__(self, secret: str, max_age_seconds: int) -> None:
         self._s = URLSafeTimedSerializer(secret, salt="kofuplan-session")
         self.max_age_seconds = max_age_seconds
 
-    def dump(self, user_id: int) -> str:
-        return self._s.dumps({"uid": user_id})
+    def dump(self, session_id: str) -> str:
+        return self._s.dumps({"sid": session_id})
 
-    def load(self, token: str | None) -> int | None:
+    def load(self, token: str | None) -> str | None:
         if not token:
             return None
         try:
             data = self._s.loads(token, max_age=self.max_age_seconds)
         except BadSignature:
             return None
-        uid = data.get("uid") if isinstance(data, dict) else None
-        return uid if isinstance(uid, int) else None
+        sid = data.get("sid") if isinstance(data, dict) else None
+        return sid if isinstance(sid, str) else None
 
 
 def new_csrf_token() -> str:
