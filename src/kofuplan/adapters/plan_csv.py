@@ -117,11 +117,11 @@ def write_columns(path: Path, columns: Mapping[str, list[str]]) -> None:
     """Write string columns as CSV. Values here are numbers, codes and field names, never
     user text, so no quoting is needed; a comma would be a bug, and is refused."""
     names = list(columns)
-    body = "\n".join(",".join(row) for row in zip(*columns.values(), strict=True))
-    if "," in "".join(names) or body.count(",") != (len(names) - 1) * (body.count("\n") + 1):
+    lines = [",".join(row) for row in zip(*columns.values(), strict=True)]
+    if any(line.count(",") != len(names) - 1 for line in [",".join(names), *lines]):
         raise ValueError(f"{path.name}: a value contains a comma")
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(",".join(names) + "\n" + body + "\n", encoding="utf-8")
+    tmp.write_text("\n".join([",".join(names), *lines]) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 

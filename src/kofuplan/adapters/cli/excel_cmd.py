@@ -1,0 +1,239 @@
+"""`kofuplan excel template | read | prefecture`: plan workbooks out and back (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kofuplan.adapters.cli import app
+from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
+from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
+from kofuplan.adapters.excel.template import write_template
+from kofuplan.adapters.safe_text import write_csv
+from kofuplan.adapters.stats_csv import InputError
+from kofuplan.domain.findings import FINDING_COLUMNS
+from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.parameters import RuleError
+from kofuplan.services.excel_plans import (
+    budget_rows,
+    check_imported,
+    import_plans,
+    imported_columns,
+    municipality_rows,
+    profile_rows,
+    template_contents,
+)
+from kofuplan.services.excel_prefecture import build_prefecture_book
+from kofuplan.services.planning import plan_calendar, rules_at, run_plan
+
+excel_app = typer.Typer(
+    help="Excel: 団体ごとの計画ブック（テンプレート・読込）と都道府県の提出ブック",
+    no_args_is_help=True,
+)
+app.add_typer(excel_app, name="excel")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", markup=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _progress(console: Console, total: int, what: str) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        progress.add_task(what, total=total)
+        yield progress
+
+
+def workbook_file_name(code: str, name: str) -> str:
+    """``131016_千代田区.xlsx``: the code first, as the reader expects."""
+    return f"{code}_{_UNSAFE_IN_FILE_NAMES.sub('_', name)}.xlsx" if name else f"{code}.xlsx"
+
+
+@excel_app.command("template")
+def template_command(
+    stats: Annotated[Path, typer.Option(help="Statistics CSV (long format)", exists=True)],
+    as_of: Annotated[str, typer.Option("--as-of", help="Snapshot date, e.g. 2020-10-01")],
+    lg_code: Annotated[str | None, typer.Option("--lg-code", help="One municipality")] = None,
+    out: Annotated[Path | None, typer.Option(help="Workbook to write (with --lg-code)")] = None,
+    pref: Annotated[str | None, typer.Option(help="Every municipality of a prefecture")] = None,
+    out_dir: Annotated[Path | None, typer.Option(help="Directory (with --pref)")] = None,
+    profiles: Annotated[
+        Path | None, typer.Option(help="Municipalities' own inputs (CSV)", exists=True)
+    ] = None,
+    method: Annotated[str | None, typer.Option(help="Schedule method (default: rules)")] = None,
+) -> None:
+    """Write the plan workbook of one municipality, or of every one in a prefecture."""
+    if (lg_code is None) == (pref is None):
+        raise _fail("give either --lg-code CODE --out FILE.xlsx or --pref CODE --out-dir DIR")
+    if lg_code is not None and (out is None or out_dir is not None):
+        raise _fail("--lg-code goes with --out FILE.xlsx")
+    if pref is not None and (out_dir is None or out is not None):
+        raise _fail("--pref goes with --out-dir DIR")
+    if lg_code is not None and (why := lg_code_error(lg_code)):
+        raise _fail(f"--lg-code: {why}")
+    if pref is not None and not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
+        raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
+    day = _date(as_of, "--as-of")
+    try:
+        run = run_plan(stats, day, profiles, method)
+    except (InputError, RuleError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    settings = ReadSettings.at(day)
+    if run.plan.months != settings.months:
+        raise _fail(
+            f"the workbook covers {settings.months[0]}…{settings.months[-1]}, but a plan at "
+            f"{day} starts in {run.plan.months[0]}: use the baseline snapshot as --as-of"
+        )
+    codes = [str(c) for c in run.plan.profiles.lg_code.tolist()]
+    if lg_code is not None:
+        wanted = [lg_code]
+    else:
+        wanted = [c for c in codes if c[:2] == pref]
+        if not wanted:
+            raise _fail(f"no municipality of prefecture {pref} in {stats}")
+    try:
+        contents = template_contents(run, wanted)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    console = Console()
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with _progress(console, len(contents), "テンプレート作成") as progress:
+        for plan, calendar in contents:
+            p = plan.profile
+            if out is not None:
+                target = out
+            else:
+                assert out_dir is not None
+                target = out_dir / workbook_file_name(p.lg_code, p.name)
+            write_template(target, plan, calendar, as_of=day)
+            progress.advance(progress.task_ids[0])
+    if console.is_terminal:
+        where = out if out is not None else out_dir
+        console.print(f"{len(contents)} workbook(s) written to {where}")
+
+
+def _expand(files: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    for f in files:
+        out.extend(sorted(f.glob("*.xlsx")) if f.is_dir() else [f])
+    return out
+
+
+@excel_app.command("read")
+def read_command(
+    files: Annotated[list[Path], typer.Argument(help="Filled workbooks (or directories of them)")],
+    out: Annotated[Path, typer.Option(help="Output directory")],
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Baseline snapshot the plans were made at")
+    ] = "2020-10-01",
+) -> None:
+    """Read filled workbooks into plan_monthly.csv and profiles, check them, write findings.
+
+    A workbook with any error is rejected whole and the others go on; the command exits 1
+    when any was rejected.
+    """
+    day = _date(as_of, "--as-of")
+    paths = _expand(files)
+    if not paths:
+        raise _fail("no workbook given")
+    settings = ReadSettings.at(day)
+    params = rules_at(day)
+    calendar = plan_calendar(params, day)
+    if calendar.months != settings.months:
+        raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
+    console = Console()
+    books: list[PlanWorkbook] = []
+    rejected: list[dict[str, str]] = []
+    seen: dict[str, str] = {}
+    with _progress(console, len(paths), "読込") as progress:
+        for outcome in read_many(paths, settings):
+            progress.advance(progress.task_ids[0])
+            problems: tuple[str, ...] = ()
+            if outcome.error is not None:
+                problems = outcome.error.problems
+            elif outcome.plan is not None:
+                code = outcome.plan.profile.lg_code
+                if code in seen:
+                    first = seen[code]
+                    problems = (
+                        f"{outcome.path.name}: 団体コード {code} was already read from {first}",
+                    )
+                else:
+                    seen[code] = outcome.path.name
+                    books.append(outcome.plan)
+            for line in problems:
+                err.print(line, markup=False)
+                rejected.append({"file": str(outcome.path), "problem": line})
+    out.mkdir(parents=True, exist_ok=True)
+    imported = import_plans(books, params, calendar)
+    findings = check_imported(imported, params, calendar, day)
+    columns = imported_columns(imported)
+    values = zip(*columns.values(), strict=True)
+    rows = (dict(zip(columns, row, strict=True)) for row in values)
+    write_csv(out / "plan_monthly.csv", tuple(columns), rows)
+    profiles = profile_rows(imported)
+    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles)
+    munis = municipality_rows(imported)
+    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis)
+    write_csv(out / "budget.csv", ("lg_code", "fiscal_year", "item", "yen"), budget_rows(imported))
+    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings])
+    write_csv(out / "rejected.csv", ("file", "problem"), rejected)
+    n_bad = len({r["file"] for r in rejected})
+    if console.is_terminal:
+        console.print(
+            f"{len(books)} workbook(s) read, {n_bad} rejected, {len(findings)} finding(s); "
+            f"outputs in {out}"
+        )
+    if n_bad:
+        raise typer.Exit(1)
+
+
+def _header(rows: Sequence[dict[str, object]], first: str) -> tuple[str, ...]:
+    return tuple(rows[0]) if rows else (first,)
+
+
+@excel_app.command("prefecture")
+def prefecture_command(
+    pref: Annotated[str, typer.Option(help="Prefecture code, 01–47")],
+    plans: Annotated[Path, typer.Option(help="Directory with plan_monthly.csv", exists=True)],
+    out: Annotated[Path, typer.Option(help="Workbook to write (.xlsx)")],
+) -> None:
+    """Write the prefecture's submission workbook: plans, findings with advice, summary."""
+    if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
+        raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
+    try:
+        book = build_prefecture_book(plans, pref, dt.date.today())
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    write_prefecture_workbook(out, book)
+    console = Console()
+    if console.is_terminal:
+        console.print(f"{len(book.rows)} municipalities, {len(book.findings)} finding(s): {out}")

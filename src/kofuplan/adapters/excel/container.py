@@ -1,0 +1,115 @@
+"""Refuse a file before any spreadsheet parser sees it: too big, not a workbook, encrypted,
+or a zip bomb. Limits come from ``rules/excel.yaml``."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kofuplan.adapters.excel.errors import WorkbookError
+from kofuplan.parameters import Snapshot
+
+ZIP_MAGIC = b"PK\x03\x04"
+# OLE2 compound file: Excel 97-2003 (.xls), or an Office file encrypted with a password,
+# which Office stores as a compound file with "EncryptionInfo" and "EncryptedPackage" streams.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    max_uncompressed_bytes: int
+    max_compression_ratio: float
+    max_zip_members: int
+    max_budget_rows: int
+
+    @classmethod
+    def from_rules(cls, rules: Snapshot) -> Limits:
+        return cls(
+            max_file_bytes=int(rules["excel.max_file_bytes"]),
+            max_uncompressed_bytes=int(rules["excel.max_uncompressed_bytes"]),
+            max_compression_ratio=float(rules["excel.max_compression_ratio"]),
+            max_zip_members=int(rules["excel.max_zip_members"]),
+            max_budget_rows=int(rules["excel.max_budget_rows"]),
+        )
+
+
+def check_container(path: Path, label: str, limits: Limits) -> None:
+    """Raise :class:`WorkbookError` unless ``path`` is a plain .xlsx within the limits."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            is_ole = head == OLE_MAGIC
+            # Only an OLE file is scanned for the stream name, and only within the size limit.
+            body = fh.read(limits.max_file_bytes) if is_ole else b""
+    except OSError as exc:
+        raise WorkbookError([f"{label}: cannot be read: {exc.strerror}"]) from None
+    if size > limits.max_file_bytes:
+        raise WorkbookError(
+            [
+                f"{label}: the file is too large ({size:,} bytes; the limit is "
+                f"{limits.max_file_bytes:,})"
+            ]
+        )
+    if is_ole:
+        if ENCRYPTED_STREAM in body:
+            raise WorkbookError(
+                [
+                    f"{label}: the workbook is password-protected; remove the password "
+                    "(ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化) "
+                    "and send it again"
+                ]
+            )
+        raise WorkbookError(
+            [f"{label}: an Excel 97-2003 (.xls) file; save it as an Excel workbook (.xlsx)"]
+        )
+    if head[:4] != ZIP_MAGIC:
+        raise WorkbookError([f"{label}: not an Excel workbook (.xlsx)"])
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(
+            [f"{label}: a damaged workbook (the zip container is broken: {exc})"]
+        ) from None
+    _check_members(members, label, limits)
+
+
+def _check_members(members: list[zipfile.ZipInfo], label: str, limits: Limits) -> None:
+    if len(members) > limits.max_zip_members:
+        raise WorkbookError(
+            [
+                f"{label}: the workbook has {len(members):,} parts (the limit is "
+                f"{limits.max_zip_members:,})"
+            ]
+        )
+    names = {m.filename for m in members}
+    missing = [p for p in REQUIRED_PARTS if p not in names]
+    if missing:
+        raise WorkbookError(
+            [f"{label}: not an Excel workbook (.xlsx): the zip has no {', '.join(missing)}"]
+        )
+    total = 0
+    for m in members:
+        if m.flag_bits & 0x1:
+            raise WorkbookError([f"{label}: the workbook is password-protected ({m.filename})"])
+        total += m.file_size
+        ratio = m.file_size / max(m.compress_size, 1)
+        if ratio > limits.max_compression_ratio:
+            raise WorkbookError(
+                [
+                    f"{label}: {m.filename} expands {ratio:,.0f}-fold (the limit is "
+                    f"{limits.max_compression_ratio:,.0f}): refused as a possible zip bomb"
+                ]
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise WorkbookError(
+            [
+                f"{label}: the workbook expands to {total:,} bytes (the limit is "
+                f"{limits.max_uncompressed_bytes:,}): refused as a possible zip bomb"
+            ]
+        )

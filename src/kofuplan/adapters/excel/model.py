@@ -1,0 +1,75 @@
+"""What one municipality's plan workbook holds, as plain data: written by the template,
+filled by the clerk, given back by the reader."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
+
+
+@dataclass(frozen=True)
+class Profile:
+    lg_code: str
+    name: str
+    population: int
+    cumulative_issued: int  # at the baseline, end of September 2020
+    dedicated_daily_per_counter: float
+    combined_daily_per_counter: float  # before the seasonal share
+    office_max_counters: int
+    estimated_grant_yen: int  # for the whole plan period
+    dedicated_counters_now: int  # at the baseline, before the plan
+    combined_counters_now: int
+    staff_now: int
+    terminals_now: int
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    fiscal_year: int  # April of this year to March of the next
+    item: str
+    yen: int
+
+
+@dataclass(frozen=True)
+class PlanWorkbook:
+    """The inputs of one workbook: profile, the monthly table's counts, the budget lines."""
+
+    profile: Profile
+    months: tuple[str, ...]  # YYYY-MM
+    counts: Mapping[str, tuple[int, ...]]  # field name (issuance, staff, …) -> one per month
+    budget: tuple[BudgetLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateCalendar:
+    """Calendar figures the template shows beside each month (protected, not inputs)."""
+
+    open_weekdays: tuple[int, ...]
+    required_weekend_days: tuple[int, ...]
+    combined_share: tuple[float, ...] = field(default=())  # seasonal share; empty = from rules
+
+
+def plan_workbook_from_columns(
+    profile: Profile,
+    columns: Mapping[str, Sequence[Any]],
+    budget: Sequence[Mapping[str, Any]] = (),
+) -> tuple[PlanWorkbook, TemplateCalendar]:
+    """Build the workbook contents from one municipality's ``plan_monthly.csv`` columns.
+
+    ``columns`` follows the plan contract (issue 2): ``month``, ``issuance``,
+    ``dedicated_counters`` … ``open_weekdays``, ``required_weekend_days``; ``budget`` rows
+    follow ``budget.csv`` (``fiscal_year``, ``item``, ``yen``).
+    """
+    months = tuple(str(m) for m in columns["month"])
+    counts = {f.name: tuple(int(v) for v in columns[f.name]) for f in MONTHLY_COUNTS}
+    lines = tuple(
+        BudgetLine(int(row["fiscal_year"]), str(row["item"]), int(row["yen"])) for row in budget
+    )
+    calendar = TemplateCalendar(
+        open_weekdays=tuple(int(v) for v in columns["open_weekdays"]),
+        required_weekend_days=tuple(int(v) for v in columns["required_weekend_days"]),
+    )
+    return PlanWorkbook(profile, months, counts, lines), calendar

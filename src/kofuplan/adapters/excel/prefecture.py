@@ -1,0 +1,181 @@
+"""Write a prefecture's submission workbook (R7.1): a row per municipality with its monthly
+counts, what it adds by March 2023 and the check results; the findings with their advice;
+a summary. Numbers carry thousands separators, headers are frozen, widths are set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kofuplan.adapters.safe_text import set_excel_text
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.wareki import reiwa_month
+
+NUMBER = "#,##0"
+BOLD = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
+CHECK_TITLES = {
+    "R6.1-1": "判定:住基人口到達(R6.1-1)",
+    "R6.1-2": "判定:交付能力(R6.1-2)",
+    "R6.1-3": "判定:庁舎内窓口(R6.1-3)",
+    "R6.1-4": "判定:土日交付(R6.1-4)",
+}
+SEVERITY_JA = {"error": "要修正", "warning": "要確認", "info": "参考"}
+
+
+@dataclass(frozen=True)
+class MunicipalityRow:
+    lg_code: str
+    name: str
+    issuance: tuple[int, ...]  # one per month
+    counters_added: int  # by the plan's last month, against today's
+    staff_added: int
+    failures: dict[str, int]  # check code -> findings (0 = passes)
+
+
+@dataclass(frozen=True)
+class PrefectureBook:
+    pref_code: str
+    months: tuple[str, ...]
+    rows: tuple[MunicipalityRow, ...]
+    findings: tuple[Finding, ...]
+    monthly_capacity: tuple[int, ...]  # the prefecture's sums per month
+    monthly_counters: tuple[int, ...]
+    monthly_staff: tuple[int, ...]
+    baseline_note: str  # what "added" is measured against
+    made_on: dt.date
+
+
+def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
+    for j, title in enumerate(titles, start=1):
+        cell = ws.cell(row, j, title)
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def _widths(ws: Worksheet, widths: Sequence[float]) -> None:
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+
+
+def _plans_sheet(ws: Worksheet, book: PrefectureBook) -> None:
+    months = [reiwa_month(m) for m in book.months]
+    last = reiwa_month(book.months[-1])
+    titles = [
+        "団体コード",
+        "団体名",
+        *months,
+        "合計",
+        f"窓口の増加({last})",
+        f"職員の増加({last})",
+        *CHECK_TITLES.values(),
+    ]
+    _header(ws, 1, titles)
+    m = len(book.months)
+    for i, row in enumerate(book.rows, start=2):
+        set_excel_text(ws.cell(i, 1), row.lg_code)
+        set_excel_text(ws.cell(i, 2), row.name)
+        values = [*row.issuance, sum(row.issuance), row.counters_added, row.staff_added]
+        for j, v in enumerate(values, start=3):
+            ws.cell(i, j, v).number_format = NUMBER
+        for j, code in enumerate(CHECK_TITLES, start=3 + len(values)):
+            n = row.failures.get(code, 0)
+            cell = ws.cell(i, j, "○" if n == 0 else f"× {n}件")
+            if n:
+                cell.fill = BAD_FILL
+    total = len(book.rows) + 2
+    ws.cell(total, 2, "合計").font = BOLD
+    sums = [sum(r.issuance[k] for r in book.rows) for k in range(m)]
+    sums += [sum(sums), sum(r.counters_added for r in book.rows)]
+    sums += [sum(r.staff_added for r in book.rows)]
+    for j, v in enumerate(sums, start=3):
+        cell = ws.cell(total, j, v)
+        cell.number_format = NUMBER
+        cell.font = BOLD
+    for j, code in enumerate(CHECK_TITLES, start=3 + m + 3):
+        passing = sum(1 for r in book.rows if r.failures.get(code, 0) == 0)
+        ws.cell(total, j, f"適合 {passing}/{len(book.rows)}").font = BOLD
+    ws.row_dimensions[1].height = 45
+    ws.freeze_panes = "C2"
+    _widths(ws, [10, 14, *([11] * m), 13, 12, 12, *([14] * len(CHECK_TITLES))])
+
+
+def _findings_sheet(ws: Worksheet, book: PrefectureBook) -> None:
+    names = {r.lg_code: r.name for r in book.rows}
+    _header(ws, 1, ["団体コード", "団体名", "月", "区分", "重要度", "値", "基準", "助言"])
+    for i, f in enumerate(book.findings, start=2):
+        set_excel_text(ws.cell(i, 1), f.lg_code)
+        set_excel_text(ws.cell(i, 2), names.get(f.lg_code, ""))
+        ws.cell(i, 3, reiwa_month(f.month) if f.month else "計画全体")
+        ws.cell(i, 4, f.code)
+        ws.cell(i, 5, SEVERITY_JA.get(f.severity, f.severity))
+        for j, v in ((6, f.value), (7, f.threshold)):
+            ws.cell(i, j, v).number_format = NUMBER
+        cell = ws.cell(i, 8)
+        set_excel_text(cell, f.message)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    _widths(ws, [10, 14, 12, 9, 8, 12, 12, 90])
+
+
+def _summary_sheet(ws: Worksheet, book: PrefectureBook) -> None:
+    ws["A1"] = f"マイナンバーカード交付円滑化計画 都道府県集計（都道府県コード {book.pref_code}）"
+    ws["A1"].font = Font(bold=True, size=14)
+    total = sum(sum(r.issuance) for r in book.rows)
+    facts: list[tuple[str, object]] = [
+        ("作成日", book.made_on.isoformat()),
+        ("団体数", len(book.rows)),
+        ("計画期間の交付枚数合計", total),
+        (
+            f"窓口の増加({reiwa_month(book.months[-1])}まで)",
+            sum(r.counters_added for r in book.rows),
+        ),
+        (f"職員の増加({reiwa_month(book.months[-1])}まで)", sum(r.staff_added for r in book.rows)),
+        ("増加の基準", book.baseline_note),
+        ("指摘事項の件数", len(book.findings)),
+    ]
+    for code, title in CHECK_TITLES.items():
+        passing = sum(1 for r in book.rows if r.failures.get(code, 0) == 0)
+        facts.append((f"{title} 適合団体数", passing))
+    for i, (label, value) in enumerate(facts, start=3):
+        ws.cell(i, 1, label).font = BOLD
+        cell = ws.cell(i, 2, value)
+        if isinstance(value, int):
+            cell.number_format = NUMBER
+    top = len(facts) + 5
+    _header(ws, top, ["月", "交付枚数", "交付能力", "窓口数", "職員数"])
+    for k, month in enumerate(book.months):
+        r = top + 1 + k
+        ws.cell(r, 1, reiwa_month(month))
+        values = (
+            sum(row.issuance[k] for row in book.rows),
+            book.monthly_capacity[k],
+            book.monthly_counters[k],
+            book.monthly_staff[k],
+        )
+        for j, v in enumerate(values, start=2):
+            ws.cell(r, j, v).number_format = NUMBER
+    ws.freeze_panes = ws.cell(top + 1, 1)
+    _widths(ws, [34, 16, 16, 12, 12])
+
+
+def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
+    wb = Workbook()
+    plans = wb.active
+    assert plans is not None
+    plans.title = "計画一覧"
+    _plans_sheet(plans, book)
+    _findings_sheet(wb.create_sheet("指摘事項"), book)
+    _summary_sheet(wb.create_sheet("集計"), book)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)

@@ -1,0 +1,275 @@
+"""Use cases around the plan workbooks: the proposed plan into templates, filled workbooks
+back into the plan contract (``plan_monthly.csv``), and the R6.1 checks on what came back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.adapters.excel.model import (
+    PlanWorkbook,
+    Profile,
+    TemplateCalendar,
+    plan_workbook_from_columns,
+)
+from kofuplan.adapters.plan_csv import budget_columns, plan_columns
+from kofuplan.domain import calendar as cal_mod
+from kofuplan.domain.budget import COST_ITEMS
+from kofuplan.domain.capacity import (
+    NO_RECRUIT,
+    capacity_of,
+    effective_combined_daily,
+    recruit_start,
+)
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_form import PlanRow
+from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
+from kofuplan.parameters import Snapshot
+from kofuplan.services.checking import check_rows
+from kofuplan.services.planning import PlanRun
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def template_contents(
+    run: PlanRun, lg_codes: Sequence[str]
+) -> list[tuple[PlanWorkbook, TemplateCalendar]]:
+    """The engine's proposed plan for each municipality, as the template shows it."""
+    plan = run.plan
+    p = plan.profiles
+    index = {str(code): i for i, code in enumerate(p.lg_code)}
+    unknown = [c for c in lg_codes if c not in index]
+    if unknown:
+        raise ValueError(f"団体コード {', '.join(unknown)} is not in the statistics")
+    columns = plan_columns(plan)
+    budget = budget_columns(plan)
+    m = len(plan.months)
+    f = len(plan.budget.fiscal_years)
+    k = len(plan.budget.items)
+    grant_k = plan.budget.items.index("estimated_grant")
+    out = []
+    for code in lg_codes:
+        i = index[code]
+        rows = slice(i * m, (i + 1) * m)
+        monthly = {name: values[rows] for name, values in columns.items()}
+        start = i * f * k
+        lines = [
+            {name: budget[name][j] for name in ("fiscal_year", "item", "yen")}
+            for j in range(start, start + f * k)
+            if budget["item"][j] in COST_ITEMS
+        ]
+        profile = Profile(
+            lg_code=code,
+            name=str(p.name[i]),
+            population=int(p.population[i]),
+            cumulative_issued=int(p.issued[i]),
+            dedicated_daily_per_counter=float(p.dedicated_daily_per_counter[i]),
+            combined_daily_per_counter=float(p.combined_daily_per_counter[i]),
+            office_max_counters=int(p.office_max_counters[i]),
+            # The grant over the whole plan, as the engine's budget counts it per fiscal year.
+            estimated_grant_yen=int(plan.budget.yen[i, :, grant_k].sum()),
+            dedicated_counters_now=int(p.dedicated_counters[i]),
+            combined_counters_now=int(p.combined_counters[i]),
+            staff_now=int(p.staff[i]),
+            terminals_now=int(p.terminals[i]),
+        )
+        out.append(plan_workbook_from_columns(profile, monthly, lines))
+    return out
+
+
+@dataclass(frozen=True)
+class ImportedPlans:
+    """Filled workbooks as (municipalities, months) arrays, with the derived contract columns."""
+
+    profiles: Profiles
+    workbooks: tuple[PlanWorkbook, ...]
+    months: tuple[str, ...]
+    issuance: IntArray
+    cumulative_issued: IntArray
+    open_weekdays: IntArray  # (M,)
+    required_weekend_days: IntArray  # (M,)
+    weekend_days: IntArray
+    open_days: IntArray
+    dedicated_counters: IntArray
+    dedicated_daily_per_counter: FloatArray
+    combined_counters: IntArray
+    combined_daily_per_counter: FloatArray  # after the seasonal share
+    capacity: IntArray
+    offsite_counters: IntArray
+    staff: IntArray
+    terminals: IntArray
+    recruit_start_index: IntArray
+
+
+def _stack(books: Sequence[PlanWorkbook], name: str, months: int) -> IntArray:
+    return np.array([b.counts[name] for b in books], dtype=np.int64).reshape(len(books), months)
+
+
+def import_plans(
+    books: Sequence[PlanWorkbook], params: Snapshot, calendar: cal_mod.MonthCalendar
+) -> ImportedPlans:
+    """Derive every column of the plan contract from the workbooks, as the engine does."""
+    if books and books[0].months != calendar.months:
+        raise ValueError(f"the workbooks' months {books[0].months[0]}… do not match the plan's")
+    codes = np.array([b.profile.lg_code for b in books], dtype=np.str_)
+    n = len(books)
+    stats = StatsRows(
+        lg_code=codes,
+        pref_code=np.array([c[:2] for c in codes.tolist()], dtype=np.str_),
+        pref_name=np.array([""] * n, dtype=np.str_),
+        name=np.array([b.profile.name for b in books], dtype=np.str_),
+        municipality_type=np.array([""] * n, dtype=np.str_),
+        population=np.array([b.profile.population for b in books], dtype=np.int64),
+        issued=np.array([b.profile.cumulative_issued for b in books], dtype=np.int64),
+        recent_increase=np.zeros(n, dtype=np.int64),
+        recent_days=np.zeros(n, dtype=np.int64),
+    )
+    given = {b.profile.lg_code: profile_fields(b.profile) for b in books}
+    profiles = build_profiles(stats, given, params)
+    m = len(calendar.months)
+    issuance = _stack(books, "issuance", m)
+    weekend = _stack(books, "weekend_days", m)
+    dedicated = _stack(books, "dedicated_counters", m)
+    combined = _stack(books, "combined_counters", m)
+    staff = _stack(books, "staff", m)
+    open_days = calendar.open_weekdays[None, :] + weekend
+    ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
+    comb_daily = effective_combined_daily(
+        profiles, calendar, params["capacity.combined_card_share_by_month"]
+    )
+    return ImportedPlans(
+        profiles=profiles,
+        workbooks=tuple(books),
+        months=calendar.months,
+        issuance=issuance,
+        cumulative_issued=profiles.issued[:, None] + np.cumsum(issuance, axis=1),
+        open_weekdays=calendar.open_weekdays,
+        required_weekend_days=calendar.required_weekend_days,
+        weekend_days=weekend,
+        open_days=open_days,
+        dedicated_counters=dedicated,
+        dedicated_daily_per_counter=ded_daily,
+        combined_counters=combined,
+        combined_daily_per_counter=comb_daily,
+        capacity=capacity_of(dedicated, ded_daily, combined, comb_daily, open_days),
+        offsite_counters=_stack(books, "offsite_counters", m),
+        staff=staff,
+        terminals=_stack(books, "terminals", m),
+        recruit_start_index=recruit_start(
+            staff, profiles.staff, int(params["staffing.recruit_lead_months"])
+        ),
+    )
+
+
+def profile_fields(profile: Profile) -> dict[str, Any]:
+    """A workbook's profile as the engine's profile fields (``--profiles`` CSV)."""
+    return {
+        "dedicated_counters": profile.dedicated_counters_now,
+        "dedicated_daily_per_counter": profile.dedicated_daily_per_counter,
+        "combined_counters": profile.combined_counters_now,
+        "combined_daily_per_counter": profile.combined_daily_per_counter,
+        "staff": profile.staff_now,
+        "terminals": profile.terminals_now,
+        "office_max_counters": profile.office_max_counters,
+    }
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def imported_columns(plans: ImportedPlans) -> dict[str, list[str]]:
+    """The ``plan_monthly.csv`` contract columns (issue 2), a row per municipality and month."""
+    n, m = plans.issuance.shape
+    pop = np.maximum(plans.profiles.population, 1)[:, None]
+    coverage = plans.cumulative_issued / pop * 100.0
+
+    def flat(a: npt.NDArray[Any]) -> list[str]:
+        return [str(v) for v in np.broadcast_to(a, (n, m)).reshape(-1).tolist()]
+
+    def flat_num(a: npt.NDArray[Any]) -> list[str]:
+        return [_num(v) for v in np.broadcast_to(a, (n, m)).reshape(-1).tolist()]
+
+    recruit = [
+        "" if i == NO_RECRUIT else cal_mod.add_months(plans.months[0], int(i))
+        for i in plans.recruit_start_index.reshape(-1).tolist()
+    ]
+    return {
+        "lg_code": flat(plans.profiles.lg_code[:, None]),
+        "month": list(plans.months) * n,
+        "issuance": flat(plans.issuance),
+        "cumulative_issued": flat(plans.cumulative_issued),
+        "coverage_pct": flat_num(coverage),
+        "open_weekdays": flat(plans.open_weekdays[None, :]),
+        "weekend_days": flat(plans.weekend_days),
+        "required_weekend_days": flat(plans.required_weekend_days[None, :]),
+        "open_days": flat(plans.open_days),
+        "dedicated_counters": flat(plans.dedicated_counters),
+        "dedicated_daily_per_counter": flat_num(plans.dedicated_daily_per_counter),
+        "combined_counters": flat(plans.combined_counters),
+        "combined_daily_per_counter": flat_num(plans.combined_daily_per_counter),
+        "capacity": flat(plans.capacity),
+        "offsite_counters": flat(plans.offsite_counters),
+        "staff": flat(plans.staff),
+        "terminals": flat(plans.terminals),
+        "recruit_start_month": recruit,
+        "pref_code": flat(plans.profiles.pref_code[:, None]),
+    }
+
+
+def profile_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
+    """One row per municipality in the engine's ``--profiles`` CSV format, so that a re-plan
+    (``kofuplan plan --profiles``) starts from what the clerks gave."""
+    return [{"lg_code": b.profile.lg_code, **profile_fields(b.profile)} for b in plans.workbooks]
+
+
+def municipality_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
+    """The rest of each workbook's profile: name, statistics, the grant for the whole plan."""
+    return [
+        {
+            "lg_code": p.lg_code,
+            "name": p.name,
+            "population": p.population,
+            "cumulative_issued": p.cumulative_issued,
+            "estimated_grant_total_yen": p.estimated_grant_yen,
+        }
+        for p in (b.profile for b in plans.workbooks)
+    ]
+
+
+def budget_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
+    return [
+        {
+            "lg_code": b.profile.lg_code,
+            "fiscal_year": line.fiscal_year,
+            "item": line.item,
+            "yen": line.yen,
+        }
+        for b in plans.workbooks
+        for line in b.budget
+    ]
+
+
+def check_imported(
+    plans: ImportedPlans, params: Snapshot, calendar: cal_mod.MonthCalendar, as_of: dt.date
+) -> list[Finding]:
+    """The prefecture's checks (issue 3: R6.1, R1.2, R2.3, R5.1 and the promotion codes) on
+    the imported plans, exactly as ``kofuplan check`` runs them on a plan_monthly.csv.
+
+    The profiles are the workbooks' own (statistics and today's counters, staff, rates and
+    office). The budget check uses the engine's costs and grant; the clerk's budget table is
+    carried to budget.csv but not checked (its grant is a whole-period figure).
+    """
+    columns = imported_columns(plans)
+    names = list(columns)
+    rows = [
+        PlanRow(line, dict(zip(names, values, strict=True)))
+        for line, values in enumerate(zip(*columns.values(), strict=True), start=2)
+    ]
+    return check_rows(rows, plans.profiles, calendar, params, as_of).findings

@@ -1,0 +1,176 @@
+"""Use case: a prefecture's submission workbook from a directory of plans (R7.1).
+
+The directory holds ``plan_monthly.csv`` (the plan contract), and optionally ``profiles.csv``
+(today's counters, staff and office), ``municipalities.csv`` (names, population) and
+``findings.csv`` (the checks' results), as ``excel read`` writes them; ``kofuplan plan``
+followed by ``kofuplan check`` gives the same files but for names and today's figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, PrefectureBook
+from kofuplan.adapters.safe_text import looks_like_formula
+from kofuplan.adapters.stats_csv import InputError
+from kofuplan.domain.findings import FINDING_COLUMNS, Finding
+
+UNKNOWN = -1  # a figure profiles.csv does not give
+
+PLAN_NEEDS = (
+    "lg_code",
+    "month",
+    "issuance",
+    "dedicated_counters",
+    "combined_counters",
+    "capacity",
+    "staff",
+)
+
+
+def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in needs if c not in (reader.fieldnames or [])]
+            if missing:
+                raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+            return list(reader)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+
+
+def _int(row: Mapping[str, str], col: str, where: str) -> int:
+    raw = row[col].strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise InputError(f"{where}: {col} must be a whole number, got {raw!r}") from None
+
+
+def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> PrefectureBook:
+    plan_path = plans_dir / "plan_monthly.csv"
+    by_code: dict[str, dict[str, dict[str, int]]] = {}
+    for line, row in enumerate(_rows(plan_path, PLAN_NEEDS), start=2):
+        code = row["lg_code"].strip()
+        if code[:2] != pref_code:
+            continue
+        where = f"{plan_path.name}:{line}"
+        values = {c: _int(row, c, where) for c in PLAN_NEEDS if c not in ("lg_code", "month")}
+        by_code.setdefault(code, {})[row["month"].strip()] = values
+    if not by_code:
+        raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
+    codes = sorted(by_code)
+    months = tuple(sorted(by_code[codes[0]]))
+    for code in codes:
+        if tuple(sorted(by_code[code])) != months:
+            raise InputError(
+                f"{plan_path}: {code} does not have the months {months[0]}…{months[-1]}"
+            )
+
+    def grid(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return np.array([[by_code[c][m][col] for m in months] for c in codes], dtype=np.int64)
+
+    profiles = _profiles(plans_dir / "profiles.csv")
+    for code, row in _profiles(plans_dir / "municipalities.csv").items():
+        profiles.setdefault(code, {}).update(row)
+    names = [_unquote(profiles.get(c, {}).get("name", "")) for c in codes]
+
+    def given(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        values = []
+        for c in codes:
+            raw = (profiles.get(c, {}).get(col) or "").strip()
+            if raw and not raw.isdigit():
+                raise InputError(f"{plans_dir / 'profiles.csv'}: {c}: {col} must be a whole number")
+            values.append(int(raw) if raw else UNKNOWN)
+        return np.array(values, dtype=np.int64)
+
+    dedicated, combined, staff = (
+        grid("dedicated_counters"),
+        grid("combined_counters"),
+        grid("staff"),
+    )
+    counters = dedicated + combined
+    now_counters = given("dedicated_counters") + given("combined_counters")
+    have_now = (given("dedicated_counters") != UNKNOWN) & (given("staff") != UNKNOWN)
+    # Without today's figures, what the plan adds is measured from its first month.
+    base_counters = np.where(have_now, now_counters, counters[:, 0])
+    base_staff = np.where(have_now, given("staff"), staff[:, 0])
+    findings = _findings(plans_dir / "findings.csv", set(codes))
+    if findings is None:
+        raise InputError(
+            f"{plans_dir}: no findings.csv: `kofuplan excel read` writes one, or run "
+            f"`kofuplan check --plan {plan_path} … --out {plans_dir / 'findings.csv'}`"
+        )
+    issuance = grid("issuance")
+    rows = tuple(
+        MunicipalityRow(
+            lg_code=code,
+            name=names[i],
+            issuance=tuple(int(v) for v in issuance[i]),
+            counters_added=int(counters[i, -1] - base_counters[i]),
+            staff_added=int(staff[i, -1] - base_staff[i]),
+            failures={
+                k: sum(1 for f in findings if f.lg_code == code and f.code == k)
+                for k in CHECK_TITLES
+            },
+        )
+        for i, code in enumerate(codes)
+    )
+    note = (
+        "各団体の現在（令和2年9月末）の窓口数・職員数との差"
+        if bool(have_now.all())
+        else "現在の窓口数・職員数が無い団体は計画初月との差"
+    )
+    return PrefectureBook(
+        pref_code=pref_code,
+        months=months,
+        rows=rows,
+        findings=tuple(sorted(findings, key=lambda f: (f.lg_code, f.month or "", f.code))),
+        monthly_capacity=tuple(int(v) for v in grid("capacity").sum(axis=0)),
+        monthly_counters=tuple(int(v) for v in counters.sum(axis=0)),
+        monthly_staff=tuple(int(v) for v in staff.sum(axis=0)),
+        baseline_note=note,
+        made_on=made_on,
+    )
+
+
+def _profiles(path: Path) -> dict[str, dict[str, str]]:
+    if not path.is_file():
+        return {}
+    return {r["lg_code"].strip(): r for r in _rows(path, ("lg_code",))}
+
+
+def _findings(path: Path, codes: set[str]) -> list[Finding] | None:
+    if not path.is_file():
+        return None
+    out = []
+    for line, r in enumerate(_rows(path, FINDING_COLUMNS), start=2):
+        if r["lg_code"] not in codes:
+            continue
+        severity = r["severity"]
+        if severity not in ("error", "warning", "info"):
+            raise InputError(f"{path.name}:{line}: severity {severity!r} is not error/warning/info")
+        try:
+            value = float(r["value"]) if r["value"] else None
+            threshold = float(r["threshold"]) if r["threshold"] else None
+        except ValueError:
+            raise InputError(f"{path.name}:{line}: value/threshold must be numbers") from None
+        out.append(
+            Finding(r["lg_code"], r["month"] or None, r["code"], severity,  # type: ignore[arg-type]
+                    value, threshold, _unquote(r["message"]))
+        )  # fmt: skip
+    return out
+
+
+def _unquote(text: str) -> str:
+    """Undo :func:`kofuplan.adapters.safe_text.csv_text`."""
+    return text[1:] if text.startswith("'") and looks_like_formula(text[1:]) else text

@@ -1,0 +1,261 @@
+"""Issue 5 §2 (R7.1): bad workbooks are rejected whole, with errors naming file, sheet and cell."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kofuplan.adapters.excel import ReadSettings, WorkbookError, read_plan_workbook
+from tests.excel_support import SETTINGS, edit, encrypted_office_file, write_sample, zip_with
+
+
+def problems(path: Path, settings: ReadSettings = SETTINGS) -> list[str]:
+    with pytest.raises(WorkbookError) as caught:
+        read_plan_workbook(path, settings)
+    return list(caught.value.problems)
+
+
+def test_R7_1_wrong_type_names_file_sheet_cell_and_value(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("monthly", "C14"): "1,2O0"})
+    assert problems(path) == [
+        '131016.xlsx: monthly!C14: 交付枚数 must be a whole number ≥ 0, got "1,2O0"'
+    ]
+
+
+def test_R7_1_negative_number_is_rejected(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("monthly", "H5"): -3})
+    assert problems(path) == ["131016.xlsx: monthly!H5: 職員数 must be a whole number ≥ 0, got -3"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(2.5, "2.5"), (None, "an empty cell"), (True, "TRUE"), ("三", '"三"')]
+)
+def test_R7_1_fractions_blanks_booleans_and_words_are_wrong_types(
+    tmp_path: Path, value: object, shown: str
+) -> None:
+    path = edit(write_sample(tmp_path), {("monthly", "D4"): value})
+    assert problems(path) == [
+        f"131016.xlsx: monthly!D4: 専用窓口数 must be a whole number ≥ 0, got {shown}"
+    ]
+
+
+def test_R7_1_profile_value_of_wrong_type_names_its_cell(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B6"): "約6万"})
+    assert problems(path) == [
+        '131016.xlsx: profile!B6: 住基人口 must be a whole number ≥ 0, got "約6万"'
+    ]
+
+
+def test_R7_1_every_problem_of_a_file_is_listed(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("monthly", "C4"): -1, ("budget", "C5"): "x"})
+    assert problems(path) == [
+        "131016.xlsx: monthly!C4: 交付枚数 must be a whole number ≥ 0, got -1",
+        '131016.xlsx: budget!C5: 金額 must be a whole number ≥ 0, got "x"',
+    ]
+
+
+@pytest.mark.parametrize("table", ["monthly", "profile", "budget"])
+def test_R7_1_missing_table_is_named(tmp_path: Path, table: str) -> None:
+    path = write_sample(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    del wb[table].tables[table]
+    wb.save(path)
+    (line,) = problems(path)
+    assert line.startswith(f'131016.xlsx: table "{table}" is missing')
+
+
+def test_R7_1_renamed_table_is_a_missing_table(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    table = wb["monthly"].tables["monthly"]
+    del wb["monthly"].tables["monthly"]
+    table.displayName = table.name = "monthly2"
+    wb["monthly"].add_table(table)
+    wb.save(path)
+    assert problems(path)[0].startswith('131016.xlsx: table "monthly" is missing (found: ')
+
+
+def test_R7_1_renamed_header_cell_is_named(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["monthly"]["D3"] = "専用窓口"
+    wb["monthly"].tables["monthly"].tableColumns[2].name = "専用窓口"
+    wb.save(path)
+    assert problems(path) == [
+        '131016.xlsx: monthly!D3: header "専用窓口" should be "専用窓口数" '
+        "(table monthly is read by its headers)"
+    ]
+
+
+def test_R7_1_renamed_header_as_excel_saves_it_is_named(tmp_path: Path) -> None:
+    """Excel renames the table column together with the cell: the column name counts."""
+    path = write_sample(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["budget"]["C3"] = "金額（円）"
+    wb["budget"].tables["budget"].tableColumns[2].name = "金額（円）"
+    wb.save(path)
+    assert problems(path) == [
+        '131016.xlsx: budget!C3: header "金額（円）" should be "金額" '
+        "(table budget is read by its headers)"
+    ]
+
+
+def test_R7_1_profile_item_renamed_is_missing(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "A10"): "最大窓口数"})
+    assert problems(path) == [
+        '131016.xlsx: profile!A3:B15: table profile: 項目 "庁舎内最大窓口数" is missing'
+    ]
+
+
+def test_R7_1_lg_code_not_matching_the_file_is_rejected(tmp_path: Path) -> None:
+    path = write_sample(tmp_path, name="131024.xlsx")  # 中央区's file holding 千代田区's plan
+    assert problems(path) == [
+        "131024.xlsx: profile!B4: 団体コード 131016 does not match the file's municipality "
+        "131024 (from the file name)"
+    ]
+
+
+def test_R7_1_lg_code_with_a_bad_check_digit_is_rejected(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B4"): "131017"}, out=tmp_path / "131017.xlsx")
+    (line,) = problems(path)
+    assert line.startswith("131017.xlsx: profile!B4: 団体コード: ")
+    assert "検査数字" in line
+
+
+def test_R7_1_lg_code_typed_as_a_number_keeps_its_leading_zero(tmp_path: Path) -> None:
+    from tests.excel_support import sample_plan
+
+    plan = sample_plan(code="011002", name="札幌市")
+    path = edit(write_sample(tmp_path, plan), {("profile", "B4"): 11002})
+    assert read_plan_workbook(path, SETTINGS) == plan
+
+
+def test_R7_1_file_name_without_lg_code_is_rejected(tmp_path: Path) -> None:
+    path = write_sample(tmp_path, name="計画.xlsx")
+    assert problems(path) == [
+        "計画.xlsx: the file name must start with the municipality's 6-digit 団体コード "
+        "(for example 131016.xlsx)"
+    ]
+
+
+def test_R7_1_offsite_counters_beyond_dedicated_are_rejected(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("monthly", "F4"): 9})
+    assert problems(path) == [
+        "131016.xlsx: monthly!F4: 臨時窓口数 (9) must not exceed 専用窓口数 (2): "
+        "off-site counters are counted among the dedicated ones"
+    ]
+
+
+def test_R7_1_unknown_and_duplicate_months_are_named(tmp_path: Path) -> None:
+    path = edit(
+        write_sample(tmp_path), {("monthly", "B5"): "2020-10", ("monthly", "B6"): "2019-12"}
+    )
+    assert problems(path) == [
+        "131016.xlsx: monthly!B5: 月 2020-10 appears twice (also on row 4)",
+        "131016.xlsx: monthly!B6: 月 must be a month from 2020-10 to 2023-03 (YYYY-MM), "
+        'got "2019-12"',
+        "131016.xlsx: monthly!B3:I33: table monthly: 月 missing: 2020-11, 2020-12",
+    ]
+
+
+def test_R7_1_budget_row_half_filled_is_rejected(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("budget", "A7"): "令和3年度"})
+    assert problems(path) == [
+        "131016.xlsx: budget!B7: 項目 must not be empty",
+        "131016.xlsx: budget!C7: 金額 must be a whole number ≥ 0, got an empty cell",
+    ]
+
+
+def test_R7_1_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "131016.xlsx"
+    path.write_text("lg_code,month\n131016,2020-10\n", encoding="utf-8")
+    assert problems(path) == ["131016.xlsx: not an Excel workbook (.xlsx)"]
+
+
+def test_R7_1_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = zip_with(tmp_path / "131016.xlsx", {"readme.txt": b"hello"})
+    assert problems(path) == [
+        "131016.xlsx: not an Excel workbook (.xlsx): the zip has no [Content_Types].xml, "
+        "xl/workbook.xml"
+    ]
+
+
+def test_R7_1_password_protected_workbook(tmp_path: Path) -> None:
+    path = encrypted_office_file(tmp_path / "131016.xlsx")
+    (line,) = problems(path)
+    assert line.startswith("131016.xlsx: the workbook is password-protected")
+
+
+def test_R7_1_old_xls_format_is_named(tmp_path: Path) -> None:
+    data = encrypted_office_file(tmp_path / "x").read_bytes()
+    path = tmp_path / "131016.xlsx"
+    path.write_bytes(
+        data.replace(
+            "EncryptedPackage".encode("utf-16-le"), "Workbook\0\0\0\0\0\0\0\0".encode("utf-16-le")
+        )
+    )
+    assert problems(path) == [
+        "131016.xlsx: an Excel 97-2003 (.xls) file; save it as an Excel workbook (.xlsx)"
+    ]
+
+
+def test_R7_1_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    small = dataclasses.replace(SETTINGS.limits, max_file_bytes=1000)
+    (line,) = problems(path, dataclasses.replace(SETTINGS, limits=small))
+    assert line.startswith("131016.xlsx: the file is too large (")
+
+
+def test_R7_1_zip_bomb_is_refused(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/padding.bin", b"\0" * 20_000_000)
+    (line,) = problems(path)
+    assert line.startswith("131016.xlsx: xl/media/padding.bin expands ")
+    assert "zip bomb" in line
+
+
+def test_R7_1_total_expanded_size_is_limited(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    small = dataclasses.replace(SETTINGS.limits, max_uncompressed_bytes=10_000)
+    (line,) = problems(path, dataclasses.replace(SETTINGS, limits=small))
+    assert line.startswith("131016.xlsx: the workbook expands to ")
+
+
+def test_R7_1_truncated_workbook_is_malformed(tmp_path: Path) -> None:
+    path = write_sample(tmp_path)
+    path.write_bytes(path.read_bytes()[:3000])
+    (line,) = problems(path)
+    assert line.startswith("131016.xlsx: a damaged workbook")
+
+
+def test_R7_1_broken_xml_inside_is_malformed(tmp_path: Path) -> None:
+    good = write_sample(tmp_path)
+    path = tmp_path / "131024.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    (line,) = problems(path)
+    assert line.startswith("131024.xlsx: a damaged workbook")
+
+
+@pytest.mark.parametrize(("value", "shown"), [(0, "0"), ("速い", '"速い"'), (-2.5, "-2.5")])
+def test_R2_2_per_counter_average_must_be_a_positive_number(
+    tmp_path: Path, value: object, shown: str
+) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B8"): value})
+    assert problems(path) == [
+        f"131016.xlsx: profile!B8: 専用窓口1日平均交付枚数 must be a number > 0, got {shown}"
+    ]
+
+
+def test_R2_2_per_counter_average_may_have_decimals(tmp_path: Path) -> None:
+    path = edit(write_sample(tmp_path), {("profile", "B9"): 12.25})
+    assert read_plan_workbook(path, SETTINGS).profile.combined_daily_per_counter == 12.25
