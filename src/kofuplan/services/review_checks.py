@@ -21,7 +21,7 @@ from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
-from kofuplan.services.checking import check_rows
+from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import plan_calendar, rules_at
 
 AS_OF = dt.date(2020, 10, 1)  # the notice's planning baseline (plan.baseline_date)
@@ -79,13 +79,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def prefecture_checks(
+def check_run(
     ms: Sequence[Municipality], plans: Mapping[str, Sequence[Mapping[str, Any]]]
-) -> dict[str, list[Finding]]:
-    """The findings of every municipality in ``ms`` that has a plan, by lg_code."""
+) -> CheckRun | None:
+    """``kofuplan check``'s run (profiles, capacity, budget, findings) on stored plans."""
     with_plan = [m for m in ms if plans.get(m.lg_code)]
     if not with_plan:
-        return {}
+        return None
     params = rules_at(AS_OF)
     profiles = build_profiles(_stats(with_plan), {}, params)
     calendar = _calendar()
@@ -93,8 +93,17 @@ def prefecture_checks(
         PlanRow(line=k + 2, cells={name: _cell(v) for name, v in row.items()})
         for k, row in enumerate(r for m in with_plan for r in plans[m.lg_code])
     ]
-    run = check_rows(rows, profiles, calendar, params, AS_OF)
-    out: dict[str, list[Finding]] = {m.lg_code: [] for m in with_plan}
+    return check_rows(rows, profiles, calendar, params, AS_OF)
+
+
+def prefecture_checks(
+    ms: Sequence[Municipality], plans: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> dict[str, list[Finding]]:
+    """The findings of every municipality in ``ms`` that has a plan, by lg_code."""
+    run = check_run(ms, plans)
+    if run is None:
+        return {}
+    out: dict[str, list[Finding]] = {str(code): [] for code in run.figures.lg_code}
     for f in run.findings:
         out.setdefault(f.lg_code, []).append(f)
     return out

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web import api, api_docs, pages
+from kofuplan.adapters.web import api, api_docs, excel_routes, pages
 from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
 from kofuplan.adapters.web.render import STATIC, templates
 from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api_docs.router)
+    app.include_router(excel_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def _is_api(request: Request) -> bool:

@@ -6,7 +6,7 @@ when one does not. The decisions themselves are made by ``kofuplan.services.acce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -71,10 +71,12 @@ def declares(policy: Policy) -> Callable[[F], F]:
     return mark
 
 
-async def verify_csrf(request: Request) -> None:
+async def verify_csrf(request: Request) -> AsyncIterator[None]:
     """Applied to the whole app: every unsafe request carries the CSRF token of its cookie,
-    in the form field ``csrf_token`` or the ``X-CSRF-Token`` header."""
+    in the form field ``csrf_token`` or the ``X-CSRF-Token`` header. Afterwards it closes the
+    parsed form (uploaded files are spooled to temporary files)."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
+        yield
         return
     expected = request.cookies.get("kofuplan_csrf")
     given = request.headers.get(CSRF_HEADER)
@@ -85,7 +87,12 @@ async def verify_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
     if not csrf_matches(expected, given):
+        await request.close()
         raise CsrfFailed
+    try:
+        yield
+    finally:
+        await request.close()
 
 
 # --- access dependencies -------------------------------------------------------------------

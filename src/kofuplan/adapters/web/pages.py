@@ -80,7 +80,7 @@ def logout(request: Request, repo: Repo, _: SignedIn) -> Response:
     return response
 
 
-def _municipality_page(
+def municipality_page_response(
     request: Request,
     access: MunicipalityAccess,
     *,
@@ -150,8 +150,9 @@ def municipality_page(request: Request, access: ViewMunicipality) -> Response:
         "actual": "実績を登録しました。",
         "reviewed": "審査結果を登録しました。",
         "advised": "助言を送信しました。",
+        "excel": "Excel の計画を新しい版として保存しました。",
     }
-    return _municipality_page(
+    return municipality_page_response(
         request, access, message=notices.get(request.query_params.get("done", ""))
     )
 
@@ -173,7 +174,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
     form = await request.form()
     latest = access.repo.latest_revision(access.municipality.lg_code)
     if latest is None:
-        return _municipality_page(
+        return municipality_page_response(
             request, access, error="編集の元になる計画がありません。", status_code=409
         )
     raw_base = str(form.get("base_revision_id", ""))
@@ -188,11 +189,11 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
     try:
         merged = workflow.merge_edits(base_rows, edits)
     except workflow.InvalidInput as e:
-        return _municipality_page(
+        return municipality_page_response(
             request, access, error=str(e), base_revision_id=base_id, reason=reason, status_code=422
         )
     if form.get("action") != "save":
-        return _municipality_page(
+        return municipality_page_response(
             request,
             access,
             rows=merged,
@@ -204,7 +205,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
         workflow.save_plan(access.repo, access.who, access.municipality, base_id, reason, merged)
     except workflow.Conflict:
         # Nothing is lost: the editor's values stay in the form, on top of their base.
-        return _municipality_page(
+        return municipality_page_response(
             request,
             access,
             rows=merged,
@@ -244,7 +245,7 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
         msg = (
             str(e) if isinstance(e, workflow.InvalidInput) else "交付枚数は整数で入力してください。"
         )
-        return _municipality_page(request, access, error=msg, status_code=422)
+        return municipality_page_response(request, access, error=msg, status_code=422)
     return _see_other(f"/m/{access.municipality.lg_code}?done=actual")
 
 
@@ -256,7 +257,7 @@ async def municipality_submit(request: Request, access: EditMunicipality) -> Res
             access.repo, access.who, access.municipality, str(form.get("comment", ""))
         )
     except workflow.InvalidInput as e:
-        return _municipality_page(request, access, error=str(e), status_code=409)
+        return municipality_page_response(request, access, error=str(e), status_code=409)
     return _see_other(f"/m/{access.municipality.lg_code}?done=submitted")
 
 
@@ -272,7 +273,7 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
             str(form.get("comment", "")),
         )
     except workflow.InvalidInput as e:
-        return _municipality_page(request, access, error=str(e), status_code=409)
+        return municipality_page_response(request, access, error=str(e), status_code=409)
     return _see_other(f"/m/{access.municipality.lg_code}?done=reviewed")
 
 
@@ -282,7 +283,7 @@ async def municipality_advice(request: Request, access: ReviewMunicipality) -> R
     try:
         workflow.add_advice(access.repo, access.who, access.municipality, str(form.get("text", "")))
     except workflow.InvalidInput as e:
-        return _municipality_page(request, access, error=str(e), status_code=422)
+        return municipality_page_response(request, access, error=str(e), status_code=422)
     return _see_other(f"/m/{access.municipality.lg_code}?done=advised")
 
 
