@@ -96,3 +96,19 @@ def test_R6_bad_workbooks_are_named_and_refused_on_the_page(service: tuple[str, 
     # Another municipality may not download or upload this one's workbook.
     neighbour = signed_in(url, accounts.municipalities[other])
     assert neighbour.get(f"/m/{lg}/plan.xlsx").status_code == 403
+
+
+def test_R7_1_prefecture_downloads_its_submission_workbook(service: tuple[str, Any]) -> None:
+    url, accounts = service
+    pref = signed_in(url, accounts.prefectures["13"])
+    r = pref.get("/api/prefectures/13/submission.xlsx")
+    assert r.status_code == 200, r.text
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert "計画一覧" in wb.sheetnames
+    text = " ".join(str(c.value) for row in wb["計画一覧"].iter_rows() for c in row if c.value)
+    lg = next(c for c in accounts.municipalities if c.startswith("13"))
+    assert lg in text
+    assert signed_in(url, accounts.ministry).get("/p/13/submission.xlsx").status_code == 200
+    assert (
+        signed_in(url, accounts.prefectures["14"]).get("/p/13/submission.xlsx").status_code == 403
+    )

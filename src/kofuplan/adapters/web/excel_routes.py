@@ -3,6 +3,7 @@ in, upload a filled workbook as a new revision (same stale-save rule as the edit
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -10,9 +11,15 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.web.deps import EditMunicipality, MunicipalityAccess, ViewMunicipality
+from kofuplan.adapters.web.deps import (
+    EditMunicipality,
+    MunicipalityAccess,
+    PrefectureAccess,
+    ViewMunicipality,
+    ViewPrefecture,
+)
 from kofuplan.adapters.web.pages import municipality_page_response
-from kofuplan.services import web_excel, workflow
+from kofuplan.services import web_excel, web_submission, workflow
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,3 +102,32 @@ async def api_upload(request: Request, access: EditMunicipality) -> Any:
     """Upload a filled workbook (multipart: ``file``, ``base_revision_id``, ``reason``)."""
     status, message = await _upload(request, access)
     return JSONResponse({"detail": message}, status_code=status)
+
+
+def _submission(access: PrefectureAccess) -> Response:
+    try:
+        data = web_submission.submission_workbook(
+            access.repo, access.prefecture.code, dt.date.today()
+        )
+    except web_submission.NothingToSubmit as e:
+        raise HTTPException(404, str(e)) from None
+    name = f"{access.prefecture.code}_submission.xlsx"
+    return Response(
+        data, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/p/{pref_code}/submission.xlsx", include_in_schema=False)
+def page_submission(access: ViewPrefecture) -> Response:
+    return _submission(access)
+
+
+@router.get(
+    "/api/prefectures/{pref_code}/submission.xlsx",
+    tags=["api"],
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the submission workbook"}},
+)
+def api_submission(access: ViewPrefecture) -> Response:
+    """R7.1: the prefecture's submission workbook (one file for the Ministry)."""
+    return _submission(access)
