@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner, Result
 
-from kofuplan.adapters.cli import app
-from kofuplan.adapters.cli import commands as _commands  # noqa: F401  (registers commands)
+from kofuplan.adapters.cli import app, commands
+
+commands.load()  # every command, as `kofuplan --help` sees them
 
 
 def run_cli(*args: str) -> Result:

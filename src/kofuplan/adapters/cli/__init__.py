@@ -14,8 +14,11 @@ app = typer.Typer(
 
 
 def main() -> None:
-    # Command modules register themselves on import; importing here keeps start-up lazy
-    # for `import kofuplan` users who never touch the CLI.
-    from kofuplan.adapters.cli import commands  # noqa: F401
+    # Command modules register themselves on import; only the one named is imported, so a
+    # plan run does not load the Excel, chart and web stacks.
+    import sys
 
+    from kofuplan.adapters.cli import commands
+
+    commands.load(sys.argv[1:])
     app()

@@ -1,0 +1,215 @@
+"""Queries and inserts over the tables. The use cases in ``kofuplan.services.workflow`` decide;
+this module only reads and appends rows."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
+
+from kofuplan.adapters.storage.models import (
+    Actual,
+    Advice,
+    LoginSession,
+    Municipality,
+    PlanRevision,
+    Prefecture,
+    PrefectureSubmission,
+    ReviewEvent,
+    StoredFinding,
+    User,
+    utcnow,
+)
+from kofuplan.domain.findings import Finding
+
+
+class Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- places -------------------------------------------------------------------------
+    def municipality(self, lg_code: str) -> Municipality | None:
+        return self.session.get(Municipality, lg_code)
+
+    def prefecture(self, code: str) -> Prefecture | None:
+        return self.session.get(Prefecture, code)
+
+    def prefectures(self) -> Sequence[Prefecture]:
+        return self.session.scalars(select(Prefecture).order_by(Prefecture.code)).all()
+
+    def municipalities(self, pref_code: str | None = None) -> Sequence[Municipality]:
+        q = select(Municipality).order_by(Municipality.lg_code)
+        if pref_code is not None:
+            q = q.where(Municipality.pref_code == pref_code)
+        return self.session.scalars(q).all()
+
+    def upsert_prefecture(self, code: str, name: str) -> None:
+        p = self.prefecture(code)
+        if p is None:
+            self.session.add(Prefecture(code=code, name=name))
+        else:
+            p.name = name
+
+    def upsert_municipality(self, m: Municipality) -> None:
+        self.session.merge(m)
+
+    # --- users --------------------------------------------------------------------------
+    def user(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def user_by_login(self, login: str) -> User | None:
+        return self.session.scalars(select(User).where(User.login == login)).first()
+
+    def login_session(self, session_id: str) -> LoginSession | None:
+        return self.session.get(LoginSession, session_id)
+
+    def start_login_session(self, user_id: int) -> str:
+        session_id = secrets.token_urlsafe(32)
+        self.session.add(LoginSession(id=session_id, user_id=user_id))
+        self.session.commit()
+        return session_id
+
+    def end_login_session(self, session_id: str) -> None:
+        row = self.login_session(session_id)
+        if row is not None and row.ended_at is None:
+            row.ended_at = utcnow()
+            self.session.commit()
+
+    def has_users(self) -> bool:
+        return self.session.scalars(select(User.id).limit(1)).first() is not None
+
+    def advice_counts(self, lg_codes: Iterable[str]) -> dict[str, int]:
+        q = (
+            select(Advice.lg_code, func.count(Advice.id))
+            .where(Advice.lg_code.in_(list(lg_codes)))
+            .group_by(Advice.lg_code)
+        )
+        return {lg: n for lg, n in self.session.execute(q).all()}
+
+    def add_user(self, user: User) -> User:
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    # --- plan revisions -----------------------------------------------------------------
+    def revision(self, revision_id: int) -> PlanRevision | None:
+        return self.session.get(PlanRevision, revision_id)
+
+    def latest_revision(self, lg_code: str) -> PlanRevision | None:
+        q = (
+            select(PlanRevision)
+            .where(PlanRevision.lg_code == lg_code)
+            .order_by(PlanRevision.seq.desc())
+            .limit(1)
+        )
+        return self.session.scalars(q).first()
+
+    def revisions(self, lg_code: str, *, with_content: bool = True) -> Sequence[PlanRevision]:
+        q = (
+            select(PlanRevision)
+            .where(PlanRevision.lg_code == lg_code)
+            .order_by(PlanRevision.seq.desc())
+        )
+        if not with_content:  # a history listing: the contents are large and not needed
+            q = q.options(defer(PlanRevision.content, raiseload=True))
+        return self.session.scalars(q).all()
+
+    def latest_revisions(self, lg_codes: Iterable[str] | None = None) -> dict[str, PlanRevision]:
+        newest = select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq")).group_by(
+            PlanRevision.lg_code
+        )
+        if lg_codes is not None:
+            newest = newest.where(PlanRevision.lg_code.in_(list(lg_codes)))
+        sub = newest.subquery()
+        q = select(PlanRevision).join(
+            sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
+        )
+        return {r.lg_code: r for r in self.session.scalars(q).all()}
+
+    def add_revision(self, revision: PlanRevision) -> PlanRevision:
+        self.session.add(revision)
+        self.session.flush()  # raises IntegrityError when another save took this seq first
+        return revision
+
+    # --- review status ------------------------------------------------------------------
+    def events(self, lg_code: str) -> Sequence[ReviewEvent]:
+        q = (
+            select(ReviewEvent)
+            .where(ReviewEvent.lg_code == lg_code)
+            .order_by(ReviewEvent.id.desc())
+        )
+        return self.session.scalars(q).all()
+
+    def latest_events(self, lg_codes: Iterable[str] | None = None) -> dict[str, ReviewEvent]:
+        newest = select(func.max(ReviewEvent.id)).group_by(ReviewEvent.lg_code)
+        if lg_codes is not None:
+            newest = newest.where(ReviewEvent.lg_code.in_(list(lg_codes)))
+        q = select(ReviewEvent).where(ReviewEvent.id.in_(newest))
+        return {e.lg_code: e for e in self.session.scalars(q).all()}
+
+    def add_event(self, event: ReviewEvent) -> None:
+        self.session.add(event)
+
+    # --- actuals, findings, advice, submissions -----------------------------------------
+    def actuals(self, lg_code: str) -> dict[str, Actual]:
+        q = select(Actual).where(Actual.lg_code == lg_code).order_by(Actual.id)
+        return {a.month: a for a in self.session.scalars(q).all()}
+
+    def all_actuals(self) -> dict[str, dict[str, int]]:
+        newest = select(func.max(Actual.id)).group_by(Actual.lg_code, Actual.month)
+        q = select(Actual.lg_code, Actual.month, Actual.issued).where(Actual.id.in_(newest))
+        out: dict[str, dict[str, int]] = {}
+        for lg, month, issued in self.session.execute(q).all():
+            out.setdefault(lg, {})[month] = issued
+        return out
+
+    def add_actual(self, actual: Actual) -> None:
+        self.session.add(actual)
+
+    def findings(self, revision_id: int) -> Sequence[StoredFinding]:
+        q = select(StoredFinding).where(StoredFinding.revision_id == revision_id)
+        return self.session.scalars(q.order_by(StoredFinding.id)).all()
+
+    def add_findings(self, revision_id: int, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.session.add(
+                StoredFinding(
+                    lg_code=f.lg_code,
+                    revision_id=revision_id,
+                    month=f.month,
+                    code=f.code,
+                    severity=f.severity,
+                    value=f.value,
+                    threshold=f.threshold,
+                    message=f.message,
+                )
+            )
+
+    def advice(self, lg_code: str) -> Sequence[Advice]:
+        q = select(Advice).where(Advice.lg_code == lg_code).order_by(Advice.id.desc())
+        return self.session.scalars(q).all()
+
+    def add_advice(self, advice: Advice) -> None:
+        self.session.add(advice)
+
+    def latest_submissions(self) -> dict[str, PrefectureSubmission]:
+        newest = select(func.max(PrefectureSubmission.id)).group_by(PrefectureSubmission.pref_code)
+        q = select(PrefectureSubmission).where(PrefectureSubmission.id.in_(newest))
+        return {s.pref_code: s for s in self.session.scalars(q).all()}
+
+    def add_submission(self, submission: PrefectureSubmission) -> None:
+        self.session.add(submission)
+
+    def user_logins(self, ids: Iterable[int | None]) -> dict[int, str]:
+        wanted = [i for i in set(ids) if i is not None]
+        if not wanted:
+            return {}
+        q = select(User.id, User.login).where(User.id.in_(wanted))
+        return {uid: login for uid, login in self.session.execute(q).all()}
+
+
+def as_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}

@@ -1,0 +1,1 @@
+"""The shared web service: server-rendered Japanese pages and a JSON API (FastAPI)."""

@@ -1,0 +1,250 @@
+"""The JSON API under /api: the same operations as the pages, under the same access rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+
+from kofuplan.adapters.storage.models import PlanRevision
+from kofuplan.adapters.web import schemas as s
+from kofuplan.adapters.web.auth import (
+    BadCredentials,
+    Throttled,
+    authenticate,
+    end_session,
+    start_session,
+)
+from kofuplan.adapters.web.deps import (
+    EditMunicipality,
+    Public,
+    Repo,
+    ReviewMunicipality,
+    SignedIn,
+    SubmitPrefecture,
+    ViewMunicipality,
+    ViewNation,
+    ViewPrefecture,
+)
+from kofuplan.services import views, workflow
+from kofuplan.services.access import Principal, home_path
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+def _error(status: int, detail: str) -> HTTPException:
+    return HTTPException(status_code=status, detail=detail)
+
+
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"model": s.ConflictOut, "description": "the plan changed since its base"}
+}
+
+
+def _session_out(request: Request, who: Principal) -> s.SessionOut:
+    return s.SessionOut(
+        login=who.login,
+        role=who.role,
+        lg_code=who.lg_code,
+        pref_code=who.pref_code,
+        home=home_path(who),
+        csrf_token=request.state.csrf_token,
+    )
+
+
+@router.post("/login", responses={401: {}, 429: {}})
+def api_login(
+    body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public
+) -> s.SessionOut:
+    try:
+        who = authenticate(request, repo, body.login, body.password)
+    except Throttled:
+        raise _error(429, "ログイン失敗が続いたため、しばらく待ってからお試しください") from None
+    except BadCredentials:
+        raise _error(401, "ログイン名またはパスワードが違います") from None
+    start_session(request, response, repo, who)
+    return _session_out(request, who)
+
+
+@router.get("/session")
+def api_session(request: Request, who: SignedIn) -> s.SessionOut:
+    return _session_out(request, who)
+
+
+@router.post("/logout", status_code=204)
+def api_logout(request: Request, response: Response, repo: Repo, _: SignedIn) -> None:
+    end_session(request, response, repo)
+
+
+def _revision_out(r: PlanRevision, author: str) -> s.RevisionOut:
+    return s.RevisionOut(
+        id=r.id,
+        seq=r.seq,
+        base_revision_id=r.base_revision_id,
+        reason=r.reason,
+        created_at=r.created_at,
+        author=author,
+        content=r.content,
+    )
+
+
+def _plan_out(access: Any) -> s.PlanOut:
+    v = views.municipality_view(access.repo, access.municipality)
+    m = v.municipality
+    author = v.revisions[0]["by"] if v.revisions else ""
+    return s.PlanOut(
+        lg_code=m.lg_code,
+        name=m.name,
+        pref_code=m.pref_code,
+        status=v.status,
+        target=v.target,
+        revision=_revision_out(v.revision, author) if v.revision else None,
+        findings=[s.FindingOut(**f.__dict__) for f in v.findings],
+        review_findings=[s.FindingOut(**f.__dict__) for f in v.review_findings],
+    )
+
+
+@router.get("/municipalities/{lg_code}/plan")
+def get_plan(access: ViewMunicipality) -> s.PlanOut:
+    return _plan_out(access)
+
+
+@router.post("/municipalities/{lg_code}/plan", status_code=201, responses=CONFLICT)
+def save_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
+    try:
+        workflow.save_plan(
+            access.repo,
+            access.who,
+            access.municipality,
+            body.base_revision_id,
+            body.reason,
+            [r.model_dump(exclude_none=True) for r in body.rows],
+        )
+    except workflow.Conflict as c:
+        return JSONResponse(
+            status_code=409,
+            content=s.ConflictOut(
+                detail=str(c), current_revision_id=c.current_revision_id
+            ).model_dump(),
+        )
+    except workflow.InvalidInput as e:
+        raise _error(422, str(e)) from None
+    return _plan_out(access)
+
+
+@router.get("/municipalities/{lg_code}/revisions")
+def list_revisions(access: ViewMunicipality) -> list[s.RevisionSummary]:
+    return [
+        s.RevisionSummary(**d)
+        for d in views.revision_diffs(access.repo, access.municipality.lg_code)
+    ]
+
+
+@router.get("/municipalities/{lg_code}/revisions/{revision_id}")
+def get_revision(revision_id: int, access: ViewMunicipality) -> s.RevisionOut:
+    r = access.repo.revision(revision_id)
+    if r is None or r.lg_code != access.municipality.lg_code:
+        raise _error(404, "その版はありません")
+    author = access.repo.user_logins([r.author_id]).get(r.author_id or -1, "system")
+    return _revision_out(r, author)
+
+
+@router.get("/municipalities/{lg_code}/actuals")
+def get_actuals(access: ViewMunicipality) -> dict[str, dict[str, Any]]:
+    return views.municipality_view(access.repo, access.municipality).actuals
+
+
+@router.put("/municipalities/{lg_code}/actuals/{month}", status_code=204)
+def put_actual(month: str, body: s.ActualIn, access: EditMunicipality) -> None:
+    try:
+        workflow.enter_actual(
+            access.repo, access.who, access.municipality, month, body.issued, body.backlog
+        )
+    except workflow.InvalidInput as e:
+        raise _error(422, str(e)) from None
+
+
+@router.post("/municipalities/{lg_code}/submit")
+def submit_plan(body: s.CommentIn, access: EditMunicipality) -> s.StatusOut:
+    try:
+        status = workflow.submit_to_prefecture(
+            access.repo, access.who, access.municipality, body.comment
+        )
+    except workflow.InvalidInput as e:
+        raise _error(409, str(e)) from None
+    return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
+
+
+@router.post("/municipalities/{lg_code}/review")
+def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> s.StatusOut:
+    try:
+        status = workflow.review(
+            access.repo, access.who, access.municipality, body.decision, body.comment
+        )
+    except workflow.InvalidInput as e:
+        raise _error(409, str(e)) from None
+    return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
+
+
+@router.post("/municipalities/{lg_code}/advice", status_code=201)
+def send_advice(body: s.AdviceIn, access: ReviewMunicipality) -> dict[str, Any]:
+    try:
+        a = workflow.add_advice(access.repo, access.who, access.municipality, body.text)
+    except workflow.InvalidInput as e:
+        raise _error(422, str(e)) from None
+    return {"id": a.id, "text": a.text}
+
+
+@router.get("/prefectures/{pref_code}")
+def get_prefecture(access: ViewPrefecture) -> s.PrefectureOut:
+    rows = workflow.prefecture_overview(access.repo, access.prefecture.code)
+    last = access.repo.latest_submissions().get(access.prefecture.code)
+    return s.PrefectureOut(
+        pref_code=access.prefecture.code,
+        name=access.prefecture.name,
+        municipalities=[
+            s.MunicipalityRow(
+                lg_code=r.municipality.lg_code,
+                name=r.municipality.name,
+                status=r.status,
+                comment=r.comment,
+                revision_id=r.revision_id,
+                errors=r.error_count,
+                warnings=r.warning_count,
+                advice_sent=r.advice_count,
+            )
+            for r in rows
+        ],
+        last_submission=last.created_at if last else None,
+    )
+
+
+@router.post("/prefectures/{pref_code}/submit", status_code=201)
+def submit_prefecture(access: SubmitPrefecture) -> s.SubmissionOut:
+    try:
+        sub = workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
+    except workflow.InvalidInput as e:
+        raise _error(409, str(e)) from None
+    return s.SubmissionOut(
+        pref_code=sub.pref_code,
+        at=sub.created_at,
+        accepted=sub.revisions["accepted"],
+        not_accepted=sub.revisions["not_accepted"],
+    )
+
+
+@router.get("/nation")
+def get_nation(access: ViewNation) -> s.NationOut:
+    n = views.national_view(access.repo)
+    return s.NationOut(
+        months=n.summary.months,
+        planned=n.summary.planned,
+        actual=n.summary.actual,
+        capacity=n.summary.capacity,
+        aim=n.aim,
+        months_over_aim=n.months_over_aim,
+        coverage_by_pref=n.coverage_by_pref,
+        pref_ranking=n.pref_ranking,
+        focus=n.focus,
+    )

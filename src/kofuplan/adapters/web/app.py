@@ -1,0 +1,81 @@
+"""The FastAPI application: wiring of settings, database, security and routes."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.web import api, api_docs, excel_routes, pages
+from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
+from kofuplan.adapters.web.render import STATIC, templates
+from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
+from kofuplan.adapters.web.settings import Settings
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or Settings()
+    db = db or Database(settings.database_url)
+    app = FastAPI(
+        title="kofuplan — マイナンバーカード交付円滑化計画",
+        description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
+        version="0.1.0",
+        dependencies=[Depends(verify_csrf)],
+        docs_url=None,  # Swagger UI loads from a CDN; /docs is rendered here instead
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
+    app.state.throttle = LoginThrottle(
+        settings.login_max_failures,
+        settings.login_window_seconds,
+        settings.login_max_failures_per_address,
+    )
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(api_docs.router)
+    app.include_router(excel_routes.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def _is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def _page(request: Request, status: int, message: str) -> Response:
+        return templates.TemplateResponse(
+            request, "error.html", {"who": None, "status": status, "message": message}, status
+        )
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _: Exception) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "ログインが必要です"}, status_code=401)
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _: Exception) -> Response:
+        msg = "この操作・画面の権限がありません。"
+        if _is_api(request):
+            return JSONResponse({"detail": msg}, status_code=403)
+        return _page(request, 403, msg)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, _: Exception) -> Response:
+        msg = "見つかりません。"
+        if _is_api(request):
+            return JSONResponse({"detail": msg}, status_code=404)
+        return _page(request, 404, msg)
+
+    @app.exception_handler(CsrfFailed)
+    async def csrf_failed(request: Request, _: Exception) -> Response:
+        msg = "フォームの有効期限が切れたか、不正な送信です。画面を開き直してください。"
+        if _is_api(request):
+            return JSONResponse({"detail": msg}, status_code=403)
+        return _page(request, 403, msg)
+
+    app.add_middleware(CsrfCookie, secure=settings.cookie_secure)
+    # Outermost: refuse oversized bodies before anything reads them.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes)
+    return app

@@ -1,0 +1,189 @@
+"""FastAPI dependencies: the database session, the signed-in user, and one access dependency
+per :class:`~kofuplan.services.access.Policy`. Every route declares exactly one of the access
+dependencies (``Public``, ``SignedIn``, ``ViewMunicipality`` …); the role-matrix test fails
+when one does not. The decisions themselves are made by ``kofuplan.services.access.allowed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Path, Request
+
+from kofuplan.adapters.storage.models import Municipality, Prefecture
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
+from kofuplan.domain.lgcode import pref_code_of
+from kofuplan.services.access import Policy, Principal, allowed
+
+POLICY_ATTRIBUTE = "__kofuplan_policy__"
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class NotFound(Exception):
+    pass
+
+
+class CsrfFailed(Exception):
+    pass
+
+
+def get_repo(request: Request) -> Iterator[Repository]:
+    with request.app.state.db.session() as session:
+        yield Repository(session)
+
+
+Repo = Annotated[Repository, Depends(get_repo)]
+
+
+def current_principal(request: Request, repo: Repo) -> Principal | None:
+    sid = request.app.state.sessions.load(request.cookies.get("kofuplan_session"))
+    if sid is None:
+        return None
+    login_session = repo.login_session(sid)
+    if login_session is None or login_session.ended_at is not None:
+        return None
+    user = repo.user(login_session.user_id)
+    if user is None:
+        return None
+    return Principal(user.id, user.login, user.role, user.lg_code, user.pref_code)  # type: ignore[arg-type]
+
+
+MaybePrincipal = Annotated[Principal | None, Depends(current_principal)]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def declares(policy: Policy) -> Callable[[F], F]:
+    def mark(f: F) -> F:
+        setattr(f, POLICY_ATTRIBUTE, policy)
+        return f
+
+    return mark
+
+
+async def verify_csrf(request: Request) -> AsyncIterator[None]:
+    """Applied to the whole app: every unsafe request carries the CSRF token of its cookie,
+    in the form field ``csrf_token`` or the ``X-CSRF-Token`` header. Afterwards it closes the
+    parsed form (uploaded files are spooled to temporary files)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        yield
+        return
+    expected = request.cookies.get("kofuplan_csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not csrf_matches(expected, given):
+        await request.close()
+        raise CsrfFailed
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+# --- access dependencies -------------------------------------------------------------------
+
+
+@declares(Policy.PUBLIC)
+def public(who: MaybePrincipal) -> Principal | None:
+    return who
+
+
+@declares(Policy.SIGNED_IN)
+def signed_in(who: MaybePrincipal) -> Principal:
+    if who is None:
+        raise NotSignedIn
+    return who
+
+
+@dataclass(frozen=True)
+class MunicipalityAccess:
+    who: Principal
+    municipality: Municipality
+    repo: Repository
+
+
+@dataclass(frozen=True)
+class PrefectureAccess:
+    who: Principal
+    prefecture: Prefecture
+    repo: Repository
+
+
+@dataclass(frozen=True)
+class NationAccess:
+    who: Principal
+    repo: Repository
+
+
+LgCode = Annotated[str, Path(pattern=r"^\d{6}$", description="全国地方公共団体コード（6桁）")]
+PrefCode = Annotated[str, Path(pattern=r"^\d{2}$", description="都道府県コード（2桁）")]
+
+
+def _municipality(policy: Policy) -> Callable[..., MunicipalityAccess]:
+    @declares(policy)
+    def dependency(lg_code: LgCode, who: MaybePrincipal, repo: Repo) -> MunicipalityAccess:
+        if who is None:
+            raise NotSignedIn
+        # Decided from the code alone (its first two digits are the prefecture), so that a
+        # refused user cannot tell an existing municipality from a missing one.
+        if not allowed(who, policy, lg_code=lg_code, pref_code=pref_code_of(lg_code)):
+            raise Forbidden
+        m = repo.municipality(lg_code)
+        if m is None:
+            raise NotFound
+        return MunicipalityAccess(who, m, repo)
+
+    dependency.__name__ = policy.value
+    return dependency
+
+
+def _prefecture(policy: Policy) -> Callable[..., PrefectureAccess]:
+    @declares(policy)
+    def dependency(pref_code: PrefCode, who: MaybePrincipal, repo: Repo) -> PrefectureAccess:
+        if who is None:
+            raise NotSignedIn
+        if not allowed(who, policy, pref_code=pref_code):
+            raise Forbidden
+        p = repo.prefecture(pref_code)
+        if p is None:
+            raise NotFound
+        return PrefectureAccess(who, p, repo)
+
+    dependency.__name__ = policy.value
+    return dependency
+
+
+@declares(Policy.VIEW_NATION)
+def view_nation(who: MaybePrincipal, repo: Repo) -> NationAccess:
+    if who is None:
+        raise NotSignedIn
+    if not allowed(who, Policy.VIEW_NATION):
+        raise Forbidden
+    return NationAccess(who, repo)
+
+
+Public = Annotated[Principal | None, Depends(public)]
+SignedIn = Annotated[Principal, Depends(signed_in)]
+ViewMunicipality = Annotated[MunicipalityAccess, Depends(_municipality(Policy.VIEW_MUNICIPALITY))]
+EditMunicipality = Annotated[MunicipalityAccess, Depends(_municipality(Policy.EDIT_MUNICIPALITY))]
+ReviewMunicipality = Annotated[
+    MunicipalityAccess, Depends(_municipality(Policy.REVIEW_MUNICIPALITY))
+]
+ViewPrefecture = Annotated[PrefectureAccess, Depends(_prefecture(Policy.VIEW_PREFECTURE))]
+SubmitPrefecture = Annotated[PrefectureAccess, Depends(_prefecture(Policy.SUBMIT_PREFECTURE))]
+ViewNation = Annotated[NationAccess, Depends(view_nation)]

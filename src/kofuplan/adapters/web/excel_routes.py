@@ -1,0 +1,133 @@
+"""Plan workbooks (Excel) on the pages and in the API: download the current revision filled
+in, upload a filled workbook as a new revision (same stale-save rule as the editor)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from kofuplan.adapters.excel.errors import WorkbookError
+from kofuplan.adapters.web.deps import (
+    EditMunicipality,
+    MunicipalityAccess,
+    PrefectureAccess,
+    ViewMunicipality,
+    ViewPrefecture,
+)
+from kofuplan.adapters.web.pages import municipality_page_response
+from kofuplan.services import web_excel, web_submission, workflow
+
+router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(access: MunicipalityAccess) -> Response:
+    revision = access.repo.latest_revision(access.municipality.lg_code)
+    if revision is None:
+        raise HTTPException(404, "計画がまだありません")
+    name = web_excel.workbook_name(access.municipality, revision)
+    return Response(
+        web_excel.workbook_bytes(access.municipality, revision),
+        media_type=XLSX,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, str]:
+    """(HTTP status, message) of storing an uploaded workbook as a new revision."""
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        return 422, "Excel ファイル（.xlsx）を選んでください。"
+    raw_base = str(form.get("base_revision_id", ""))
+    base_id = int(raw_base) if raw_base.isdigit() else None
+    reason = str(form.get("reason", "") or "Excel から読込み")[:2000]
+    try:
+        code, edits = web_excel.edits_from_workbook(upload.filename or "", await upload.read())
+    except WorkbookError as e:
+        return 422, str(e)
+    if code != access.municipality.lg_code:
+        return (
+            422,
+            f"このブックは団体コード {code} のものです"
+            f"（{access.municipality.lg_code} ではありません）。",
+        )
+    try:
+        workflow.save_plan(access.repo, access.who, access.municipality, base_id, reason, edits)
+    except workflow.Conflict:
+        return 409, (
+            "ダウンロードした後に他の方がこの計画を更新したため、読み込みませんでした。"
+            "最新の版をダウンロードし直して入力してください（お手元のブックはそのまま使えます）。"
+        )
+    except workflow.InvalidInput as e:
+        return 422, str(e)
+    return 201, "Excel の計画を新しい版として保存しました。"
+
+
+@router.get("/m/{lg_code}/plan.xlsx", include_in_schema=False)
+def page_download(access: ViewMunicipality) -> Response:
+    return _download(access)
+
+
+@router.post("/m/{lg_code}/plan.xlsx", include_in_schema=False)
+async def page_upload(request: Request, access: EditMunicipality) -> Response:
+    status, message = await _upload(request, access)
+    if status == 201:
+        return RedirectResponse(f"/m/{access.municipality.lg_code}?done=excel", status_code=303)
+    return municipality_page_response(request, access, error=message, status_code=status)
+
+
+@router.get(
+    "/api/municipalities/{lg_code}/plan.xlsx",
+    tags=["api"],
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the plan workbook"}},
+)
+def api_download(access: ViewMunicipality) -> Response:
+    """The current revision as the plan workbook (Excel)."""
+    return _download(access)
+
+
+@router.post(
+    "/api/municipalities/{lg_code}/plan.xlsx",
+    tags=["api"],
+    status_code=201,
+    responses={409: {"description": "stale base"}, 422: {"description": "bad workbook"}},
+)
+async def api_upload(request: Request, access: EditMunicipality) -> Any:
+    """Upload a filled workbook (multipart: ``file``, ``base_revision_id``, ``reason``)."""
+    status, message = await _upload(request, access)
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _submission(access: PrefectureAccess) -> Response:
+    try:
+        data = web_submission.submission_workbook(
+            access.repo, access.prefecture.code, dt.date.today()
+        )
+    except web_submission.NothingToSubmit as e:
+        raise HTTPException(404, str(e)) from None
+    name = f"{access.prefecture.code}_submission.xlsx"
+    return Response(
+        data, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/p/{pref_code}/submission.xlsx", include_in_schema=False)
+def page_submission(access: ViewPrefecture) -> Response:
+    return _submission(access)
+
+
+@router.get(
+    "/api/prefectures/{pref_code}/submission.xlsx",
+    tags=["api"],
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "the submission workbook"}},
+)
+def api_submission(access: ViewPrefecture) -> Response:
+    """R7.1: the prefecture's submission workbook (one file for the Ministry)."""
+    return _submission(access)

@@ -1,0 +1,378 @@
+"""Server-rendered Japanese pages. Every form posts back with a CSRF token and works without
+JavaScript; a little optional script only updates totals while typing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kofuplan.adapters.web import charts
+from kofuplan.adapters.web.auth import (
+    BadCredentials,
+    Throttled,
+    authenticate,
+    end_session,
+    start_session,
+)
+from kofuplan.adapters.web.deps import (
+    EditMunicipality,
+    MunicipalityAccess,
+    Public,
+    Repo,
+    ReviewMunicipality,
+    SignedIn,
+    SubmitPrefecture,
+    ViewMunicipality,
+    ViewNation,
+    ViewPrefecture,
+)
+from kofuplan.adapters.web.render import templates
+from kofuplan.domain import plan_edit
+from kofuplan.services import views, workflow
+from kofuplan.services.access import home_path
+
+router = APIRouter(include_in_schema=False)
+
+
+def _render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/")
+def index(who: Public) -> Response:
+    return _see_other(home_path(who) if who else "/login")
+
+
+@router.get("/login")
+def login_page(request: Request, who: Public) -> Response:
+    return _render(request, "login.html", {"who": who, "error": None})
+
+
+@router.post("/login")
+async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
+    form = await request.form()
+    login, password = str(form.get("login", "")), str(form.get("password", ""))
+    try:
+        who = authenticate(request, repo, login, password)
+    except Throttled:
+        msg = "ログインの失敗が続いたため、しばらく時間をおいてからお試しください。"
+        return _render(request, "login.html", {"who": None, "error": msg}, 429)
+    except BadCredentials:
+        msg = "ログイン名またはパスワードが違います。"
+        return _render(request, "login.html", {"who": None, "error": msg}, 401)
+    response = _see_other(home_path(who))
+    start_session(request, response, repo, who)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, repo: Repo, _: SignedIn) -> Response:
+    response = _see_other("/login")
+    end_session(request, response, repo)
+    return response
+
+
+def municipality_page_response(
+    request: Request,
+    access: MunicipalityAccess,
+    *,
+    rows: list[dict[str, Any]] | None = None,
+    message: str | None = None,
+    error: str | None = None,
+    base_revision_id: int | None = None,
+    reason: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    v = views.municipality_view(access.repo, access.municipality)
+    m = access.municipality
+    if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
+        shown = plan_edit.recompute(rows, m.population, m.cards_issued_baseline)
+        findings = workflow.check_revision(m, shown)
+    else:
+        shown, findings = v.rows, v.findings
+    months, planned_cum, actual_cum = v.cumulative_series()
+    if shown:
+        planned_cum = [float(r["cumulative_issued"]) for r in shown]
+    cumulative_chart = charts.line_chart(
+        "累計交付枚数（計画と実績）",
+        months,
+        [("計画", list(planned_cum)), ("実績", actual_cum)],
+        reference=("住基人口", float(m.population)),
+    )
+    capacity_chart = charts.line_chart(
+        "月別の交付能力と計画交付枚数",
+        [str(r["month"]) for r in shown],
+        [("交付能力", [float(r["capacity"]) for r in shown])],
+        bars=[("計画交付枚数", [float(r["issuance"]) for r in shown])],
+    )
+    can_edit = access.who.role == "municipality"
+    can_review = access.who.role == "prefecture"
+    return _render(
+        request,
+        "municipality.html",
+        {
+            "who": access.who,
+            "v": v,
+            "m": m,
+            "rows": shown,
+            "findings": findings,
+            "months_with_findings": {f.month for f in findings if f.month},
+            "editable": plan_edit.EDITABLE_COLUMNS,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "message": message,
+            "error": error,
+            "base_revision_id": base_revision_id
+            if base_revision_id is not None
+            else (v.revision.id if v.revision else None),
+            "reason": reason,
+            "cumulative_chart": cumulative_chart,
+            "capacity_chart": capacity_chart,
+            "plan_months": views.plan_months(),
+        },
+        status_code,
+    )
+
+
+@router.get("/m/{lg_code}")
+def municipality_page(request: Request, access: ViewMunicipality) -> Response:
+    notices = {
+        "saved": "計画を保存しました。",
+        "submitted": "計画を都道府県に提出しました。",
+        "actual": "実績を登録しました。",
+        "reviewed": "審査結果を登録しました。",
+        "advised": "助言を送信しました。",
+        "excel": "Excel の計画を新しい版として保存しました。",
+    }
+    return municipality_page_response(
+        request, access, message=notices.get(request.query_params.get("done", ""))
+    )
+
+
+def _edits_from_form(form: Any, months: list[str]) -> list[dict[str, Any]]:
+    edits = []
+    for month in months:
+        row: dict[str, Any] = {"month": month}
+        for name in plan_edit.EDITABLE_COLUMNS:
+            value = form.get(f"{month}.{name}")
+            if value is not None:
+                row[name] = str(value)
+        edits.append(row)
+    return edits
+
+
+@router.post("/m/{lg_code}/plan")
+async def municipality_save(request: Request, access: EditMunicipality) -> Response:
+    form = await request.form()
+    latest = access.repo.latest_revision(access.municipality.lg_code)
+    if latest is None:
+        return municipality_page_response(
+            request, access, error="編集の元になる計画がありません。", status_code=409
+        )
+    raw_base = str(form.get("base_revision_id", ""))
+    base_id = int(raw_base) if raw_base.isdigit() else None
+    reason = str(form.get("reason", ""))[:2000]
+    months = [str(r["month"]) for r in latest.content]
+    edits = _edits_from_form(form, months)
+    base = access.repo.revision(base_id) if base_id else None
+    base_rows = (
+        base.content if base and base.lg_code == access.municipality.lg_code else latest.content
+    )
+    try:
+        merged = workflow.merge_edits(base_rows, edits)
+    except workflow.InvalidInput as e:
+        return municipality_page_response(
+            request, access, error=str(e), base_revision_id=base_id, reason=reason, status_code=422
+        )
+    if form.get("action") != "save":
+        return municipality_page_response(
+            request,
+            access,
+            rows=merged,
+            message="確認しました（まだ保存していません）。",
+            base_revision_id=base_id,
+            reason=reason,
+        )
+    try:
+        workflow.save_plan(access.repo, access.who, access.municipality, base_id, reason, merged)
+    except workflow.Conflict:
+        # Nothing is lost: the editor's values stay in the form, on top of their base.
+        return municipality_page_response(
+            request,
+            access,
+            rows=merged,
+            error="他の方がこの計画を先に更新したため保存できませんでした。入力内容はそのまま残して"
+            "います。変更履歴で最新の版を確認し、必要なら再度入力して保存してください。",
+            base_revision_id=base_id,
+            reason=reason,
+            status_code=409,
+        )
+    return _see_other(f"/m/{access.municipality.lg_code}?done=saved")
+
+
+@router.get("/m/{lg_code}/history")
+def municipality_history(request: Request, access: ViewMunicipality) -> Response:
+    return _render(
+        request,
+        "history.html",
+        {
+            "who": access.who,
+            "m": access.municipality,
+            "revisions": views.revision_diffs(access.repo, access.municipality.lg_code),
+            "events": views.municipality_view(access.repo, access.municipality).events,
+        },
+    )
+
+
+@router.post("/m/{lg_code}/actuals")
+async def municipality_actuals(request: Request, access: EditMunicipality) -> Response:
+    form = await request.form()
+    month = str(form.get("month", ""))
+    try:
+        issued = int(str(form.get("issued", "")).replace(",", ""))
+        raw_backlog = str(form.get("backlog", "")).replace(",", "").strip()
+        backlog = int(raw_backlog) if raw_backlog else None
+        workflow.enter_actual(access.repo, access.who, access.municipality, month, issued, backlog)
+    except ValueError as e:
+        msg = (
+            str(e) if isinstance(e, workflow.InvalidInput) else "交付枚数は整数で入力してください。"
+        )
+        return municipality_page_response(request, access, error=msg, status_code=422)
+    return _see_other(f"/m/{access.municipality.lg_code}?done=actual")
+
+
+@router.post("/m/{lg_code}/submit")
+async def municipality_submit(request: Request, access: EditMunicipality) -> Response:
+    form = await request.form()
+    try:
+        workflow.submit_to_prefecture(
+            access.repo, access.who, access.municipality, str(form.get("comment", ""))
+        )
+    except workflow.InvalidInput as e:
+        return municipality_page_response(request, access, error=str(e), status_code=409)
+    return _see_other(f"/m/{access.municipality.lg_code}?done=submitted")
+
+
+@router.post("/m/{lg_code}/review")
+async def municipality_review(request: Request, access: ReviewMunicipality) -> Response:
+    form = await request.form()
+    try:
+        workflow.review(
+            access.repo,
+            access.who,
+            access.municipality,
+            str(form.get("decision", "")),
+            str(form.get("comment", "")),
+        )
+    except workflow.InvalidInput as e:
+        return municipality_page_response(request, access, error=str(e), status_code=409)
+    return _see_other(f"/m/{access.municipality.lg_code}?done=reviewed")
+
+
+@router.post("/m/{lg_code}/advice")
+async def municipality_advice(request: Request, access: ReviewMunicipality) -> Response:
+    form = await request.form()
+    try:
+        workflow.add_advice(access.repo, access.who, access.municipality, str(form.get("text", "")))
+    except workflow.InvalidInput as e:
+        return municipality_page_response(request, access, error=str(e), status_code=422)
+    return _see_other(f"/m/{access.municipality.lg_code}?done=advised")
+
+
+def prefecture_context(repo: Any, pref: Any) -> dict[str, Any]:
+    rows = workflow.prefecture_overview(repo, pref.code)
+    ms = [r.municipality for r in rows]
+    summary = views.summarize(repo, ms)
+    return {
+        "pref": pref,
+        "rows": rows,
+        "summary": summary,
+        "submission": repo.latest_submissions().get(pref.code),
+        "cumulative_chart": charts.line_chart(
+            f"{pref.name}の累計交付枚数（計画と実績）",
+            summary.months,
+            [
+                ("計画", [float(v) for v in summary.planned_cumulative]),
+                ("実績", [None if v is None else float(v) for v in summary.actual_cumulative]),
+            ],
+            reference=("住基人口", float(summary.population)),
+        ),
+        "capacity_chart": charts.line_chart(
+            f"{pref.name}の月別交付能力と計画交付枚数",
+            summary.months,
+            [("交付能力", [float(v) for v in summary.capacity])],
+            bars=[("計画交付枚数", [float(v) for v in summary.planned])],
+        ),
+    }
+
+
+@router.get("/p/{pref_code}")
+def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
+    context = prefecture_context(access.repo, access.prefecture)
+    context.update(
+        who=access.who,
+        message="都道府県の計画を総務省に提出しました。"
+        if request.query_params.get("done") == "submitted"
+        else None,
+        error=None,
+    )
+    return _render(request, "prefecture.html", context)
+
+
+@router.post("/p/{pref_code}/submit")
+def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
+    try:
+        workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
+    except workflow.InvalidInput as e:
+        context = prefecture_context(access.repo, access.prefecture)
+        context.update(who=access.who, message=None, error=str(e))
+        return _render(request, "prefecture.html", context, 409)
+    return _see_other(f"/p/{access.prefecture.code}?done=submitted")
+
+
+def nation_context(repo: Any) -> dict[str, Any]:
+    n = views.national_view(repo)
+    s = n.summary
+    return {
+        "n": n,
+        "monthly_chart": charts.line_chart(
+            "全国の月別交付枚数（計画・実績）と目標330万枚",
+            s.months,
+            [("実績", [None if v is None else float(v) for v in s.actual])],
+            bars=[("計画", [float(v) for v in s.planned])],
+            reference=("月間330万枚", float(n.aim)),
+        ),
+        "cumulative_chart": charts.line_chart(
+            "全国の累計交付枚数（計画と実績）",
+            s.months,
+            [
+                ("計画", [float(v) for v in s.planned_cumulative]),
+                ("実績", [None if v is None else float(v) for v in s.actual_cumulative]),
+            ],
+            reference=("住基人口", float(s.population)),
+        ),
+        "capacity_chart": charts.line_chart(
+            "全国の月別交付能力と計画交付枚数",
+            s.months,
+            [("交付能力", [float(v) for v in s.capacity])],
+            bars=[("計画交付枚数", [float(v) for v in s.planned])],
+        ),
+        "map": charts.tile_map(
+            "都道府県別の交付率（実績反映、%）", n.coverage_by_pref, n.pref_names
+        ),
+    }
+
+
+@router.get("/nation")
+def nation_page(request: Request, access: ViewNation) -> Response:
+    context = nation_context(access.repo)
+    context["who"] = access.who
+    return _render(request, "nation.html", context)

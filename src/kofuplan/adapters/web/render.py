@@ -1,0 +1,66 @@
+"""Jinja2 environment shared by the pages and the static HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+from kofuplan.domain.review import STATUS_LABELS
+from kofuplan.domain.wareki import reiwa_month
+from kofuplan.services.access import ROLE_LABELS
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+COLUMN_LABELS = {
+    "issuance": "交付枚数",
+    "cumulative_issued": "累計交付枚数",
+    "coverage_pct": "交付率(%)",
+    "open_weekdays": "平日開庁日",
+    "weekend_days": "土日開庁日",
+    "required_weekend_days": "必要土日日数",
+    "open_days": "開庁日数",
+    "dedicated_counters": "専用窓口",
+    "dedicated_daily_per_counter": "専用1窓口/日",
+    "combined_counters": "兼用窓口",
+    "combined_daily_per_counter": "兼用1窓口/日",
+    "capacity": "交付能力",
+    "offsite_counters": "臨時窓口(庁舎外)",
+    "staff": "職員数",
+    "terminals": "統合端末",
+    "recruit_start_month": "採用開始月",
+}
+
+
+def _num(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _month(value: Any) -> str:
+    try:
+        return reiwa_month(str(value))
+    except (ValueError, KeyError, IndexError):
+        return str(value)
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
+env = templates.env
+env.filters["num"] = _num
+env.filters["reiwa"] = _month
+env.filters["when"] = _when
+env.globals["STATUS_LABELS"] = STATUS_LABELS
+env.globals["ROLE_LABELS"] = ROLE_LABELS
+env.globals["COLUMN_LABELS"] = COLUMN_LABELS

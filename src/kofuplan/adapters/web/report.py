@@ -1,0 +1,55 @@
+"""A static, self-contained HTML report of a prefecture or of the nation: the same templates as
+the pages, with the stylesheet inlined and the charts as inline SVG, so one file can be mailed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.web.pages import nation_context, prefecture_context
+from kofuplan.adapters.web.render import STATIC, templates
+
+
+class ReportError(ValueError):
+    pass
+
+
+def render_report(db: Database, pref_code: str | None) -> str:
+    with db.session() as s:
+        repo = Repository(s)
+        if pref_code is not None:
+            p = repo.prefecture(pref_code)
+            if p is None:
+                raise ReportError(f"--pref: no prefecture {pref_code!r} in the database")
+            context = prefecture_context(repo, p)
+            name = "prefecture.html"
+        else:
+            if not repo.prefectures():
+                raise ReportError("the database is empty (run `kofuplan db load-stats`)")
+            context = nation_context(repo)
+            name = "nation.html"
+        context.update(
+            who=None,
+            report=True,
+            generated_at=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            message=None,
+            error=None,
+            inline_css=(STATIC / "style.css").read_text(encoding="utf-8"),
+            request=SimpleNamespace(state=SimpleNamespace(csrf_token="")),
+        )
+        return templates.get_template(name).render(context)
+
+
+def write_report(db: Database, out: Path, pref_code: str | None) -> None:
+    html = render_report(db, pref_code)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a failure never leaves half a report behind.
+    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as h:
+        h.write(html)
+    os.replace(tmp, out)

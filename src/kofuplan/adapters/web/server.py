@@ -1,0 +1,94 @@
+"""Starting the service: on SQLite by default with nothing to set up, or with sample data."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.settings import Settings
+from kofuplan.services.web_sample import SampleAccounts, seed
+
+
+def serve(host: str, port: int, database_url: str | None = None) -> None:
+    settings = Settings()
+    db = Database(database_url or settings.database_url)
+    db.init()
+    print(f"kofuplan: http://{host}:{port}/  (database: {_shown(db)})", flush=True)
+    with db.session() as s:
+        repo = Repository(s)
+        if not repo.prefectures():
+            print(
+                "  no municipalities yet: kofuplan db load-stats FILE --as-of 2020-10-01",
+                flush=True,
+            )
+        if not repo.has_users():
+            print(
+                "  no accounts yet: kofuplan users add --role ministry --login NAME "
+                "(or start with --demo for sample data)",
+                flush=True,
+            )
+    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+
+
+def demo_database(folder: Path | None = None) -> tuple[Database, SampleAccounts]:
+    """A fresh SQLite database filled with sample data and sample accounts."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="kofuplan-demo-"))
+    db = Database(f"sqlite:///{folder / 'kofuplan-demo.sqlite3'}")
+    return db, seed(db)
+
+
+def sign_in_help(host: str, port: int, accounts: SampleAccounts) -> str:
+    lg, login = next(iter(accounts.municipalities.items()))
+    pref = lg[:2]
+    return "\n".join(
+        [
+            f"kofuplan（サンプルデータ）: http://{host}:{port}/",
+            f"  パスワード（全アカウント共通）: {accounts.password}",
+            f"  市区町村: {login}（団体コード {lg}）",
+            f"  都道府県: {accounts.prefectures[pref]}",
+            f"  総務省:   {accounts.ministry}",
+            "  市区町村のログイン名は m + 団体コード、都道府県は pref + 都道府県コードです。",
+            f"  API: http://{host}:{port}/docs",
+        ]
+    )
+
+
+def serve_demo(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """What `kofuplan serve --demo` (and the project demo) runs."""
+    db, accounts = demo_database()
+    print(sign_in_help(host, port, accounts), flush=True)
+    uvicorn.run(create_app(Settings(), db), host=host, port=port, log_level="warning")
+
+
+def _shown(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@contextmanager
+def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``app`` from a background thread (tests, benchmarks); yields its base URL."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="kofuplan-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.01)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,144 @@
+"""Setting the service up: baseline from the statistics, plans from the engine, users."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kofuplan.adapters.stats_csv import read_stats
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.storage.models import Municipality, User
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.parameters import load_rules
+from kofuplan.services.access import ROLES, Principal
+from kofuplan.services.passwords import hash_password
+from kofuplan.services.workflow import save_plan
+
+
+class UserError(ValueError):
+    pass
+
+
+def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
+    """Create or update the prefectures and municipalities of one statistics snapshot
+    (the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
+    stats = read_stats(path, as_of)
+    baseline = load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"]
+    with db.session() as s:
+        repo = Repository(s)
+        prefs = sorted(set(zip(stats.pref_code.tolist(), stats.pref_name.tolist(), strict=True)))
+        for pref_code, pref_name in prefs:
+            repo.upsert_prefecture(str(pref_code).zfill(2), str(pref_name))
+        s.flush()
+        for i, code in enumerate(stats.lg_code.tolist()):
+            repo.upsert_municipality(
+                Municipality(
+                    lg_code=str(code),
+                    pref_code=str(stats.pref_code[i]).zfill(2),
+                    name=str(stats.name[i]),
+                    population=int(stats.population[i]),
+                    cards_issued_baseline=int(stats.issued[i]),
+                    baseline_date=_as_date(baseline),
+                    recent_increase=int(stats.recent_increase[i]),
+                    recent_days=int(stats.recent_days[i]),
+                )
+            )
+        s.commit()
+    return len(stats.lg_code)
+
+
+_TEXT_COLUMNS = ("lg_code", "month", "recruit_start_month", "pref_code", "defaults")
+
+
+def rows_by_municipality(columns: Mapping[str, Sequence[str]]) -> dict[str, list[dict[str, Any]]]:
+    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality."""
+    names = list(columns)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in range(len(columns["lg_code"])):
+        row: dict[str, Any] = {}
+        for name in names:
+            raw = columns[name][i]
+            if name in _TEXT_COLUMNS:
+                row[name] = raw
+            elif raw == "":
+                row[name] = None
+            else:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    raise ValueError(f"row {i + 2}: {name}: {raw!r} is not a number") from None
+                row[name] = int(value) if value.is_integer() and name != "coverage_pct" else value
+        out.setdefault(str(row["lg_code"]), []).append(row)
+    return out
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def import_plans(
+    db: Database, plans: Mapping[str, Sequence[Mapping[str, Any]]], reason: str
+) -> int:
+    """Store each municipality's plan rows as its newest revision (author: none)."""
+    n = 0
+    with db.session() as s:
+        repo = Repository(s)
+        who = Principal(user_id=None, login="system", role="ministry")
+        for lg_code, rows in plans.items():
+            m = repo.municipality(lg_code)
+            if m is None:
+                raise ValueError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
+            latest = repo.latest_revision(lg_code)
+            save_plan(repo, who, m, latest.id if latest else None, reason, rows, merge=False)
+            n += 1
+    return n
+
+
+def add_user(
+    db: Database,
+    *,
+    role: str,
+    login: str,
+    password: str,
+    lg_code: str | None = None,
+    pref_code: str | None = None,
+    password_hash: str | None = None,
+) -> User:
+    if role not in ROLES:
+        raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+    min_length = int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+    if len(password) < min_length:
+        raise UserError(f"password: at least {min_length} characters")
+    if not login or len(login) > 64:
+        raise UserError("--login: 1 to 64 characters")
+    with db.session() as s:
+        repo = Repository(s)
+        if repo.user_by_login(login) is not None:
+            raise UserError(f"--login: {login!r} already exists")
+        if role == "municipality":
+            if not lg_code or lg_code_error(lg_code):
+                raise UserError(f"--lg-code: {lg_code!r}: {lg_code_error(lg_code or '')}")
+            m = repo.municipality(lg_code)
+            if m is None:
+                raise UserError(f"--lg-code: {lg_code} is not loaded (run db load-stats)")
+            pref_code = m.pref_code
+        elif role == "prefecture":
+            if not pref_code or repo.prefecture(pref_code) is None:
+                raise UserError(f"--pref: {pref_code!r} is not a loaded prefecture code")
+            lg_code = None
+        else:
+            lg_code = pref_code = None
+        user = repo.add_user(
+            User(
+                login=login,
+                password_hash=password_hash or hash_password(password),
+                role=role,
+                lg_code=lg_code,
+                pref_code=pref_code,
+            )
+        )
+        s.commit()
+        return user

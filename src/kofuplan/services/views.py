@@ -1,0 +1,281 @@
+"""What the pages, the API and the HTML report show: read-only summaries of the stored plans,
+actuals and reviews (prefecture and national sums, rankings, the focus list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+
+from kofuplan.adapters.storage.models import Municipality, PlanRevision
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain import plan_edit
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.review import Status
+from kofuplan.parameters import load_rules
+from kofuplan.services.review_checks import revision_findings
+from kofuplan.services.workflow import check_revision, status_of, target_of
+
+
+def _rules() -> Any:
+    return load_rules().at(dt.date(2020, 10, 1))
+
+
+def plan_months() -> list[str]:
+    """The plan period's months, YYYY-MM (from rules/plan.yaml)."""
+    r = _rules()
+    start, end = str(r["plan.period_start"]), str(r["plan.period_end"])
+    y, m = int(start[:4]), int(start[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= end:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@dataclass
+class MunicipalityView:
+    municipality: Municipality
+    target: int
+    status: Status
+    revision: PlanRevision | None
+    rows: list[dict[str, Any]]
+    findings: list[Finding]
+    actuals: dict[str, dict[str, Any]]
+    events: list[dict[str, Any]]
+    advice: list[dict[str, Any]]
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    review_findings: list[Finding] = field(default_factory=list)  # kofuplan check's
+
+    def cumulative_series(self) -> tuple[list[str], list[float | None], list[float | None]]:
+        months = [str(r["month"]) for r in self.rows] or plan_months()
+        base = float(self.municipality.cards_issued_baseline)
+        planned: list[float | None] = [float(r["cumulative_issued"]) for r in self.rows]
+        actual: list[float | None] = []
+        running = base
+        last_actual = max(self.actuals, default="")
+        for month in months:
+            a = self.actuals.get(month)
+            if a is None or month > last_actual:
+                actual.append(None)
+            else:
+                running += a["issued"]
+                actual.append(running)
+        return months, planned, actual
+
+
+def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
+    revision = repo.latest_revision(m.lg_code)
+    rows = list(revision.content) if revision else []
+    events = repo.events(m.lg_code)
+    revisions = repo.revisions(m.lg_code, with_content=False)
+    advice = repo.advice(m.lg_code)
+    logins = repo.user_logins(
+        [e.actor_id for e in events]
+        + [r.author_id for r in revisions]
+        + [a.author_id for a in advice]
+    )
+    return MunicipalityView(
+        municipality=m,
+        target=target_of(m),
+        status=status_of(repo, m.lg_code),
+        revision=revision,
+        rows=rows,
+        findings=check_revision(m, rows) if rows else [],
+        review_findings=revision_findings(m, revision),
+        actuals={
+            month: {"issued": a.issued, "backlog": a.backlog}
+            for month, a in sorted(repo.actuals(m.lg_code).items())
+        },
+        events=[
+            {
+                "status": e.status,
+                "comment": e.comment,
+                "at": e.created_at,
+                "by": logins.get(e.actor_id or -1, "system"),
+                "revision_id": e.revision_id,
+            }
+            for e in events
+        ],
+        advice=[
+            {"text": a.text, "at": a.created_at, "by": logins.get(a.author_id or -1, "")}
+            for a in advice
+        ],
+        revisions=[
+            {
+                "id": r.id,
+                "seq": r.seq,
+                "base_revision_id": r.base_revision_id,
+                "reason": r.reason,
+                "at": r.created_at,
+                "by": logins.get(r.author_id or -1, "system"),
+            }
+            for r in revisions
+        ],
+    )
+
+
+def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
+    """Each revision with the cells it changed against its base."""
+    revisions = list(reversed(repo.revisions(lg_code)))
+    by_id = {r.id: r for r in revisions}
+    logins = repo.user_logins([r.author_id for r in revisions])
+    out = []
+    for r in revisions:
+        base = by_id.get(r.base_revision_id) if r.base_revision_id else None
+        out.append(
+            {
+                "id": r.id,
+                "seq": r.seq,
+                "base_revision_id": r.base_revision_id,
+                "reason": r.reason,
+                "at": r.created_at,
+                "by": logins.get(r.author_id or -1, "system"),
+                "changes": plan_edit.diff(base.content if base else [], r.content) if base else [],
+            }
+        )
+    return list(reversed(out))
+
+
+@dataclass
+class AreaSummary:
+    """Planned and actual issuance by month for a set of municipalities."""
+
+    months: list[str]
+    planned: list[int]
+    actual: list[int | None]
+    capacity: list[int]
+    population: int
+    baseline: int
+    planned_cumulative: list[int]
+    actual_cumulative: list[int | None]
+
+
+def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
+    months = plan_months()
+    index = {m: i for i, m in enumerate(months)}
+    planned = np.zeros(len(months), dtype=np.int64)
+    capacity = np.zeros(len(months), dtype=np.int64)
+    revisions = repo.latest_revisions([m.lg_code for m in ms]) if ms else {}
+    for r in revisions.values():
+        for row in r.content:
+            i = index.get(str(row["month"]))
+            if i is not None:
+                planned[i] += int(row.get("issuance") or 0)
+                capacity[i] += int(row.get("capacity") or 0)
+    codes = {m.lg_code for m in ms}
+    actual = np.zeros(len(months), dtype=np.int64)
+    seen = np.zeros(len(months), dtype=bool)
+    for lg, by_month in repo.all_actuals().items():
+        if lg not in codes:
+            continue
+        for month, issued in by_month.items():
+            i = index.get(month)
+            if i is not None:
+                actual[i] += issued
+                seen[i] = True
+    last = int(np.flatnonzero(seen).max()) if seen.any() else -1
+    population = sum(m.population for m in ms)
+    baseline = sum(m.cards_issued_baseline for m in ms)
+    planned_cum = (baseline + np.cumsum(planned)).tolist()
+    actual_cum = (baseline + np.cumsum(actual)).tolist()
+    return AreaSummary(
+        months=months,
+        planned=planned.tolist(),
+        actual=[int(a) if i <= last else None for i, a in enumerate(actual.tolist())],
+        capacity=capacity.tolist(),
+        population=population,
+        baseline=baseline,
+        planned_cumulative=[int(v) for v in planned_cum],
+        actual_cumulative=[int(v) if i <= last else None for i, v in enumerate(actual_cum)],
+    )
+
+
+@dataclass
+class NationView:
+    summary: AreaSummary
+    aim: int
+    months_over_aim: list[str]
+    coverage_by_pref: dict[str, float]
+    pref_names: dict[str, str]
+    pref_ranking: list[dict[str, Any]]
+    municipality_ranking: list[dict[str, Any]]
+    focus: list[dict[str, Any]]
+    submissions: dict[str, Any]
+    status_counts: dict[str, dict[str, int]]
+
+
+def national_view(repo: Repository) -> NationView:
+    ms = list(repo.municipalities())
+    summary = summarize(repo, ms)
+    aim = int(_rules()["national.monthly_issuance_aim"])
+    actuals = repo.all_actuals()
+    revisions = repo.latest_revisions()
+    events = repo.latest_events()
+    pop: dict[str, int] = defaultdict(int)
+    issued: dict[str, int] = defaultdict(int)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    muni_rank = []
+    focus = []
+    ratio = float(_rules()["service.focus_progress_ratio"])
+    for m in ms:
+        done = sum(actuals.get(m.lg_code, {}).values())
+        pop[m.pref_code] += m.population
+        issued[m.pref_code] += m.cards_issued_baseline + done
+        e = events.get(m.lg_code)
+        counts[m.pref_code][e.status if e else "not_started"] += 1
+        cov = 100.0 * (m.cards_issued_baseline + done) / m.population if m.population else 0.0
+        muni_rank.append({"lg_code": m.lg_code, "name": m.name, "coverage_pct": cov})
+        months_done = set(actuals.get(m.lg_code, {}))
+        r = revisions.get(m.lg_code)
+        if r is not None and months_done:
+            planned = sum(
+                int(row.get("issuance") or 0) for row in r.content if row["month"] in months_done
+            )
+            if planned > 0 and done < ratio * planned:
+                focus.append(
+                    {
+                        "lg_code": m.lg_code,
+                        "name": m.name,
+                        "planned": planned,
+                        "actual": done,
+                        "progress": done / planned,
+                    }
+                )
+    prefs = {p.code: p.name for p in repo.prefectures()}
+    coverage = {c: 100.0 * issued[c] / pop[c] for c in prefs if pop[c] > 0}
+    submissions = {
+        code: {"at": s.created_at, "accepted": len(s.revisions.get("accepted", {}))}
+        for code, s in repo.latest_submissions().items()
+    }
+    pref_rank = sorted(
+        (
+            {
+                "pref_code": c,
+                "name": prefs[c],
+                "coverage_pct": v,
+                "submitted": c in submissions,
+                "statuses": dict(counts[c]),
+            }
+            for c, v in coverage.items()
+        ),
+        key=lambda d: -cast(float, d["coverage_pct"]),
+    )
+    muni_rank.sort(key=lambda d: -cast(float, d["coverage_pct"]))
+    focus.sort(key=lambda d: cast(float, d["progress"]))
+    over = [m for m, p in zip(summary.months, summary.planned, strict=True) if p >= aim]
+    return NationView(
+        summary=summary,
+        aim=aim,
+        months_over_aim=over,
+        coverage_by_pref=coverage,
+        pref_names=prefs,
+        pref_ranking=pref_rank,
+        municipality_ranking=muni_rank,
+        focus=focus,
+        submissions=submissions,
+        status_counts={k: dict(v) for k, v in counts.items()},
+    )

@@ -1,0 +1,132 @@
+"""Sample data for the web service's demo, browser tests and load test: made-up
+municipalities in all 47 prefectures (labelled サンプル, never the real statistics), written in
+the official long format and planned by the plan engine, exactly as real data would be.
+Sample accounts share one password, printed by `kofuplan serve --demo`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.adapters.stats_csv import STATS_COLUMNS
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.storage.models import Actual
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.lgcode import check_digit
+from kofuplan.services.passwords import hash_password
+from kofuplan.services.planning import run_plan
+from kofuplan.services.setup import add_user, import_plans, load_baseline, rows_by_municipality
+
+AS_OF = dt.date(2020, 10, 1)  # the planning baseline snapshot (end of September 2020)
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県",
+    "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県",
+    "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県",
+    "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県",
+    "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県",
+    "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SampleAccounts:
+    password: str
+    ministry: str
+    prefectures: dict[str, str]  # pref code -> login
+    municipalities: dict[str, str]  # lg_code -> login
+
+
+def write_sample_stats(path: Path, per_prefecture: int, rng: np.random.Generator) -> None:
+    """Sample statistics in the official long format, one snapshot at ``AS_OF``."""
+    prev = dt.date(2020, 9, 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(STATS_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for p, pref_name in enumerate(PREFECTURES, start=1):
+            for k in range(per_prefecture):
+                # 9xx: a block of codes unused by real municipalities' ordinary numbering.
+                code5 = f"{p:02d}{900 + k:03d}"
+                population = int(rng.lognormal(10.2, 0.9)) + 1000
+                issued = int(population * rng.uniform(0.14, 0.28))
+                writer.writerow(
+                    {
+                        "snapshot_date": AS_OF.isoformat(),
+                        "pref_code": f"{p:02d}",
+                        "pref_name": pref_name,
+                        "lg_code": f"{code5}{check_digit(code5)}",
+                        "municipality_name": f"サンプル市{p:02d}-{k + 1}",
+                        "municipality_type": "市",
+                        "population": population,
+                        "cards_issued_cumulative": issued,
+                        "prev_snapshot_date": prev.isoformat(),
+                        "cards_issued_increase_since_prev": int(issued * rng.uniform(0.03, 0.07)),
+                    }
+                )
+
+
+def seed(
+    db: Database,
+    *,
+    per_prefecture: int = 3,
+    password: str | None = None,
+    seed_value: int = 20201027,
+    with_actuals: bool = True,
+) -> SampleAccounts:
+    """Fill an empty database with sample municipalities, engine-made plans and accounts."""
+    db.init()
+    with db.session() as s:
+        if Repository(s).prefectures():
+            raise ValueError("the database already has data; use an empty one for the sample")
+    rng = np.random.default_rng(seed_value)
+    password = password or secrets.token_urlsafe(9)
+    with tempfile.TemporaryDirectory(prefix="kofuplan-sample-") as tmp:
+        stats = Path(tmp) / "sample_stats.csv"
+        write_sample_stats(stats, per_prefecture, rng)
+        load_baseline(db, stats, AS_OF)
+        plans = rows_by_municipality(plan_columns(run_plan(stats, AS_OF).plan))
+    import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
+    # One hash for every sample account (they share the password): argon2 is slow on purpose.
+    hashed = hash_password(password)
+    add_user(db, role="ministry", login="ministry", password=password, password_hash=hashed)
+    prefs = {f"{p:02d}": f"pref{p:02d}" for p in range(1, len(PREFECTURES) + 1)}
+    for code, login in prefs.items():
+        add_user(
+            db, role="prefecture", login=login, password=password, pref_code=code,
+            password_hash=hashed,
+        )  # fmt: skip
+    munis = {lg: f"m{lg}" for lg in sorted(plans)}
+    for lg, login in munis.items():
+        add_user(
+            db, role="municipality", login=login, password=password, lg_code=lg,
+            password_hash=hashed,
+        )  # fmt: skip
+    if with_actuals:
+        _sample_actuals(db, plans, rng)
+    return SampleAccounts(password, "ministry", prefs, munis)
+
+
+def _sample_actuals(
+    db: Database, plans: dict[str, list[dict[str, object]]], rng: np.random.Generator
+) -> None:
+    """Two months of sample actual results, each municipality at 50–120 % of its plan."""
+    with db.session() as s:
+        for lg, rows in plans.items():
+            pace = rng.uniform(0.5, 1.2)
+            for row in rows[:2]:
+                planned = int(str(row["issuance"]))
+                s.add(
+                    Actual(
+                        lg_code=lg,
+                        month=str(row["month"]),
+                        issued=int(planned * pace),
+                        backlog=int(planned * rng.uniform(0, 0.3)),
+                    )
+                )
+        s.commit()

@@ -1,0 +1,280 @@
+"""Use cases of the shared service: save a plan revision, hand it in, review it, enter actuals,
+submit a prefecture. Access has already been decided (``kofuplan.services.access``); these
+functions enforce the plan's own rules: stale saves, status moves, valid numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy.exc import IntegrityError
+
+from kofuplan.adapters.storage.models import (
+    Actual,
+    Advice,
+    Municipality,
+    PlanRevision,
+    PrefectureSubmission,
+    ReviewEvent,
+)
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain import plan_edit
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.review import Action, Status, TransitionError, next_status
+from kofuplan.parameters import load_rules
+from kofuplan.services.access import Principal
+
+
+class Conflict(Exception):
+    """The plan changed since the editor's base revision (HTTP 409)."""
+
+    def __init__(self, current_revision_id: int | None) -> None:
+        super().__init__("この計画は他の方が更新しました。最新の版を確認してから保存してください。")
+        self.current_revision_id = current_revision_id
+
+
+class InvalidInput(ValueError):
+    """Bad input from an editor; the message names the month and field."""
+
+
+def plan_rules() -> Mapping[str, Any]:
+    return load_rules().at(dt.date(2020, 10, 1))
+
+
+def target_of(m: Municipality) -> int:
+    share = float(plan_rules()["plan.target_share_of_population"])
+    return plan_edit.target(m.population, m.cards_issued_baseline, share)
+
+
+def check_revision(m: Municipality, rows: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    return plan_edit.check(m.lg_code, rows, target_of(m))
+
+
+def status_of(repo: Repository, lg_code: str) -> Status:
+    event = repo.latest_events([lg_code]).get(lg_code)
+    return cast(Status, event.status) if event else "not_started"
+
+
+def merge_edits(
+    base: Sequence[Mapping[str, Any]], edits: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The base rows with the editable cells replaced by the edits (other cells are ignored)."""
+    by_month = {str(r["month"]): dict(r) for r in base}
+    for i, e in enumerate(edits):
+        month = str(e.get("month", ""))
+        if month not in by_month:
+            raise InvalidInput(f"行 {i + 1}: 月 {month!r} は計画期間にありません")
+        for name in plan_edit.EDITABLE_COLUMNS:
+            if name not in e or e[name] is None or e[name] == "":
+                continue
+            raw = e[name]
+            try:
+                value = int(str(raw).replace(",", "").strip())
+            except ValueError:
+                raise InvalidInput(f"{month} の {name}: {raw!r} は整数ではありません") from None
+            if value < 0:
+                raise InvalidInput(f"{month} の {name}: 負の値 {value} は入力できません")
+            by_month[month][name] = value
+    return [by_month[str(r["month"])] for r in base]
+
+
+def save_plan(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    base_revision_id: int | None,
+    reason: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    merge: bool = True,
+) -> PlanRevision:
+    """Append a revision based on ``base_revision_id``; refuse a stale base with Conflict.
+
+    ``merge`` takes only the editable cells from ``rows`` (an editor's save); without it the
+    rows are a whole plan (an import from ``plan_monthly.csv``).
+    """
+    latest = repo.latest_revision(m.lg_code)
+    latest_id = latest.id if latest else None
+    if base_revision_id != latest_id:
+        raise Conflict(latest_id)
+    if latest is not None and merge:
+        content = merge_edits(latest.content, rows)
+    else:
+        content = [dict(r) for r in rows]
+    content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
+    seq = (latest.seq if latest else 0) + 1
+    revision = PlanRevision(
+        lg_code=m.lg_code,
+        seq=seq,
+        base_revision_id=base_revision_id,
+        author_id=who.user_id,
+        reason=reason.strip(),
+        content=content,
+    )
+    try:
+        repo.add_revision(revision)
+    except IntegrityError:
+        # Someone else saved on the same base between our read and our insert.
+        repo.session.rollback()
+        raise Conflict(_latest_id(repo, m.lg_code)) from None
+    repo.add_findings(revision.id, check_revision(m, content))
+    repo.add_event(
+        ReviewEvent(
+            lg_code=m.lg_code,
+            status=next_status(status_of(repo, m.lg_code), "save"),
+            revision_id=revision.id,
+            actor_id=who.user_id,
+            comment=reason.strip(),
+        )
+    )
+    repo.session.commit()
+    return revision
+
+
+def _latest_id(repo: Repository, lg_code: str) -> int | None:
+    latest = repo.latest_revision(lg_code)
+    return latest.id if latest else None
+
+
+def submit_to_prefecture(repo: Repository, who: Principal, m: Municipality, comment: str) -> Status:
+    latest = repo.latest_revision(m.lg_code)
+    if latest is None:
+        raise InvalidInput("提出する計画がまだありません")
+    return _move(repo, who, m, "submit", comment, latest.id)
+
+
+def review(
+    repo: Repository, who: Principal, m: Municipality, decision: str, comment: str
+) -> Status:
+    if decision not in ("accept", "return"):
+        raise InvalidInput(f"判定 {decision!r} は accept か return です")
+    if decision == "return" and not comment.strip():
+        raise InvalidInput("差戻しには理由（コメント）が必要です")
+    latest = repo.latest_revision(m.lg_code)
+    return _move(repo, who, m, decision, comment, latest.id if latest else None)
+
+
+def _move(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    action: str,
+    comment: str,
+    revision_id: int | None,
+) -> Status:
+    try:
+        new = next_status(status_of(repo, m.lg_code), cast(Action, action))
+    except TransitionError as e:
+        raise InvalidInput(str(e)) from None
+    repo.add_event(
+        ReviewEvent(
+            lg_code=m.lg_code,
+            status=new,
+            revision_id=revision_id,
+            actor_id=who.user_id,
+            comment=comment.strip(),
+        )
+    )
+    repo.session.commit()
+    return new
+
+
+def add_advice(repo: Repository, who: Principal, m: Municipality, text: str) -> Advice:
+    if not text.strip():
+        raise InvalidInput("助言の本文が空です")
+    advice = Advice(lg_code=m.lg_code, author_id=who.user_id, text=text.strip())
+    repo.add_advice(advice)
+    repo.session.commit()
+    return advice
+
+
+def enter_actual(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    month: str,
+    issued: int,
+    backlog: int | None,
+) -> None:
+    latest = repo.latest_revision(m.lg_code)
+    months = {str(r["month"]) for r in latest.content} if latest else set()
+    if months and month not in months:
+        raise InvalidInput(f"月 {month!r} は計画期間にありません")
+    if len(month) != 7 or month[4] != "-":
+        raise InvalidInput(f"月 {month!r} は YYYY-MM で入力してください")
+    if issued < 0 or (backlog is not None and backlog < 0):
+        raise InvalidInput(f"{month}: 負の値は入力できません")
+    repo.add_actual(
+        Actual(
+            lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
+        )
+    )
+    repo.session.commit()
+
+
+def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> PrefectureSubmission:
+    """R7.1: hand the prefecture's accepted plans to the Ministry as one submission."""
+    codes = [m.lg_code for m in repo.municipalities(pref_code)]
+    events = repo.latest_events(codes)
+    accepted = {
+        lg: e.revision_id
+        for lg, e in events.items()
+        if e.status == "accepted" and e.revision_id is not None
+    }
+    if not accepted:
+        raise InvalidInput("受理済みの計画がないため提出できません")
+    submission = PrefectureSubmission(
+        pref_code=pref_code,
+        author_id=who.user_id,
+        revisions={
+            "accepted": accepted,
+            "not_accepted": sorted(set(codes) - set(accepted)),
+        },
+    )
+    repo.add_submission(submission)
+    repo.session.commit()
+    return submission
+
+
+@dataclass(frozen=True)
+class MunicipalityStatus:
+    municipality: Municipality
+    status: Status
+    comment: str
+    revision_id: int | None
+    error_count: int
+    warning_count: int
+    findings: list[Finding]
+    advice_count: int = 0
+
+
+def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalityStatus]:
+    """Each municipality's status with the prefecture's checks (R6.1 …) on its latest plan."""
+    from kofuplan.services.review_checks import prefecture_checks
+
+    ms = repo.municipalities(pref_code)
+    codes = [m.lg_code for m in ms]
+    events = repo.latest_events(codes)
+    revisions = repo.latest_revisions(codes)
+    checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()})
+    advice = repo.advice_counts(codes)
+    out = []
+    for m in ms:
+        e = events.get(m.lg_code)
+        r = revisions.get(m.lg_code)
+        findings = checked.get(m.lg_code, [])
+        out.append(
+            MunicipalityStatus(
+                m,
+                cast(Status, e.status) if e else "not_started",
+                e.comment if e else "",
+                r.id if r else None,
+                sum(f.severity == "error" for f in findings),
+                sum(f.severity == "warning" for f in findings),
+                findings,
+                advice.get(m.lg_code, 0),
+            )
+        )
+    return out

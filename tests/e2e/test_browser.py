@@ -1,0 +1,143 @@
+"""End-to-end in a real headless Chromium (Debian's package, driven by Playwright): the plan
+page, the prefecture's return with a comment, and a refused neighbour (issue 6; R6, R6.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from kofuplan.adapters.storage.db import Database
+from tests.web_support import PASSWORD, sample_service
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/services.sh)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}")
+    with sample_service(db, per_prefecture=2) as running:
+        yield running
+
+
+def sign_in(browser: Browser, url: str, login: str) -> Page:
+    page = browser.new_page(locale="ja-JP")
+    page.goto(f"{url}/login")
+    page.get_by_label("ログイン名").fill(login)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    return page
+
+
+def test_R6_municipality_edits_a_month_sees_the_check_change_saves_then_prefecture_returns_it(
+    browser: Browser, service: tuple[str, Any]
+) -> None:
+    url, accounts = service
+    lg = next(c for c in accounts.municipalities if c.startswith("13"))
+    page = sign_in(browser, url, accounts.municipalities[lg])
+    expect(page).to_have_url(f"{url}/m/{lg}")
+    findings = page.locator("#findings")
+    expect(findings).to_contain_text("問題は見つかりませんでした")
+
+    cell = page.locator('input[name="2020-11.issuance"]')
+    before = int(cell.input_value())
+    cell.fill(str(before + 5000))
+    # The page's own script re-checks while typing (the same formula as the server) …
+    expect(page.locator("#live-check")).to_contain_text("交付能力を超える月")
+    expect(page.locator("#live-check")).to_contain_text("+5,000")
+    page.get_by_label("変更理由").fill("11月に出張交付を追加")
+    # … and the 確認 button runs every check on the server, without saving.
+    page.get_by_role("button", name="確認（保存しない）").click()
+    expect(findings.locator('[data-code="EDIT_TARGET_MISMATCH"]')).to_be_visible()
+    expect(findings.locator('[data-code="EDIT_OVER_CAPACITY"]')).to_be_visible()
+    expect(page.locator('input[name="2020-11.issuance"]')).to_have_value(str(before + 5000))
+
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("計画を保存しました")
+    expect(page.locator("#status")).to_have_text("作成中")
+    expect(page.locator('input[name="2020-11.issuance"]')).to_have_value(str(before + 5000))
+    expect(findings.locator('[data-code="EDIT_TARGET_MISMATCH"]')).to_be_visible()
+    # The prefecture's own checks (as `kofuplan check`) now flag the saved month too.
+    expect(page.locator('#review-findings [data-code="R6.1-2"]')).to_contain_text("令和2年11月")
+
+    page.get_by_role("button", name="この計画を提出").click()
+    expect(page.locator("#status")).to_have_text("提出済")
+    page.close()
+
+    pref = sign_in(browser, url, accounts.prefectures["13"])
+    expect(pref).to_have_url(f"{url}/p/13")
+    row = pref.locator(f'tr[data-lg-code="{lg}"]')
+    expect(row).to_contain_text("提出済")
+    row.get_by_role("link").click()
+    expect(pref).to_have_url(f"{url}/m/{lg}")
+    pref.locator('textarea[name="comment"]').fill(
+        "合計が交付枚数の想定と一致しません。修正してください。"
+    )
+    pref.get_by_role("button", name="差戻し").click()
+    expect(pref.locator("#status")).to_have_text("差戻し")
+    pref.goto(f"{url}/p/13")
+    expect(pref.locator(f'tr[data-lg-code="{lg}"]')).to_contain_text("差戻し")
+    expect(pref.locator(f'tr[data-lg-code="{lg}"]')).to_contain_text("一致しません")
+    pref.close()
+
+    again = sign_in(browser, url, accounts.municipalities[lg])
+    expect(again.locator(".comment")).to_contain_text("一致しません")
+    again.close()
+
+
+def test_R6_another_municipality_is_refused(browser: Browser, service: tuple[str, Any]) -> None:
+    url, accounts = service
+    lg_a = next(c for c in accounts.municipalities if c.startswith("13"))
+    lg_other = next(c for c in accounts.municipalities if c.startswith("14"))
+    page = sign_in(browser, url, accounts.municipalities[lg_other])
+    expect(page).to_have_url(f"{url}/m/{lg_other}")
+    response = page.goto(f"{url}/m/{lg_a}")
+    assert response is not None and response.status == 403
+    expect(page.locator(".error")).to_contain_text("権限がありません")
+    response = page.goto(f"{url}/p/13")
+    assert response is not None and response.status == 403
+    page.close()
+
+
+def test_R6_forms_work_without_javascript(browser: Browser, service: tuple[str, Any]) -> None:
+    url, accounts = service
+    lg = next(c for c in accounts.municipalities if c.startswith("27"))
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.get_by_label("ログイン名").fill(accounts.municipalities[lg])
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(f"{url}/m/{lg}")
+    page.locator('input[name="2021-04.staff"]').fill("77")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("計画を保存しました")
+    expect(page.locator('input[name="2021-04.staff"]')).to_have_value("77")
+    page.get_by_role("link", name="変更履歴").click()
+    expect(page.locator("table.diff").first).to_contain_text("職員数")
+    context.close()

@@ -1,0 +1,108 @@
+"""Helpers shared by the web service's API, role-matrix, browser and load tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.server import running
+from kofuplan.adapters.web.settings import Settings
+from kofuplan.services.web_sample import SampleAccounts, seed
+
+PASSWORD = "sample-password-for-tests"
+POSTGRES_ENV = "KOFUPLAN_TEST_POSTGRES_URL"
+
+
+def postgres_url() -> str | None:
+    """The test PostgreSQL, or None locally; on CI (CI=true) its absence is a failure."""
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{POSTGRES_ENV} is not set on CI: .ci/services.sh should have set it")
+    return None
+
+
+def fresh_database(backend: str, tmp_path: Path) -> Database:
+    if backend == "sqlite":
+        return Database(f"sqlite:///{tmp_path / 'kofuplan-test.sqlite3'}")
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set on CI by .ci/services.sh)")
+    engine = create_engine(url)
+    with engine.begin() as c:  # an empty schema for each test
+        c.execute(text("DROP SCHEMA public CASCADE"))
+        c.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return Database(url)
+
+
+@contextmanager
+def sample_service(
+    db: Database, per_prefecture: int = 2, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    accounts = seed(db, per_prefecture=per_prefecture, password=PASSWORD, with_actuals=False)
+    app = create_app(Settings(**settings), db)
+    try:
+        with running(app) as base_url:
+            yield base_url, accounts
+    finally:
+        while _OPEN:
+            _OPEN.pop().close()
+        db.dispose()
+
+
+_OPEN: list[Client] = []  # closed when the service stops, so no socket outlives its test
+
+
+class Client:
+    """A browser-like HTTP client: keeps cookies and sends the CSRF token on unsafe requests."""
+
+    def __init__(self, base_url: str) -> None:
+        self.http = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
+        _OPEN.append(self)
+        self.http.get("/login")
+        self.csrf = self.http.cookies.get("kofuplan_csrf") or ""
+
+    def login(self, login: str, password: str = PASSWORD) -> httpx.Response:
+        return self.http.post(
+            "/api/login",
+            json={"login": login, "password": password},
+            headers={"x-csrf-token": self.csrf},
+        )
+
+    def get(self, path: str) -> httpx.Response:
+        return self.http.get(path)
+
+    def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if "data" not in kwargs:
+            headers.setdefault("x-csrf-token", self.csrf)
+        else:
+            kwargs["data"] = {"csrf_token": self.csrf, **kwargs["data"]}
+        return self.http.request(method, path, headers=headers, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.send("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.send("PUT", path, **kwargs)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def signed_in(base_url: str, login: str) -> Client:
+    c = Client(base_url)
+    r = c.login(login)
+    assert r.status_code == 200, r.text
+    return c
