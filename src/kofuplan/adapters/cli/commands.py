@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = {
     "plan": "plan_cmd",
-    "demo": "plan_cmd",
+    "demo": "demo_cmd",
     "check": "check_cmd",
     "submit": "check_cmd",
     "focus": "followup_cmd",

@@ -16,8 +16,7 @@ from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.schedule import METHODS
 from kofuplan.parameters import RuleError
-from kofuplan.services.planning import run_plan
-from kofuplan.services.sample import write_sample_stats
+from kofuplan.services.planning import PlanRun, run_plan
 
 err = Console(stderr=True)
 
@@ -29,9 +28,9 @@ def _as_of(value: str) -> dt.date:
         raise typer.BadParameter(f"--as-of must be a date YYYY-MM-DD, got {value!r}") from None
 
 
-def _run(
+def run_and_write(
     stats: Path, as_of: dt.date, profiles: Path | None, method: str | None, out: Path, sample: bool
-) -> dict[str, object]:
+) -> tuple[PlanRun, dict[str, object]]:
     console = Console()
     steps = ["統計の読込", "計画の作成", "書き出し"]
     with Progress(
@@ -55,7 +54,7 @@ def _run(
             err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from None
     summary: dict[str, object] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return summary
+    return run, summary
 
 
 @app.command("plan")
@@ -73,26 +72,13 @@ def plan_command(
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
-    summary = _run(stats, _as_of(as_of), profiles, method, out, sample=False)
+    _, summary = run_and_write(stats, _as_of(as_of), profiles, method, out, sample=False)
     console = Console()
     if console.is_terminal:
-        _print_summary(console, summary, out)
+        print_summary(console, summary, out)
 
 
-@app.command("demo")
-def demo_command(
-    out: Annotated[Path, typer.Option(help="Output directory")] = Path("demo-output"),
-) -> None:
-    """Plan generated SAMPLE municipalities and print a short national summary."""
-    as_of = dt.date(2020, 10, 1)
-    stats = write_sample_stats(out / "sample_stats.csv", as_of)
-    summary = _run(stats, as_of, None, None, out, sample=True)
-    console = Console()
-    console.print("[bold yellow]サンプルデータ（架空の団体）による計画例 / SAMPLE DATA[/]")
-    _print_summary(console, summary, out)
-
-
-def _print_summary(console: Console, summary: dict[str, object], out: Path) -> None:
+def print_summary(console: Console, summary: dict[str, object], out: Path) -> None:
     nat = summary["national"]
     assert isinstance(nat, dict)
     console.print(
