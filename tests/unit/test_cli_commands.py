@@ -25,3 +25,29 @@ def test_a_plan_run_does_not_import_the_excel_chart_or_web_stacks() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_single_loaded_command_runs_as_a_subcommand() -> None:
+    """The console script loads only the named command's module; it must still be found."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kofuplan",
+            "counters",
+            "--per-day",
+            "300",
+            "--hours",
+            "7.5",
+            "--service-minutes",
+            "10",
+            "--within-minutes",
+            "15",
+            "--service-level",
+            "0.8",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert '"counters"' in out.stdout

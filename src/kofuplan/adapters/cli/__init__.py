@@ -13,6 +13,13 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """マイナンバーカード交付円滑化計画: plan, check and follow up card issuance."""
+    # A callback keeps `kofuplan` a group of commands even when only the one command a run
+    # needs has been loaded (Typer would otherwise make that command the whole program).
+
+
 def main() -> None:
     # Command modules register themselves on import; only the one named is imported, so a
     # plan run does not load the Excel, chart and web stacks.
