@@ -15,6 +15,7 @@ from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.review import Status
+from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.review_checks import revision_findings
 from kofuplan.services.workflow import check_revision, status_of, target_of
@@ -67,9 +68,41 @@ class MunicipalityView:
         return months, planned, actual
 
 
+def with_waits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with the residents' expected waits (R2.0, R8.3), in minutes in the busiest
+    hour of a weekday and of a weekend day, computed from the rows' own counts and counters
+    (the stored revision may have been edited since the engine wrote its figures)."""
+    if not rows:
+        return rows
+
+    def column(name: str) -> Any:
+        return np.array([[float(r.get(name) or 0) for r in rows]])
+
+    waits = plan_waits(
+        column("issuance"),
+        column("open_weekdays"),
+        column("weekend_days"),
+        (column("dedicated_counters") + column("combined_counters")).astype(np.int64),
+        QueueingParameters.from_rules(_rules()),
+    )
+    out = []
+    for k, row in enumerate(rows):
+        extra = {}
+        for key, day, arrivals in (
+            ("wait_weekday_minutes", waits.weekday, waits.arrivals_per_weekday),
+            ("wait_weekend_minutes", waits.weekend, waits.arrivals_per_weekend_day),
+        ):
+            wait = float(day.worst_hour_wait_minutes[0, k])
+            extra[key] = (
+                "" if arrivals[0, k] <= 0 else "∞" if not np.isfinite(wait) else round(wait)
+            )
+        out.append({**row, **extra})
+    return out
+
+
 def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     revision = repo.latest_revision(m.lg_code)
-    rows = list(revision.content) if revision else []
+    rows = with_waits(list(revision.content) if revision else [])
     events = repo.events(m.lg_code)
     revisions = repo.revisions(m.lg_code, with_content=False)
     advice = repo.advice(m.lg_code)

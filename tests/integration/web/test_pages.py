@@ -125,3 +125,27 @@ def test_R8_4_national_page_shows_the_aim_the_map_and_the_rankings(
     assert len(re.findall(r"<g><title>[^<]+: [0-9.]+%</title>", html)) == 47
     assert "都道府県の交付率の順位" in html and "市区町村の交付率" in html
     assert "重点フォロー対象" in html
+
+
+def test_R8_3_plan_page_shows_weekday_and_weekend_waits(service: tuple[str, Any]) -> None:
+    """Issue 7: the residents' expected waits are on the plan page, from the stored counts."""
+    from kofuplan.services.views import with_waits
+
+    url, accounts = service
+    lg, login = next(iter(accounts.municipalities.items()))
+    html = signed_in(url, login).get(f"/m/{lg}").text
+    assert "平日の待ち(分)" in html and "土日の待ち(分)" in html
+    row = {
+        "issuance": 3000,
+        "open_weekdays": 20,
+        "weekend_days": 4,
+        "dedicated_counters": 2,
+        "combined_counters": 1,
+    }
+    [few] = with_waits([row])
+    [many] = with_waits([{**row, "dedicated_counters": 6}])
+    assert (
+        few["wait_weekend_minutes"] == "∞"
+        or many["wait_weekend_minutes"] <= few["wait_weekend_minutes"]
+    )
+    assert isinstance(many["wait_weekday_minutes"], int)

@@ -32,6 +32,8 @@ COLUMN_LABELS = {
     "staff": "職員数",
     "terminals": "統合端末",
     "recruit_start_month": "採用開始月",
+    "wait_weekday_minutes": "平日の待ち(分)",
+    "wait_weekend_minutes": "土日の待ち(分)",
 }
 
 
