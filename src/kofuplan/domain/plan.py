@@ -91,7 +91,7 @@ def make_plan(
     if n <= BLOCK:
         return _plan_block(profiles, calendar, params, method)
     blocks = [
-        _plan_block(profiles.take(np.arange(s, min(s + BLOCK, n))), calendar, params, method)
+        _plan_block(profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method)
         for s in range(0, n, BLOCK)
     ]
     return _concat_rows(blocks)

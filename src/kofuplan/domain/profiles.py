@@ -93,8 +93,9 @@ class Profiles:
     def defaults_of(self, i: int) -> list[str]:
         return [name for name, mask in self.defaulted.items() if mask[i]]
 
-    def take(self, index: npt.NDArray[np.intp]) -> Profiles:
-        """The profiles of a subset of municipalities, in the given order."""
+    def take(self, index: npt.NDArray[np.intp] | slice) -> Profiles:
+        """The profiles of a subset of municipalities, in the given order (a slice gives
+        views, without copying)."""
         arrays = {f: getattr(self, f)[index] for f in self.__dataclass_fields__ if f != "defaulted"}
         return replace(self, **arrays, defaulted={k: v[index] for k, v in self.defaulted.items()})
 
