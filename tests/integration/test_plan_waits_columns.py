@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kofuplan.adapters.plan_csv import PLAN_COLUMNS, plan_columns
+from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.planning import run_plan

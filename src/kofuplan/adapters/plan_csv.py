@@ -20,26 +20,6 @@ from kofuplan.domain.capacity import NO_RECRUIT
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.promotion import as_dict, rollup
 
-PLAN_COLUMNS = (
-    "lg_code",
-    "month",
-    "issuance",
-    "cumulative_issued",
-    "coverage_pct",
-    "open_weekdays",
-    "weekend_days",
-    "required_weekend_days",
-    "open_days",
-    "dedicated_counters",
-    "dedicated_daily_per_counter",
-    "combined_counters",
-    "combined_daily_per_counter",
-    "capacity",
-    "offsite_counters",
-    "staff",
-    "terminals",
-    "recruit_start_month",
-)
 # Added after the contract: where the figures came from.
 EXTRA_COLUMNS = (
     "pref_code",

@@ -24,28 +24,9 @@ import numpy.typing as npt
 
 from kofuplan.domain.capacity import capacity_of
 from kofuplan.domain.findings import Finding, FindingCode
+from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.wareki import reiwa_month
 
-PLAN_COLUMNS = (
-    "lg_code",
-    "month",
-    "issuance",
-    "cumulative_issued",
-    "coverage_pct",
-    "open_weekdays",
-    "weekend_days",
-    "required_weekend_days",
-    "open_days",
-    "dedicated_counters",
-    "dedicated_daily_per_counter",
-    "combined_counters",
-    "combined_daily_per_counter",
-    "capacity",
-    "offsite_counters",
-    "staff",
-    "terminals",
-    "recruit_start_month",
-)
 EDITABLE_COLUMNS = (
     "issuance",
     "dedicated_counters",

@@ -19,6 +19,7 @@ from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.checks import CODES
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
@@ -113,20 +114,7 @@ PLAN_SHEET_COLUMNS = (
     "municipality_name",
     "status",
     "month",
-    "issuance",
-    "cumulative_issued",
-    "coverage_pct",
-    "open_weekdays",
-    "weekend_days",
-    "required_weekend_days",
-    "open_days",
-    "dedicated_counters",
-    "dedicated_daily_per_counter",
-    "combined_counters",
-    "combined_daily_per_counter",
-    "capacity",
-    "offsite_counters",
-    "staff",
+    *(c for c in PLAN_COLUMNS[2:] if c not in ("terminals", "recruit_start_month")),
     *(c.code for c in CODES),
     "findings",
 )

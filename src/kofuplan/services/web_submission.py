@@ -13,7 +13,7 @@ from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.findings import FINDING_COLUMNS
-from kofuplan.domain.plan_edit import PLAN_COLUMNS
+from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.services.excel_prefecture import build_prefecture_book
 from kofuplan.services.review_checks import check_run
 
