@@ -1,8 +1,12 @@
 """The prefecture's checks (R6.1, R1.2, R2.3, R5.1; ``kofuplan check``) on stored plans.
 
 The stored municipalities hold the statistics' figures (population, cards issued at the
-baseline) but not the municipalities' own profile inputs, so the checks run on the documented
-defaults for those, as ``kofuplan check`` does without ``--profiles``; the page says so.
+baseline); their own inputs (profile figures and promotion section, ``municipal_inputs``) are
+the latest input revision, as ``kofuplan check --profiles`` takes them from the profile CSV.
+What a municipality has not given falls back to the documented defaults.
+
+Once a municipality has saved its inputs, the per-counter daily figures and the evening opening
+come from them (given or default), not from the figures its stored plan rows were written with.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import Municipality, PlanRevision
+from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
 from kofuplan.services.checking import CheckRun, check_rows
+from kofuplan.services.municipal_inputs import given_values
 from kofuplan.services.planning import plan_calendar, rules_at
 
 AS_OF = dt.date(2020, 10, 1)  # the notice's planning baseline (plan.baseline_date)
@@ -48,22 +53,33 @@ def _calendar() -> MonthCalendar:
 
 
 _CACHE_SIZE = 4096  # revisions; a few MB at most
-_cache: OrderedDict[tuple[int, int, int, int, int], list[Finding]] = OrderedDict()
+_cache: OrderedDict[tuple[Any, ...], list[Finding]] = OrderedDict()
 _lock = threading.Lock()
 
+# Columns of a stored plan that the municipality's own inputs decide once it has given them.
+_INPUT_DECIDED = ("dedicated_daily_per_counter", "combined_daily_per_counter",
+                  "evening_day_equivalents")  # fmt: skip
 
-def revision_findings(m: Municipality, revision: PlanRevision | None) -> list[Finding]:
-    """The checks of one stored revision. Revisions never change, so the result is kept
-    (keyed with the municipality's baseline figures, which `db load-stats` may update)."""
+
+def revision_findings(
+    m: Municipality, revision: PlanRevision | None, inputs: InputRevision | None = None
+) -> list[Finding]:
+    """The checks of one stored revision with the inputs revision. Revisions never change, so
+    the result is kept (keyed with both revisions and the municipality's baseline figures,
+    which `db load-stats` may update)."""
     if revision is None:
         return []
-    key = (revision.id, m.population, m.cards_issued_baseline, m.recent_increase or 0,
-           m.recent_days or 0)  # fmt: skip
+    # The times tell apart revisions of the same id in different databases (tests, demos).
+    key = (revision.id, str(revision.created_at), inputs.id if inputs else 0,
+           str(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
+           m.recent_increase or 0, m.recent_days or 0)  # fmt: skip
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return list(_cache[key])
-    found = prefecture_checks([m], {m.lg_code: revision.content}).get(m.lg_code, [])
+    found = prefecture_checks(
+        [m], {m.lg_code: revision.content}, {m.lg_code: inputs.content} if inputs else None
+    ).get(m.lg_code, [])
     with _lock:
         _cache[key] = found
         while len(_cache) > _CACHE_SIZE:
@@ -79,28 +95,42 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, str]:
+    cells = {name: _cell(v) for name, v in row.items()}
+    if own_inputs:  # blank: the profile built from the inputs supplies them
+        cells.update({name: "" for name in _INPUT_DECIDED if name in cells})
+    return cells
+
+
 def check_run(
-    ms: Sequence[Municipality], plans: Mapping[str, Sequence[Mapping[str, Any]]]
+    ms: Sequence[Municipality],
+    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    inputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CheckRun | None:
-    """``kofuplan check``'s run (profiles, capacity, budget, findings) on stored plans."""
+    """``kofuplan check``'s run (profiles, capacity, budget, findings) on stored plans, with
+    the municipalities' own inputs (stored content by lg_code) where they have saved some."""
     with_plan = [m for m in ms if plans.get(m.lg_code)]
     if not with_plan:
         return None
+    inputs = inputs or {}
     params = rules_at(AS_OF)
-    profiles = build_profiles(_stats(with_plan), {}, params)
+    given = {lg: given_values(content) for lg, content in inputs.items()}
+    profiles = build_profiles(_stats(with_plan), given, params)
     calendar = _calendar()
     rows = [
-        PlanRow(line=k + 2, cells={name: _cell(v) for name, v in row.items()})
-        for k, row in enumerate(r for m in with_plan for r in plans[m.lg_code])
+        PlanRow(line=k + 2, cells=_row_cells(row, lg in inputs))
+        for k, (lg, row) in enumerate((m.lg_code, r) for m in with_plan for r in plans[m.lg_code])
     ]
     return check_rows(rows, profiles, calendar, params, AS_OF)
 
 
 def prefecture_checks(
-    ms: Sequence[Municipality], plans: Mapping[str, Sequence[Mapping[str, Any]]]
+    ms: Sequence[Municipality],
+    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    inputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, list[Finding]]:
     """The findings of every municipality in ``ms`` that has a plan, by lg_code."""
-    run = check_run(ms, plans)
+    run = check_run(ms, plans, inputs)
     if run is None:
         return {}
     out: dict[str, list[Finding]] = {str(code): [] for code in run.figures.lg_code}

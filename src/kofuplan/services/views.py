@@ -10,13 +10,15 @@ from typing import Any, cast
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import Municipality, PlanRevision
+from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollup
 from kofuplan.domain.review import Status
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
+from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.review_checks import revision_findings
 from kofuplan.services.workflow import check_revision, status_of, target_of
 
@@ -50,6 +52,8 @@ class MunicipalityView:
     advice: list[dict[str, Any]]
     revisions: list[dict[str, Any]] = field(default_factory=list)
     review_findings: list[Finding] = field(default_factory=list)  # kofuplan check's
+    inputs: InputRevision | None = None  # the municipality's own inputs, latest revision
+    input_revisions: list[dict[str, Any]] = field(default_factory=list)
 
     def cumulative_series(self) -> tuple[list[str], list[float | None], list[float | None]]:
         months = [str(r["month"]) for r in self.rows] or plan_months()
@@ -106,10 +110,13 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     events = repo.events(m.lg_code)
     revisions = repo.revisions(m.lg_code, with_content=False)
     advice = repo.advice(m.lg_code)
+    input_revisions = repo.input_revisions(m.lg_code)
+    inputs = input_revisions[0] if input_revisions else None
     logins = repo.user_logins(
         [e.actor_id for e in events]
         + [r.author_id for r in revisions]
         + [a.author_id for a in advice]
+        + [r.author_id for r in input_revisions]
     )
     return MunicipalityView(
         municipality=m,
@@ -118,7 +125,19 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
         revision=revision,
         rows=rows,
         findings=check_revision(m, rows) if rows else [],
-        review_findings=revision_findings(m, revision),
+        review_findings=revision_findings(m, revision, inputs),
+        inputs=inputs,
+        input_revisions=[
+            {
+                "id": r.id,
+                "seq": r.seq,
+                "base_revision_id": r.base_revision_id,
+                "reason": r.reason,
+                "at": r.created_at,
+                "by": logins.get(r.author_id or -1, "system"),
+            }
+            for r in input_revisions
+        ],
         actuals={
             month: {"issued": a.issued, "backlog": a.backlog}
             for month, a in sorted(repo.actuals(m.lg_code).items())
@@ -171,6 +190,51 @@ def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
             }
         )
     return list(reversed(out))
+
+
+def input_revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
+    """Each inputs revision (newest first) with the fields it changed against its base, as the
+    form shows them (label, before, after)."""
+    revisions = list(repo.input_revisions(lg_code))
+    by_id = {r.id: r for r in revisions}
+    logins = repo.user_logins([r.author_id for r in revisions])
+    out = []
+    for r in revisions:
+        base = by_id.get(r.base_revision_id) if r.base_revision_id else None
+        before = base.content if base else {}
+        changes = [
+            (LABELS[f], _input_text(before.get(f)), _input_text(r.content.get(f)))
+            for f in INPUT_FIELDS
+            if before.get(f) != r.content.get(f)
+        ]
+        out.append(
+            {
+                "id": r.id,
+                "seq": r.seq,
+                "base_revision_id": r.base_revision_id,
+                "reason": r.reason,
+                "at": r.created_at,
+                "by": logins.get(r.author_id or -1, "system"),
+                "changes": changes,
+            }
+        )
+    return out
+
+
+def _input_text(value: Any) -> str:
+    if value is None:
+        return "（未入力）"
+    if isinstance(value, list):
+        return "、".join(
+            f"{e['month']} {e['days']}日×{e['applications_per_day']}件"
+            f"{'（感染対策あり）' if e['infection_control'] else ''}"
+            if isinstance(e, dict)
+            else str(e)
+            for e in value
+        )
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    return str(value)
 
 
 @dataclass
@@ -239,6 +303,8 @@ class NationView:
     focus: list[dict[str, Any]]
     submissions: dict[str, Any]
     status_counts: dict[str, dict[str, int]]
+    promotion_by_pref: dict[str, PromotionRollup] = field(default_factory=dict)
+    promotion_total: PromotionRollup | None = None
 
 
 def national_view(repo: Repository) -> NationView:
@@ -300,6 +366,7 @@ def national_view(repo: Repository) -> NationView:
     muni_rank.sort(key=lambda d: -cast(float, d["coverage_pct"]))
     focus.sort(key=lambda d: cast(float, d["progress"]))
     over = [m for m, p in zip(summary.months, summary.planned, strict=True) if p >= aim]
+    by_pref, total = promotion_rollups(repo, ms)
     return NationView(
         summary=summary,
         aim=aim,
@@ -311,4 +378,22 @@ def national_view(repo: Repository) -> NationView:
         focus=focus,
         submissions=submissions,
         status_counts={k: dict(v) for k, v in counts.items()},
+        promotion_by_pref=by_pref,
+        promotion_total=total,
     )
+
+
+def promotion_rollups(
+    repo: Repository, ms: list[Municipality]
+) -> tuple[dict[str, PromotionRollup], PromotionRollup]:
+    """The promotion sections rolled up by prefecture and for the nation (forms mailed,
+    events, convenience-store fee reductions: the Ministry's survey of R2.4), from each
+    municipality's latest inputs."""
+    promotions: dict[str, MunicipalPromotion] = {
+        lg: promotion_of(r.content) for lg, r in repo.latest_inputs_of().items()
+    }
+    codes_by_pref: dict[str, list[str]] = defaultdict(list)
+    for m in ms:
+        codes_by_pref[m.pref_code].append(m.lg_code)
+    by_pref = {pref: rollup(codes, promotions) for pref, codes in sorted(codes_by_pref.items())}
+    return by_pref, rollup([m.lg_code for m in ms], promotions)

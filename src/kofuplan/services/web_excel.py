@@ -14,7 +14,7 @@ from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
 from kofuplan.adapters.excel.model import Profile, plan_workbook_from_columns
 from kofuplan.adapters.excel.reader import ReadSettings, read_plan_workbook
 from kofuplan.adapters.excel.template import build_workbook
-from kofuplan.adapters.storage.models import Municipality, PlanRevision
+from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.domain.budget import COST_ITEMS
 from kofuplan.services.review_checks import AS_OF, check_run
 
@@ -24,8 +24,14 @@ def workbook_name(m: Municipality, revision: PlanRevision) -> str:
     return f"{m.lg_code}_rev{revision.seq}.xlsx"
 
 
-def workbook_bytes(m: Municipality, revision: PlanRevision) -> bytes:
-    run = check_run([m], {m.lg_code: revision.content})
+def workbook_bytes(
+    m: Municipality, revision: PlanRevision, inputs: InputRevision | None = None
+) -> bytes:
+    """The workbook of one revision, with the municipality's own inputs when it saved some
+    (its profile figures and its promotion section)."""
+    run = check_run(
+        [m], {m.lg_code: revision.content}, {m.lg_code: inputs.content} if inputs else None
+    )
     assert run is not None
     p, budget = run.profiles, run.budget
     grant = budget.items.index("estimated_grant") if "estimated_grant" in budget.items else None
@@ -54,7 +60,7 @@ def workbook_bytes(m: Municipality, revision: PlanRevision) -> bytes:
         for k, item in enumerate(budget.items)
         if item in COST_ITEMS
     ]
-    book, calendar = plan_workbook_from_columns(profile, columns, lines)
+    book, calendar = plan_workbook_from_columns(profile, columns, lines, p.promotion[0])
     out = io.BytesIO()
     build_workbook(book, calendar, as_of=AS_OF).save(out)
     return out.getvalue()

@@ -10,10 +10,12 @@ import tempfile
 from pathlib import Path
 
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
+from kofuplan.adapters.promotion_fields import promotion_cells
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
+from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.services.excel_prefecture import build_prefecture_book
 from kofuplan.services.review_checks import check_run
 
@@ -29,7 +31,8 @@ def submission_workbook(repo: Repository, pref_code: str, made_on: dt.date) -> b
     if not with_plan:
         raise NothingToSubmit("計画のある市区町村がまだありません")
     contents = {m.lg_code: revisions[m.lg_code].content for m in with_plan}
-    run = check_run(with_plan, contents)
+    inputs = {lg: r.content for lg, r in repo.latest_inputs_of(contents).items()}
+    run = check_run(with_plan, contents, inputs)
     assert run is not None
     p = run.profiles
     with tempfile.TemporaryDirectory(prefix="kofuplan-submission-") as tmp:
@@ -50,13 +53,14 @@ def submission_workbook(repo: Repository, pref_code: str, made_on: dt.date) -> b
         )
         write_csv(
             folder / "profiles.csv",
-            ("lg_code", "dedicated_counters", "combined_counters", "staff"),
+            ("lg_code", "dedicated_counters", "combined_counters", "staff", *PROMOTION_FIELDS),
             (
                 {
                     "lg_code": str(p.lg_code[i]),
                     "dedicated_counters": int(p.dedicated_counters[i]),
                     "combined_counters": int(p.combined_counters[i]),
                     "staff": int(p.staff[i]),
+                    **promotion_cells(p.promotion[i]),
                 }
                 for i in range(len(p))
             ),

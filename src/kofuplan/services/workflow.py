@@ -258,7 +258,8 @@ def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalitySt
     codes = [m.lg_code for m in ms]
     events = repo.latest_events(codes)
     revisions = repo.latest_revisions(codes)
-    checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()})
+    inputs = {lg: r.content for lg, r in repo.latest_inputs_of(codes).items()}
+    checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()}, inputs)
     advice = repo.advice_counts(codes)
     out = []
     for m in ms:

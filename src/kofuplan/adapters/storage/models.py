@@ -80,6 +80,26 @@ class PlanRevision(Base):
     content: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # rows of plan_monthly.csv
 
 
+class InputRevision(Base):
+    """One saved state of a municipality's own inputs: its profile figures (counters now,
+    per-counter daily figures, office limit, weekend policy, costs, grant) and its promotion
+    section (R2.4, R3.2–R3.4, R8.3). Kept like plan revisions: the whole content, never edited,
+    a stale save refused through the unique (lg_code, seq) pair."""
+
+    __tablename__ = "input_revisions"
+    __table_args__ = (UniqueConstraint("lg_code", "seq", name="uq_input_revisions_lg_code_seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lg_code: Mapped[str] = mapped_column(ForeignKey("municipalities.lg_code"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("input_revisions.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The given fields only (kofuplan.services.municipal_inputs: the profile CSV's optional
+    # and promotion columns, as JSON values); a field absent means "not given".
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class ReviewEvent(Base):
     """A change of review status (draft, submitted, returned, accepted) with its comment."""
 

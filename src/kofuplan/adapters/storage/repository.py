@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, defer
 from kofuplan.adapters.storage.models import (
     Actual,
     Advice,
+    InputRevision,
     LoginSession,
     Municipality,
     PlanRevision,
@@ -130,6 +131,41 @@ class Repository:
         return {r.lg_code: r for r in self.session.scalars(q).all()}
 
     def add_revision(self, revision: PlanRevision) -> PlanRevision:
+        self.session.add(revision)
+        self.session.flush()  # raises IntegrityError when another save took this seq first
+        return revision
+
+    # --- the municipality's own inputs (profile figures and promotion section) ----------
+    def latest_inputs(self, lg_code: str) -> InputRevision | None:
+        q = (
+            select(InputRevision)
+            .where(InputRevision.lg_code == lg_code)
+            .order_by(InputRevision.seq.desc())
+            .limit(1)
+        )
+        return self.session.scalars(q).first()
+
+    def latest_inputs_of(self, lg_codes: Iterable[str] | None = None) -> dict[str, InputRevision]:
+        newest = select(InputRevision.lg_code, func.max(InputRevision.seq).label("seq")).group_by(
+            InputRevision.lg_code
+        )
+        if lg_codes is not None:
+            newest = newest.where(InputRevision.lg_code.in_(list(lg_codes)))
+        sub = newest.subquery()
+        q = select(InputRevision).join(
+            sub, (InputRevision.lg_code == sub.c.lg_code) & (InputRevision.seq == sub.c.seq)
+        )
+        return {r.lg_code: r for r in self.session.scalars(q).all()}
+
+    def input_revisions(self, lg_code: str) -> Sequence[InputRevision]:
+        q = (
+            select(InputRevision)
+            .where(InputRevision.lg_code == lg_code)
+            .order_by(InputRevision.seq.desc())
+        )
+        return self.session.scalars(q).all()
+
+    def add_inputs(self, revision: InputRevision) -> InputRevision:
         self.session.add(revision)
         self.session.flush()  # raises IntegrityError when another save took this seq first
         return revision

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from kofuplan.adapters.storage.models import PlanRevision
+from kofuplan.adapters.storage.models import InputRevision, PlanRevision
 from kofuplan.adapters.web import schemas as s
 from kofuplan.adapters.web.auth import (
     BadCredentials,
@@ -27,7 +27,8 @@ from kofuplan.adapters.web.deps import (
     ViewNation,
     ViewPrefecture,
 )
-from kofuplan.services import views, workflow
+from kofuplan.domain.promotion import as_dict
+from kofuplan.services import municipal_inputs, views, workflow
 from kofuplan.services.access import Principal, home_path
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -150,6 +151,71 @@ def get_revision(revision_id: int, access: ViewMunicipality) -> s.RevisionOut:
     return _revision_out(r, author)
 
 
+def _input_revision_out(r: InputRevision, author: str) -> s.InputRevisionOut:
+    return s.InputRevisionOut(
+        id=r.id,
+        seq=r.seq,
+        base_revision_id=r.base_revision_id,
+        reason=r.reason,
+        created_at=r.created_at,
+        author=author,
+    )
+
+
+def _inputs_out(access: Any) -> s.InputsOut:
+    v = views.municipality_view(access.repo, access.municipality)
+    r = v.inputs
+    return s.InputsOut(
+        lg_code=access.municipality.lg_code,
+        revision=_input_revision_out(r, v.input_revisions[0]["by"]) if r else None,
+        inputs=s.MunicipalInputs(**(r.content if r else {})),
+        review_findings=[s.FindingOut(**f.__dict__) for f in v.review_findings],
+    )
+
+
+@router.get("/municipalities/{lg_code}/inputs")
+def get_inputs(access: ViewMunicipality) -> s.InputsOut:
+    """The municipality's own inputs and promotion section (latest revision)."""
+    return _inputs_out(access)
+
+
+@router.put("/municipalities/{lg_code}/inputs", responses=CONFLICT)
+def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
+    """Save the inputs as a new revision based on ``base_revision_id`` (409 when stale)."""
+    try:
+        content = municipal_inputs.normalize(
+            body.inputs.model_dump(mode="json", exclude_none=True), views.plan_months()
+        )
+        municipal_inputs.save_inputs(
+            access.repo, access.who, access.municipality, body.base_revision_id, body.reason,
+            content,
+        )  # fmt: skip
+    except workflow.Conflict as c:
+        return JSONResponse(
+            status_code=409,
+            content=s.ConflictOut(
+                detail=str(c), current_revision_id=c.current_revision_id
+            ).model_dump(),
+        )
+    except municipal_inputs.InputsError as e:
+        raise _error(422, str(e)) from None
+    return _inputs_out(access)
+
+
+@router.get("/municipalities/{lg_code}/inputs/revisions")
+def list_input_revisions(access: ViewMunicipality) -> list[s.InputRevisionFull]:
+    """Every inputs revision, newest first, with its content."""
+    revisions = access.repo.input_revisions(access.municipality.lg_code)
+    logins = access.repo.user_logins([r.author_id for r in revisions])
+    return [
+        s.InputRevisionFull(
+            **_input_revision_out(r, logins.get(r.author_id or -1, "system")).model_dump(),
+            inputs=s.MunicipalInputs(**r.content),
+        )
+        for r in revisions
+    ]
+
+
 @router.get("/municipalities/{lg_code}/actuals")
 def get_actuals(access: ViewMunicipality) -> dict[str, dict[str, Any]]:
     return views.municipality_view(access.repo, access.municipality).actuals
@@ -213,6 +279,7 @@ def get_prefecture(access: ViewPrefecture) -> s.PrefectureOut:
                 errors=r.error_count,
                 warnings=r.warning_count,
                 advice_sent=r.advice_count,
+                finding_codes=sorted({f.code for f in r.findings}),
             )
             for r in rows
         ],
@@ -247,4 +314,6 @@ def get_nation(access: ViewNation) -> s.NationOut:
         coverage_by_pref=n.coverage_by_pref,
         pref_ranking=n.pref_ranking,
         focus=n.focus,
+        promotion_by_pref={pref: as_dict(r) for pref, r in n.promotion_by_pref.items()},
+        promotion_total=as_dict(n.promotion_total) if n.promotion_total else {},
     )

@@ -31,7 +31,11 @@ def _download(access: MunicipalityAccess) -> Response:
         raise HTTPException(404, "計画がまだありません")
     name = web_excel.workbook_name(access.municipality, revision)
     return Response(
-        web_excel.workbook_bytes(access.municipality, revision),
+        web_excel.workbook_bytes(
+            access.municipality,
+            revision,
+            access.repo.latest_inputs(access.municipality.lg_code),
+        ),
         media_type=XLSX,
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )

@@ -3,6 +3,7 @@ JavaScript; a little optional script only updates totals while typing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,7 +31,7 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
-from kofuplan.services import views, workflow
+from kofuplan.services import municipal_inputs, views, workflow
 from kofuplan.services.access import home_path
 
 router = APIRouter(include_in_schema=False)
@@ -80,6 +81,18 @@ def logout(request: Request, repo: Repo, _: SignedIn) -> Response:
     return response
 
 
+@dataclass(frozen=True)
+class InputsForm:
+    """The 申請推進・窓口の入力 form as shown: stored values, or what the editor typed."""
+
+    values: dict[str, str]
+    events: list[dict[str, str]]
+    base_revision_id: int | None
+    reason: str = ""
+    error: str | None = None
+    error_field: str | None = None
+
+
 def municipality_page_response(
     request: Request,
     access: MunicipalityAccess,
@@ -90,8 +103,12 @@ def municipality_page_response(
     base_revision_id: int | None = None,
     reason: str = "",
     status_code: int = 200,
+    inputs_form: InputsForm | None = None,
 ) -> HTMLResponse:
     v = views.municipality_view(access.repo, access.municipality)
+    if inputs_form is None:
+        values, events = municipal_inputs.form_values(v.inputs.content if v.inputs else {})
+        inputs_form = InputsForm(values, events, v.inputs.id if v.inputs else None)
     m = access.municipality
     if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
         shown = plan_edit.recompute(rows, m.population, m.cards_issued_baseline)
@@ -137,6 +154,10 @@ def municipality_page_response(
             "cumulative_chart": cumulative_chart,
             "capacity_chart": capacity_chart,
             "plan_months": views.plan_months(),
+            "inputs": inputs_form,
+            "input_labels": municipal_inputs.LABELS,
+            "weekend_policies": municipal_inputs.WEEKEND_POLICY_LABELS,
+            "spare_event_rows": municipal_inputs.EVENT_FORM_SPARE_ROWS,
         },
         status_code,
     )
@@ -151,6 +172,7 @@ def municipality_page(request: Request, access: ViewMunicipality) -> Response:
         "reviewed": "審査結果を登録しました。",
         "advised": "助言を送信しました。",
         "excel": "Excel の計画を新しい版として保存しました。",
+        "inputs": "申請推進・窓口の入力を保存しました。確認結果はこの入力で計算し直しています。",
     }
     return municipality_page_response(
         request, access, message=notices.get(request.query_params.get("done", ""))
@@ -218,6 +240,36 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
     return _see_other(f"/m/{access.municipality.lg_code}?done=saved")
 
 
+@router.post("/m/{lg_code}/inputs")
+async def municipality_inputs(request: Request, access: EditMunicipality) -> Response:
+    """Save the municipality's own inputs and promotion section as a new inputs revision; a
+    bad value or a stale base saves nothing and keeps what was typed in the form."""
+    form = await request.form()
+    raw, typed_events = municipal_inputs.raw_from_form(form)
+    raw_base = str(form.get("inputs_base_revision_id", ""))
+    base_id = int(raw_base) if raw_base.isdigit() else None
+    reason = str(form.get("inputs_reason", ""))[:2000]
+    typed = InputsForm(
+        {k: v for k, v in raw.items() if isinstance(v, str)}, typed_events, base_id, reason
+    )
+    try:
+        content = municipal_inputs.normalize(raw, views.plan_months())
+        municipal_inputs.save_inputs(
+            access.repo, access.who, access.municipality, base_id, reason, content
+        )
+    except municipal_inputs.InputsError as e:
+        shown = replace(typed, error=f"保存していません。{e}", error_field=e.field)
+        return municipality_page_response(request, access, status_code=422, inputs_form=shown)
+    except workflow.Conflict:
+        msg = (
+            "他の方が申請推進・窓口の入力を先に更新したため保存できませんでした。入力内容は"
+            "そのまま残しています。変更履歴で最新の内容を確認してから保存してください。"
+        )
+        shown = replace(typed, error=msg, error_field="inputs_base_revision_id")
+        return municipality_page_response(request, access, status_code=409, inputs_form=shown)
+    return _see_other(f"/m/{access.municipality.lg_code}?done=inputs#inputs")
+
+
 @router.get("/m/{lg_code}/history")
 def municipality_history(request: Request, access: ViewMunicipality) -> Response:
     return _render(
@@ -227,6 +279,7 @@ def municipality_history(request: Request, access: ViewMunicipality) -> Response
             "who": access.who,
             "m": access.municipality,
             "revisions": views.revision_diffs(access.repo, access.municipality.lg_code),
+            "input_revisions": views.input_revision_diffs(access.repo, access.municipality.lg_code),
             "events": views.municipality_view(access.repo, access.municipality).events,
         },
     )

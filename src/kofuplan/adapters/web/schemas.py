@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Month = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
 
@@ -123,6 +123,9 @@ class MunicipalityRow(BaseModel):
     errors: int
     warnings: int
     advice_sent: int
+    finding_codes: list[str] = Field(
+        default_factory=list, description="the codes of the prefecture's checks that fired"
+    )
 
 
 class PrefectureOut(BaseModel):
@@ -149,3 +152,75 @@ class NationOut(BaseModel):
     coverage_by_pref: dict[str, float]
     pref_ranking: list[dict[str, Any]]
     focus: list[dict[str, Any]]
+    promotion_by_pref: dict[str, dict[str, int]] = Field(
+        description="forms mailed, events, convenience-store fee reductions by prefecture "
+        "(the Ministry's survey of R2.4), from the municipalities' promotion sections"
+    )
+    promotion_total: dict[str, int]
+
+
+class EventIn(BaseModel):
+    """An off-site application event (R3.3)."""
+
+    model_config = ConfigDict(extra="forbid")
+    month: str = Month
+    days: int = Field(ge=0)
+    applications_per_day: int = Field(ge=0)
+    infection_control: bool = False
+
+
+class MunicipalInputs(BaseModel):
+    """The municipality's own inputs (the profile CSV's optional columns) and its promotion
+    section (R2.4, R3.2–R3.4, R8.3); absent or null = not given (the default applies)."""
+
+    model_config = ConfigDict(extra="forbid")
+    dedicated_counters: int | None = Field(None, ge=0)
+    dedicated_daily_per_counter: float | None = Field(None, gt=0)
+    combined_counters: int | None = Field(None, ge=0)
+    combined_daily_per_counter: float | None = Field(None, gt=0)
+    staff: int | None = Field(None, ge=0)
+    terminals: int | None = Field(None, ge=0)
+    office_max_counters: int | None = Field(None, ge=0)
+    weekend_policy: Literal["min", "all"] | None = None
+    staff_month_yen: int | None = Field(None, ge=0)
+    offsite_counter_month_yen: int | None = Field(None, ge=0)
+    estimated_grant_yen: int | None = Field(None, ge=0)
+    qr_mailing_forms: int | None = Field(None, ge=0)
+    qr_mailing_months: list[str] | None = Field(None, max_length=120)
+    offsite_events: list[EventIn] | None = Field(None, max_length=500)
+    insurance_support_method: str | None = Field(None, max_length=2000)
+    insurance_assist_share: float | None = Field(None, ge=0, le=1)
+    evenings_per_month: int | None = Field(None, ge=0)
+    evening_hours: float | None = Field(None, ge=0, le=24)
+    konbini_offered: bool | None = None
+    konbini_fee_counter_yen: int | None = Field(None, ge=0)
+    konbini_fee_store_yen: int | None = Field(None, ge=0)
+    konbini_reduction_from: dt.date | None = None
+
+
+class InputsSaveIn(BaseModel):
+    base_revision_id: int | None = Field(description="the inputs revision the edits were made on")
+    reason: str = Field("", max_length=2000)
+    inputs: MunicipalInputs
+
+
+class InputRevisionOut(BaseModel):
+    id: int
+    seq: int
+    base_revision_id: int | None
+    reason: str
+    created_at: dt.datetime
+    author: str
+
+
+class InputsOut(BaseModel):
+    lg_code: str
+    revision: InputRevisionOut | None = Field(description="null until the first save")
+    inputs: MunicipalInputs
+    review_findings: list[FindingOut] = Field(
+        description="the prefecture's checks of the latest plan with these inputs"
+    )
+
+
+class InputRevisionFull(InputRevisionOut):
+    inputs: MunicipalInputs

@@ -1,0 +1,337 @@
+"""The municipality's own inputs in the shared service: its profile figures (the profile CSV's
+optional columns, ``OPTIONAL_FIELDS``) and its promotion section (``PROMOTION_FIELDS``, R2.4,
+R3.2–R3.4, R8.3), validated, kept as append-only revisions like plans, and turned into what
+the plan engine's checks take (``build_profiles``' ``given``).
+
+Stored content is JSON: only the fields given, with ``qr_mailing_months`` a list of YYYY-MM and
+``offsite_events`` a list of ``{month, days, applications_per_day, infection_control}``.
+The same values are accepted from the API (JSON types) and from the page's form (strings);
+errors are Japanese and name the field (its label and its column name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
+from kofuplan.adapters.storage.models import InputRevision, Municipality, ReviewEvent
+from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
+from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.domain.review import next_status
+from kofuplan.domain.wareki import reiwa_month
+from kofuplan.services.access import Principal
+from kofuplan.services.workflow import Conflict, status_of
+
+INPUT_FIELDS: tuple[str, ...] = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
+
+LABELS: dict[str, str] = {
+    "dedicated_counters": "専用窓口数（現在）",
+    "dedicated_daily_per_counter": "専用窓口1つの1日の交付枚数",
+    "combined_counters": "兼用窓口数（現在）",
+    "combined_daily_per_counter": "兼用窓口1つの1日の交付枚数",
+    "staff": "職員数（現在）",
+    "terminals": "端末数（現在）",
+    "office_max_counters": "庁舎内に置ける窓口数の上限",
+    "weekend_policy": "土日開庁の方針",
+    "staff_month_yen": "職員1人の月額人件費（円）",
+    "offsite_counter_month_yen": "庁舎外の臨時窓口1つの月額経費（円）",
+    "estimated_grant_yen": "補助金の見込額（年度ごと、円）",
+    "qr_mailing_forms": "QRコード付き申請書の送付数",
+    "qr_mailing_months": "申請書を送付する月",
+    "offsite_events": "出張申請受付",
+    "insurance_support_method": "健康保険証利用申込の周知・支援の方法",
+    "insurance_assist_share": "支援する住民の割合（0〜1）",
+    "evenings_per_month": "夜間開庁の回数（月あたり）",
+    "evening_hours": "夜間開庁で延長する時間（1回あたり）",
+    "konbini_offered": "コンビニ交付の実施",
+    "konbini_fee_counter_yen": "証明書の窓口手数料（円）",
+    "konbini_fee_store_yen": "証明書のコンビニ手数料（円）",
+    "konbini_reduction_from": "コンビニ手数料引下げの開始日",
+}
+assert set(LABELS) == set(INPUT_FIELDS)
+
+EVENT_PARTS: dict[str, str] = {
+    "month": "月",
+    "days": "日数",
+    "applications_per_day": "1日の申請見込み",
+    "infection_control": "感染対策",
+}
+WEEKEND_POLICY_LABELS = {"min": "毎週土日のいずれか（R2.1 の最低限）", "all": "毎週土日とも"}
+assert set(WEEKEND_POLICY_LABELS) == set(WEEKEND_POLICIES)
+
+_WHOLE = {
+    "dedicated_counters",
+    "combined_counters",
+    "staff",
+    "terminals",
+    "office_max_counters",
+    "staff_month_yen",
+    "offsite_counter_month_yen",
+    "estimated_grant_yen",
+    "qr_mailing_forms",
+    "evenings_per_month",
+    "konbini_fee_counter_yen",
+    "konbini_fee_store_yen",
+}
+_POSITIVE = {"dedicated_daily_per_counter", "combined_daily_per_counter"}
+_BOUNDED = {"insurance_assist_share": SHARE_MAX, "evening_hours": EVENING_HOURS_MAX}
+_TEXT_MAX = 2000  # characters of the free-text support method, as the plan's reason
+_MONTH_SEPARATORS = re.compile(r"[;,、\s]+")
+
+
+class InputsError(ValueError):
+    """A bad value; ``field`` is the column name, the message names its label."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _bad(field: str, label: str, what: str, value: Any = None) -> InputsError:
+    """「label」（field）は what で入力してください（入力値：value）."""
+    typed = "" if value is None else f"（入力値：{str(value).strip()[:40]}）"
+    return InputsError(field, f"「{label}」（{field}）は{what}で入力してください{typed}")
+
+
+def _whole(value: Any, field: str, label: str) -> int:
+    if isinstance(value, bool):
+        value = None
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and value.strip().replace(",", "").isdigit():
+        value = int(value.strip().replace(",", ""))
+    if not isinstance(value, int) or value < 0:
+        raise _bad(field, label, "0以上の整数", value)
+    return value
+
+
+def _number(
+    value: Any, field: str, label: str, low: float, high: float, *, open_low: bool
+) -> float:
+    number = math.nan
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            number = float(value.strip().replace(",", ""))
+    fits = (number > low if open_low else number >= low) and number <= high
+    if not fits or not math.isfinite(number):
+        bounds = f"{low:g}より大きい数" if open_low else f"{low:g}から{high:g}までの数"
+        raise _bad(field, label, bounds, value)
+    return number
+
+
+def _month(value: Any, field: str, label: str, months: Sequence[str]) -> str:
+    raw = str(value).strip()
+    try:
+        ok = len(raw) == 7 and dt.date.fromisoformat(raw + "-01") is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _bad(field, label, " YYYY-MM の形の月", value)
+    if months and raw not in months:
+        raise InputsError(
+            field,
+            f"「{label}」（{field}）の {raw} は計画期間（{reiwa_month(months[0])}〜"
+            f"{reiwa_month(months[-1])}）の外です",
+        )
+    return raw
+
+
+def _flag(value: Any, field: str, label: str) -> bool:
+    answer = value if isinstance(value, bool) else yes_no(str(value))
+    if answer is None:
+        raise _bad(field, label, "「はい」か「いいえ」", value)
+    return answer
+
+
+def _events(value: Any, months: Sequence[str]) -> list[dict[str, Any]]:
+    field = "offsite_events"
+    if not isinstance(value, list | tuple):
+        raise _bad(field, LABELS[field], "行の並び")
+    out = []
+    for k, event in enumerate(value, start=1):
+        where = f"{LABELS[field]} {k}行目"
+        if not isinstance(event, Mapping):
+            raise _bad(field, where, "月・日数・1日の申請見込み・感染対策")
+        missing = [p for p in ("month", "days", "applications_per_day") if _blank(event.get(p))]
+        if missing:
+            names = "・".join(EVENT_PARTS[p] for p in missing)
+            raise InputsError(field, f"「{where}」（{field}）の{names}が入力されていません")
+        out.append(
+            {
+                "month": _month(event["month"], field, f"{where}の月", months),
+                "days": _whole(event["days"], field, f"{where}の日数"),
+                "applications_per_day": _whole(
+                    event["applications_per_day"], field, f"{where}の1日の申請見込み"
+                ),
+                "infection_control": (
+                    False
+                    if _blank(event.get("infection_control"))
+                    else _flag(event["infection_control"], field, f"{where}の感染対策")
+                ),
+            }
+        )
+    return out
+
+
+def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
+    """The stored content of the inputs ``raw`` (JSON values or form strings; blank or None is
+    'not given'); InputsError naming the first bad field. ``months``: the plan period."""
+    unknown = sorted(set(raw) - set(INPUT_FIELDS))
+    if unknown:
+        raise InputsError(unknown[0], f"項目 {', '.join(unknown)} はありません")
+    out: dict[str, Any] = {}
+    for field in INPUT_FIELDS:
+        value = raw.get(field)
+        if _blank(value) or (isinstance(value, list | tuple) and not value):
+            continue
+        label = LABELS[field]
+        if field in _WHOLE:
+            out[field] = _whole(value, field, label)
+        elif field in _POSITIVE:
+            out[field] = _number(value, field, label, 0.0, math.inf, open_low=True)
+        elif field in _BOUNDED:
+            out[field] = _number(value, field, label, 0.0, _BOUNDED[field], open_low=False)
+        elif field == "weekend_policy":
+            if value not in WEEKEND_POLICIES:
+                choices = "・".join(WEEKEND_POLICIES)
+                raise _bad(field, label, f" {choices} のいずれか", value)
+            out[field] = value
+        elif field == "qr_mailing_months":
+            items = _MONTH_SEPARATORS.split(value.strip()) if isinstance(value, str) else value
+            if not isinstance(items, list | tuple):
+                raise _bad(field, label, "月の並び")
+            out[field] = sorted({_month(x, field, label, months) for x in items if not _blank(x)})
+        elif field == "offsite_events":
+            out[field] = _events(value, months)
+        elif field == "konbini_offered":
+            out[field] = _flag(value, field, label)
+        elif field == "konbini_reduction_from":
+            try:
+                out[field] = dt.date.fromisoformat(str(value).strip()).isoformat()
+            except ValueError:
+                raise _bad(field, label, " YYYY-MM-DD の形の日付", value) from None
+        else:  # insurance_support_method: free text
+            if not isinstance(value, str) or len(value) > _TEXT_MAX:
+                raise _bad(field, label, f"{_TEXT_MAX}字以内の文章")
+            out[field] = value.strip()
+    return out
+
+
+def given_values(content: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored content as the plan engine's ``given`` (``build_profiles``) for one municipality."""
+    out = {k: v for k, v in content.items() if k in INPUT_FIELDS}
+    if "qr_mailing_months" in out:
+        out["qr_mailing_months"] = tuple(out["qr_mailing_months"])
+    if "offsite_events" in out:
+        out["offsite_events"] = tuple(Event(**e) for e in out["offsite_events"])
+    return out
+
+
+def promotion_of(content: Mapping[str, Any] | None) -> MunicipalPromotion:
+    given = given_values(content or {})
+    return MunicipalPromotion(**{k: v for k, v in given.items() if k in PROMOTION_FIELDS})
+
+
+# --- the page's form ----------------------------------------------------------------------
+
+EVENT_FORM_SPARE_ROWS = 3  # blank event rows offered below the saved ones (no script needed)
+
+
+def form_values(content: Mapping[str, Any]) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The form's text of stored content: (field → text, event rows)."""
+    values = {f: "" for f in INPUT_FIELDS if f != "offsite_events"}
+    for field, value in content.items():
+        if field == "offsite_events":
+            continue
+        if field == "qr_mailing_months":
+            values[field] = ";".join(value)
+        elif isinstance(value, bool):
+            values[field] = "yes" if value else "no"
+        elif isinstance(value, float) and value.is_integer():
+            values[field] = str(int(value))
+        else:
+            values[field] = str(value)
+    events = [
+        {
+            "month": str(e["month"]),
+            "days": str(e["days"]),
+            "applications_per_day": str(e["applications_per_day"]),
+            "infection_control": "yes" if e["infection_control"] else "",
+        }
+        for e in content.get("offsite_events", [])
+    ]
+    return values, events
+
+
+def raw_from_form(form: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """(raw inputs for :func:`normalize`, the event rows as typed) from the posted form."""
+    raw: dict[str, Any] = {f: str(form.get(f, "")) for f in INPUT_FIELDS if f != "offsite_events"}
+    rows = []
+    k = 0
+    while f"event.{k}.month" in form:
+        rows.append({p: str(form.get(f"event.{k}.{p}", "")) for p in EVENT_PARTS})
+        k += 1
+    parts = ("month", "days", "applications_per_day")
+    typed = [r for r in rows if any(r[p].strip() for p in parts)]
+    raw["offsite_events"] = typed
+    return raw, typed
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+
+def save_inputs(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    base_revision_id: int | None,
+    reason: str,
+    content: Mapping[str, Any],
+) -> InputRevision:
+    """Append an inputs revision based on ``base_revision_id``; refuse a stale base with
+    Conflict. The inputs are part of the plan, so a plan under review goes back to 作成中."""
+    latest = repo.latest_inputs(m.lg_code)
+    latest_id = latest.id if latest else None
+    if base_revision_id != latest_id:
+        raise Conflict(latest_id)
+    revision = InputRevision(
+        lg_code=m.lg_code,
+        seq=(latest.seq if latest else 0) + 1,
+        base_revision_id=base_revision_id,
+        author_id=who.user_id,
+        reason=reason.strip(),
+        content=dict(content),
+    )
+    try:
+        repo.add_inputs(revision)
+    except IntegrityError:
+        repo.session.rollback()
+        newest = repo.latest_inputs(m.lg_code)
+        raise Conflict(newest.id if newest else None) from None
+    plan = repo.latest_revision(m.lg_code)
+    if plan is not None:
+        repo.add_event(
+            ReviewEvent(
+                lg_code=m.lg_code,
+                status=next_status(status_of(repo, m.lg_code), "save"),
+                revision_id=plan.id,
+                actor_id=who.user_id,
+                comment=("申請推進・窓口の入力を更新 " + reason.strip()).strip(),
+            )
+        )
+    repo.session.commit()
+    return revision
