@@ -141,3 +141,45 @@ def test_R6_forms_work_without_javascript(browser: Browser, service: tuple[str, 
     page.get_by_role("link", name="変更履歴").click()
     expect(page.locator("table.diff").first).to_contain_text("職員数")
     context.close()
+
+
+def test_R3_promotion_section_without_javascript_changes_the_checks(
+    browser: Browser, service: tuple[str, Any]
+) -> None:
+    """Issue 8 on the page: a bad share is refused naming the field and keeping the form; a
+    filled section saves, and the promotion findings follow it."""
+    url, accounts = service
+    lg = next(c for c in accounts.municipalities if c.startswith("28"))
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{url}/login")
+    page.get_by_label("ログイン名").fill(accounts.municipalities[lg])
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(f"{url}/m/{lg}")
+    form = page.locator("#inputs-form")
+    form.get_by_label("コンビニ交付の実施").select_option("yes")
+    form.get_by_label("証明書の窓口手数料（円）").fill("300")
+    form.get_by_label("証明書のコンビニ手数料（円）").fill("300")
+    form.get_by_label("支援する住民の割合（0〜1）").fill("1.5")
+    form.get_by_role("button", name="入力を保存").click()
+    expect(page.locator("#inputs-error")).to_contain_text("insurance_assist_share")
+    expect(page.locator("#inputs-form").get_by_label("証明書の窓口手数料（円）")).to_have_value(
+        "300"
+    )
+    page.locator("#inputs-form").get_by_label("支援する住民の割合（0〜1）").fill("")
+    page.locator("#inputs-form").get_by_role("button", name="入力を保存").click()
+    expect(page.locator(".notice")).to_contain_text("申請推進・窓口の入力を保存しました")
+    review = page.locator("#review-findings")
+    expect(review.locator('[data-code="R2.4"]')).to_be_visible()
+    expect(review.locator('[data-code="R3.2"]')).to_be_visible()
+    form = page.locator("#inputs-form")
+    form.get_by_label("QRコード付き申請書の送付数").fill("5000")
+    form.get_by_label("申請書を送付する月").fill("2021-01;2021-02")
+    form.get_by_label("証明書のコンビニ手数料（円）").fill("200")
+    form.get_by_role("button", name="入力を保存").click()
+    expect(page.locator(".notice")).to_contain_text("申請推進・窓口の入力を保存しました")
+    expect(review.locator('[data-code="R3.2"]')).to_have_count(0)
+    expect(review.locator('[data-code="R2.4"]')).to_have_count(0)
+    expect(review.locator('[data-code="R3.4"]')).to_be_visible()
+    context.close()

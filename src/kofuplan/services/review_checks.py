@@ -21,10 +21,13 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
+from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
+from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.municipal_inputs import given_values
 from kofuplan.services.planning import plan_calendar, rules_at
@@ -85,6 +88,49 @@ def revision_findings(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return list(found)
+
+
+def rows_under_inputs(
+    m: Municipality,
+    rows: Sequence[Mapping[str, Any]],
+    inputs: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The plan rows with the daily figures per counter and the evening opening that the
+    municipality's saved inputs give (given or default, as its checks use them), and the
+    derived columns (capacity …) recomputed; the rows unchanged without saved inputs."""
+    if inputs is None or not rows:
+        return [dict(r) for r in rows]
+    params = rules_at(AS_OF)
+    calendar = _calendar()
+    profiles = build_profiles(_stats([m]), {m.lg_code: given_values(inputs)}, params)
+    combined = effective_combined_daily(
+        profiles, calendar, params["capacity.combined_card_share_by_month"]
+    )[0]
+    evenings = np.round(
+        evening_day_equivalents(
+            [m.lg_code],
+            calendar.months,
+            {m.lg_code: profiles.promotion[0]},
+            float(params["capacity.counter_hours_per_day"]),
+        ),
+        2,
+    )[0]
+    where = {month: j for j, month in enumerate(calendar.months)}
+    out = []
+    for row in rows:
+        j = where.get(str(row["month"]))
+        if j is None:
+            out.append(dict(row))
+            continue
+        out.append(
+            {
+                **row,
+                "dedicated_daily_per_counter": float(profiles.dedicated_daily_per_counter[0]),
+                "combined_daily_per_counter": float(combined[j]),
+                "evening_day_equivalents": float(evenings[j]),
+            }
+        )
+    return plan_edit.recompute(out, m.population, m.cards_issued_baseline)
 
 
 def _cell(value: Any) -> str:

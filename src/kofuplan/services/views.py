@@ -19,7 +19,7 @@ from kofuplan.domain.review import Status
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
-from kofuplan.services.review_checks import revision_findings
+from kofuplan.services.review_checks import revision_findings, rows_under_inputs
 from kofuplan.services.workflow import check_revision, status_of, target_of
 
 
@@ -106,12 +106,13 @@ def with_waits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     revision = repo.latest_revision(m.lg_code)
-    rows = with_waits(list(revision.content) if revision else [])
+    input_revisions = repo.input_revisions(m.lg_code)
+    inputs = input_revisions[0] if input_revisions else None
+    own = inputs.content if inputs else None
+    rows = with_waits(rows_under_inputs(m, revision.content if revision else [], own))
     events = repo.events(m.lg_code)
     revisions = repo.revisions(m.lg_code, with_content=False)
     advice = repo.advice(m.lg_code)
-    input_revisions = repo.input_revisions(m.lg_code)
-    inputs = input_revisions[0] if input_revisions else None
     logins = repo.user_logins(
         [e.actor_id for e in events]
         + [r.author_id for r in revisions]

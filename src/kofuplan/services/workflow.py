@@ -104,6 +104,11 @@ def save_plan(
     else:
         content = [dict(r) for r in rows]
     content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
+    inputs = repo.latest_inputs(m.lg_code)
+    if inputs is not None:  # the daily figures per counter and evenings are the inputs'
+        from kofuplan.services.review_checks import rows_under_inputs
+
+        content = rows_under_inputs(m, content, inputs.content)
     seq = (latest.seq if latest else 0) + 1
     revision = PlanRevision(
         lg_code=m.lg_code,

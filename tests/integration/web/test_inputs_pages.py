@@ -179,3 +179,27 @@ def test_R6_1_2_R6_1_3_the_checks_use_the_municipalitys_own_figures(
     # The form is the whole of the inputs: the office limit left blank is the default again.
     assert "R6.1-2" in _codes(page) and "R6.1-3" not in _codes(page)
     assert float(_value(page, "dedicated_daily_per_counter")) == lowest / 4
+
+
+def test_R6_1_2_the_plan_table_and_a_new_plan_revision_follow_the_inputs(
+    service: tuple[str, Any],
+) -> None:
+    """Lower daily figures per counter lower the plan's capacity column, so the editor's own
+    check flags it too, and the next plan revision is saved with the inputs' figures."""
+    url, accounts = service
+    lg, login = _municipality(accounts)
+    c = signed_in(url, login)
+    rows = _plan_rows(c, lg)
+    r = _save(c, lg, {"dedicated_daily_per_counter": "1", "combined_daily_per_counter": "1",
+                      "evenings_per_month": "4", "evening_hours": "2"})  # fmt: skip
+    assert r.status_code == 303
+    page = c.get(f"/m/{lg}").text
+    assert "EDIT_OVER_CAPACITY" in _codes(page, "findings")
+    base = _value(page, "base_revision_id")
+    saved = c.post(f"/m/{lg}/plan", data={"base_revision_id": base, "action": "save"})
+    assert saved.status_code == 303
+    new_rows = _plan_rows(c, lg)
+    assert all(row["dedicated_daily_per_counter"] == 1.0 for row in new_rows)
+    assert all(row["evening_day_equivalents"] > 0 for row in new_rows)
+    assert sum(row["capacity"] for row in new_rows) < sum(row["capacity"] for row in rows)
+    assert [row["issuance"] for row in new_rows] == [row["issuance"] for row in rows]

@@ -33,6 +33,7 @@ from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
 from kofuplan.services import municipal_inputs, views, workflow
 from kofuplan.services.access import home_path
+from kofuplan.services.review_checks import rows_under_inputs
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,7 +112,8 @@ def municipality_page_response(
         inputs_form = InputsForm(values, events, v.inputs.id if v.inputs else None)
     m = access.municipality
     if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
-        shown = plan_edit.recompute(rows, m.population, m.cards_issued_baseline)
+        shown = rows_under_inputs(m, rows, v.inputs.content if v.inputs else None)
+        shown = plan_edit.recompute(shown, m.population, m.cards_issued_baseline)
         findings = workflow.check_revision(m, shown)
     else:
         shown, findings = v.rows, v.findings
