@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 from typer.testing import CliRunner, Result
 
 from kofuplan.adapters.cli import app, commands
+from kofuplan.services.sample import write_sample_stats
 
 commands.load()  # every command, as `kofuplan --help` sees them
 
 
 def run_cli(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def sample_stats(tmp_path: Path) -> tuple[Path, str]:
+    """Generated sample statistics and the first municipality's code."""
+    stats = write_sample_stats(tmp_path / "sample_stats.csv", dt.date(2020, 10, 1))
+    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
+    return stats, code
+
+
+def plan_with_profiles(tmp_path: Path, profiles_csv: str) -> tuple[str, Path, Result]:
+    """`kofuplan plan` on sample statistics with a profile CSV; ``{code}`` in the text stands
+    for the first municipality's code. Returns the code, the output folder and the result."""
+    stats, code = sample_stats(tmp_path)
+    prof = tmp_path / "profiles.csv"
+    prof.write_text(profiles_csv.replace("{code}", code), encoding="utf-8")
+    out = tmp_path / "p"
+    result = run_cli(
+        "plan", "--stats", str(stats), "--as-of", "2020-10-01", "--profiles", str(prof),
+        "--out", str(out),
+    )  # fmt: skip
+    return code, out, result

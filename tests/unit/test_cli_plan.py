@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_runner import run_cli
+from tests.cli_runner import plan_with_profiles, run_cli, sample_stats
 
 
 def test_demo_plans_sample_data_and_says_so(tmp_path: Path) -> None:
@@ -18,11 +18,11 @@ def test_demo_plans_sample_data_and_says_so(tmp_path: Path) -> None:
 
 
 def test_piped_plan_prints_nothing_extra(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
+    stats, _ = sample_stats(tmp_path)
     result = run_cli(
         "plan",
         "--stats",
-        str(tmp_path / "d" / "sample_stats.csv"),
+        str(stats),
         "--as-of",
         "2020-10-01",
         "--out",
@@ -33,47 +33,15 @@ def test_piped_plan_prints_nothing_extra(tmp_path: Path) -> None:
 
 
 def test_bad_profile_value_names_file_line_and_field(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
-    stats = tmp_path / "d" / "sample_stats.csv"
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
-    prof = tmp_path / "profiles.csv"
-    prof.write_text(f"lg_code,dedicated_counters\n{code},-3\n", encoding="utf-8")
-    out = tmp_path / "p"
-    result = run_cli(
-        "plan",
-        "--stats",
-        str(stats),
-        "--as-of",
-        "2020-10-01",
-        "--profiles",
-        str(prof),
-        "--out",
-        str(out),
-    )
+    _, out, result = plan_with_profiles(tmp_path, "lg_code,dedicated_counters\n{code},-3\n")
     assert result.exit_code == 2
     assert "profiles.csv:2" in result.output and "dedicated_counters" in result.output
     assert not (out / "plan_monthly.csv").exists()  # nothing half-written
 
 
 def test_profile_values_are_used_and_defaults_are_reported(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
-    stats = tmp_path / "d" / "sample_stats.csv"
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
-    prof = tmp_path / "profiles.csv"
-    prof.write_text(
-        f"lg_code,dedicated_daily_per_counter,weekend_policy\n{code},55.5,all\n", encoding="utf-8"
-    )
-    out = tmp_path / "p"
-    result = run_cli(
-        "plan",
-        "--stats",
-        str(stats),
-        "--as-of",
-        "2020-10-01",
-        "--profiles",
-        str(prof),
-        "--out",
-        str(out),
+    code, out, result = plan_with_profiles(
+        tmp_path, "lg_code,dedicated_daily_per_counter,weekend_policy\n{code},55.5,all\n"
     )
     assert result.exit_code == 0, result.output
     lines = (out / "plan_monthly.csv").read_text(encoding="utf-8").splitlines()
@@ -88,8 +56,7 @@ def test_profile_values_are_used_and_defaults_are_reported(tmp_path: Path) -> No
 
 
 def test_unknown_snapshot_and_bad_lg_code_are_named(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
-    stats = tmp_path / "d" / "sample_stats.csv"
+    stats, _ = sample_stats(tmp_path)
     result = run_cli("plan", "--stats", str(stats), "--as-of", "2020-10-02", "--out", str(tmp_path))
     assert result.exit_code == 2 and "2020-10-02" in result.output
     text = stats.read_text(encoding="utf-8").splitlines()

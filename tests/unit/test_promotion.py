@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kofuplan.domain.plan import make_plan
 from kofuplan.domain.profiles import build_profiles
 from kofuplan.domain.promotion import Event, MunicipalPromotion, promotion_findings
-from tests.cli_runner import run_cli
+from tests.cli_runner import plan_with_profiles
 
 from .strategies import PARAMS, stats_rows
 from .test_schedule import CALENDAR
@@ -98,27 +98,11 @@ def test_new_findings_appear_when_the_plan_asks_for_them() -> None:
 
 
 def test_promotion_round_trips_through_the_profile_csv(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
-    stats = tmp_path / "d" / "sample_stats.csv"
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
-    prof = tmp_path / "profiles.csv"
-    prof.write_text(
+    code, out, result = plan_with_profiles(
+        tmp_path,
         "lg_code,qr_mailing_forms,qr_mailing_months,offsite_events,evenings_per_month,"
         "evening_hours,konbini_offered,konbini_fee_counter_yen,konbini_fee_store_yen\n"
-        f"{code},5000,2020-12;2021-01,2021-01/3/40/yes,4,2,yes,300,100\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "p"
-    result = run_cli(
-        "plan",
-        "--stats",
-        str(stats),
-        "--as-of",
-        "2020-10-01",
-        "--profiles",
-        str(prof),
-        "--out",
-        str(out),
+        "{code},5000,2020-12;2021-01,2021-01/3/40/yes,4,2,yes,300,100\n",
     )
     assert result.exit_code == 0, result.output
     with (out / "plan_monthly.csv").open(encoding="utf-8") as f:
@@ -135,21 +119,8 @@ def test_promotion_round_trips_through_the_profile_csv(tmp_path: Path) -> None:
 
 
 def test_bad_promotion_cell_names_the_field(tmp_path: Path) -> None:
-    run_cli("demo", "--out", str(tmp_path / "d"))
-    stats = tmp_path / "d" / "sample_stats.csv"
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
-    prof = tmp_path / "profiles.csv"
-    prof.write_text(f"lg_code,offsite_events\n{code},2021-01/3/forty/yes\n", encoding="utf-8")
-    result = run_cli(
-        "plan",
-        "--stats",
-        str(stats),
-        "--as-of",
-        "2020-10-01",
-        "--profiles",
-        str(prof),
-        "--out",
-        str(tmp_path / "p"),
+    _, _, result = plan_with_profiles(
+        tmp_path, "lg_code,offsite_events\n{code},2021-01/3/forty/yes\n"
     )
     assert result.exit_code == 2
     assert "profiles.csv:2" in result.output and "offsite_events" in result.output

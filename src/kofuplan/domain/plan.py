@@ -5,6 +5,7 @@ One municipality and the whole nation run the same code over (municipalities, mo
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
@@ -15,7 +16,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
-from kofuplan.domain.capacity import Capacity, plan_capacity
+from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
@@ -73,8 +74,6 @@ class Plan:
 
 
 def days_in_months(calendar: MonthCalendar) -> IntArray:
-    import calendar as _cal
-
     return np.array(
         [_cal.monthrange(int(m[:4]), int(m[5:7]))[1] for m in calendar.months], dtype=np.int64
     )
@@ -126,7 +125,7 @@ def _plan_block(
     evenings = evening_day_equivalents(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
-    open_days = calendar.open_weekdays[None, :] + _planned_weekend(profiles, calendar)
+    open_days = calendar.open_weekdays[None, :] + weekend_days(profiles, calendar)
     if method == "optimal":
         # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
         supply = schedule("delivery", target, open_days, demand)
@@ -160,9 +159,3 @@ def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str
         own,
         int(params["campaigns.national_non_holders"]),
     )
-
-
-def _planned_weekend(profiles: Profiles, calendar: MonthCalendar) -> IntArray:
-    from kofuplan.domain.capacity import weekend_days
-
-    return weekend_days(profiles, calendar)

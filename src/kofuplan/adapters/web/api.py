@@ -38,6 +38,12 @@ def _error(status: int, detail: str) -> HTTPException:
     return HTTPException(status_code=status, detail=detail)
 
 
+def _conflict(c: workflow.Conflict) -> JSONResponse:
+    """409: the resource changed since the revision the save was based on; nothing saved."""
+    content = s.ConflictOut(detail=str(c), current_revision_id=c.current_revision_id)
+    return JSONResponse(status_code=409, content=content.model_dump())
+
+
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": s.ConflictOut, "description": "the plan changed since its base"}
 }
@@ -123,12 +129,7 @@ def save_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
             [r.model_dump(exclude_none=True) for r in body.rows],
         )
     except workflow.Conflict as c:
-        return JSONResponse(
-            status_code=409,
-            content=s.ConflictOut(
-                detail=str(c), current_revision_id=c.current_revision_id
-            ).model_dump(),
-        )
+        return _conflict(c)
     except workflow.InvalidInput as e:
         raise _error(422, str(e)) from None
     return _plan_out(access)
@@ -191,12 +192,7 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
             content,
         )  # fmt: skip
     except workflow.Conflict as c:
-        return JSONResponse(
-            status_code=409,
-            content=s.ConflictOut(
-                detail=str(c), current_revision_id=c.current_revision_id
-            ).model_dump(),
-        )
+        return _conflict(c)
     except municipal_inputs.InputsError as e:
         raise _error(422, str(e)) from None
     return _inputs_out(access)
