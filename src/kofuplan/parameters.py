@@ -28,14 +28,12 @@ from typing import Any
 
 import yaml
 
+from kofuplan.errors import RuleError
+
 __all__ = ["Parameter", "RuleBook", "RuleError", "Snapshot", "load_rules"]
 
 _TYPES = ("number", "integer", "fraction", "text", "date", "month", "mapping", "list")
 _REQUIRED = ("description", "unit", "source", "values")
-
-
-class RuleError(ValueError):
-    """A rule file or value is malformed; the message names the file and key."""
 
 
 @dataclass(frozen=True)

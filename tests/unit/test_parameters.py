@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kofuplan.parameters import RuleError, load_rules
+from kofuplan.errors import RuleError
+from kofuplan.parameters import load_rules
 
 DAY = dt.date(2020, 10, 1)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanRow, read_plan_form
+from kofuplan.errors import InputError
 
 MONTHS = ("2020-10", "2020-11")
 HEADER = ",".join(REQUIRED_COLUMNS)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanRow
+from kofuplan.errors import InputError
 
 
 def read_plan_header(path: Path) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.errors import InputError
 
 # The ranges of the two bounded numbers: a share of residents, and hours in a day.
 SHARE_MAX = 1.0
@@ -23,7 +24,7 @@ _YES = {"yes": True, "y": True, "true": True, "1": True, "はい": True, "有": 
 _NO = {"no": False, "n": False, "false": False, "0": False, "いいえ": False, "無": False}
 
 
-class PromotionFieldError(ValueError):
+class PromotionFieldError(InputError):
     pass
 
 
@@ -62,7 +63,7 @@ def _flag(raw: str, where: str, field: str) -> bool:
 
 def promotion_value(field: str, raw: str, where: str) -> Any:
     """The validated value of one promotion cell; errors name the place and the field."""
-    from kofuplan.adapters.stats_csv import InputError
+    from kofuplan.errors import InputError
 
     try:
         return _parse(field, raw, where)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import matplotlib
 
+from kofuplan.errors import KofuplanError
+
 matplotlib.use("Agg")
 
 from matplotlib import font_manager
@@ -32,7 +34,7 @@ JAPANESE_FONTS = (
 )
 
 
-class ChartError(RuntimeError):
+class ChartError(KofuplanError, RuntimeError):
     pass
 
 

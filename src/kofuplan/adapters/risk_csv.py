@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.risk import BacklogRisk
+from kofuplan.errors import InputError
 
 NEEDED = (
     "lg_code",

@@ -17,6 +17,7 @@ from kofuplan.adapters.promotion_fields import promotion_value
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
+from kofuplan.errors import InputError
 
 STATS_COLUMNS = (
     "snapshot_date",
@@ -30,10 +31,6 @@ STATS_COLUMNS = (
     "prev_snapshot_date",
     "cards_issued_increase_since_prev",
 )
-
-
-class InputError(ValueError):
-    """Bad input; the message names the file and where in it."""
 
 
 def _open_csv(path: Path) -> tuple[list[str], Any, Any]:

@@ -16,8 +16,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from kofuplan.adapters.safe_text import safe_cell
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS
+from kofuplan.errors import InputError
 from kofuplan.services.submission import (
     PLAN_SHEET_COLUMNS,
     Submission,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.errors import InputError
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -29,7 +31,7 @@ SURVEY_COLUMNS = (
 )
 
 
-class ActualsError(ValueError):
+class ActualsError(InputError):
     """The actuals do not cover what was asked; the message names what is missing."""
 
 

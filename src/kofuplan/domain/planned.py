@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.errors import InputError
+
 IntArray = npt.NDArray[np.int64]
 
 
-class PlanInputError(ValueError):
+class PlanInputError(InputError):
     """The plan does not cover what the follow-up needs; the message names what is missing."""
 
 

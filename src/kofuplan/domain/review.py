@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from kofuplan.errors import ConflictError
+
 Status = Literal["not_started", "draft", "submitted", "returned", "accepted"]
 Action = Literal["save", "submit", "accept", "return"]
 
@@ -34,7 +36,7 @@ _RESULT: dict[Action, Status] = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(ConflictError, ValueError):
     """The action is not allowed from the current status."""
 
 

@@ -20,9 +20,9 @@ import numpy as np
 from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, PrefectureBook
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.promotion import MunicipalPromotion
+from kofuplan.errors import InputError
 
 UNKNOWN = -1  # a figure profiles.csv does not give
 

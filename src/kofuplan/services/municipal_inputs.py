@@ -27,6 +27,7 @@ from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
 from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
+from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
 from kofuplan.services.workflow import Conflict, status_of
 
@@ -87,7 +88,7 @@ _TEXT_MAX = 2000  # characters of the free-text support method, as the plan's re
 _MONTH_SEPARATORS = re.compile(r"[;,、\s]+")
 
 
-class InputsError(ValueError):
+class InputsError(InputError):
     """A bad value; ``field`` is the column name, the message names its label."""
 
     def __init__(self, field: str, message: str) -> None:

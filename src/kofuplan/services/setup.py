@@ -12,13 +12,14 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Municipality, User
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
 from kofuplan.services.passwords import hash_password
 from kofuplan.services.workflow import save_plan
 
 
-class UserError(ValueError):
+class UserError(InputError):
     pass
 
 

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.checks import CODES
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
+from kofuplan.errors import InputError
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
 

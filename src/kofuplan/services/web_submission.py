@@ -16,11 +16,12 @@ from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.promotion import PROMOTION_FIELDS
+from kofuplan.errors import InputError
 from kofuplan.services.excel_prefecture import build_prefecture_book
 from kofuplan.services.review_checks import check_run
 
 
-class NothingToSubmit(ValueError):
+class NothingToSubmit(InputError):
     pass
 
 

@@ -23,11 +23,12 @@ from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
+from kofuplan.errors import ConflictError, InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import Principal
 
 
-class Conflict(Exception):
+class Conflict(ConflictError):
     """The plan changed since the editor's base revision (HTTP 409)."""
 
     def __init__(self, current_revision_id: int | None) -> None:
@@ -35,7 +36,7 @@ class Conflict(Exception):
         self.current_revision_id = current_revision_id
 
 
-class InvalidInput(ValueError):
+class InvalidInput(InputError):
     """Bad input from an editor; the message names the month and field."""
 
 

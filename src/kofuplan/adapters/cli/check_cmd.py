@@ -11,10 +11,9 @@ from rich.console import Console
 
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.findings_csv import write_findings
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.adapters.submission_out import write_submission
 from kofuplan.domain.wareki import reiwa_month
-from kofuplan.parameters import RuleError
+from kofuplan.errors import InputError, RuleError
 from kofuplan.services.checking import check_plan_file, check_summary
 from kofuplan.services.submission import Submission, submit, unknown_code_findings
 

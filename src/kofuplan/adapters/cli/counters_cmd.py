@@ -11,7 +11,8 @@ import typer
 
 from kofuplan.adapters.cli import app
 from kofuplan.domain.queueing import fewest_counters
-from kofuplan.parameters import RuleError, load_rules
+from kofuplan.errors import RuleError
+from kofuplan.parameters import load_rules
 
 
 def _check(

@@ -55,8 +55,8 @@ def load_stats(
     except ValueError:
         _fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
         return
-    from kofuplan.adapters.stats_csv import InputError
     from kofuplan.adapters.storage.db import Database
+    from kofuplan.errors import InputError
 
     db = Database(database_url)
     db.init()

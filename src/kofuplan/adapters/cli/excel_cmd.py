@@ -18,10 +18,9 @@ from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import write_csv
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
-from kofuplan.parameters import RuleError
+from kofuplan.errors import InputError, RuleError
 from kofuplan.services.excel_plans import (
     budget_rows,
     check_imported,

@@ -13,9 +13,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.plan_csv import write_plan
-from kofuplan.adapters.stats_csv import InputError
 from kofuplan.domain.schedule import METHODS
-from kofuplan.parameters import RuleError
+from kofuplan.errors import InputError, RuleError
 from kofuplan.services.planning import PlanRun, run_plan
 
 err = Console(stderr=True)

@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.cli import app
-from kofuplan.adapters.stats_csv import InputError
-from kofuplan.parameters import RuleError
+from kofuplan.errors import InputError, RuleError
 from kofuplan.services.risk import run_risk
 
 

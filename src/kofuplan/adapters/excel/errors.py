@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from kofuplan.errors import InputError
 
-class WorkbookError(ValueError):
+
+class WorkbookError(InputError):
     """A workbook that cannot be read; it is rejected whole. ``problems`` are full lines."""
 
     def __init__(self, problems: Sequence[str]) -> None:

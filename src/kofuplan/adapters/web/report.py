@@ -13,9 +13,10 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.pages import nation_context, prefecture_context
 from kofuplan.adapters.web.render import STATIC, templates
+from kofuplan.errors import InputError
 
 
-class ReportError(ValueError):
+class ReportError(InputError):
     pass
 
 

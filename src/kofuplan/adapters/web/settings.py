@@ -9,13 +9,14 @@ from typing import Any, Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 MIN_SECRET_LENGTH = 32  # bytes of a URL-safe token: 256 bits when made by secrets.token_urlsafe
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     pass
 
 
