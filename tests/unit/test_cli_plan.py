@@ -17,19 +17,29 @@ def test_demo_plans_sample_data_and_says_so(tmp_path: Path) -> None:
     assert (tmp_path / "plan_monthly.csv").is_file() and (tmp_path / "budget.csv").is_file()
 
 
-def test_piped_plan_prints_nothing_extra(tmp_path: Path) -> None:
+def test_piped_plan_logs_plain_progress_and_a_summary(tmp_path: Path) -> None:
+    """Issue 13: `plan > log 2>&1` leaves one line per step on stderr and a summary of what
+    was written where on stdout; no terminal control codes."""
     stats, _ = sample_stats(tmp_path)
+    out = tmp_path / "p"
+    args = ("plan", "--stats", str(stats), "--as-of", "2020-10-01", "--out", str(out))
+    result = run_cli(*args)
+    assert result.exit_code == 0
+    assert "統計の読込" in result.stderr and "計画の作成（36 件）" in result.stderr
+    assert "\x1b" not in result.output
+    assert f"出力: {out / 'plan_monthly.csv'}" in result.stdout
+    assert "36 団体" in result.stdout
+
+
+def test_quiet_plan_prints_nothing(tmp_path: Path) -> None:
+    stats, _ = sample_stats(tmp_path)
+    out = tmp_path / "p"
     result = run_cli(
-        "plan",
-        "--stats",
-        str(stats),
-        "--as-of",
-        "2020-10-01",
-        "--out",
-        str(tmp_path / "p"),
+        "--quiet", "plan", "--stats", str(stats), "--as-of", "2020-10-01", "--out", str(out)
     )
     assert result.exit_code == 0
     assert result.output == ""
+    assert (out / "summary.json").is_file()
 
 
 def test_bad_profile_value_names_file_line_and_field(tmp_path: Path) -> None:

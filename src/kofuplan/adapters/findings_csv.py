@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kofuplan.adapters.output import write_files
 from kofuplan.adapters.safe_text import safe_text
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 
@@ -31,17 +32,9 @@ def findings_text(findings: Iterable[Finding]) -> str:
     return buffer.getvalue()
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def write_findings(out: Path, findings: Iterable[Finding], summary: dict[str, Any]) -> Path:
-    """Write the findings CSV and the summary JSON; returns the JSON's path."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write the findings CSV and the summary JSON, both or neither; returns the JSON's path."""
     text = json.dumps(summary, ensure_ascii=False, indent=1) + "\n"
     target = summary_path(out)
-    _write_atomically(out, findings_text(findings))
-    _write_atomically(target, text)
+    write_files({out: findings_text(findings), target: text})
     return target

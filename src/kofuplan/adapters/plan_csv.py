@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.output import ensure_folder, write_files
 from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
@@ -117,16 +118,14 @@ def _wait_columns(plan: Plan) -> dict[str, list[str]]:
     }
 
 
-def write_columns(path: Path, columns: Mapping[str, list[str]]) -> None:
-    """Write string columns as CSV. Values here are numbers, codes and field names, never
-    user text, so no quoting is needed; a comma would be a bug, and is refused."""
+def columns_text(columns: Mapping[str, list[str]]) -> str:
+    """String columns as CSV text. Values here are numbers, codes and field names, never user
+    text, so no quoting is needed; a comma would be a bug, and is refused."""
     names = list(columns)
     lines = [",".join(row) for row in zip(*columns.values(), strict=True)]
     if any(line.count(",") != len(names) - 1 for line in [",".join(names), *lines]):
-        raise ValueError(f"{path.name}: a value contains a comma")
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text("\n".join([",".join(names), *lines]) + "\n", encoding="utf-8")
-    tmp.replace(path)
+        raise ValueError("a plan value contains a comma")
+    return "\n".join([",".join(names), *lines]) + "\n"
 
 
 def budget_columns(plan: Plan) -> dict[str, list[str]]:
@@ -209,12 +208,19 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def write_plan(out: Path, plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    write_columns(out / "plan_monthly.csv", plan_columns(plan))
-    write_columns(out / "budget.csv", budget_columns(plan))
+def write_plan(
+    out: Path, plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool
+) -> list[Path]:
+    """plan_monthly.csv, budget.csv and summary.json in ``out``, all three or none."""
+    ensure_folder(out)
     text = json.dumps(summary(plan, params, as_of, sample), ensure_ascii=False, indent=1)
-    (out / "summary.json").write_text(text + "\n", encoding="utf-8")
+    return write_files(
+        {
+            out / "plan_monthly.csv": columns_text(plan_columns(plan)),
+            out / "budget.csv": columns_text(budget_columns(plan)),
+            out / "summary.json": text + "\n",
+        }
+    )
 
 
 def promotion_rollups(plan: Plan) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.output import write_file
 from kofuplan.domain.risk import BacklogRisk
 from kofuplan.errors import InputError
 
@@ -126,10 +127,4 @@ def write_risk(path: Path, demand: PlanDemand, risk: BacklogRisk) -> None:
         flat(risk.waiting_mean, 1),
     ]
     body = "\n".join(",".join(row) for row in zip(*columns, strict=True))
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        tmp.write_text(",".join(RISK_COLUMNS) + "\n" + body + "\n", encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot be written: {exc.strerror}") from None
+    write_file(path, ",".join(RISK_COLUMNS) + "\n" + body + "\n")

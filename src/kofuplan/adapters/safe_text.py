@@ -18,9 +18,12 @@ Numbers are left alone: a negative number is a number, not a formula.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from kofuplan.adapters.output import write_file
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_START = FORMULA_TRIGGERS
@@ -57,18 +60,22 @@ def set_excel_text(cell: Any, text: str) -> None:
         cell.quotePrefix = True
 
 
+def csv_rows_text(header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows as UTF-8 CSV text, quoting as needed and neutralising text that looks like a
+    formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [csv_text(v) if isinstance(v, str) else _plain(v) for v in (row[h] for h in header)]
+        )
+    return buffer.getvalue()
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write rows as UTF-8 CSV, quoting as needed and neutralising text that looks like a
-    formula; atomic, so a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(
-                [csv_text(v) if isinstance(v, str) else _plain(v) for v in (row[h] for h in header)]
-            )
-    tmp.replace(path)
+    """Write rows as :func:`csv_rows_text`; atomic, so a reader never sees half a file."""
+    write_file(path, csv_rows_text(header, rows))
 
 
 def _plain(value: Any) -> str:

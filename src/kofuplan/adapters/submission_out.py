@@ -9,12 +9,14 @@ half-written (a temporary file replaces the target at the end).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 
+from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import safe_cell
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.errors import InputError
@@ -36,21 +38,23 @@ def _csv_cell(x: Any) -> str:
     return "" if x is None else str(safe_cell(x))
 
 
-def write_submission(out: Path, sub: Submission) -> None:
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
+def check_submission_name(out: Path) -> None:
+    if out.suffix.lower() not in FORMATS:
         raise InputError(f"--out {out}: the file must end with .csv or .xlsx")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
+
+
+def write_submission(out: Path, sub: Submission) -> None:
+    check_submission_name(out)
+    suffix = out.suffix.lower()
     rows = submission_rows(sub)
     if suffix == ".csv":
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(PLAN_SHEET_COLUMNS)
-            writer.writerows([_csv_cell(x) for x in row] for row in rows)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(PLAN_SHEET_COLUMNS)
+        writer.writerows([_csv_cell(x) for x in row] for row in rows)
+        write_file(out, buffer.getvalue())
     else:
-        _write_xlsx(tmp, sub, rows)
-    tmp.replace(out)
+        write_file(out, lambda tmp: _write_xlsx(tmp, sub, rows))
 
 
 def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

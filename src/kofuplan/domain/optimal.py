@@ -33,7 +33,7 @@ the tests and is far slower on the national data (``bench/bench_optimal.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -335,9 +335,11 @@ def optimal_schedule(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
+    solved: Callable[[int], None] = lambda _n: None,
 ) -> OptimalSchedule:
     """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule;
-    ``evening_days`` (N, M) the evening opening the engine counts as extra open days."""
+    ``evening_days`` (N, M) the evening opening the engine counts as extra open days;
+    ``solved(1)`` is told after each municipality (the slow step: a caller's progress)."""
     results = []
     for code, setting in zip(
         profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
@@ -346,6 +348,7 @@ def optimal_schedule(
             results.append(solve_setting(setting))
         except ValueError as exc:
             raise ValueError(f"{code}: {exc}") from None
+        solved(1)
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
     cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)

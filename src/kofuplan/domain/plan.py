@@ -6,7 +6,7 @@ One municipality and the whole nation run the same code over (municipalities, mo
 from __future__ import annotations
 
 import calendar as _cal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -84,13 +84,15 @@ def make_plan(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     method: str,
+    planned: Callable[[int], None] = lambda _n: None,
 ) -> Plan:
-    """Plan every municipality: schedule, capacity, budget."""
+    """Plan every municipality: schedule, capacity, budget. ``planned(k)`` is told each time
+    ``k`` more municipalities are done (a caller's progress bar; the domain prints nothing)."""
     n = len(profiles)
     if n <= BLOCK:
-        return _plan_block(profiles, calendar, params, method)
+        return _plan_block(profiles, calendar, params, method, planned)
     blocks = [
-        _plan_block(profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method)
+        _plan_block(profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method, planned)
         for s in range(0, n, BLOCK)
     ]
     return _concat_rows(blocks)
@@ -117,6 +119,7 @@ def _plan_block(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     method: str,
+    planned: Callable[[int], None],
 ) -> Plan:
     target = profiles.target
     demand = plan_demand(profiles, calendar, params)
@@ -129,11 +132,12 @@ def _plan_block(
     if method == "optimal":
         # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
         supply = schedule("delivery", target, open_days, demand)
-        chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
+        chosen = optimal_schedule(supply, profiles, calendar, params, evenings, solved=planned)
         issuance, cap = chosen.issuance, chosen.capacity
     else:
         issuance = schedule(method, target, open_days, demand)
         cap = plan_capacity(issuance, profiles, calendar, params, evenings)
+        planned(len(profiles))
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     queueing = QueueingParameters.from_rules(params)

@@ -74,12 +74,16 @@ def run_plan(
     as_of: dt.date,
     profiles_path: Path | None = None,
     method: str | None = None,
-    progress: Callable[[str], None] = lambda _step: None,
+    progress: Callable[[str, int | None], None] = lambda _step, _total: None,
+    planned: Callable[[int], None] = lambda _n: None,
 ) -> PlanRun:
+    """Read, then plan. ``progress(step, total)`` is told when a step begins (``total``
+    municipalities for the planning), ``planned(k)`` as municipalities are done."""
     params = rules_at(as_of)
-    progress("統計の読込")
+    progress("統計の読込", None)
     profiles = load_profiles(stats_path, as_of, profiles_path, params)
     calendar = plan_calendar(params, as_of)
-    progress("計画の作成")
-    plan = make_plan(profiles, calendar, params, method or str(params["plan.default_method"]))
+    progress("計画の作成", len(profiles))
+    chosen = method or str(params["plan.default_method"])
+    plan = make_plan(profiles, calendar, params, chosen, planned)
     return PlanRun(plan, params, as_of)

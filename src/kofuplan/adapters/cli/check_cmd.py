@@ -9,15 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from kofuplan.adapters.cli import app
-from kofuplan.adapters.findings_csv import write_findings
-from kofuplan.adapters.submission_out import write_submission
+from kofuplan.adapters.cli import app, one_line
+from kofuplan.adapters.cli.console import stderr, stdout, steps
+from kofuplan.adapters.findings_csv import summary_path, write_findings
+from kofuplan.adapters.output import check_place
+from kofuplan.adapters.submission_out import check_submission_name, write_submission
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.checking import check_plan_file, check_summary
 from kofuplan.services.submission import Submission, submit, unknown_code_findings
-
-err = Console(stderr=True)
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -28,7 +28,7 @@ def _date(value: str, option: str) -> dt.date:
 
 
 def fail(exc: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    stderr().print(f"[red]エラー:[/red] {one_line(str(exc))}", highlight=False)
     return typer.Exit(2)
 
 
@@ -45,14 +45,19 @@ def check_command(
     Exits 0 with or without findings; non-zero only when an input cannot be read.
     """
     day = _date(as_of, "--as-of")
-    try:
-        run = check_plan_file(plan, stats, day, profiles)
-        summary = check_summary(run)
+    check_place(out)
+    check_place(summary_path(out))
+    with steps() as progress:
+        progress.step("計画の読込と審査")
+        try:
+            run = check_plan_file(plan, stats, day, profiles)
+            summary = check_summary(run)
+        except (InputError, RuleError, ValueError) as exc:
+            raise fail(exc) from None
         summary["plan_file"] = str(plan)
+        progress.step("書き出し")
         json_path = write_findings(out, run.findings, summary)
-    except (InputError, RuleError, ValueError) as exc:
-        raise fail(exc) from None
-    print_check_summary(Console(soft_wrap=True), summary, out, json_path)
+    print_check_summary(stdout(), summary, out, json_path)
 
 
 def print_check_summary(
@@ -104,12 +109,17 @@ def submit_command(
     """Collect one prefecture's plans, checked, into one file for the Ministry (R7.1)."""
     day = _date(as_of, "--as-of")
     on_day = _date(on, "--on") if on is not None else None
-    try:
-        sub = submit(pref, plans, stats, day, profiles, on_day)
+    check_submission_name(out)
+    check_place(out)
+    with steps() as progress:
+        progress.step("計画の読込と審査")
+        try:
+            sub = submit(pref, plans, stats, day, profiles, on_day)
+        except (InputError, RuleError, ValueError) as exc:
+            raise fail(exc) from None
+        progress.step("書き出し")
         write_submission(out, sub)
-    except (InputError, RuleError, ValueError) as exc:
-        raise fail(exc) from None
-    print_submission_summary(Console(soft_wrap=True), sub, out)
+    print_submission_summary(stdout(), sub, out)
 
 
 def print_submission_summary(console: Console, sub: Submission, out: Path) -> None:

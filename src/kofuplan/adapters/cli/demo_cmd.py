@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli.console import stdout
 from kofuplan.adapters.cli.plan_cmd import print_summary, run_and_write
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.services.sample import write_sample_stats
@@ -31,11 +32,11 @@ def demo_command(
     port: Annotated[int, typer.Option(help="Port for --serve")] = 8000,
 ) -> None:
     """Plan, check and export generated SAMPLE municipalities, and print what they show."""
-    console = Console()
+    console = stdout()
     console.print("[bold yellow]サンプルデータ（架空の団体）による計画例 / SAMPLE DATA[/]")
     stats = write_sample_stats(out / "sample_stats.csv", AS_OF)
-    run, summary = run_and_write(stats, AS_OF, None, None, out, sample=True)
-    print_summary(console, summary, out)
+    run, summary, paths = run_and_write(stats, AS_OF, None, None, out, sample=True)
+    print_summary(console, summary, paths)
     _checks(console, stats, out)
     _waits(console, run.plan)
     _workbook(console, run, out)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
+from kofuplan.adapters.cli.console import Steps, say, steps, written_to
 from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
-from kofuplan.adapters.excel.template import write_template
-from kofuplan.adapters.safe_text import write_csv
+from kofuplan.adapters.excel.template import template_content
+from kofuplan.adapters.output import Content, check_place, write_files
+from kofuplan.adapters.safe_text import csv_rows_text
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.errors import InputError, RuleError
@@ -51,23 +51,8 @@ def _date(value: str, option: str) -> dt.date:
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", markup=True)
+    err.print(f"[red]エラー:[/red] {one_line(message)}", markup=True)
     return typer.Exit(code)
-
-
-@contextmanager
-def _progress(console: Console, total: int, what: str) -> Iterator[Progress]:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        progress.add_task(what, total=total)
-        yield progress
 
 
 def workbook_file_name(code: str, name: str) -> str:
@@ -100,31 +85,33 @@ def template_command(
     if pref is not None and not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
     day = _date(as_of, "--as-of")
-    try:
-        run = run_plan(stats, day, profiles, method)
-    except (InputError, RuleError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    settings = ReadSettings.at(day)
-    if run.plan.months != settings.months:
-        raise _fail(
-            f"the workbook covers {settings.months[0]}…{settings.months[-1]}, but a plan at "
-            f"{day} starts in {run.plan.months[0]}: use the baseline snapshot as --as-of"
-        )
-    codes = [str(c) for c in run.plan.profiles.lg_code.tolist()]
-    if lg_code is not None:
-        wanted = [lg_code]
-    else:
-        wanted = [c for c in codes if c[:2] == pref]
-        if not wanted:
-            raise _fail(f"no municipality of prefecture {pref} in {stats}")
-    try:
-        contents = template_contents(run, wanted)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    console = Console()
+    if out is not None:
+        check_place(out)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    with _progress(console, len(contents), "テンプレート作成") as progress:
+        check_place(out_dir, "--out-dir", folder=True)
+    with steps() as progress:
+        try:
+            run = run_plan(stats, day, profiles, method, progress.step, progress.advance)
+        except (InputError, RuleError, ValueError) as exc:
+            raise _fail(str(exc)) from None
+        settings = ReadSettings.at(day)
+        if run.plan.months != settings.months:
+            raise _fail(
+                f"the workbook covers {settings.months[0]}…{settings.months[-1]}, but a plan at "
+                f"{day} starts in {run.plan.months[0]}: use the baseline snapshot as --as-of"
+            )
+        codes = [str(c) for c in run.plan.profiles.lg_code.tolist()]
+        if lg_code is not None:
+            wanted = [lg_code]
+        else:
+            wanted = [c for c in codes if c[:2] == pref]
+            if not wanted:
+                raise _fail(f"no municipality of prefecture {pref} in {stats}")
+        try:
+            contents = template_contents(run, wanted)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        files: dict[Path, Content] = {}
         for plan, calendar in contents:
             p = plan.profile
             if out is not None:
@@ -132,11 +119,19 @@ def template_command(
             else:
                 assert out_dir is not None
                 target = out_dir / workbook_file_name(p.lg_code, p.name)
-            write_template(target, plan, calendar, as_of=day)
-            progress.advance(progress.task_ids[0])
-    if console.is_terminal:
-        where = out if out is not None else out_dir
-        console.print(f"{len(contents)} workbook(s) written to {where}")
+            files[target] = _counted(template_content(plan, calendar, as_of=day), progress)
+        progress.step("テンプレート作成", len(files))
+        written = write_files(files, "--out" if out is not None else "--out-dir")
+    where = out if out is not None else out_dir
+    say(f"{len(written)} workbook(s) written to {where}")
+
+
+def _counted(content: Callable[[Path], None], progress: Steps) -> Callable[[Path], None]:
+    def write(tmp: Path) -> None:
+        content(tmp)
+        progress.advance()
+
+    return write
 
 
 def _expand(files: Sequence[Path]) -> list[Path]:
@@ -168,13 +163,14 @@ def read_command(
     calendar = plan_calendar(params, day)
     if calendar.months != settings.months:
         raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
-    console = Console()
+    check_place(out, folder=True)
     books: list[PlanWorkbook] = []
     rejected: list[dict[str, str]] = []
     seen: dict[str, str] = {}
-    with _progress(console, len(paths), "読込") as progress:
+    with steps() as progress:
+        progress.step("ブックの読込", len(paths))
         for outcome in read_many(paths, settings):
-            progress.advance(progress.task_ids[0])
+            progress.advance()
             problems: tuple[str, ...] = ()
             if outcome.error is not None:
                 problems = outcome.error.problems
@@ -191,26 +187,30 @@ def read_command(
             for line in problems:
                 err.print(line, markup=False)
                 rejected.append({"file": str(outcome.path), "problem": line})
-    out.mkdir(parents=True, exist_ok=True)
-    imported = import_plans(books, params, calendar)
-    findings = check_imported(imported, params, calendar, day)
-    columns = imported_columns(imported)
-    values = zip(*columns.values(), strict=True)
-    rows = (dict(zip(columns, row, strict=True)) for row in values)
-    write_csv(out / "plan_monthly.csv", tuple(columns), rows)
-    profiles = profile_rows(imported)
-    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles)
-    munis = municipality_rows(imported)
-    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis)
-    write_csv(out / "budget.csv", ("lg_code", "fiscal_year", "item", "yen"), budget_rows(imported))
-    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings])
-    write_csv(out / "rejected.csv", ("file", "problem"), rejected)
-    n_bad = len({r["file"] for r in rejected})
-    if console.is_terminal:
-        console.print(
-            f"{len(books)} workbook(s) read, {n_bad} rejected, {len(findings)} finding(s); "
-            f"outputs in {out}"
+        progress.step("審査と書き出し")
+        imported = import_plans(books, params, calendar)
+        findings = check_imported(imported, params, calendar, day)
+        columns = imported_columns(imported)
+        values = zip(*columns.values(), strict=True)
+        rows = (dict(zip(columns, row, strict=True)) for row in values)
+        profiles = profile_rows(imported)
+        munis = municipality_rows(imported)
+        budget = ("lg_code", "fiscal_year", "item", "yen")
+        written = write_files(
+            {
+                out / "plan_monthly.csv": csv_rows_text(tuple(columns), rows),
+                out / "profiles.csv": csv_rows_text(_header(profiles, "lg_code"), profiles),
+                out / "municipalities.csv": csv_rows_text(_header(munis, "lg_code"), munis),
+                out / "budget.csv": csv_rows_text(budget, budget_rows(imported)),
+                out / "findings.csv": csv_rows_text(
+                    FINDING_COLUMNS, [f.as_row() for f in findings]
+                ),
+                out / "rejected.csv": csv_rows_text(("file", "problem"), rejected),
+            }
         )
+    n_bad = len({r["file"] for r in rejected})
+    say(f"{len(books)} workbook(s) read, {n_bad} rejected, {len(findings)} finding(s)")
+    written_to(written)
     if n_bad:
         raise typer.Exit(1)
 
@@ -228,11 +228,13 @@ def prefecture_command(
     """Write the prefecture's submission workbook: plans, findings with advice, summary."""
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
-    try:
-        book = build_prefecture_book(plans, pref, dt.date.today())
-    except InputError as exc:
-        raise _fail(str(exc)) from None
-    write_prefecture_workbook(out, book)
-    console = Console()
-    if console.is_terminal:
-        console.print(f"{len(book.rows)} municipalities, {len(book.findings)} finding(s): {out}")
+    check_place(out)
+    with steps() as progress:
+        progress.step("計画の読込と審査")
+        try:
+            book = build_prefecture_book(plans, pref, dt.date.today())
+        except InputError as exc:
+            raise _fail(str(exc)) from None
+        progress.step("ブックの書き出し")
+        write_prefecture_workbook(out, book)
+    say(f"{len(book.rows)} municipalities, {len(book.findings)} finding(s): {out}")

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
+from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.followup_files import csv_text, json_text, write_all
+from kofuplan.adapters.output import check_place
 from kofuplan.adapters.planned_csv import read_plan_monthly
 from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
 from kofuplan.domain.findings import FINDING_COLUMNS
@@ -44,8 +46,22 @@ FOCUS_COLUMNS = (
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"エラー: {message}", err=True)
+    typer.echo(f"エラー: {one_line(message)}", err=True)
     return typer.Exit(2)
+
+
+def _numbers(row: dict[str, str]) -> dict[str, object]:
+    """A rollup row for JSON: figures as numbers (blank: null), labels as text."""
+    out: dict[str, object] = {}
+    for key, value in row.items():
+        if key in ("pref_code", "month"):
+            out[key] = value
+        elif value == "":
+            out[key] = None
+        else:
+            number = float(value)
+            out[key] = int(number) if number.is_integer() and "." not in value else number
+    return out
 
 
 def _month(value: str, option: str) -> str:
@@ -64,11 +80,14 @@ def focus_command(
 ) -> None:
     """重点的フォローアップ: 交付率と伸びがともにグループ平均を下回る団体の一覧."""
     month = _month(month, "--month")
-    try:
-        actuals = read_actuals(stats, [add_months(month, -1), month])
-        f = focus_for_months(actuals, [month], load_rules())
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
+    check_place(out)
+    with steps() as progress:
+        progress.step("実績の読込と判定")
+        try:
+            actuals = read_actuals(stats, [add_months(month, -1), month])
+            f = focus_for_months(actuals, [month], load_rules())
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
     rows = []
     for i, code in enumerate(actuals.lg_codes):
         if not f.designated[i, 0]:
@@ -90,7 +109,7 @@ def focus_command(
             }
         )
     write_all({out: csv_text(FOCUS_COLUMNS, rows)})
-    typer.echo(
+    say(
         f"{reiwa_month(month)}末の実績から{reiwa_month(add_months(month, 1))}の重点的フォローアップ"
         f"対象: {len(rows)}団体 → {out}"
     )
@@ -107,12 +126,15 @@ def followup_command(
 ) -> None:
     """月次フォローアップ: 計画と実績の比較、滞留・遅延・休日交付・重点団体の指摘."""
     month = _month(month, "--month")
-    try:
-        planned = read_plan_monthly(plan)
-        data = read_actuals(actuals, [add_months(month, -1), month])
-        f = run_followup(planned, data, [month])
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
+    check_place(out, folder=True)
+    with steps() as progress:
+        progress.step("計画と実績の読込・判定")
+        try:
+            planned = read_plan_monthly(plan)
+            data = read_actuals(actuals, [add_months(month, -1), month])
+            f = run_followup(planned, data, [month])
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
     prefs, national = rollup_rows(f, 0)
     findings = f.result.findings(0)
     skipped = [s.message() for s in f.result.skipped]
@@ -121,7 +143,7 @@ def followup_command(
         "municipalities": len(f.result.inputs.lg_codes),
         "findings": {c: int(f.result.flags[c][:, 0].sum()) for c in f.result.flags},
         "skipped": skipped,
-        "national": national,
+        "national": _numbers(national),
     }
     write_all(
         {
@@ -132,9 +154,9 @@ def followup_command(
             out / "followup_summary.json": json_text(summary),
         }
     )
-    typer.echo(f"{reiwa_month(month)}のフォローアップ: {len(findings)}件の指摘 → {out}")
+    say(f"{reiwa_month(month)}のフォローアップ: {len(findings)}件の指摘 → {out}")
     for line in skipped:
-        typer.echo(f"  判定せず: {line}")
+        say(f"  判定せず: {line}")
 
 
 @app.command("replay")
@@ -147,18 +169,23 @@ def replay_command(
 ) -> None:
     """各月のフォローアップを再生し、全国の計画・実績の表とグラフを出力する."""
     first, last = _month(first, "--from"), _month(last, "--to")
-    try:
-        planned = read_plan_monthly(plan)
-        data = read_actuals(actuals, month_range(add_months(first, -1), last))
-        f, rows = run_replay(planned, data, first, last)
-        png = cumulative_chart_png(
-            [r.month for r in rows],
-            [r.planned_cumulative for r in rows],
-            [r.actual_cumulative for r in rows],
-            f"全国の累計交付枚数: 計画と実績（{reiwa_month(first)}〜{reiwa_month(last)}）",
-        )
-    except (ValueError, ChartError) as exc:
-        raise _fail(str(exc)) from None
+    if parse_month(first) > parse_month(last):
+        raise _fail(f"--from {first} は --to {last} より後の月です")
+    check_place(out, folder=True)
+    with steps() as progress:
+        progress.step("計画と実績の読込・再生")
+        try:
+            planned = read_plan_monthly(plan)
+            data = read_actuals(actuals, month_range(add_months(first, -1), last))
+            f, rows = run_replay(planned, data, first, last)
+            png = cumulative_chart_png(
+                [r.month for r in rows],
+                [r.planned_cumulative for r in rows],
+                [r.actual_cumulative for r in rows],
+                f"全国の累計交付枚数: 計画と実績（{reiwa_month(first)}〜{reiwa_month(last)}）",
+            )
+        except (ValueError, ChartError) as exc:
+            raise _fail(str(exc)) from None
     skipped = [s.message() for s in f.result.skipped]
     write_all(
         {
@@ -167,6 +194,6 @@ def replay_command(
             out / "replay_summary.json": json_text({"from": first, "to": last, "skipped": skipped}),
         }
     )
-    typer.echo(f"{reiwa_month(first)}〜{reiwa_month(last)}の再生（{len(rows)}か月）→ {out}")
+    say(f"{reiwa_month(first)}〜{reiwa_month(last)}の再生（{len(rows)}か月）→ {out}")
     for line in skipped:
-        typer.echo(f"  判定せず: {line}")
+        say(f"  判定せず: {line}")

@@ -9,15 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, console
+from kofuplan.adapters.cli.console import steps
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.domain.schedule import METHODS
-from kofuplan.errors import InputError, RuleError
 from kofuplan.services.planning import PlanRun, run_plan
-
-err = Console(stderr=True)
 
 
 def _as_of(value: str) -> dt.date:
@@ -29,31 +26,14 @@ def _as_of(value: str) -> dt.date:
 
 def run_and_write(
     stats: Path, as_of: dt.date, profiles: Path | None, method: str | None, out: Path, sample: bool
-) -> tuple[PlanRun, dict[str, object]]:
-    console = Console()
-    steps = ["統計の読込", "計画の作成", "書き出し"]
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as progress:
-        task = progress.add_task(steps[0], total=len(steps))
-
-        def step(name: str) -> None:
-            progress.update(task, description=name, advance=0 if name == steps[0] else 1)
-
-        try:
-            run = run_plan(stats, as_of, profiles, method, progress=step)
-            step(steps[2])
-            write_plan(out, run.plan, run.params, as_of.isoformat(), sample)
-        except (InputError, RuleError, ValueError) as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+) -> tuple[PlanRun, dict[str, object], list[Path]]:
+    """Plan and write the plan folder; returns the run, its summary and the files written."""
+    with steps() as progress:
+        run = run_plan(stats, as_of, profiles, method, progress.step, progress.advance)
+        progress.step("書き出し")
+        paths = write_plan(out, run.plan, run.params, as_of.isoformat(), sample)
     summary: dict[str, object] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    return run, summary
+    return run, summary, paths
 
 
 @app.command("plan")
@@ -71,13 +51,11 @@ def plan_command(
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
-    _, summary = run_and_write(stats, _as_of(as_of), profiles, method, out, sample=False)
-    console = Console()
-    if console.is_terminal:
-        print_summary(console, summary, out)
+    _, summary, paths = run_and_write(stats, _as_of(as_of), profiles, method, out, sample=False)
+    print_summary(console.stdout(), summary, paths)
 
 
-def print_summary(console: Console, summary: dict[str, object], out: Path) -> None:
+def print_summary(console: Console, summary: dict[str, object], paths: list[Path]) -> None:
     nat = summary["national"]
     assert isinstance(nat, dict)
     console.print(
@@ -91,4 +69,4 @@ def print_summary(console: Console, summary: dict[str, object], out: Path) -> No
     console.print(
         f"窓口の増加 {nat['counters_added_by_end']:,} / 職員の増加 {nat['staff_added_by_end']:,}"
     )
-    console.print(f"出力: {out / 'plan_monthly.csv'}, {out / 'budget.csv'}, {out / 'summary.json'}")
+    console.print(f"出力: {', '.join(str(p) for p in paths)}")

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, has_promotion_section, rollup
@@ -281,6 +282,4 @@ def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
     _promotion_sheet(wb.create_sheet("申請推進"), book)
     _findings_sheet(wb.create_sheet("指摘事項"), book)
     _summary_sheet(wb.create_sheet("集計"), book)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    write_file(path, wb.save)

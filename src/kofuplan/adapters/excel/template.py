@@ -10,6 +10,7 @@ clerk types. The layout is documented in docs/excel.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from kofuplan.adapters.excel.layout import (
 )
 from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
+from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
@@ -381,7 +383,12 @@ def write_template(
     path: Path, plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date
 ) -> None:
     """Write the workbook to ``path`` atomically: a reader never sees half a file."""
-    wb = build_workbook(plan, calendar, as_of=as_of)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    write_file(path, template_content(plan, calendar, as_of=as_of))
+
+
+def template_content(
+    plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date
+) -> Callable[[Path], None]:
+    """The workbook as content for :func:`kofuplan.adapters.output.write_files`: built only
+    when written, so a prefecture's workbooks are never all in memory at once."""
+    return lambda tmp: build_workbook(plan, calendar, as_of=as_of).save(tmp)

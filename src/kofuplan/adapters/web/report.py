@@ -4,11 +4,10 @@ the pages, with the stylesheet inlined and the charts as inline SVG, so one file
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
+from kofuplan.adapters.output import write_file
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.pages import nation_context, prefecture_context
@@ -48,9 +47,4 @@ def render_report(db: Database, pref_code: str | None) -> str:
 
 def write_report(db: Database, out: Path, pref_code: str | None) -> None:
     html = render_report(db, pref_code)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a failure never leaves half a report behind.
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as h:
-        h.write(html)
-    os.replace(tmp, out)
+    write_file(out, html)
