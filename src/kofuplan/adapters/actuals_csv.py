@@ -20,8 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from kofuplan.domain.actuals import SURVEY_COLUMNS, Actuals, ActualsError
+from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.snapshots import first_day, month_range, snapshots_by_month
+from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, load_rules
 
 REQUIRED = (
@@ -33,23 +35,22 @@ REQUIRED = (
 )
 
 
-def _int(raw: str, where: str) -> int:
+def _int(raw: str, where: str, ceiling: int) -> int:
+    place, _, field = where.rpartition(": ")
     try:
-        return int(raw)
-    except ValueError:
-        raise ActualsError(f"{where}: {raw!r} は整数ではありません") from None
+        return parse_count(raw, place, field, ceiling)
+    except InputError as exc:
+        raise ActualsError(str(exc)) from None
 
 
-def _float(raw: str, where: str) -> float:
+def _float(raw: str, where: str, ceiling: int) -> float:
     if raw.strip() == "":
         return float("nan")
+    place, _, field = where.rpartition(": ")
     try:
-        value = float(raw)
-    except ValueError:
-        raise ActualsError(f"{where}: {raw!r} は数値ではありません") from None
-    if value < 0:
-        raise ActualsError(f"{where}: {raw!r} は負の値です")
-    return value
+        return parse_measure(raw, place, field, float(ceiling))
+    except InputError as exc:
+        raise ActualsError(str(exc)) from None
 
 
 Rows = dict[dt.date, list[tuple[int, list[str]]]]
@@ -117,7 +118,10 @@ def read_actuals(
         raise ActualsError(
             f"{path}: 次の月末の実績がありません: {', '.join(missing)}（ある月: {have}）"
         )
-    return _build(path, wanted, [by_month[m] for m in wanted], rows_by_date, col, survey_cols)
+    ceiling = int(rules.at(first_day(wanted[-1]))["bounds.count_ceiling"]) if wanted else 0
+    return _build(
+        path, wanted, [by_month[m] for m in wanted], rows_by_date, col, survey_cols, ceiling
+    )
 
 
 def _build(
@@ -127,6 +131,7 @@ def _build(
     rows_by_date: dict[dt.date, list[tuple[int, list[str]]]],
     col: dict[str, int],
     survey_cols: list[str],
+    ceiling: int,
 ) -> Actuals:
     codes_per_month: list[dict[str, tuple[int, list[str]]]] = []
     for day in dates:
@@ -165,13 +170,13 @@ def _build(
             line_no, row = seen[code]
             where = f"{path}:{line_no}"
             cards[i, j] = _int(
-                row[col["cards_issued_cumulative"]], f"{where}: cards_issued_cumulative"
+                row[col["cards_issued_cumulative"]], f"{where}: cards_issued_cumulative", ceiling
             )
-            population[i, j] = _int(row[col["population"]], f"{where}: population")
+            population[i, j] = _int(row[col["population"]], f"{where}: population", ceiling)
             if population[i, j] <= 0:
                 raise ActualsError(f"{where}: population は正の整数でなければなりません")
             for name in survey_cols:
-                survey[name][i, j] = _float(row[col[name]], f"{where}: {name}")
+                survey[name][i, j] = _float(row[col[name]], f"{where}: {name}", ceiling)
             if not ref and "population_reference_date" in col:
                 ref = row[col["population_reference_date"]].strip()
         ref_dates.append(ref)

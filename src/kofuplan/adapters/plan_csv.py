@@ -20,6 +20,7 @@ from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.promotion import as_dict, rollup
+from kofuplan.domain.schedule import Demand
 
 # Added after the contract: where the figures came from.
 EXTRA_COLUMNS = (
@@ -86,17 +87,28 @@ def plan_columns(plan: Plan) -> dict[str, list[str]]:
         "terminals": _ints(cap.terminals),
         "recruit_start_month": recruit,
         "pref_code": per_muni(p.pref_code).reshape(-1).tolist(),
-        "applications_expected": _ints(np.rint(plan.demand.applications).astype(np.int64)),
-        "deliveries_expected": _ints(np.rint(plan.demand.deliveries).astype(np.int64)),
+        **demand_columns(plan.demand, ("applications_expected", "deliveries_expected")),
         "defaults": per_muni(defaults).reshape(-1).tolist(),
         # R8.3: evening opening counted in capacity, as extra open days.
         "evening_day_equivalents": _decimals(cap.evening_day_equivalents, 2),
-        **{
-            f"applications_{source}": _ints(np.rint(values).astype(np.int64))
-            for source, values in plan.demand.by_source.items()
-        },
+        **demand_columns(plan.demand, ("by_source",)),
         **_wait_columns(plan),
     }
+
+
+def demand_columns(demand: Demand, parts: tuple[str, ...]) -> dict[str, list[str]]:
+    """The expected applications and deliveries (R3) as plan columns: ``applications_expected``
+    and ``deliveries_expected``, and ``applications_<source>`` for ``by_source``. Every plan
+    kofuplan writes (``plan``, ``excel read``) carries them, so any plan reader finds them."""
+    out: dict[str, list[str]] = {}
+    if "applications_expected" in parts:
+        out["applications_expected"] = _ints(np.rint(demand.applications).astype(np.int64))
+    if "deliveries_expected" in parts:
+        out["deliveries_expected"] = _ints(np.rint(demand.deliveries).astype(np.int64))
+    if "by_source" in parts:
+        for source, values in demand.by_source.items():
+            out[f"applications_{source}"] = _ints(np.rint(values).astype(np.int64))
+    return out
 
 
 def _wait_columns(plan: Plan) -> dict[str, list[str]]:

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kofuplan.adapters.safe_text import looks_like_formula
+from kofuplan.domain.bounds import check_count
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 # The ranges of the two bounded numbers: a share of residents, and hours in a day.
 SHARE_MAX = 1.0
@@ -39,9 +41,10 @@ def _month(raw: str, where: str, field: str) -> str:
 
 
 def _whole(raw: str, where: str, field: str) -> int:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise PromotionFieldError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}")
-    return int(raw)
+    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    return check_count(int(raw), where, field, ceiling)
 
 
 def yes_no(raw: str) -> bool | None:

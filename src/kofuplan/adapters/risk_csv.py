@@ -6,6 +6,7 @@ Errors name the file, the line and the column; the output is written whole or no
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,8 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.adapters.output import write_file
+from kofuplan.domain.bounds import check_measure
 from kofuplan.domain.risk import BacklogRisk
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 NEEDED = (
     "lg_code",
@@ -83,6 +86,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
     if len(set(codes)) != n or len(rows) != n * m:
         raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
     values = {name: np.empty(n * m) for name in NEEDED[2:]}
+    ceiling = float(load_rules().at(dt.date.today())["bounds.count_ceiling"])
     for k, row in enumerate(rows):
         line = k + 2
         if row["month"] != months[k % m]:
@@ -97,7 +101,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
                 raise InputError(f"{path}:{line}: {name}: not a number: {raw!r}") from None
             if not np.isfinite(value) or value < 0:
                 raise InputError(f"{path}:{line}: {name}: must be a number ≥ 0, got {raw!r}")
-            column[k] = value
+            column[k] = check_measure(value, f"{path}:{line}", name, ceiling)
     shaped = {name: column.reshape(n, m) for name, column in values.items()}
     return PlanDemand(
         lg_codes=tuple(codes),

@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.promotion_fields import promotion_value
+from kofuplan.domain.bounds import check_measure, parse_count
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 STATS_COLUMNS = (
     "snapshot_date",
@@ -50,14 +52,12 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
     return header, reader, handle
 
 
-def _whole(raw: str, where: str, field: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InputError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}") from None
-    if value < 0:
-        raise InputError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}")
-    return value
+def _ceiling(day: dt.date | None = None) -> int:
+    return int(load_rules().at(day or dt.date.today())["bounds.count_ceiling"])
+
+
+def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:
+    return parse_count(raw, where, field, ceiling or _ceiling())
 
 
 def snapshot_dates(path: Path) -> list[str]:
@@ -76,6 +76,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     ix = {c: header.index(c) for c in STATS_COLUMNS}
     wanted = as_of.isoformat()
+    ceiling = _ceiling(as_of)
     cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
     seen: set[str] = set()
     dates: set[str] = set()
@@ -101,10 +102,10 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
                     cols[c].append(row[ix[c]])
                 cols["lg_code"][-1] = code
                 for c in ("population", "cards_issued_cumulative"):
-                    cols[c][-1] = _whole(row[ix[c]], where, c)
+                    cols[c][-1] = _whole(row[ix[c]], where, c, ceiling)
                 inc = row[ix["cards_issued_increase_since_prev"]]
                 cols["cards_issued_increase_since_prev"][-1] = (
-                    _whole(inc, where, "cards_issued_increase_since_prev") if inc else 0
+                    _whole(inc, where, "cards_issued_increase_since_prev", ceiling) if inc else 0
                 )
         except csv.Error as exc:
             raise InputError(f"{path}: malformed CSV: {exc}") from None
@@ -191,7 +192,7 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
                 number = -1.0
             if not number > 0 or number != number or number == float("inf"):
                 raise InputError(f"{where}: {field} must be a number > 0, got {raw!r}")
-            values[field] = number
+            values[field] = check_measure(number, where, field, _ceiling())
         else:
             values[field] = _whole(raw, where, field)
     return values

@@ -17,7 +17,7 @@ from kofuplan.adapters.excel.model import (
     TemplateCalendar,
     plan_workbook_from_columns,
 )
-from kofuplan.adapters.plan_csv import budget_columns, plan_columns
+from kofuplan.adapters.plan_csv import budget_columns, demand_columns, plan_columns
 from kofuplan.adapters.promotion_fields import promotion_cells
 from kofuplan.domain import calendar as cal_mod
 from kofuplan.domain.budget import COST_ITEMS
@@ -28,9 +28,11 @@ from kofuplan.domain.capacity import (
     recruit_start,
 )
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan import plan_demand
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
+from kofuplan.domain.schedule import Demand
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import check_rows
 from kofuplan.services.planning import PlanRun
@@ -109,6 +111,7 @@ class ImportedPlans:
     staff: IntArray
     terminals: IntArray
     recruit_start_index: IntArray
+    demand: Demand  # expected applications and deliveries, as the engine computes them
 
 
 def _stack(books: Sequence[PlanWorkbook], name: str, months: int) -> IntArray:
@@ -182,6 +185,7 @@ def import_plans(
         recruit_start_index=recruit_start(
             staff, profiles.staff, int(params["staffing.recruit_lead_months"])
         ),
+        demand=plan_demand(profiles, calendar, params),
     )
 
 
@@ -244,6 +248,9 @@ def imported_columns(plans: ImportedPlans) -> dict[str, list[str]]:
         "recruit_start_month": recruit,
         "pref_code": flat(plans.profiles.pref_code[:, None]),
         "evening_day_equivalents": flat_num(plans.evening_day_equivalents),
+        # The derived demand, so that `risk` and every plan reader take this plan as `plan`'s.
+        **demand_columns(plans.demand, ("applications_expected", "deliveries_expected")),
+        **demand_columns(plans.demand, ("by_source",)),
     }
 
 

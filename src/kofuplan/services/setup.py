@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Municipality, User
 from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
@@ -52,27 +53,56 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
 
 
 _TEXT_COLUMNS = ("lg_code", "month", "recruit_start_month", "pref_code", "defaults")
+_COUNT_COLUMNS = (
+    "issuance",
+    "cumulative_issued",
+    "weekend_days",
+    "dedicated_counters",
+    "combined_counters",
+    "capacity",
+    "offsite_counters",
+    "staff",
+    "terminals",
+)
 
 
-def rows_by_municipality(columns: Mapping[str, Sequence[str]]) -> dict[str, list[dict[str, Any]]]:
-    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality."""
+def rows_by_municipality(
+    columns: Mapping[str, Sequence[str]], plan_months: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality.
+
+    Bounds as everywhere (:mod:`kofuplan.domain.bounds`): figures finite, ≥ 0 and under the
+    count ceiling, counts whole; each month once per municipality and, with ``plan_months``,
+    one of the plan's. Errors name the line and the column."""
     names = list(columns)
+    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    allowed = set(plan_months) if plan_months is not None else None
     out: dict[str, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str]] = set()
     for i in range(len(columns["lg_code"])):
+        where = f"line {i + 2}"
         row: dict[str, Any] = {}
         for name in names:
             raw = columns[name][i]
             if name in _TEXT_COLUMNS:
                 row[name] = raw
-            elif raw == "":
-                row[name] = None
+            elif raw == "" or (name.startswith("wait_") and raw == "inf"):
+                row[name] = None  # no residents, or an endless wait: shown as such, not stored
+            elif name in _COUNT_COLUMNS:
+                row[name] = parse_count(raw, where, name, ceiling)
             else:
-                try:
-                    value = float(raw)
-                except ValueError:
-                    raise ValueError(f"row {i + 2}: {name}: {raw!r} is not a number") from None
+                value = parse_measure(raw, where, name, ceiling)
                 row[name] = int(value) if value.is_integer() and name != "coverage_pct" else value
-        out.setdefault(str(row["lg_code"]), []).append(row)
+        code, month = str(row["lg_code"]).strip(), str(row["month"]).strip()
+        if (why := lg_code_error(code)) is not None:
+            raise InputError(f"{where}: lg_code: {why}")
+        if allowed is not None and month not in allowed:
+            first, last = plan_months[0], plan_months[-1]  # type: ignore[index]
+            raise InputError(f"{where}: month: {month!r} は計画の期間（{first}〜{last}）外です")
+        if (code, month) in seen:
+            raise InputError(f"{where}: month: {code} の {month} の行が重複しています")
+        seen.add((code, month))
+        out.setdefault(code, []).append(row)
     return out
 
 
@@ -80,10 +110,22 @@ def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def plan_months() -> tuple[str, ...]:
+    """The months of the plan made at the baseline: every month a stored plan may hold."""
+    from kofuplan.services.planning import plan_calendar, rules_at
+
+    baseline = _as_date(load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"])
+    return plan_calendar(rules_at(baseline), baseline).months
+
+
 def import_plans(
-    db: Database, plans: Mapping[str, Sequence[Mapping[str, Any]]], reason: str
+    db: Database,
+    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    reason: str,
+    stored: Callable[[int], None] = lambda _n: None,
 ) -> int:
-    """Store each municipality's plan rows as its newest revision (author: none)."""
+    """Store each municipality's plan rows as its newest revision (author: none);
+    ``stored(1)`` is told after each municipality (a caller's progress)."""
     n = 0
     with db.session() as s:
         repo = Repository(s)
@@ -95,6 +137,7 @@ def import_plans(
             latest = repo.latest_revision(lg_code)
             save_plan(repo, who, m, latest.id if latest else None, reason, rows, merge=False)
             n += 1
+            stored(1)
     return n
 
 
@@ -120,14 +163,18 @@ def add_user(
         if repo.user_by_login(login) is not None:
             raise UserError(f"--login: {login!r} already exists")
         if role == "municipality":
-            if not lg_code or lg_code_error(lg_code):
-                raise UserError(f"--lg-code: {lg_code!r}: {lg_code_error(lg_code or '')}")
+            if not lg_code:
+                raise UserError("--lg-code: a municipality account needs its 団体コード")
+            if why := lg_code_error(lg_code):
+                raise UserError(f"--lg-code: {lg_code!r}: {why}")
             m = repo.municipality(lg_code)
             if m is None:
                 raise UserError(f"--lg-code: {lg_code} is not loaded (run db load-stats)")
             pref_code = m.pref_code
         elif role == "prefecture":
-            if not pref_code or repo.prefecture(pref_code) is None:
+            if not pref_code:
+                raise UserError("--pref: a prefecture account needs its prefecture code (01–47)")
+            if repo.prefecture(pref_code) is None:
                 raise UserError(f"--pref: {pref_code!r} is not a loaded prefecture code")
             lg_code = None
         else:

@@ -11,7 +11,7 @@ import typer
 
 from kofuplan.adapters.cli import app
 from kofuplan.domain.queueing import fewest_counters
-from kofuplan.errors import RuleError
+from kofuplan.errors import InputError, RuleError
 from kofuplan.parameters import load_rules
 
 
@@ -82,6 +82,13 @@ def counters(
     _check(o, "--max-occupancy", low=0.0, strict=True, high=1.0)
 
     arrivals_per_hour = per_day / hours
+    load = arrivals_per_hour * s / 60.0
+    ceiling = float(rules["bounds.offered_load_ceiling"])
+    if load > ceiling:
+        raise InputError(
+            f"--per-day / --hours × --service-minutes: 負荷 {load:.3g} アーランは一つの窓口で"
+            f"ありえない値です（上限 {ceiling:,.0f}、1日の来庁者数と開庁時間を確かめてください）"
+        )
     fig = fewest_counters(arrivals_per_hour, s, w, p, o)
     out = {
         "counters": int(fig.counters),

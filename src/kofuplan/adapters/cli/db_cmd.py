@@ -6,11 +6,17 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli.console import say, steps
+from kofuplan.adapters.output import check_place
+from kofuplan.errors import InputError
+
+if TYPE_CHECKING:
+    from kofuplan.adapters.storage.db import Database
 
 db_app = typer.Typer(help="データベースの作成と読込み", no_args_is_help=True)
 users_app = typer.Typer(help="利用者の管理", no_args_is_help=True)
@@ -27,18 +33,59 @@ DbUrl = Annotated[
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"エラー: {message}", err=True)
     raise typer.Exit(2)
+
+
+def open_database(url: str | None) -> Database:
+    """The database, its schema brought up to date; a URL that cannot be used (malformed, an
+    unknown driver, a folder that does not exist or cannot be written, a server that does not
+    answer) is one line naming --database-url, not SQLAlchemy's traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kofuplan.adapters.storage.db import Database, database_url
+
+    shown = _shown_url(database_url(url))
+    try:
+        db = Database(url)
+    except (SQLAlchemyError, ValueError, ImportError) as exc:
+        raise InputError(
+            f"--database-url {shown}: 使えない URL です（{_first_line(exc)}）"
+        ) from None
+    if db.engine.url.get_backend_name() == "sqlite":
+        file = db.engine.url.database
+        if file and file != ":memory:":
+            check_place(Path(file), "--database-url")
+    try:
+        db.init()
+    except (SQLAlchemyError, OSError) as exc:
+        db.dispose()
+        raise InputError(
+            f"--database-url {shown}: データベースを開けません（{_first_line(exc)}）"
+        ) from None
+    return db
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "（解釈できない URL）"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 @db_app.command("init")
 def db_init(database_url: DbUrl = None) -> None:
     """Create or upgrade the schema (Alembic migrations)."""
-    from kofuplan.adapters.storage.db import Database
-
-    db = Database(database_url)
-    db.init()
-    typer.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    db = open_database(database_url)
+    say(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @db_app.command("load-stats")
@@ -55,17 +102,11 @@ def load_stats(
     except ValueError:
         _fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
         return
-    from kofuplan.adapters.storage.db import Database
-    from kofuplan.errors import InputError
-
-    db = Database(database_url)
-    db.init()
-    try:
+    db = open_database(database_url)
+    with steps() as progress:
+        progress.step("統計の読込と保存")
         n = load_baseline(db, file, day)
-    except InputError as e:
-        _fail(str(e))
-        return
-    typer.echo(f"loaded {n} municipalities at {day}")
+    say(f"loaded {n} municipalities at {day}")
 
 
 @db_app.command("load-plan")
@@ -75,8 +116,7 @@ def load_plan(
     database_url: DbUrl = None,
 ) -> None:
     """Store each municipality's rows of plan_monthly.csv as a new plan revision."""
-    from kofuplan.adapters.storage.db import Database
-    from kofuplan.services.setup import import_plans, rows_by_municipality
+    from kofuplan.services.setup import import_plans, plan_months, rows_by_municipality
 
     try:
         with file.open(encoding="utf-8", newline="") as h:
@@ -91,18 +131,19 @@ def load_plan(
         missing = [c for c in ("lg_code", "month", "issuance") if c not in columns]
         if missing:
             raise ValueError(f"missing column(s) {', '.join(missing)}")
-        plans = rows_by_municipality(columns)
+        plans = rows_by_municipality(columns, plan_months())
     except (OSError, StopIteration, UnicodeDecodeError, csv.Error, ValueError) as e:
         _fail(f"{file}: {e or 'empty file'}")
         return
-    db = Database(database_url)
-    db.init()
-    try:
-        n = import_plans(db, plans, reason)
-    except ValueError as e:
-        _fail(f"{file}: {e}")
-        return
-    typer.echo(f"stored plans of {n} municipalities")
+    db = open_database(database_url)
+    with steps() as progress:
+        progress.step("計画の保存", len(plans))
+        try:
+            n = import_plans(db, plans, reason, progress.advance)
+        except ValueError as e:
+            _fail(f"{file}: {e}")
+            return
+    say(f"stored plans of {n} municipalities")
 
 
 @users_app.command("add")
@@ -115,24 +156,22 @@ def users_add(
     database_url: DbUrl = None,
 ) -> None:
     """Add a user; the password comes from a prompt or the first line of --password-file."""
-    from kofuplan.adapters.storage.db import Database
     from kofuplan.services.setup import UserError, add_user
 
     if password_file is not None:
         try:
             password = password_file.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError):
-            _fail(f"--password-file: cannot read a password from {password_file}")
+        except (OSError, IndexError, UnicodeDecodeError):
+            _fail(f"--password-file {password_file}: 1行目にパスワードを UTF-8 で書いてください")
             return
     elif sys.stdin.isatty():
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    db = Database(database_url)
-    db.init()
+    db = open_database(database_url)
     try:
         add_user(db, role=role, login=login, password=password, lg_code=lg_code, pref_code=pref)
     except UserError as e:
         _fail(str(e))
         return
-    typer.echo(f"added {role} user {login}")
+    say(f"added {role} user {login}")
