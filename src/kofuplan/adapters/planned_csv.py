@@ -7,14 +7,18 @@ required_weekend_days``; any others are ignored, so the contract may grow by add
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 
+from kofuplan.domain.bounds import parse_count
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.planned import PlanInputError, PlannedMonths
 from kofuplan.domain.snapshots import month_range, parse_month
+from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 NEEDED = ("lg_code", "month", "issuance", "cumulative_issued", "required_weekend_days")
 
@@ -43,6 +47,7 @@ def _read_values(path: Path, handle: TextIO) -> Values:
     absent = [c for c in NEEDED if c not in (reader.fieldnames or [])]
     if absent:
         raise PlanInputError(f"{path}: 必須の列がありません: {', '.join(absent)}")
+    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
     for line_no, row in enumerate(reader, start=2):
         code, month = (row["lg_code"] or "").strip(), (row["month"] or "").strip()
         error = lg_code_error(code)
@@ -54,13 +59,10 @@ def _read_values(path: Path, handle: TextIO) -> Values:
             raise PlanInputError(f"{path}:{line_no}: month: {exc}") from None
         numbers = []
         for name in ("issuance", "cumulative_issued", "required_weekend_days"):
-            raw = (row[name] or "").strip()
             try:
-                numbers.append(int(raw))
-            except ValueError:
-                raise PlanInputError(
-                    f"{path}:{line_no}: {name}: {raw!r} は整数ではありません"
-                ) from None
+                numbers.append(parse_count(row[name] or "", f"{path}:{line_no}", name, ceiling))
+            except InputError as exc:
+                raise PlanInputError(str(exc)) from None
         if (code, month) in values:
             raise PlanInputError(f"{path}:{line_no}: 団体 {code} の {month} が重複しています")
         values[(code, month)] = (numbers[0], numbers[1], numbers[2])

@@ -20,9 +20,11 @@ import numpy as np
 from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, PrefectureBook
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
+from kofuplan.domain.bounds import parse_count
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 UNKNOWN = -1  # a figure profiles.csv does not give
 
@@ -52,23 +54,20 @@ def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _int(row: Mapping[str, str], col: str, where: str) -> int:
-    raw = row[col].strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise InputError(f"{where}: {col} must be a whole number, got {raw!r}") from None
+    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    return parse_count(row[col] or "", where, col, ceiling)
 
 
 def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> PrefectureBook:
     plan_path = plans_dir / "plan_monthly.csv"
     by_code: dict[str, dict[str, dict[str, int]]] = {}
     for line, row in enumerate(_rows(plan_path, PLAN_NEEDS), start=2):
-        code = row["lg_code"].strip()
+        code = (row["lg_code"] or "").strip()
         if code[:2] != pref_code:
             continue
         where = f"{plan_path.name}:{line}"
         values = {c: _int(row, c, where) for c in PLAN_NEEDS if c not in ("lg_code", "month")}
-        by_code.setdefault(code, {})[row["month"].strip()] = values
+        by_code.setdefault(code, {})[(row["month"] or "").strip()] = values
     if not by_code:
         raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
     codes = sorted(by_code)

@@ -14,6 +14,7 @@ from kofuplan.adapters.stats_csv import read_profiles, read_stats
 from kofuplan.domain.calendar import MonthCalendar, add_months, build_calendar, month_range
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.profiles import Profiles, build_profiles
+from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot, load_rules
 
 
@@ -33,7 +34,7 @@ def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
     start = first_plan_month(as_of, str(params["plan.period_start"]))
     end = str(params["plan.period_end"])
     if start > end:
-        raise ValueError(f"nothing left to plan after {as_of}: the plan ends in {end}")
+        raise InputError(f"--as-of {as_of}: 計画の期間（〜{end}）の後で、計画する月がありません")
     months = month_range(start, end)
     first = dt.date(int(start[:4]), int(start[5:7]), 1)
     last = dt.date(int(end[:4]), int(end[5:7]), 28) + dt.timedelta(days=4)

@@ -114,8 +114,9 @@ def plan_months() -> tuple[str, ...]:
     """The months of the plan made at the baseline: every month a stored plan may hold."""
     from kofuplan.services.planning import plan_calendar, rules_at
 
-    baseline = _as_date(load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"])
-    return plan_calendar(rules_at(baseline), baseline).months
+    first = dt.date(2020, 10, 1)  # the plan's first day: rules hold from it
+    start = dt.date.fromisoformat(str(load_rules().at(first)["plan.period_start"]) + "-01")
+    return plan_calendar(rules_at(start), start).months
 
 
 def import_plans(
