@@ -208,7 +208,7 @@ def leftovers(folder: Path) -> list[Path]:
     return [
         p
         for p in folder.rglob("*")
-        if p.name.endswith((".tmp", ".part")) or p.name.startswith(".") and p.is_file()
+        if p.name.endswith((".tmp", ".part")) or (p.name.startswith(".") and p.is_file())
     ]
 
 

@@ -37,20 +37,28 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+URL_FORM = (
+    "URL の形式が正しくありません（例: sqlite:///kofuplan.sqlite3、"
+    "postgresql+psycopg://利用者:パスワード@ホスト/データベース名）"
+)
+
+
 def open_database(url: str | None) -> Database:
     """The database, its schema brought up to date; a URL that cannot be used (malformed, an
     unknown driver, a folder that does not exist or cannot be written, a server that does not
     answer) is one line naming --database-url, not SQLAlchemy's traceback."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
     from kofuplan.adapters.storage.db import Database, database_url
 
     shown = _shown_url(database_url(url))
     try:
         db = Database(url)
-    except (SQLAlchemyError, ValueError, ImportError) as exc:
+    except (ArgumentError, ValueError):
+        raise InputError(f"--database-url {shown}: {URL_FORM}") from None
+    except (NoSuchModuleError, ImportError):
         raise InputError(
-            f"--database-url {shown}: 使えない URL です（{_first_line(exc)}）"
+            f"--database-url {shown}: この種類のデータベースには対応していません"
         ) from None
     if db.engine.url.get_backend_name() == "sqlite":
         file = db.engine.url.database

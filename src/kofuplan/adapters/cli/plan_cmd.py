@@ -12,6 +12,7 @@ from rich.console import Console
 
 from kofuplan.adapters.cli import app, console
 from kofuplan.adapters.cli.console import steps
+from kofuplan.adapters.output import check_place
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.domain.schedule import METHODS
 from kofuplan.services.planning import PlanRun, run_plan
@@ -51,7 +52,9 @@ def plan_command(
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
-    _, summary, paths = run_and_write(stats, _as_of(as_of), profiles, method, out, sample=False)
+    day = _as_of(as_of)
+    check_place(out, folder=True)
+    _, summary, paths = run_and_write(stats, day, profiles, method, out, sample=False)
     print_summary(console.stdout(), summary, paths)
 
 

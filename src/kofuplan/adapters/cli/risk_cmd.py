@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.cli import app
+from kofuplan.adapters.output import check_place
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.risk import run_risk
 
@@ -32,6 +33,7 @@ def risk_command(
     except ValueError:
         message = f"{as_of!r} is not a date (YYYY-MM-DD)"
         raise typer.BadParameter(message, param_hint="--as-of") from None
+    check_place(out)
     try:
         demand, risk = run_risk(plan, out, seed, draws, day)
     except (InputError, RuleError, ValueError) as exc:
