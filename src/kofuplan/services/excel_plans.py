@@ -33,6 +33,7 @@ from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
 from kofuplan.domain.schedule import Demand
+from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import check_rows
 from kofuplan.services.planning import PlanRun
@@ -50,7 +51,7 @@ def template_contents(
     index = {str(code): i for i, code in enumerate(p.lg_code)}
     unknown = [c for c in lg_codes if c not in index]
     if unknown:
-        raise ValueError(f"団体コード {', '.join(unknown)} is not in the statistics")
+        raise InputError(f"--lg-code {', '.join(unknown)}: この団体コードは統計にありません")
     columns = plan_columns(plan)
     budget = budget_columns(plan)
     m = len(plan.months)

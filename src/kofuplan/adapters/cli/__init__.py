@@ -38,8 +38,14 @@ class KofuplanGroup(TyperGroup):
                 traceback.print_exc(file=sys.stderr)
             typer.echo(f"エラー: {one_line(str(exc))}", err=True)
             raise typer.Exit(USER_ERROR) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort):
             raise
+        except typer.TyperException as exc:
+            # A bad option or argument: one line naming it, as every other refusal (Typer's
+            # default is a framed usage box that a log cannot hold on one line).
+            shown = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            typer.echo(f"エラー: {one_line(shown)}", err=True)
+            raise typer.Exit(getattr(exc, "exit_code", USER_ERROR)) from None
         except Exception as exc:
             if _debug_wanted(ctx):
                 traceback.print_exc(file=sys.stderr)
