@@ -21,6 +21,7 @@ import numpy as np
 
 from kofuplan.domain.actuals import SURVEY_COLUMNS, Actuals, ActualsError
 from kofuplan.domain.bounds import parse_count, parse_measure
+from kofuplan.domain.focus import MUNICIPALITY_TYPES
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.snapshots import first_day, month_range, snapshots_by_month
 from kofuplan.errors import InputError
@@ -118,7 +119,8 @@ def read_actuals(
         raise ActualsError(
             f"{path}: 次の月末の実績がありません: {', '.join(missing)}（ある月: {have}）"
         )
-    ceiling = int(rules.at(first_day(wanted[-1]))["bounds.count_ceiling"]) if wanted else 0
+    # Bounds guard against mistyped input, whatever the months: today's value holds.
+    ceiling = int(rules.at(dt.date.today())["bounds.count_ceiling"])
     return _build(
         path, wanted, [by_month[m] for m in wanted], rows_by_date, col, survey_cols, ceiling
     )
@@ -164,6 +166,14 @@ def _build(
     ref_dates: list[str] = []
     first = codes_per_month[0]
     meta = [first[code][1] for code in all_codes]
+    for code in all_codes:
+        line_no, row = first[code]
+        kind = row[col["municipality_type"]].strip()
+        if kind not in MUNICIPALITY_TYPES:
+            raise ActualsError(
+                f"{path}:{line_no}: municipality_type {kind!r} は "
+                f"{'・'.join(MUNICIPALITY_TYPES)} のいずれかで書いてください"
+            )
     for j, seen in enumerate(codes_per_month):
         ref = ""
         for i, code in enumerate(all_codes):

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from kofuplan.adapters.output import write_file
 from kofuplan.domain.bounds import check_measure
 from kofuplan.domain.risk import BacklogRisk
+from kofuplan.domain.snapshots import parse_month
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
@@ -77,10 +78,14 @@ def read_plan_demand(path: Path) -> PlanDemand:
         raise InputError(f"{path}: no rows")
     codes: list[str] = []
     months: list[str] = []
-    for row in rows:
+    for line, row in enumerate(rows, start=2):
         if not codes or codes[-1] != row["lg_code"]:
             codes.append(row["lg_code"])
         if len(codes) == 1:
+            try:
+                parse_month(row["month"] or "")
+            except ValueError:
+                raise InputError(f"{path}:{line}: month: {row['month']!r} is not YYYY-MM") from None
             months.append(row["month"])
     n, m = len(codes), len(months)
     if len(set(codes)) != n or len(rows) != n * m:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from kofuplan.adapters.output import write_file
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = FORMULA_TRIGGERS
 
 
@@ -51,8 +53,15 @@ def csv_text(text: str) -> str:
     return safe_text(text)
 
 
+def excel_text(text: str) -> str:
+    """``text`` without the control characters a workbook cannot hold (each becomes "?"):
+    a code or message echoing a broken input must not make the whole workbook fail."""
+    return _EXCEL_ILLEGAL.sub("?", text)
+
+
 def set_excel_text(cell: Any, text: str) -> None:
     """Write ``text`` into an openpyxl cell as plain text, whatever it starts with."""
+    text = excel_text(text)
     cell.value = text
     # openpyxl stores any str starting with "=" as a formula; force the string type back.
     cell.data_type = "s"

@@ -52,8 +52,9 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
     return header, reader, handle
 
 
-def _ceiling(day: dt.date | None = None) -> int:
-    return int(load_rules().at(day or dt.date.today())["bounds.count_ceiling"])
+def _ceiling() -> int:
+    # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
+    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
 
 
 def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:
@@ -76,7 +77,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     ix = {c: header.index(c) for c in STATS_COLUMNS}
     wanted = as_of.isoformat()
-    ceiling = _ceiling(as_of)
+    ceiling = _ceiling()
     cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
     seen: set[str] = set()
     dates: set[str] = set()

@@ -17,7 +17,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from kofuplan.adapters.output import write_file
-from kofuplan.adapters.safe_text import safe_cell
+from kofuplan.adapters.safe_text import excel_text, safe_cell
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.errors import InputError
 from kofuplan.services.submission import (
@@ -31,7 +31,7 @@ FORMATS = (".csv", ".xlsx")
 
 
 def _cells(row: Sequence[Any]) -> list[Any]:
-    return [safe_cell(x) for x in row]
+    return [excel_text(x) if isinstance(x, str) else x for x in (safe_cell(y) for y in row)]
 
 
 def _csv_cell(x: Any) -> str:

@@ -42,6 +42,10 @@ def core_cities_in_force(
     return frozenset(code for code, entry in designated.items() if entry["since"] <= day)
 
 
+MUNICIPALITY_TYPES = ("指定都市", "特別区", "市", "町", "村")
+"""The statistics' 団体区分, every one of which falls in a focus group."""
+
+
 def focus_groups(
     lg_codes: npt.ArrayLike,
     types: npt.ArrayLike,
@@ -66,7 +70,7 @@ def focus_groups(
     group = np.where(designated_city | (city & is_core), 1, group)
     group = np.where(town, 4, group)
     if (group == 0).any():
-        bad = sorted({str(k) for k in kinds.ravel()} - {"指定都市", "特別区", "市", "町", "村"})
+        bad = sorted({str(k) for k in kinds.ravel()} - set(MUNICIPALITY_TYPES))
         raise ValueError(f"団体区分が不明です: {', '.join(bad)}")
     return group
 

@@ -23,6 +23,7 @@ from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.bounds import parse_count
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.promotion import MunicipalPromotion
+from kofuplan.domain.snapshots import parse_month
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
@@ -66,8 +67,13 @@ def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> 
         if code[:2] != pref_code:
             continue
         where = f"{plan_path.name}:{line}"
+        month = (row["month"] or "").strip()
+        try:
+            parse_month(month)
+        except ValueError:
+            raise InputError(f"{where}: month {month!r} は年月（YYYY-MM）ではありません") from None
         values = {c: _int(row, c, where) for c in PLAN_NEEDS if c not in ("lg_code", "month")}
-        by_code.setdefault(code, {})[(row["month"] or "").strip()] = values
+        by_code.setdefault(code, {})[month] = values
     if not by_code:
         raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
     codes = sorted(by_code)

@@ -48,7 +48,13 @@ def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
 
 
 def rules_at(as_of: dt.date) -> Snapshot:
-    return load_rules().at(as_of)
+    """The rules at a plan's snapshot date; a date before the plan's rules begin is the
+    user's --as-of, not a broken rule file."""
+    rules = load_rules()
+    start = rules.parameter("plan.period_start").values[0][0]
+    if as_of < start:
+        raise InputError(f"--as-of {as_of}: 計画の規則は {start} 以降の日付にしかありません")
+    return rules.at(as_of)
 
 
 def load_profiles(

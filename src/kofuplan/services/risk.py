@@ -9,6 +9,7 @@ import numpy as np
 
 from kofuplan.adapters.risk_csv import PlanDemand, read_plan_demand, write_risk
 from kofuplan.domain.risk import BacklogRisk, backlog_risk
+from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
 
@@ -23,6 +24,9 @@ def run_risk(
 
     The rules hold at ``as_of`` (by default the first day of the plan's first month).
     """
+    ceiling = int(load_rules().at(dt.date.today())["risk.draws_ceiling"])
+    if draws is not None and draws > ceiling:
+        raise InputError(f"--draws {draws}: 試行回数の上限 {ceiling:,} を超えています")
     demand = read_plan_demand(plan_path)
     first = demand.months[0]
     day = as_of or dt.date(int(first[:4]), int(first[5:7]), 1)

@@ -34,8 +34,6 @@ class KofuplanGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except KofuplanError as exc:
-            if _debug_wanted(ctx):
-                traceback.print_exc(file=sys.stderr)
             typer.echo(f"エラー: {one_line(str(exc))}", err=True)
             raise typer.Exit(USER_ERROR) from None
         except (typer.Exit, typer.Abort):

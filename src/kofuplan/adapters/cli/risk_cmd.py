@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.output import check_place
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.risk import run_risk
@@ -19,7 +19,9 @@ from kofuplan.services.risk import run_risk
 def risk_command(
     plan: Annotated[Path, typer.Option("--plan", help="plan_monthly.csv written by `plan`.")],
     out: Annotated[Path, typer.Option("--out", help="CSV to write, a row per municipality-month.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")],
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (same seed, same result).")
+    ],
     draws: Annotated[
         int | None, typer.Option("--draws", min=1, help="Monte Carlo draws [rules: risk.draws].")
     ] = None,
@@ -37,7 +39,7 @@ def risk_command(
     try:
         demand, risk = run_risk(plan, out, seed, draws, day)
     except (InputError, RuleError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"エラー: {one_line(str(exc))}", err=True)
         raise typer.Exit(2) from None
     worst = risk.probability_backlog.max(axis=1)
     summary = {
