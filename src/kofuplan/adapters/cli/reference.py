@@ -25,6 +25,16 @@ def _lines(cmd: Any, path: str) -> list[str]:
     return out
 
 
+ROOT_TEXT = """Options before the command hold for every command: `kofuplan --quiet plan …`.
+
+Exit codes: 0 done; 2 refused, with one line naming the file and line, the sheet and cell, or
+the option (a bad input, a number out of bounds, a place that cannot take the output);
+1 `excel read` rejected a workbook (the others were read); 70 an internal error (a bug: one
+line asking for a report, the traceback with `--debug`). Progress goes to stderr, a bar on a
+terminal and one plain line per step otherwise; every command ends with what it wrote where.
+Outputs are written whole or not at all."""
+
+
 def reference() -> str:
     commands.load()
     root: Any = get_command(app)  # Typer's own click: a group lists its commands
@@ -35,6 +45,8 @@ def reference() -> str:
         "kofuplan.adapters.cli.reference > docs/cli.md`.",
         "",
     ]
+    head = _lines(root, "kofuplan")  # the root's own help is the app's tagline: say more
+    lines += [*head[:2], ROOT_TEXT, "", *head[4:]]
     ctx = root.context_class(root)
     for name in sorted(root.list_commands(ctx)):
         cmd = root.get_command(ctx, name)

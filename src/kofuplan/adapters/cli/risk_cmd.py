@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.cli import app, one_line
+from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.output import check_place
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.risk import run_risk
@@ -36,11 +37,13 @@ def risk_command(
         message = f"{as_of!r} is not a date (YYYY-MM-DD)"
         raise typer.BadParameter(message, param_hint="--as-of") from None
     check_place(out)
-    try:
-        demand, risk = run_risk(plan, out, seed, draws, day)
-    except (InputError, RuleError, ValueError) as exc:
-        typer.echo(f"エラー: {one_line(str(exc))}", err=True)
-        raise typer.Exit(2) from None
+    with steps() as progress:
+        progress.step("計画の読込とモンテカルロ法")
+        try:
+            demand, risk = run_risk(plan, out, seed, draws, day)
+        except (InputError, RuleError, ValueError) as exc:
+            typer.echo(f"エラー: {one_line(str(exc))}", err=True)
+            raise typer.Exit(2) from None
     worst = risk.probability_backlog.max(axis=1)
     summary = {
         "out": str(out),
@@ -50,4 +53,4 @@ def risk_command(
         "municipalities_with_backlog_risk_over_10pct": int((worst > 0.1).sum()),
         "national_waiting_p50_peak": int(risk.waiting_p50.sum(axis=0).max()),
     }
-    typer.echo(json.dumps(summary, ensure_ascii=False))
+    say(json.dumps(summary, ensure_ascii=False))

@@ -54,4 +54,6 @@ def report(
     except ReportError as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {out}")
+    from kofuplan.adapters.cli.console import written_to
+
+    written_to([out])
