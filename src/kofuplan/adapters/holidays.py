@@ -48,10 +48,10 @@ def holidays_between(first: dt.date, last: dt.date) -> frozenset[dt.date]:
     for d in days:
         if d in out:
             continue
-        if d - one_day in by_rule or d - 2 * one_day in by_rule:
-            # The dependent rules, through jpholiday as it answers any caller.
-            if jpholiday.is_holiday(d):
-                out.add(d)
+        near = d - one_day in by_rule or d - 2 * one_day in by_rule
+        # The dependent rules, through jpholiday as it answers any caller.
+        if near and jpholiday.is_holiday(d):
+            out.add(d)
     return frozenset(out)
 
 
