@@ -47,9 +47,10 @@ EXTRA_COLUMNS = (
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
 
-def plan_text_columns(plan: Plan) -> dict[str, TextColumn]:
+def plan_text_columns(plan: Plan, waits: bool = True) -> dict[str, TextColumn]:
     """The plan as CSV columns, a row per municipality and month, each distinct value
-    formatted once (see kofuplan.adapters.text_columns)."""
+    formatted once (see kofuplan.adapters.text_columns). Without ``waits`` the two wait
+    columns are left out (and the queueing never computed)."""
     n, m = plan.issuance.shape
     cal = plan.calendar
     cap = plan.capacity
@@ -101,7 +102,7 @@ def plan_text_columns(plan: Plan) -> dict[str, TextColumn]:
             f"applications_{source}": rounded(values)
             for source, values in plan.demand.by_source.items()
         },
-        **_wait_columns(plan),
+        **(_wait_columns(plan) if waits else {}),
     }
 
 
@@ -158,7 +159,9 @@ def budget_columns(plan: Plan) -> dict[str, list[str]]:
     return {name: column.tolist() for name, column in budget_text_columns(plan).items()}
 
 
-def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> dict[str, Any]:
+def summary(
+    plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool, waits: bool = True
+) -> dict[str, Any]:
     nat = totals(plan)
     aims = national_aims(plan, params)
     months = plan.months
@@ -182,6 +185,8 @@ def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> 
         "sample_data": sample,
         "as_of": as_of,
         "method": plan.method,
+        # Whether plan_monthly.csv carries wait_weekday_minutes and wait_weekend_minutes.
+        "waits_included": waits and plan.waits is not None,
         "municipalities": len(plan.profiles),
         "months": list(months),
         "target_total": nat.target,
@@ -226,11 +231,18 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def write_plan(out: Path, plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> None:
+def write_plan(
+    out: Path,
+    plan: Plan,
+    params: Mapping[str, Any],
+    as_of: str,
+    sample: bool,
+    waits: bool = True,
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    write_columns(out / "plan_monthly.csv", plan_text_columns(plan))
+    write_columns(out / "plan_monthly.csv", plan_text_columns(plan, waits))
     write_columns(out / "budget.csv", budget_text_columns(plan))
-    text = json.dumps(summary(plan, params, as_of, sample), ensure_ascii=False, indent=1)
+    text = json.dumps(summary(plan, params, as_of, sample, waits), ensure_ascii=False, indent=1)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
 
 
