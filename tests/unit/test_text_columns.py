@@ -47,7 +47,7 @@ def test_R1_2_integers_read_as_formatted_cell_by_cell(a: np.ndarray) -> None:
 
 def test_R1_2_a_comma_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
-    with pytest.raises(ValueError, match="x.csv: a value of column b contains a comma"):
+    with pytest.raises(ValueError, match=r"x\.csv: a value of column b contains a comma"):
         write_csv(path, {"a": ["1", "2"], "b": ["3", "4,5"]})
     assert not path.exists()
     assert not list(tmp_path.iterdir())

@@ -19,10 +19,12 @@ So a day two or more days after the last date-rule holiday can be neither, and i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import cache
 
 import jpholiday
 from jpholiday.checker.checker import NationalHolidayChecker, TransferHolidayChecker
+from jpholiday.checker.interface import HolidayCheckerInterface
 from jpholiday.functions import new_api  # the instance behind jpholiday's own functions
 
 __all__ = ["holidays_between"]
@@ -55,5 +57,5 @@ def holidays_between(first: dt.date, last: dt.date) -> frozenset[dt.date]:
     return frozenset(out)
 
 
-def _any(checkers: list[object], day: dt.date) -> bool:
-    return any(c.is_holiday(day) for c in checkers)  # type: ignore[attr-defined]
+def _any(checkers: Sequence[HolidayCheckerInterface], day: dt.date) -> bool:
+    return any(c.is_holiday(day) for c in checkers)
