@@ -10,6 +10,7 @@ endif
 # compiles numpy, typer, rich… again (about 1 s of `kofuplan plan`'s start-up). uv compiles
 # the installed packages; compileall does our own sources (installed editable, outside them).
 export UV_COMPILE_BYTECODE := 1
+SHELL := /bin/bash
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -30,8 +31,18 @@ lint: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) run --frozen ruff format --check src tests bench
 	$(UV) run --frozen mypy
 
+# Every benchmark, each bounded to 10 minutes; bench/results.md gathers their figures. A
+# benchmark that fails (or an equality check) fails the target, after the report is written.
 bench: install
-	for b in bench/bench_*.py; do $(UV) run --frozen python $$b || exit 1; done
+	@rm -rf bench/.results && mkdir -p bench/.results
+	@start=$$(date +%s); status=0; \
+	for b in bench/bench_*.py; do \
+	  name=$$(basename $$b .py); echo "== $$name"; \
+	  timeout 600 $(UV) run --frozen python -m bench.$$name 2>&1 | tee bench/.results/$$name.log; \
+	  rc=$${PIPESTATUS[0]}; if [ $$rc -ne 0 ]; then echo "$$name failed ($$rc)"; status=1; fi; \
+	done; \
+	echo $$(( $$(date +%s) - start )) > bench/.results/make_bench_seconds.txt; \
+	$(UV) run --frozen python -m bench.report || status=1; exit $$status
 
 fmt: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) run --frozen ruff format src tests bench
