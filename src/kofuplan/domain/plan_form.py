@@ -36,6 +36,7 @@ from kofuplan.domain.plan_table import (
 )
 from kofuplan.domain.planned import PlanInputError
 from kofuplan.domain.snapshots import month_index, month_range, parse_month
+from kofuplan.domain.wareki import reiwa_month
 
 R1_2 = FindingCode(
     "R1.2", "error", "計画の様式の不備（月の欠落・重複、不正な枚数・窓口数、不明な団体コード）"
@@ -300,6 +301,37 @@ def _read_derived(table: PlanTable, i: int, j: int, row: PlanRow, bounds: PlanBo
             return
         table.recruit_start_index[i, j] = month_index(recruit) - month_index(table.months[0])
         table.given["recruit_start_month"][i, j] = True
+
+
+def count_field_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+    """Why ``raw`` cannot be the month's figure ``column`` (a whole count in 0…ceiling), in
+    the clerk's words with the field's label; None when it can. For an editor's form, an API
+    body or an imported row, which are refused whole rather than reported."""
+    value = plain_value(raw)
+    whole, bad = whole_count(value, bounds.count_ceiling)
+    if whole is not None:
+        return None
+    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    if bad is not None and bad < 0:
+        return f"{where}: 負の値 {_shown(value)} は入力できません"
+    return (
+        f"{where}: 「{_shown(value)}」は0以上{bounds.count_ceiling:,}以下の整数で入力してください"
+    )
+
+
+def figure_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+    """Like :func:`count_field_error`, for any figure column (a count, a daily figure per
+    counter, or an evening opening in days)."""
+    if column not in (*OPTIONAL_RATE_COLUMNS, OPTIONAL_EXTRA_DAYS_COLUMN):
+        return count_field_error(month, column, raw, bounds)
+    value = plain_value(raw)
+    rates = column in OPTIONAL_RATE_COLUMNS
+    high = bounds.daily_per_counter_ceiling if rates else bounds.extra_days_ceiling
+    if bounded_number(value, 0.0, high, inclusive=not rates) is not None:
+        return None
+    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    low = "0より大きく" if rates else "0以上"
+    return f"{where}: 「{_shown(value)}」は{low}{high:,.0f}以下の数で入力してください"
 
 
 def _form(code: str, month: str | None, message: str) -> Finding:

@@ -170,3 +170,27 @@ def table_of(
         given={c: full for c in FIGURE_COLUMNS},
         valid=full,
     )
+
+
+def table_rows(table: PlanTable) -> dict[str, list[dict[str, int | float | str | None]]]:
+    """The table as the store keeps it: per municipality, a row of plain values per month
+    (decimals to the hundredth, as ``plan_monthly.csv`` has them; None where not given)."""
+    from kofuplan.domain.snapshots import add_months
+
+    out: dict[str, list[dict[str, int | float | str | None]]] = {}
+    counts = {c: v.tolist() for c, v in table.counts.items()}
+    decimals = {c: np.round(v, 2).tolist() for c, v in table.decimals.items()}
+    given = {c: v.tolist() for c, v in table.given.items()}
+    recruit = table.recruit_start_index.tolist()
+    for i, code in enumerate(table.lg_code.tolist()):
+        rows = out.setdefault(str(code), [])
+        for j, month in enumerate(table.months):
+            row: dict[str, int | float | str | None] = {"lg_code": str(code), "month": month}
+            for c in COUNT_COLUMNS:
+                row[c] = int(counts[c][i][j]) if given[c][i][j] else None
+            for c in DECIMAL_COLUMNS:
+                row[c] = float(decimals[c][i][j]) if given[c][i][j] else None
+            k = int(recruit[i][j])
+            row["recruit_start_month"] = "" if k == NO_RECRUIT else add_months(table.months[0], k)
+            rows.append(row)
+    return out
