@@ -25,7 +25,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import Cell, PlanRow, plain_value
+from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.services.checking import CheckRun, check_rows
@@ -134,8 +134,8 @@ def rows_under_inputs(
 
 
 def _row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
-    """The stored row's plain values (numbers stay numbers)."""
-    cells: dict[str, Cell] = {name: plain_value(v) for name, v in row.items()}
+    """The stored row as it is: numbers stay numbers (the validator bounds them)."""
+    cells: dict[str, Cell] = dict(row)
     if own_inputs:  # not given: the profile built from the inputs supplies them
         cells.update({name: None for name in _INPUT_DECIDED if name in cells})
     return cells
