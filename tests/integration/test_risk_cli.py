@@ -28,7 +28,7 @@ def test_R6_2_risk_writes_backlog_probability_and_quantiles_reproducibly(tmp_pat
         args = ["risk", "--plan", str(plan), "--out", str(tmp_path / name), "--seed", "42"]
         result = run_cli(*args, "--draws", "100")
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["municipalities"] > 0
+        assert json.loads(result.stdout)["municipalities"] > 0
         outputs.append((tmp_path / name).read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
     rows = list(csv.DictReader(outputs[0].splitlines()))

@@ -173,15 +173,15 @@ def test_issue13_db_load_stats_and_load_plan_refuse_out_of_bounds(
     )
     ok = run_cli("db", "load-stats", str(world.stats), "--as-of", AS_OF, "--database-url", url)
     assert ok.exit_code == 0, ok.output
-    for column, value, needle in [
-        ("issuance", "-5", "issuance が負の値です"),
-        ("issuance", HUGE, "issuance が上限"),
-        ("staff", "2.5", "staff は0以上の整数"),
-        ("month", "2030-01", "計画の期間"),
+    for column, value, needles in [
+        ("issuance", "-5", ("令和2年10月の交付枚数", "負の値")),
+        ("issuance", HUGE, ("令和2年10月の交付枚数", "1,000,000,000以下")),
+        ("staff", "2.5", ("令和2年10月の職員配置数", "整数")),
+        ("month", "2030-01", (":2: month", "計画の期間")),
     ]:
         bad = _with_cell(world.plan, tmp_path / "bad.csv", column, value)
         result = run_cli("db", "load-plan", str(bad), "--database-url", url)
-        assert_refused(result, needle, "line 2", str(bad))
+        assert_refused(result, str(bad), *needles)
     stored = run_cli("db", "load-plan", str(world.plan), "--database-url", url)
     assert stored.exit_code == 0, stored.output
     assert "stored plans of 36 municipalities" in stored.stdout

@@ -6,7 +6,7 @@ One municipality and the whole nation run the same code over (municipalities, mo
 from __future__ import annotations
 
 import calendar as _cal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.optimal import optimal_schedule
+from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import Demand, expected_demand, schedule
@@ -72,6 +73,35 @@ class Plan:
         pop = np.maximum(self.profiles.population, 1)[:, None]
         return np.asarray(self.cumulative_issued / pop * 100.0, dtype=np.float64)
 
+    def table(self) -> PlanTable:
+        """The plan as the ``plan_monthly.csv`` contract, every figure given."""
+        cal, cap = self.calendar, self.capacity
+        return table_of(
+            self.profiles.lg_code,
+            cal.months,
+            counts={
+                "issuance": self.issuance,
+                "cumulative_issued": self.cumulative_issued,
+                "open_weekdays": cal.open_weekdays[None, :],
+                "weekend_days": cap.weekend_days,
+                "required_weekend_days": cal.required_weekend_days[None, :],
+                "open_days": cap.open_days,
+                "dedicated_counters": cap.dedicated_counters,
+                "combined_counters": cap.combined_counters,
+                "capacity": cap.capacity,
+                "offsite_counters": cap.offsite_counters,
+                "staff": cap.staff,
+                "terminals": cap.terminals,
+            },
+            decimals={
+                "coverage_pct": self.coverage_pct,
+                "dedicated_daily_per_counter": cap.dedicated_daily_per_counter,
+                "combined_daily_per_counter": cap.combined_daily_per_counter,
+                "evening_day_equivalents": cap.evening_day_equivalents,
+            },
+            recruit_start_index=cap.recruit_start_index,
+        )
+
 
 def days_in_months(calendar: MonthCalendar) -> IntArray:
     return np.array(
@@ -91,27 +121,49 @@ def make_plan(
     n = len(profiles)
     if n <= BLOCK:
         return _plan_block(profiles, calendar, params, method, planned)
-    blocks = [
-        _plan_block(profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method, planned)
-        for s in range(0, n, BLOCK)
-    ]
-    return _concat_rows(blocks)
+    # Each block's figures are copied into the whole plan's arrays as soon as it is made,
+    # while they are still in cache, and the block is dropped: no second copy of the whole
+    # plan (a concatenation at the end) and half the peak memory. The blocks' profiles are
+    # views of `profiles`, which the plan keeps as they are.
+    plan: Plan | None = None
+    for s in range(0, n, BLOCK):
+        block = _plan_block(
+            profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method, planned
+        )
+        if plan is None:
+            plan = replace(_empty_rows(block, n), profiles=profiles)
+        _copy_rows(plan, block, s)
+    assert plan is not None
+    return plan
 
 
-def _concat_rows(parts: Sequence[T]) -> T:
-    """Join plans of consecutive blocks of municipalities: every per-municipality array is
-    concatenated along its first axis; the shared calendar and labels are kept."""
-    first = parts[0]
-    if isinstance(first, MonthCalendar):
-        return first
-    if isinstance(first, np.ndarray):
-        return np.concatenate(parts, axis=0)  # type: ignore[return-value,arg-type]
-    if isinstance(first, dict):
-        return {k: _concat_rows([p[k] for p in parts]) for k in first}  # type: ignore[return-value,index]
-    if is_dataclass(first) and not isinstance(first, type):
-        changes = {f.name: _concat_rows([getattr(p, f.name) for p in parts]) for f in fields(first)}
-        return replace(first, **changes)
-    return first
+def _empty_rows(part: T, n: int) -> T:
+    """Arrays like ``part``'s with ``n`` rows (municipalities), not yet filled; the shared
+    calendar, profiles and labels are kept."""
+    if isinstance(part, MonthCalendar | Profiles):
+        return part
+    if isinstance(part, np.ndarray):
+        return np.empty((n, *part.shape[1:]), dtype=part.dtype)  # type: ignore[return-value]
+    if isinstance(part, dict):
+        return {k: _empty_rows(v, n) for k, v in part.items()}  # type: ignore[return-value]
+    if is_dataclass(part) and not isinstance(part, type):
+        changes = {f.name: _empty_rows(getattr(part, f.name), n) for f in fields(part)}
+        return replace(part, **changes)
+    return part
+
+
+def _copy_rows(whole: Any, part: Any, start: int) -> None:
+    """Copy a block's per-municipality arrays into rows ``start…`` of the whole plan's."""
+    if isinstance(part, MonthCalendar | Profiles):
+        return
+    if isinstance(part, np.ndarray):
+        whole[start : start + len(part)] = part
+    elif isinstance(part, dict):
+        for k, v in part.items():
+            _copy_rows(whole[k], v, start)
+    elif is_dataclass(part) and not isinstance(part, type):
+        for f in fields(part):
+            _copy_rows(getattr(whole, f.name), getattr(part, f.name), start)
 
 
 def _plan_block(

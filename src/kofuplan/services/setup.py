@@ -11,8 +11,8 @@ from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Municipality, User
 from kofuplan.adapters.storage.repository import Repository
-from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
@@ -52,71 +52,40 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
     return len(stats.lg_code)
 
 
-_TEXT_COLUMNS = ("lg_code", "month", "recruit_start_month", "pref_code", "defaults")
-_COUNT_COLUMNS = (
-    "issuance",
-    "cumulative_issued",
-    "weekend_days",
-    "dedicated_counters",
-    "combined_counters",
-    "capacity",
-    "offsite_counters",
-    "staff",
-    "terminals",
-)
-
-
 def rows_by_municipality(
-    columns: Mapping[str, Sequence[str]], plan_months: Sequence[str] | None = None
-) -> dict[str, list[dict[str, Any]]]:
-    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality.
-
-    Bounds as everywhere (:mod:`kofuplan.domain.bounds`): figures finite, ≥ 0 and under the
-    count ceiling, counts whole; each month once per municipality and, with ``plan_months``,
-    one of the plan's. Errors name the line and the column."""
-    names = list(columns)
-    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    rows: Sequence[PlanRow], where: str = "", plan_months: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Cell]]]:
+    """A plan file's rows (plain values, as the one plan reader gives them) grouped by
+    municipality, for storing; their figures are bounded when saved (``save_plan``). With
+    ``plan_months``, a month outside the plan or given twice is refused, naming the line."""
     allowed = set(plan_months) if plan_months is not None else None
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[dict[str, Cell]]] = {}
     seen: set[tuple[str, str]] = set()
-    for i in range(len(columns["lg_code"])):
-        where = f"line {i + 2}"
-        row: dict[str, Any] = {}
-        for name in names:
-            raw = columns[name][i]
-            if name in _TEXT_COLUMNS:
-                row[name] = raw
-            elif raw == "" or (name.startswith("wait_") and raw == "inf"):
-                row[name] = None  # no residents, or an endless wait: shown as such, not stored
-            elif name in _COUNT_COLUMNS:
-                row[name] = parse_count(raw, where, name, ceiling)
-            else:
-                value = parse_measure(raw, where, name, ceiling)
-                row[name] = int(value) if value.is_integer() and name != "coverage_pct" else value
-        code, month = str(row["lg_code"]).strip(), str(row["month"]).strip()
-        if (why := lg_code_error(code)) is not None:
-            raise InputError(f"{where}: lg_code: {why}")
+    for row in rows:
+        code = str(row.cells.get("lg_code") or "").strip()
+        month = str(row.cells.get("month") or "").strip()
+        place = f"{where}:{row.line}: month"
         if allowed is not None and month not in allowed:
-            first, last = plan_months[0], plan_months[-1]  # type: ignore[index]
-            raise InputError(f"{where}: month: {month!r} は計画の期間（{first}〜{last}）外です")
+            first, last = min(allowed), max(allowed)
+            raise InputError(f"{place}: {month!r} は計画の期間（{first}〜{last}）外です")
         if (code, month) in seen:
-            raise InputError(f"{where}: month: {code} の {month} の行が重複しています")
+            raise InputError(f"{place}: {code} の {month} の行が重複しています")
         seen.add((code, month))
-        out.setdefault(code, []).append(row)
+        out.setdefault(code, []).append({**row.cells, "lg_code": code})
     return out
 
 
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 def plan_months() -> tuple[str, ...]:
-    """The months of the plan made at the baseline: every month a stored plan may hold."""
+    """The months of the plan made at its first day: every month a stored plan may hold."""
     from kofuplan.services.planning import plan_calendar, rules_at
 
     first = dt.date(2020, 10, 1)  # the plan's first day: rules hold from it
     start = dt.date.fromisoformat(str(load_rules().at(first)["plan.period_start"]) + "-01")
     return plan_calendar(rules_at(start), start).months
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def import_plans(

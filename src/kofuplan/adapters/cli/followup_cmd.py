@@ -12,11 +12,12 @@ from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.followup_files import csv_text, json_text, write_all
 from kofuplan.adapters.output import check_place
-from kofuplan.adapters.planned_csv import read_plan_monthly
-from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
+from kofuplan.adapters.plan_reader import read_plan_table
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.focus import GROUP_LABELS
-from kofuplan.domain.snapshots import add_months, month_range, parse_month
+from kofuplan.domain.plan_form import PlanBounds
+from kofuplan.domain.planned import PlannedMonths
+from kofuplan.domain.snapshots import add_months, first_day, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import (
@@ -115,6 +116,15 @@ def focus_command(
     )
 
 
+def _planned(plan: Path, month: str) -> PlannedMonths:
+    """The plan's columns the follow-up compares with, bounded by the rules of ``month``."""
+    bounds = PlanBounds.from_rules(load_rules().at(first_day(month)))
+    return PlannedMonths.from_table(read_plan_table(plan, FOLLOWUP_NEEDS, bounds))
+
+
+FOLLOWUP_NEEDS = ("issuance", "cumulative_issued", "required_weekend_days")
+
+
 @app.command("followup")
 def followup_command(
     plan: Annotated[Path, typer.Option("--plan", help="plan_monthly.csv")],
@@ -130,7 +140,7 @@ def followup_command(
     with steps() as progress:
         progress.step("計画と実績の読込・判定")
         try:
-            planned = read_plan_monthly(plan)
+            planned = _planned(plan, month)
             data = read_actuals(actuals, [add_months(month, -1), month])
             f = run_followup(planned, data, [month])
         except ValueError as exc:
@@ -168,6 +178,9 @@ def replay_command(
     out: Annotated[Path, typer.Option("--out", help="出力フォルダ")],
 ) -> None:
     """各月のフォローアップを再生し、全国の計画・実績の表とグラフを出力する."""
+    # matplotlib only for this command: it would add 0.3 s to every other start-up.
+    from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
+
     first, last = _month(first, "--from"), _month(last, "--to")
     if parse_month(first) > parse_month(last):
         raise _fail(f"--from {first} は --to {last} より後の月です")
@@ -175,7 +188,7 @@ def replay_command(
     with steps() as progress:
         progress.step("計画と実績の読込・再生")
         try:
-            planned = read_plan_monthly(plan)
+            planned = _planned(plan, first)
             data = read_actuals(actuals, month_range(add_months(first, -1), last))
             f, rows = run_replay(planned, data, first, last)
             png = cumulative_chart_png(

@@ -26,13 +26,19 @@ def _as_of(value: str) -> dt.date:
 
 
 def run_and_write(
-    stats: Path, as_of: dt.date, profiles: Path | None, method: str | None, out: Path, sample: bool
+    stats: Path,
+    as_of: dt.date,
+    profiles: Path | None,
+    method: str | None,
+    out: Path,
+    sample: bool,
+    waits: bool = True,
 ) -> tuple[PlanRun, dict[str, object], list[Path]]:
     """Plan and write the plan folder; returns the run, its summary and the files written."""
     with steps() as progress:
         run = run_plan(stats, as_of, profiles, method, progress.step, progress.advance)
         progress.step("書き出し")
-        paths = write_plan(out, run.plan, run.params, as_of.isoformat(), sample)
+        paths = write_plan(out, run.plan, run.params, as_of.isoformat(), sample, waits)
     summary: dict[str, object] = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     return run, summary, paths
 
@@ -48,13 +54,19 @@ def plan_command(
     method: Annotated[
         str | None, typer.Option(help=f"Schedule method: {' | '.join(METHODS)} (default: rules)")
     ] = None,
+    waits: Annotated[
+        bool,
+        typer.Option(
+            help="Waits per kind of day in plan_monthly.csv (summary.json: waits_included)"
+        ),
+    ] = True,
 ) -> None:
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     day = _as_of(as_of)
     check_place(out, folder=True)
-    _, summary, paths = run_and_write(stats, day, profiles, method, out, sample=False)
+    _, summary, paths = run_and_write(stats, day, profiles, method, out, sample=False, waits=waits)
     print_summary(console.stdout(), summary, paths)
 
 
