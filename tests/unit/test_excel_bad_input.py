@@ -10,13 +10,16 @@ import openpyxl
 import pytest
 
 from kofuplan.adapters.excel import ReadSettings, WorkbookError, read_plan_workbook
+from kofuplan.adapters.excel.errors import Lang
+from kofuplan.adapters.excel.reader import account_for
 from tests.excel_support import SETTINGS, edit, encrypted_office_file, write_sample, zip_with
 
 
-def problems(path: Path, settings: ReadSettings = SETTINGS) -> list[str]:
+def problems(path: Path, settings: ReadSettings = SETTINGS, lang: Lang = "en") -> list[str]:
+    """The problems as the log gives them (``--lang en``); ``lang="ja"`` as the clerk reads them."""
     with pytest.raises(WorkbookError) as caught:
         read_plan_workbook(path, settings)
-    return list(caught.value.problems)
+    return list(caught.value.lines(lang))
 
 
 def test_R7_1_wrong_type_names_file_sheet_cell_and_value(tmp_path: Path) -> None:
@@ -111,12 +114,16 @@ def test_R7_1_profile_item_renamed_is_missing(tmp_path: Path) -> None:
     ]
 
 
-def test_R7_1_lg_code_not_matching_the_file_is_rejected(tmp_path: Path) -> None:
-    path = write_sample(tmp_path, name="131024.xlsx")  # 中央区's file holding 千代田区's plan
-    assert problems(path) == [
-        "131024.xlsx: profile!B4: 団体コード 131016 does not match the file's municipality "
-        "131024 (from the file name)"
+def test_R7_1_lg_code_not_matching_the_file_name_is_a_warning(tmp_path: Path) -> None:
+    """The municipality comes from the workbook; a file name that disagrees is a warning."""
+    path = write_sample(tmp_path, name="131024.xlsx")  # 中央区's file name, 千代田区's plan
+    (outcome,) = account_for([path], SETTINGS)
+    assert outcome.plan is not None and outcome.plan.profile.lg_code == "131016"
+    assert outcome.error is None
+    assert [w[1] for w in outcome.warnings] == [
+        "the file name says 団体コード 131024 but the workbook is 131016; read as 131016"
     ]
+    assert "ブックの団体コード 131016 として読み込みました" in outcome.warnings[0][0]
 
 
 def test_R7_1_lg_code_with_a_bad_check_digit_is_rejected(tmp_path: Path) -> None:
@@ -134,12 +141,12 @@ def test_R7_1_lg_code_typed_as_a_number_keeps_its_leading_zero(tmp_path: Path) -
     assert read_plan_workbook(path, SETTINGS) == plan
 
 
-def test_R7_1_file_name_without_lg_code_is_rejected(tmp_path: Path) -> None:
-    path = write_sample(tmp_path, name="計画.xlsx")
-    assert problems(path) == [
-        "計画.xlsx: the file name must start with the municipality's 6-digit 団体コード "
-        "(for example 131016.xlsx)"
-    ]
+def test_R7_1_file_name_without_lg_code_is_read(tmp_path: Path) -> None:
+    """千代田区の計画.xlsx: the workbook carries its code, so the file name may be anything."""
+    path = write_sample(tmp_path, name="千代田区の計画.xlsx")
+    (outcome,) = account_for([path], SETTINGS)
+    assert outcome.plan is not None and outcome.plan.profile.lg_code == "131016"
+    assert outcome.warnings == () and outcome.error is None
 
 
 def test_R7_1_offsite_counters_beyond_dedicated_are_rejected(tmp_path: Path) -> None:
@@ -173,7 +180,12 @@ def test_R7_1_budget_row_half_filled_is_rejected(tmp_path: Path) -> None:
 def test_R7_1_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "131016.xlsx"
     path.write_text("lg_code,month\n131016,2020-10\n", encoding="utf-8")
-    assert problems(path) == ["131016.xlsx: not an Excel workbook (.xlsx)"]
+    assert problems(path) == [
+        "131016.xlsx: not an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet (.ods)"
+    ]
+    assert problems(path, lang="ja") == [
+        "131016.xlsx: Excelのブック（.xlsx・.xls）またはODS形式のファイルではありません"
+    ]
 
 
 def test_R7_1_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
@@ -190,7 +202,9 @@ def test_R7_1_password_protected_workbook(tmp_path: Path) -> None:
     assert line.startswith("131016.xlsx: the workbook is password-protected")
 
 
-def test_R7_1_old_xls_format_is_named(tmp_path: Path) -> None:
+def test_R7_1_an_ole_file_that_is_no_workbook_is_damaged(tmp_path: Path) -> None:
+    """An unencrypted OLE2 file goes to calamine as an .xls (real .xls files are read: see
+    test_excel_render); one that holds no workbook is rejected as damaged, not crashed on."""
     data = encrypted_office_file(tmp_path / "x").read_bytes()
     path = tmp_path / "131016.xlsx"
     path.write_bytes(
@@ -198,9 +212,8 @@ def test_R7_1_old_xls_format_is_named(tmp_path: Path) -> None:
             "EncryptedPackage".encode("utf-16-le"), "Workbook\0\0\0\0\0\0\0\0".encode("utf-16-le")
         )
     )
-    assert problems(path) == [
-        "131016.xlsx: an Excel 97-2003 (.xls) file; save it as an Excel workbook (.xlsx)"
-    ]
+    (line,) = problems(path)
+    assert line.startswith("131016.xlsx: a damaged workbook that cannot be read (")
 
 
 def test_R7_1_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -95,15 +95,21 @@ def test_R7_1_bad_file_is_rejected_whole_and_others_go_on(
     not_a_book = tmp_path / "132012.xlsx"
     not_a_book.write_text("hello", encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli(
-        "excel", "read", str(files[0]), str(bad), str(not_a_book), str(files[2]), "--out", str(out)
-    )
+    args = ("excel", "read", str(files[0]), str(bad), str(not_a_book), str(files[2]))
+    result = run_cli(*args, "--out", str(out), "--lang", "en")
     assert result.exit_code == 1
     assert (
         f'{bad.name}: monthly!C14: 交付枚数 must be a whole number ≥ 0, got "1,2O0"'
         in result.output
     )
-    assert "132012.xlsx: not an Excel workbook (.xlsx)" in result.output
+    assert "132012.xlsx: not an Excel workbook (.xlsx, .xls)" in result.output
+    assert "4 file(s): 2 read, 2 rejected, 0 ignored, 0 with a warning" in result.output
+    japanese = run_cli(*args, "--out", str(tmp_path / "ja"))
+    assert (
+        f"{bad.name}: シート「monthly」セルC14: 交付枚数: 0以上の整数を入力してください（例: 1200）。"
+        "入力値は「1,2O0」です" in japanese.output
+    )
+    assert "4件のファイル: 読込 2件、差戻し 2件、対象外 0件" in japanese.output
     codes = {r["lg_code"] for r in _csv(out / "plan_monthly.csv")}
     assert codes == {files[0].name[:6], files[2].name[:6]}
     assert {r["file"] for r in _csv(out / "rejected.csv")} == {str(bad), str(not_a_book)}
@@ -118,10 +124,13 @@ def test_R7_1_the_same_municipality_twice_is_rejected(
     copy.write_bytes(first.read_bytes())
     result = run_cli("excel", "read", str(first), str(copy), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert (
-        f"{copy.name}: 団体コード {first.name[:6]} was already read from {first.name}"
-        in result.output
-    )
+    code = first.name[:6]
+    for name in (first.name, copy.name):  # both refused, each naming both files
+        assert (
+            f"{name}: 団体コード {code} の計画が複数のファイルにあります"
+            f"（{first.name}、{copy.name}）" in result.output
+        )
+    assert _csv(tmp_path / "out" / "plan_monthly.csv") == []
 
 
 def test_R6_1_clerks_changes_raise_findings(
@@ -244,7 +253,7 @@ def test_R7_1_every_file_rejected_writes_empty_outputs_and_fails(tmp_path: Path)
     out = tmp_path / "out"
     result = run_cli("excel", "read", str(junk), "--out", str(out))
     assert result.exit_code == 1
-    assert "131016.xlsx: a damaged workbook" in result.output
+    assert "131016.xlsx: 壊れたファイルです" in result.output
     assert _csv(out / "plan_monthly.csv") == [] and _csv(out / "findings.csv") == []
     assert len(_csv(out / "rejected.csv")) == 1
 

@@ -200,7 +200,7 @@ def test_R3_2_R3_3_R3_4_R2_4_R8_3_profile_csv_cells_round_trip(promo: MunicipalP
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 

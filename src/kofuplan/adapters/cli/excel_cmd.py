@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kofuplan.adapters.cli import app
-from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
+from kofuplan.adapters.excel import PlanWorkbook, ReadSettings
+from kofuplan.adapters.excel.reader import ReadOutcome, account_for, expand
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import write_csv
@@ -139,11 +140,39 @@ def template_command(
         console.print(f"{len(contents)} workbook(s) written to {where}")
 
 
-def _expand(files: Sequence[Path]) -> list[Path]:
-    out: list[Path] = []
-    for f in files:
-        out.extend(sorted(f.glob("*.xlsx")) if f.is_dir() else [f])
-    return out
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")
+LANGS = ("ja", "en")
+
+
+def _summary(outcomes: Sequence[ReadOutcome], findings: int, out: Path, lang: str) -> str:
+    read = sum(1 for o in outcomes if o.plan is not None)
+    rejected = sum(1 for o in outcomes if o.error is not None)
+    ignored = sum(1 for o in outcomes if o.ignored is not None)
+    warned = sum(1 for o in outcomes if o.warnings)
+    if lang == "en":
+        return (
+            f"{len(outcomes)} file(s): {read} read, {rejected} rejected, {ignored} ignored, "
+            f"{warned} with a warning; {findings} finding(s); outputs in {out}"
+        )
+    return (
+        f"{len(outcomes)}件のファイル: 読込 {read}件、差戻し {rejected}件、対象外 {ignored}件、"
+        f"注意 {warned}件。指摘 {findings}件。出力先 {out}"
+    )
+
+
+STATUS = {"rejected": "差戻し", "ignored": "対象外", "warning": "注意"}
+
+
+def _accounts(outcome: ReadOutcome, lang: str) -> list[tuple[str, str]]:
+    """(status, line) for a file that was not simply read."""
+    pick = 1 if lang == "en" else 0
+    rows: list[tuple[str, str]] = []
+    if outcome.error is not None:
+        rows += [("rejected", line) for line in outcome.error.lines("en" if pick else "ja")]
+    if outcome.ignored is not None:
+        rows.append(("ignored", f"{outcome.path.name}: {outcome.ignored[pick]}"))
+    rows += [("warning", f"{outcome.path.name}: {w[pick]}") for w in outcome.warnings]
+    return rows
 
 
 @excel_app.command("read")
@@ -153,14 +182,27 @@ def read_command(
     as_of: Annotated[
         str, typer.Option("--as-of", help="Baseline snapshot the plans were made at")
     ] = "2020-10-01",
+    lang: Annotated[
+        str, typer.Option(help="Language of the problems printed and in rejected.csv: ja or en")
+    ] = "ja",
+    encoding: Annotated[
+        str,
+        typer.Option(help="CSV encoding: utf-8-sig (a BOM: Excel opens it in Japanese) or utf-8"),
+    ] = "utf-8-sig",
 ) -> None:
     """Read filled workbooks into plan_monthly.csv and profiles, check them, write findings.
 
-    A workbook with any error is rejected whole and the others go on; the command exits 1
-    when any was rejected.
+    Every file is accounted for: read, rejected with its problems, or ignored with a reason
+    (lock files, hidden files, other files), in the summary and in rejected.csv. A workbook
+    with any error is rejected whole and the others go on; the command exits 1 when any was
+    rejected.
     """
+    if lang not in LANGS:
+        raise _fail(f"--lang must be ja or en, got {lang!r}")
+    if encoding not in CSV_ENCODINGS:
+        raise _fail(f"--encoding must be one of {', '.join(CSV_ENCODINGS)}, got {encoding!r}")
     day = _date(as_of, "--as-of")
-    paths = _expand(files)
+    paths = expand(files)
     if not paths:
         raise _fail("no workbook given")
     settings = ReadSettings.at(day)
@@ -169,49 +211,39 @@ def read_command(
     if calendar.months != settings.months:
         raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
     console = Console()
-    books: list[PlanWorkbook] = []
-    rejected: list[dict[str, str]] = []
-    seen: dict[str, str] = {}
     with _progress(console, len(paths), "読込") as progress:
-        for outcome in read_many(paths, settings):
-            progress.advance(progress.task_ids[0])
-            problems: tuple[str, ...] = ()
-            if outcome.error is not None:
-                problems = outcome.error.problems
-            elif outcome.plan is not None:
-                code = outcome.plan.profile.lg_code
-                if code in seen:
-                    first = seen[code]
-                    problems = (
-                        f"{outcome.path.name}: 団体コード {code} was already read from {first}",
-                    )
-                else:
-                    seen[code] = outcome.path.name
-                    books.append(outcome.plan)
-            for line in problems:
-                err.print(line, markup=False)
-                rejected.append({"file": str(outcome.path), "problem": line})
+        outcomes = account_for(
+            paths, settings, on_file=lambda _: progress.advance(progress.task_ids[0])
+        )
+    books: list[PlanWorkbook] = [o.plan for o in outcomes if o.plan is not None]
+    accounts: list[dict[str, str]] = []
+    for outcome in outcomes:
+        for status, line in _accounts(outcome, lang):
+            err.print(line, markup=False)
+            label = status if lang == "en" else STATUS[status]
+            accounts.append({"file": str(outcome.path), "status": label, "problem": line})
     out.mkdir(parents=True, exist_ok=True)
     imported = import_plans(books, params, calendar)
     findings = check_imported(imported, params, calendar, day)
     columns = imported_columns(imported)
     values = zip(*columns.values(), strict=True)
     rows = (dict(zip(columns, row, strict=True)) for row in values)
-    write_csv(out / "plan_monthly.csv", tuple(columns), rows)
+    csv_out = {"encoding": encoding}
+    write_csv(out / "plan_monthly.csv", tuple(columns), rows, **csv_out)
     profiles = profile_rows(imported)
-    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles)
+    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles, **csv_out)
     munis = municipality_rows(imported)
-    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis)
-    write_csv(out / "budget.csv", ("lg_code", "fiscal_year", "item", "yen"), budget_rows(imported))
-    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings])
-    write_csv(out / "rejected.csv", ("file", "problem"), rejected)
-    n_bad = len({r["file"] for r in rejected})
-    if console.is_terminal:
-        console.print(
-            f"{len(books)} workbook(s) read, {n_bad} rejected, {len(findings)} finding(s); "
-            f"outputs in {out}"
-        )
-    if n_bad:
+    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis, **csv_out)
+    write_csv(
+        out / "budget.csv",
+        ("lg_code", "fiscal_year", "item", "yen"),
+        budget_rows(imported),
+        **csv_out,
+    )
+    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings], **csv_out)
+    write_csv(out / "rejected.csv", ("file", "status", "problem"), accounts, **csv_out)
+    err.print(_summary(outcomes, len(findings), out, lang), markup=False)
+    if any(o.error is not None for o in outcomes):
         raise typer.Exit(1)
 
 
