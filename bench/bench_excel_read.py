@@ -125,8 +125,8 @@ def generate(stats: Path, directory: Path, count: int) -> list[Path]:
         write_template(path, plan, calendar, as_of=AS_OF)
         if k % BROKEN_EVERY == BROKEN_EVERY - 1:
             wb = openpyxl.load_workbook(path)
-            wb["monthly"]["C14"] = "1,2O0"
-            wb["monthly"]["H20"] = -2
+            wb["月別計画"]["C14"] = "1,2O0"
+            wb["月別計画"]["H20"] = -2
             wb.save(path)
         paths.append(path)
     return paths

@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.excel import PlanWorkbook, ReadSettings
-from kofuplan.adapters.excel.reader import ReadOutcome, account_for, expand
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
+from kofuplan.adapters.excel.reader import ReadOutcome, account_for, expand
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.domain.findings import FINDING_COLUMNS

@@ -37,6 +37,36 @@ EXAMPLE_SHEET = "記入例"
 TABLES_WITH_SPARE_ROWS = frozenset({BUDGET_TABLE, EVENTS_TABLE})
 
 
+# Units shown in the column headers (「交付枚数（枚）」); the reader accepts a header with or
+# without its unit.
+UNITS = {
+    "issuance": "枚",
+    "dedicated_counters": "窓口",
+    "combined_counters": "窓口",
+    "offsite_counters": "窓口",
+    "weekend_days": "日",
+    "staff": "人",
+    "terminals": "台",
+    "yen": "円",
+    "days": "日",
+    "applications_per_day": "件",
+}
+
+
+def column_header(header: str, name: str) -> str:
+    unit = UNITS.get(name)
+    return f"{header}（{unit}）" if unit else header
+
+
+def without_unit(header: str) -> str:
+    """「交付枚数（枚）」 -> 「交付枚数」: the header a column is known by."""
+    for unit in set(UNITS.values()):
+        suffix = f"（{unit}）"
+        if header.endswith(suffix):
+            return header[: -len(suffix)]
+    return header
+
+
 def sheet_title(table: str) -> str:
     return SHEET_TITLES.get(table, table)
 

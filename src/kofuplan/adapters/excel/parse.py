@@ -16,7 +16,6 @@ from kofuplan.adapters.excel.cells import (
     read_cell,
     table_columns,
 )
-from kofuplan.adapters.excel.errors import shown
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_CODES,

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.excel.form import prompt
 from kofuplan.adapters.excel.layout import (
     EVENT_FIELDS,
     NO,
@@ -24,6 +25,8 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
     YES,
     Field,
+    column_header,
+    sheet_title,
 )
 from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.adapters.safe_text import set_excel_text
@@ -36,11 +39,17 @@ NUMBER = "#,##0"
 def promotion_cell(name: str, first_row: int) -> str:
     """Absolute reference to a promotion item's value, for formulas on other sheets."""
     index = next(i for i, f in enumerate(PROMOTION_ITEMS) if f.name == name)
-    return f"{PROMOTION_TABLE}!$B${first_row + index}"
+    return f"'{sheet_title(PROMOTION_TABLE)}'!$B${first_row + index}"
 
 
 def _validation(f: Field, months: Sequence[str]) -> DataValidation | None:
-    """Excel's own check of a cell (the reader checks again: it trusts neither)."""
+    """Excel's own check of a cell, with the field's explanation as its input prompt (the
+    reader checks again: it trusts neither)."""
+    dv = _check(f, months)
+    return prompt(dv, f.header, f.explanation) if dv is not None else None
+
+
+def _check(f: Field, months: Sequence[str]) -> DataValidation | None:
     common: dict[str, Any] = {
         "allow_blank": True,
         "showErrorMessage": True,
@@ -152,7 +161,7 @@ def write_events(
     """Fill sheet ``events``; returns the ref of the table."""
     header = first_row - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):
-        ws.cell(header, j, f.header)
+        ws.cell(header, j, column_header(f.header, f.name))
     rows = max(len(events) + spare_rows, 1)
     last = first_row + rows - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):
