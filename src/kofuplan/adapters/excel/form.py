@@ -23,6 +23,7 @@ THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
+SHRINK = Alignment(shrink_to_fit=True)
 # Contact items of the header block: typed by the clerk, printed on the form (not read back).
 CONTACT_ITEMS = ("担当課", "担当者", "電話", "メール")
 HEADER_BLOCK_ROWS = 4  # title, identity, contacts, note
@@ -98,6 +99,7 @@ def header_block(
             head.border = BOX
             cell = ws.cell(row, col + 1, value or None)
             cell.border = BOX
+            cell.alignment = SHRINK  # a long name shrinks rather than runs under the next label
             if row == 3:
                 unlock(cell)
                 cell.protection = Protection(locked=False)
