@@ -17,7 +17,7 @@ from kofuplan.adapters.cli import app
 from kofuplan.adapters.excel import PlanWorkbook, ReadSettings
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.excel.reader import ReadOutcome, account_for, expand
-from kofuplan.adapters.excel.template import write_template
+from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
@@ -76,20 +76,38 @@ def workbook_file_name(code: str, name: str) -> str:
     return f"{code}_{_UNSAFE_IN_FILE_NAMES.sub('_', name)}.xlsx" if name else f"{code}.xlsx"
 
 
+_PREF = re.compile(r"(0[1-9]|[1-3][0-9]|4[0-7])")
+
+
+def _prefectures(pref: str) -> set[str] | None:
+    """``all`` (None: every prefecture), or codes separated by commas: ``13`` or ``01,13``."""
+    if pref.strip().lower() == "all":
+        return None
+    codes = {c.strip() for c in pref.split(",") if c.strip()}
+    bad = sorted(c for c in codes if not _PREF.fullmatch(c))
+    if not codes or bad:
+        raise _fail(f"--pref must be all or prefecture codes 01–47 (e.g. 13 or 01,13), got {pref!r}")
+    return codes
+
+
 @excel_app.command("template")
 def template_command(
     stats: Annotated[Path, typer.Option(help="Statistics CSV (long format)", exists=True)],
     as_of: Annotated[str, typer.Option("--as-of", help="Snapshot date, e.g. 2020-10-01")],
     lg_code: Annotated[str | None, typer.Option("--lg-code", help="One municipality")] = None,
     out: Annotated[Path | None, typer.Option(help="Workbook to write (with --lg-code)")] = None,
-    pref: Annotated[str | None, typer.Option(help="Every municipality of a prefecture")] = None,
+    pref: Annotated[
+        str | None,
+        typer.Option(help="Every municipality of a prefecture (13), of several (01,13) or all"),
+    ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Directory (with --pref)")] = None,
     profiles: Annotated[
         Path | None, typer.Option(help="Municipalities' own inputs (CSV)", exists=True)
     ] = None,
     method: Annotated[str | None, typer.Option(help="Schedule method (default: rules)")] = None,
 ) -> None:
-    """Write the plan workbook of one municipality, or of every one in a prefecture."""
+    """Write the plan workbook of one municipality, or of every one in some prefectures (or
+    all 1,741 at once: --pref all), in one run."""
     if (lg_code is None) == (pref is None):
         raise _fail("give either --lg-code CODE --out FILE.xlsx or --pref CODE --out-dir DIR")
     if lg_code is not None and (out is None or out_dir is not None):
@@ -98,8 +116,7 @@ def template_command(
         raise _fail("--pref goes with --out-dir DIR")
     if lg_code is not None and (why := lg_code_error(lg_code)):
         raise _fail(f"--lg-code: {why}")
-    if pref is not None and not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
-        raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
+    prefs = _prefectures(pref) if pref is not None else None
     day = _date(as_of, "--as-of")
     try:
         run = run_plan(stats, day, profiles, method)
@@ -115,7 +132,7 @@ def template_command(
     if lg_code is not None:
         wanted = [lg_code]
     else:
-        wanted = [c for c in codes if c[:2] == pref]
+        wanted = [c for c in codes if prefs is None or c[:2] in prefs]
         if not wanted:
             raise _fail(f"no municipality of prefecture {pref} in {stats}")
     try:
@@ -125,6 +142,8 @@ def template_command(
     console = Console()
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
+    # One layout per shape, each municipality's values stamped in (adapters/excel/stamp.py).
+    stamper = TemplateStamper(as_of=day, made_on=dt.date.today())
     with _progress(console, len(contents), "テンプレート作成") as progress:
         for plan, calendar in contents:
             p = plan.profile
@@ -133,7 +152,9 @@ def template_command(
             else:
                 assert out_dir is not None
                 target = out_dir / workbook_file_name(p.lg_code, p.name)
-            write_template(target, plan, calendar, as_of=day)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(stamper.workbook_bytes(plan, calendar))
+            tmp.replace(target)
             progress.advance(progress.task_ids[0])
     if console.is_terminal:
         where = out if out is not None else out_dir

@@ -41,7 +41,9 @@ def print_ready(ws: Worksheet, *, title_rows: tuple[int, int], area: str, footer
     ws.print_options.horizontalCentered = True
     ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     ws.print_area = area
-    ws.oddFooter.center.text = f"{footer}　&P / &N ページ"
+    # The file name (&F) identifies the municipality on every page; the text is the same in
+    # every workbook, so that the fast writer (.stamp) can share it.
+    ws.oddFooter.center.text = f"&F　{footer}　&P / &N ページ"
     ws.oddFooter.center.size = 9
 
 

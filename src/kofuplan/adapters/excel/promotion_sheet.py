@@ -96,26 +96,34 @@ def _check(f: Field, months: Sequence[str]) -> DataValidation | None:
     return None  # text and lists of months: checked by the reader
 
 
+def shown_value(f: Field, value: Any) -> Any:
+    """A value as its cell holds it: months joined by ";", はい/いいえ, a date as a date;
+    None when not given."""
+    if value is None or value == "" or value == ():
+        return None
+    if f.kind in ("text", "months", "month"):
+        return ";".join(value) if isinstance(value, tuple) else str(value)
+    if f.kind == "flag":
+        return YES if value else NO
+    if f.kind == "date":
+        return dt.date.fromisoformat(str(value))
+    return value
+
+
+# Each kind's number format, set whether or not a value is given (a clerk may add one).
+_FORMATS = {"text": TEXT, "months": TEXT, "month": TEXT, "date": "yyyy-mm-dd", "share": "0.0%"}
+
+
 def _put(cell: Any, f: Field, value: Any) -> None:
     """Write a value as the reader expects to find it; blank when not given."""
-    if f.kind in ("text", "months", "month"):
-        cell.number_format = TEXT
-        if value is not None and value != "" and value != ():
-            set_excel_text(cell, ";".join(value) if isinstance(value, tuple) else str(value))
+    cell.number_format = _FORMATS.get(f.kind, NUMBER if f.kind == "count" else "General")
+    shown = shown_value(f, value)
+    if shown is None:
         return
-    if value is None:
-        return
-    if f.kind == "flag":
-        cell.value = YES if value else NO
-    elif f.kind == "date":
-        cell.value = dt.date.fromisoformat(str(value))
-        cell.number_format = "yyyy-mm-dd"
-    elif f.kind == "share":
-        cell.value = value
-        cell.number_format = "0.0%"
+    if isinstance(shown, str):
+        set_excel_text(cell, shown)
     else:
-        cell.value = value
-        cell.number_format = NUMBER if f.kind == "count" else "General"
+        cell.value = shown
 
 
 def write_promotion(

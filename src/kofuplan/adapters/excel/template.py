@@ -50,7 +50,7 @@ from kofuplan.adapters.excel.layout import (
     column_header,
     sheet_title,
 )
-from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
+from kofuplan.adapters.excel.model import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
@@ -152,6 +152,19 @@ def _whole_number_validation(
     how = "0より大きい数（小数可）" if rate else "0以上の整数"
     ws.add_data_validation(prompt(dv, title, f"{text}{how}を入力してください。"))
     dv.add(ref)
+
+
+_HEADINGS = {
+    PROFILE_TABLE: "団体の基本情報",
+    BUDGET_TABLE: "交付事務に要する経費の見込額",
+    PROMOTION_TABLE: "申請受付等の推進",
+    EVENTS_TABLE: "出張申請受付（商業施設等）",
+}
+
+
+def sheet_heading(table: str, p: Profile) -> str:
+    """The title (A1) of a table's sheet: what it is, for which municipality."""
+    return f"{_HEADINGS[table]} {p.name}（{p.lg_code}）"
 
 
 def _title(ws: Worksheet, title: str, note: str) -> None:
@@ -307,7 +320,7 @@ def _write_monthly(
         ws,
         title_rows=(top, top),
         area=f"A1:{last_calc}{total + 1}",
-        footer=f"{p.name} 月別計画",
+        footer="月別計画",
     )
     protect(ws)
 
@@ -377,7 +390,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
     p = plan.profile
     _title(
         ws,
-        f"団体の基本情報 {p.name}（{p.lg_code}）",
+        sheet_heading(PROFILE_TABLE, p),
         "黄色のセルは団体の実績・見込みで修正できます。",
     )
     ws.cell(HEADER_ROW, 1, PROFILE_HEADERS[0])
@@ -405,7 +418,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
     ws.column_dimensions["C"].width = 70
     last = FIRST_ROW + len(PROFILE_FIELDS) - 1
     print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer=f"{p.name} 基本情報"
+        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="基本情報"
     )
     protect(ws)
 
@@ -414,7 +427,7 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
     p = plan.profile
     _title(
         ws,
-        f"交付事務に要する経費の見込額 {p.name}（{p.lg_code}）",
+        sheet_heading(BUDGET_TABLE, p),
         "空いている行に項目を追加できます。右の合計は自動で計算されます。",
     )
     for j, f in enumerate(BUDGET_FIELDS, start=1):
@@ -452,7 +465,7 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
     ws.column_dimensions["E"].width = 22
     ws.column_dimensions["F"].width = 16
     print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:F{last}", footer=f"{p.name} 経費"
+        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:F{last}", footer="経費"
     )
     protect(ws)
 
@@ -463,7 +476,7 @@ def _write_promotion(
     p = plan.profile
     _title(
         ws,
-        f"申請受付等の推進 {p.name}（{p.lg_code}）",
+        sheet_heading(PROMOTION_TABLE, p),
         "黄色のセルに入力してください。空欄は「計画なし・未記入」として扱います。",
     )
     ref, _ = write_promotion(ws, plan.promotion, plan.months, first_row=FIRST_ROW, unlock=_unlock)
@@ -472,12 +485,12 @@ def _write_promotion(
         ws.cell(r, 3).alignment = WRAP_TOP
     last = FIRST_ROW + len(PROMOTION_ITEMS) - 1
     print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer=f"{p.name} 申請推進"
+        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="申請推進"
     )
     protect(ws)
     _title(
         events_ws,
-        f"出張申請受付（商業施設等） {p.name}（{p.lg_code}）",
+        sheet_heading(EVENTS_TABLE, p),
         "1行に1回（月ごと）。空いている行に追加できます。空行は読み飛ばします。",
     )
     ref = write_events(
@@ -493,7 +506,7 @@ def _write_promotion(
         events_ws,
         title_rows=(HEADER_ROW, HEADER_ROW),
         area=ref.replace("A3", "A1"),
-        footer=f"{p.name} 出張申請受付",
+        footer="出張申請受付",
     )
     protect(events_ws)
 
