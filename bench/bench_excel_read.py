@@ -30,8 +30,8 @@ from openpyxl.utils.cell import range_boundaries
 from kofuplan.adapters.excel import ReadSettings, read_many
 from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.reader import ReadOutcome
-from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
 from kofuplan.adapters.excel.stamp import TemplateStamper
+from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 

@@ -122,8 +122,8 @@ def test_R7_1_bad_file_is_rejected_whole_and_others_go_on(
     assert "4 file(s): 2 read, 2 rejected, 0 ignored, 0 with a warning" in result.output
     japanese = run_cli(*args, "--out", str(tmp_path / "ja"))
     assert (
-        f"{bad.name}: シート「月別計画」セルC17: 交付枚数: 0以上の整数を入力してください（例: 1200）。"
-        "入力値は「1,2O0」です" in japanese.output
+        f"{bad.name}: シート「月別計画」セルC17: 交付枚数: "
+        "0以上の整数を入力してください（例: 1200）。入力値は「1,2O0」です" in japanese.output
     )
     assert "4件のファイル: 読込 2件、差戻し 2件、対象外 0件" in japanese.output
     codes = {r["lg_code"] for r in _csv(out / "plan_monthly.csv")}
@@ -182,7 +182,7 @@ def test_R7_1_prefecture_workbook(sample: tuple[Path, Path, Path], tmp_path: Pat
     )
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["計画一覧", "申請推進", "指摘事項", "集計"]
+    assert wb.sheetnames == ["提出状況", "計画一覧", "申請推進", "指摘事項", "集計"]
     plans = wb["計画一覧"]
     assert plans.freeze_panes == "C2" and wb["指摘事項"].freeze_panes == "A2"
     assert plans.column_dimensions["B"].width == 14

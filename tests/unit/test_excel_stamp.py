@@ -40,7 +40,8 @@ def _cells(data: bytes) -> dict[str, Any]:
                 )
         out[f"{ws.title}:tables"] = dict(ws.tables.items())
         out[f"{ws.title}:validations"] = sorted(
-            (str(dv.sqref), dv.type, dv.formula1, dv.prompt) for dv in ws.data_validations.dataValidation
+            (str(dv.sqref), dv.type, dv.formula1, dv.prompt)
+            for dv in ws.data_validations.dataValidation
         )
         out[f"{ws.title}:print"] = (
             ws.print_area,
@@ -111,7 +112,7 @@ def test_R7_1_stamped_workbooks_read_back_as_their_plan(tmp_path: Any) -> None:
                 plan.profile,
                 pref_name="",  # printed, not read
                 # a workbook keeps 16 significant digits, as openpyxl writes numbers
-                recent_daily_issuance=float("%.16g" % plan.profile.recent_daily_issuance),
+                recent_daily_issuance=float(f"{plan.profile.recent_daily_issuance:.16g}"),
             ),
             promotion=dataclasses.replace(  # the reader trims text
                 plan.promotion, insurance_support_method=method.strip() if method else method

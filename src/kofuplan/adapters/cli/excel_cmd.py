@@ -31,7 +31,7 @@ from kofuplan.services.excel_plans import (
     profile_rows,
     template_contents,
 )
-from kofuplan.services.excel_prefecture import build_prefecture_book
+from kofuplan.services.excel_prefecture import build_prefecture_book, prefecture_members
 from kofuplan.services.planning import plan_calendar, rules_at, run_plan
 
 excel_app = typer.Typer(
@@ -86,7 +86,9 @@ def _prefectures(pref: str) -> set[str] | None:
     codes = {c.strip() for c in pref.split(",") if c.strip()}
     bad = sorted(c for c in codes if not _PREF.fullmatch(c))
     if not codes or bad:
-        raise _fail(f"--pref must be all or prefecture codes 01–47 (e.g. 13 or 01,13), got {pref!r}")
+        raise _fail(
+            f"--pref must be all or prefecture codes 01–47 (e.g. 13 or 01,13), got {pref!r}"
+        )
     return codes
 
 
@@ -277,12 +279,24 @@ def prefecture_command(
     pref: Annotated[str, typer.Option(help="Prefecture code, 01–47")],
     plans: Annotated[Path, typer.Option(help="Directory with plan_monthly.csv", exists=True)],
     out: Annotated[Path, typer.Option(help="Workbook to write (.xlsx)")],
+    stats: Annotated[
+        Path | None,
+        typer.Option(help="Statistics CSV: list every municipality, check names", exists=True),
+    ] = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Snapshot of the statistics")
+    ] = "2020-10-01",
 ) -> None:
-    """Write the prefecture's submission workbook: plans, findings with advice, summary."""
+    """Write the prefecture's submission workbook: who has submitted, plans, findings with
+    advice, summary. With --stats every municipality of the prefecture is listed (提出済,
+    未提出, 差戻し) and the names are those of the statistics."""
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
     try:
-        book = build_prefecture_book(plans, pref, dt.date.today())
+        members = (
+            prefecture_members(stats, _date(as_of, "--as-of"), pref) if stats is not None else None
+        )
+        book = build_prefecture_book(plans, pref, dt.date.today(), members)
     except InputError as exc:
         raise _fail(str(exc)) from None
     write_prefecture_workbook(out, book)

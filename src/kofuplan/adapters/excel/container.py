@@ -67,7 +67,8 @@ def check_container(path: Path, label: str, limits: Limits) -> None:
             raise file_error(
                 label,
                 "パスワードで保護されたブックです。パスワードを解除して"
-                "（ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化）、もう一度提出してください",
+                "（ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化）、"
+                "もう一度提出してください",
                 "the workbook is password-protected; remove the password "
                 "(ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化) and send it again",
             )

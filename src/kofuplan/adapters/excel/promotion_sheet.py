@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,6 +33,7 @@ from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.promotion import Event, MunicipalPromotion
 
+WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT = "@"  # a text cell: Excel keeps 2021-01 as typed instead of turning it into a date
 NUMBER = "#,##0"
 
@@ -169,7 +171,8 @@ def write_events(
     """Fill sheet ``events``; returns the ref of the table."""
     header = first_row - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):
-        ws.cell(header, j, column_header(f.header, f.name))
+        ws.cell(header, j, column_header(f.header, f.name)).alignment = WRAP
+    ws.row_dimensions[header].height = 30
     rows = max(len(events) + spare_rows, 1)
     last = first_row + rows - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):

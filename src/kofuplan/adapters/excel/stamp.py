@@ -96,7 +96,9 @@ def variable_cells(plan: PlanWorkbook, made_on: dt.date) -> Cells:
     events: dict[str, Any] = {"A1": sheet_heading(EVENTS_TABLE, p)}
     for i, event in enumerate(plan.promotion.offsite_events):
         for j, f in enumerate(EVENT_FIELDS, start=1):
-            events[f"{get_column_letter(j)}{FIRST_ROW + i}"] = shown_value(f, getattr(event, f.name))
+            events[f"{get_column_letter(j)}{FIRST_ROW + i}"] = shown_value(
+                f, getattr(event, f.name)
+            )
     return {
         sheet_title(MONTHLY_TABLE): monthly,
         sheet_title(PROFILE_TABLE): profile,

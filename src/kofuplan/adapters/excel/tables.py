@@ -33,6 +33,7 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
     TABLES_WITH_SPARE_ROWS,
     sheet_title,
+    without_unit,
 )
 from kofuplan.domain.clerk_input import normalise, spreadsheet_error
 
@@ -59,9 +60,8 @@ def _column(letters: str) -> int:
     return n - 1
 
 
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 _ERROR_CELL = re.compile(r"<c\b([^>]*\bt=\"e\"[^>]*)>(.*?)</c>", re.S)
-_MERGE = re.compile(r"<mergeCell\b[^>]*\bref=\"([A-Z]+\d+):([A-Z]+\d+)\"")
+_MERGE = re.compile(r"<mergeCell\b[^>]*\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
 _SHEET = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
 _REL = re.compile(r"<Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"")
 _REL_REVERSED = re.compile(r"<Relationship\b[^>]*?\bTarget=\"([^\"]*)\"[^>]*?\bId=\"([^\"]*)\"")
@@ -106,11 +106,8 @@ def xlsx_marks(path: Path, sheets: Iterable[str]) -> dict[str, dict[Cell, str]]:
                 continue
             xml = zf.read(part).decode("utf-8", "replace")
             marks: dict[Cell, str] = {}
-            for a, b in _MERGE.findall(xml):
-                (ca, ra), (cb, rb) = (
-                    _CELL_REF.fullmatch(a).groups(),
-                    _CELL_REF.fullmatch(b).groups(),
-                )  # type: ignore[union-attr]
+            for m in _MERGE.finditer(xml):
+                ca, ra, cb, rb = m.groups()
                 marks.update(
                     _merged_cells([((int(ra) - 1, _column(ca)), (int(rb) - 1, _column(cb)))])
                 )
@@ -244,9 +241,7 @@ def _tables_from_sheets(wb: Any, names: Sequence[str]) -> dict[str, RawTable]:
                 break
             rows.append(row)
         while rows and all(_empty(v) for v in rows[-1]):
-            rows.pop()
-        if not rows:
-            continue
+            rows.pop()  # a header with no rows below is an empty table (no events), not none
         merged = _merged_cells(sheet.merged_cell_ranges or ())
         errors = {
             (header_row + 1 + r, first_col + c): spreadsheet_error(v) or ""
@@ -277,7 +272,7 @@ def _find_header(cells: Sequence[Sequence[Any]], first: str, second: str) -> tup
             if (
                 isinstance(value, str)
                 and normalise(value) == first
-                and str(row[c + 1]).strip() == second
+                and without_unit(str(row[c + 1]).strip()) == second
             ):
                 return r, c
     return None

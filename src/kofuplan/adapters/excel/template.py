@@ -181,8 +181,9 @@ def _calc_header(header: str) -> str:
 def _monthly_headers(ws: Worksheet, row: int) -> None:
     ws.cell(row, 1, "月（令和）").font = BOLD
     for j, f in enumerate(MONTHLY_FIELDS):
-        ws.cell(row, MONTHLY_FIRST_COL + j, column_header(f.header, f.name))
+        ws.cell(row, MONTHLY_FIRST_COL + j, column_header(f.header, f.name)).alignment = WRAP_TOP
     ws.cell(row, REMARKS_COL, REMARKS)
+    ws.row_dimensions[row].height = 30  # two lines: 「専用窓口数」「（窓口）」
 
 
 def _monthly_widths(ws: Worksheet, *, calc: bool) -> None:
@@ -417,9 +418,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 70
     last = FIRST_ROW + len(PROFILE_FIELDS) - 1
-    print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="基本情報"
-    )
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="基本情報")
     protect(ws)
 
 
@@ -464,9 +463,7 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
     ws.column_dimensions["D"].width = 3
     ws.column_dimensions["E"].width = 22
     ws.column_dimensions["F"].width = 16
-    print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:F{last}", footer="経費"
-    )
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:F{last}", footer="経費")
     protect(ws)
 
 
@@ -484,9 +481,7 @@ def _write_promotion(
     for r in range(FIRST_ROW, FIRST_ROW + len(PROMOTION_ITEMS)):
         ws.cell(r, 3).alignment = WRAP_TOP
     last = FIRST_ROW + len(PROMOTION_ITEMS) - 1
-    print_ready(
-        ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="申請推進"
-    )
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="申請推進")
     protect(ws)
     _title(
         events_ws,
