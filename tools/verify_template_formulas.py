@@ -22,12 +22,8 @@ from pathlib import Path
 
 from pycel import ExcelCompiler  # type: ignore[import-not-found]
 
-from kofuplan.adapters.excel.template import (
-    CALC_FIRST_COL,
-    CALC_HEADERS,
-    MONTHLY_FIRST_ROW,
-    write_template,
-)
+from kofuplan.adapters.excel.sheet_layout import CALC_FIRST_COL, CALC_HEADERS, MONTHLY_FIRST_ROW
+from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.plan_csv import plan_columns
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan

@@ -46,13 +46,8 @@ from kofuplan.adapters.excel.layout import (
 )
 from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import shown_value
-from kofuplan.adapters.excel.template import (
-    FIRST_ROW,
-    MONTHLY_FIRST_COL,
-    MONTHLY_FIRST_ROW,
-    build_workbook,
-    sheet_heading,
-)
+from kofuplan.adapters.excel.sheet_layout import FIRST_ROW, MONTHLY_FIRST_COL, MONTHLY_FIRST_ROW
+from kofuplan.adapters.excel.template import build_workbook, sheet_heading
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.wareki import reiwa_date, reiwa_fiscal_year
 

@@ -12,30 +12,28 @@ clerk types. The layout is documented in docs/excel.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.styles import Font, NamedStyle, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kofuplan.adapters.excel.form import (
-    HEADER_BLOCK_ROWS,
     header_block,
     print_ready,
     prompt,
     protect,
 )
+from kofuplan.adapters.excel.guide_sheets import write_example, write_help
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_LABELS,
     BUDGET_TABLE,
-    EVENT_FIELDS,
     EVENTS_TABLE,
     EXAMPLE_SHEET,
     HELP_SHEET,
@@ -52,60 +50,30 @@ from kofuplan.adapters.excel.layout import (
 )
 from kofuplan.adapters.excel.model import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
+from kofuplan.adapters.excel.sheet_layout import (
+    BAD_FILL,
+    BOLD,
+    CALC_FIRST_COL,
+    CALC_HEADERS,
+    FIRST_ROW,
+    HEADER_ROW,
+    INPUT_FILL,
+    MONTHLY_FIRST_COL,
+    MONTHLY_FIRST_ROW,
+    MONTHLY_HEADER_ROW,
+    NG,
+    NUMBER,
+    OK,
+    REMARKS_COL,
+    SHRINK,
+    WRAP_TOP,
+    calc_header,
+    monthly_headers,
+    monthly_widths,
+)
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
-
-HEADER_ROW = 3  # tables start on row 3 under a title and a note
-FIRST_ROW = HEADER_ROW + 1
-# The monthly sheet is the form itself: the header block above, a blank row, then the table.
-MONTHLY_HEADER_ROW = HEADER_BLOCK_ROWS + 2
-MONTHLY_FIRST_ROW = MONTHLY_HEADER_ROW + 1
-REMARKS = "備考"  # a free-text column of the monthly table; the reader ignores it
-NUMBER = "#,##0"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
-BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
-BOLD = Font(bold=True)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # one object: built once, not per cell
-SHRINK = Alignment(shrink_to_fit=True)  # a judgement never spills into the next column
-OK, NG = "○", "×"
-# The monthly table spans B:J (column A carries the 令和 label; J is 備考); calculations start
-# after a gap.
-MONTHLY_FIRST_COL = 2
-REMARKS_COL = MONTHLY_FIRST_COL + len(MONTHLY_FIELDS)
-CALC_FIRST_COL = REMARKS_COL + 2
-CALC_HEADERS = (
-    ("平日開庁日数", "その月の平日（祝日・年末年始を除く）の開庁日数。暦から計算済み。"),
-    ("必要土日日数", "毎週土日のいずれかを開庁するのに必要な土日の日数（R2.1）。"),
-    ("開庁日数", "平日開庁日数＋土日交付日数。"),
-    (
-        "夜間開庁日換算",
-        "夜間開庁（R8.3）を開庁日に換算した日数: promotion表の夜間開庁の回数×夜間延長時間"
-        "÷1日の窓口時間（小数第2位まで）。",
-    ),
-    ("兼用窓口係数", "兼用窓口のカード交付能力に掛ける月別係数（3・4月は繁忙期で低い）。"),
-    (
-        "交付能力",
-        "（専用窓口数×専用窓口1日平均＋兼用窓口数×兼用窓口1日平均×係数）"
-        "×（開庁日数＋夜間開庁日換算）。",
-    ),
-    ("累計交付枚数", "令和2年9月末の累計交付枚数＋その月までの交付枚数の合計。"),
-    ("交付率", "累計交付枚数÷住基人口。"),
-    ("判定:交付能力", "R6.1-2: 交付能力が交付枚数以上なら ○。"),
-    ("判定:庁舎内窓口", "R6.1-3: 庁舎内の窓口（専用−臨時＋兼用）が庁舎内最大窓口数以下なら ○。"),
-    ("判定:土日交付", "R6.1-4: 土日交付日数が必要土日日数以上なら ○。"),
-)
-
-
-# Units of the calculated columns, shown in their headers.
-CALC_UNITS = {
-    "平日開庁日数": "日",
-    "必要土日日数": "日",
-    "開庁日数": "日",
-    "夜間開庁日換算": "日",
-    "交付能力": "枚",
-    "累計交付枚数": "枚",
-}
 
 
 def _profile_cell(name: str) -> str:
@@ -173,32 +141,6 @@ def _title(ws: Worksheet, title: str, note: str) -> None:
     ws["A2"] = note
 
 
-def _calc_header(header: str) -> str:
-    unit = CALC_UNITS.get(header)
-    return f"{header}（{unit}）" if unit else header
-
-
-def _monthly_headers(ws: Worksheet, row: int) -> None:
-    ws.cell(row, 1, "月（令和）").font = BOLD
-    for j, f in enumerate(MONTHLY_FIELDS):
-        ws.cell(row, MONTHLY_FIRST_COL + j, column_header(f.header, f.name)).alignment = WRAP_TOP
-    ws.cell(row, REMARKS_COL, REMARKS)
-    ws.row_dimensions[row].height = 30  # two lines: 「専用窓口数」「（窓口）」
-
-
-def _monthly_widths(ws: Worksheet, *, calc: bool) -> None:
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions[get_column_letter(MONTHLY_FIRST_COL)].width = 10
-    for j in range(1, len(MONTHLY_FIELDS)):
-        ws.column_dimensions[get_column_letter(MONTHLY_FIRST_COL + j)].width = 13
-    ws.column_dimensions[get_column_letter(REMARKS_COL)].width = 24
-    if calc:
-        for j, (h, _) in enumerate(CALC_HEADERS):
-            ws.column_dimensions[get_column_letter(CALC_FIRST_COL + j)].width = (
-                20 if "判定" in h else 13
-            )
-
-
 def _write_monthly(
     ws: Worksheet,
     plan: PlanWorkbook,
@@ -220,9 +162,9 @@ def _write_monthly(
         unlock=_unlock,
     )
     top, first = MONTHLY_HEADER_ROW, MONTHLY_FIRST_ROW
-    _monthly_headers(ws, top)
+    monthly_headers(ws, top)
     for j, (header, _) in enumerate(CALC_HEADERS):
-        cell = ws.cell(top, CALC_FIRST_COL + j, _calc_header(header))
+        cell = ws.cell(top, CALC_FIRST_COL + j, calc_header(header))
         cell.font = BOLD
         cell.alignment = WRAP_TOP
     ws.row_dimensions[top].height = 30
@@ -314,7 +256,7 @@ def _write_monthly(
         checks,
         FormulaRule(formula=[f'LEFT({calc["判定:交付能力"]}{first},1)="{NG}"'], fill=BAD_FILL),
     )
-    _monthly_widths(ws, calc=True)
+    monthly_widths(ws, calc=True)
     ws.freeze_panes = ws.cell(first, MONTHLY_FIRST_COL + 1)
     last_calc = get_column_letter(CALC_FIRST_COL + len(CALC_HEADERS) - 1)
     print_ready(
@@ -322,61 +264,6 @@ def _write_monthly(
         title_rows=(top, top),
         area=f"A1:{last_calc}{total + 1}",
         footer="月別計画",
-    )
-    protect(ws)
-
-
-# A filled example (記入例) of the monthly form: what goes where, with remarks on why.
-EXAMPLE_CONTACTS = ("市民課 窓口係", "記入 太郎", "000-000-0000", "madoguchi@example.lg.jp")
-EXAMPLE_REMARKS = {
-    0: "初月は現在の体制から（窓口数は専用・兼用の別に）",
-    2: "年末年始: 土日交付日数はその月の実施日数",
-    5: "3月・4月は転入転出で兼用窓口の交付が減る",
-    8: "臨時窓口（庁舎外）は専用窓口数の内数",
-}
-
-
-def _write_example(ws: Worksheet, months: Sequence[str], made_on: dt.date) -> None:
-    """記入例: the monthly form filled for a fictitious town, with remarks; no table, no
-    inputs (the reader never looks here)."""
-    header_block(
-        ws,
-        title="記入例（月別計画）",
-        pref_name="○○県",
-        name="記入例町（架空の団体）",
-        lg_code="000000",
-        made_on=made_on,
-        note="この記入例は架空の団体です。月別計画シートの黄色のセルに、このように入力します。",
-        unlock=lambda cell: None,
-    )
-    for j, value in enumerate(EXAMPLE_CONTACTS):
-        ws.cell(3, 2 + 2 * j, value)
-    _monthly_headers(ws, MONTHLY_HEADER_ROW)
-    for i, month in enumerate(months):
-        r = MONTHLY_FIRST_ROW + i
-        offsite = 1 if i >= 8 else 0
-        values = (
-            1200 + 40 * i,
-            2 + (1 if i >= 6 else 0) + offsite,
-            1,
-            offsite,
-            4 if i % 12 != 2 else 3,
-            6 + (1 if i >= 6 else 0),
-            3 + (1 if i >= 6 else 0),
-        )
-        ws.cell(r, 1, reiwa_month(month))
-        ws.cell(r, MONTHLY_FIRST_COL, month)
-        for j, v in enumerate(values, start=1):
-            ws.cell(r, MONTHLY_FIRST_COL + j, v).number_format = NUMBER
-        if i in EXAMPLE_REMARKS:
-            ws.cell(r, REMARKS_COL, EXAMPLE_REMARKS[i])
-    _monthly_widths(ws, calc=False)
-    last = MONTHLY_FIRST_ROW + len(months) - 1
-    print_ready(
-        ws,
-        title_rows=(MONTHLY_HEADER_ROW, MONTHLY_HEADER_ROW),
-        area=f"A1:{get_column_letter(REMARKS_COL)}{last}",
-        footer="記入例",
     )
     protect(ws)
 
@@ -506,40 +393,6 @@ def _write_promotion(
     protect(events_ws)
 
 
-def _write_help(ws: Worksheet) -> None:
-    ws["A1"] = "記入要領"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (
-        "黄色のセルが入力欄です（記入例シート参照）。表の見出しと項目名は変更しないでください。"
-        "システムは表の名前と見出しでデータを読み取ります。シート名は変更してもかまいません。"
-    )
-    ws["A2"].alignment = WRAP_TOP
-    ws.row_dimensions[2].height = 30
-    monthly, profile = sheet_title(MONTHLY_TABLE), sheet_title(PROFILE_TABLE)
-    rows: list[tuple[str, str, str]] = [("シート", "見出し", "説明")]
-    rows += [(monthly, column_header(f.header, f.name), f.explanation) for f in MONTHLY_FIELDS]
-    rows += [(monthly, REMARKS, "自由記入欄（読み取りません）。")]
-    rows += [(f"{monthly}（計算）", _calc_header(h), text) for h, text in CALC_HEADERS]
-    rows += [(profile, f.header, f.explanation) for f in PROFILE_FIELDS]
-    budget, promotion = sheet_title(BUDGET_TABLE), sheet_title(PROMOTION_TABLE)
-    rows += [(budget, column_header(f.header, f.name), f.explanation) for f in BUDGET_FIELDS]
-    rows += [(promotion, f.header, f.explanation) for f in PROMOTION_ITEMS]
-    events = sheet_title(EVENTS_TABLE)
-    rows += [(events, column_header(f.header, f.name), f.explanation) for f in EVENT_FIELDS]
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row, start=1):
-            cell = ws.cell(HEADER_ROW + i, j, text)
-            cell.alignment = WRAP_TOP
-            if i == 0:
-                cell.font = BOLD
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 80
-    last = HEADER_ROW + len(rows) - 1
-    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="説明")
-    protect(ws)
-
-
 def build_workbook(
     plan: PlanWorkbook,
     calendar: TemplateCalendar,
@@ -567,8 +420,8 @@ def build_workbook(
         plan,
         rules,
     )
-    _write_example(wb.create_sheet(EXAMPLE_SHEET), plan.months, day)
-    _write_help(wb.create_sheet(HELP_SHEET))
+    write_example(wb.create_sheet(EXAMPLE_SHEET), plan.months, day)
+    write_help(wb.create_sheet(HELP_SHEET))
     return wb
 
 
