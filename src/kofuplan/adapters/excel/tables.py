@@ -140,8 +140,9 @@ def read_tables_calamine(path: Path, label: str, names: Iterable[str]) -> dict[s
     """
     wanted = tuple(names)
     try:
-        with python_calamine.load_workbook(str(path), load_tables=_is_zip_xlsx(path)) as wb:
-            present = set(wb.table_names or ()) if _is_zip_xlsx(path) else set()
+        xlsx = _is_zip_xlsx(path)  # .xls and .ods have no Excel tables
+        with python_calamine.load_workbook(str(path), load_tables=xlsx) as wb:
+            present = set(wb.table_names or ()) if xlsx else set()
             if not present:
                 return _tables_from_sheets(wb, wanted)
             out: dict[str, RawTable] = {}
