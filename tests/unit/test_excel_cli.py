@@ -301,3 +301,45 @@ def test_user_text_stays_text_through_read_and_prefecture(
     )
     cell = openpyxl.load_workbook(book)["計画一覧"]["B2"]
     assert (cell.value, cell.data_type) == (hostile, "s")
+
+
+def test_R7_1_prefecture_workbook_lists_every_municipality_with_its_status(
+    sample: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Issue 15 §4: 提出済, 未提出 and 差戻し for every municipality of the statistics, names
+    checked against them, the prefecture named; `submit` takes the same folder."""
+    stats, _, templates = sample
+    files = sorted(templates.glob("*.xlsx"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    renamed = folder / files[0].name
+    wb = openpyxl.load_workbook(files[0])
+    wb["基本情報"]["B5"] = "旧サンプル市"  # a name that is not the statistics' name
+    wb.save(renamed)
+    edit(files[1], {("monthly", "C9"): "たくさん"}, out=folder / files[1].name)  # returned
+    for f in files[3:]:  # files[2] is never sent
+        (folder / f.name).write_bytes(f.read_bytes())
+    read_dir = tmp_path / "read"
+    assert run_cli("excel", "read", str(folder), "--out", str(read_dir)).exit_code == 1
+    out = tmp_path / "pref.xlsx"
+    result = run_cli(
+        "excel", "prefecture", "--pref", "13", "--plans", str(read_dir), "--out", str(out),
+        "--stats", str(stats),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["提出状況"]
+    assert ws["A1"].value == "マイナンバーカード交付円滑化計画 提出状況 サンプル都"
+    rows = {r[0]: r for r in ws.iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == len(files)  # every municipality of prefecture 13 in the statistics
+    first, second, third = (f.name[:6] for f in files[:3])
+    assert rows[first][2] == "提出済" and "旧サンプル市" in rows[first][3]
+    assert rows[first][1] != "旧サンプル市"  # the statistics' name is the one shown
+    assert rows[second][2] == "差戻し" and "0以上の整数" in rows[second][3]
+    assert rows[third][2] == "未提出" and not rows[third][3]
+    assert sum(r[2] == "提出済" for r in rows.values()) == len(files) - 2
+    sub = run_cli(
+        "submit", "--pref", "13", "--plans", str(read_dir), "--stats", str(stats),
+        "--out", str(tmp_path / "sub.xlsx"),
+    )  # fmt: skip
+    assert sub.exit_code == 0, sub.output
+    assert "未提出 2" in sub.output
