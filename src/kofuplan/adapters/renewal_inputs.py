@@ -116,7 +116,9 @@ def read_national(monthly: Path, secondary: Path | None) -> Series:
             r["cards_issued_cumulative"], where, "cards_issued_cumulative"
         )
     if secondary is not None:
-        for line, r in _rows(secondary, ("as_of", "metric", "value", "population_base", "rate_pct")):
+        for line, r in _rows(
+            secondary, ("as_of", "metric", "value", "population_base", "rate_pct")
+        ):
             where = f"{secondary.name}:{line}"
             day = _day(r["as_of"], where, "as_of")
             if day in points:

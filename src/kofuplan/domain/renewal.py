@@ -8,7 +8,8 @@ holder's age group at that moment. From each event follow:
   (the age of majority is a dated rule: 20, then 18 from 2022-04-01);
 - an adult's certificates therefore expire once while the card is still valid (a
   *certificate-only* renewal); a minor's certificates expire with the card (a *card* renewal);
-  the certificates an adult renews at year 5 run to the card's expiry and are renewed with it.
+  the certificates an adult renews at year 5 run to the card's expiry and are renewed with it,
+  so every card expiry is also a certificate expiry.
 
 Birthdays are spread uniformly over the year, and the day of issuance uniformly over its
 month: the Nth birthday after issuance falls between 12(N−1) and 12N months later, each of the
@@ -103,9 +104,7 @@ def birthday_spread(birthdays: int) -> tuple[int, FloatArray]:
 
 def minor_fraction(majority_age: int, groups: Sequence[tuple[int, int]] = AGE_GROUPS) -> FloatArray:
     """Share of each age group below the age of majority (ages uniform within a group)."""
-    out = [
-        max(0, min(hi, majority_age - 1) - lo + 1) / (hi - lo + 1) for lo, hi in groups
-    ]
+    out = [max(0, min(hi, majority_age - 1) - lo + 1) / (hi - lo + 1) for lo, hi in groups]
     return np.asarray(out, dtype=np.float64)
 
 
@@ -127,9 +126,9 @@ class RenewalDemand:
     """Per municipality and month (N, H) over ``months``; expected values, not whole people."""
 
     months: tuple[str, ...]
-    expiring_certificates: FloatArray  # every certificate reaching its 5th birthday
-    expiring_certificates_only: FloatArray  # ... while the card stays valid (adults)
-    expiring_cards: FloatArray  # cards reaching their expiry (with their certificates)
+    expiring_certificates: FloatArray  # every holder whose certificates expire (= the two below)
+    expiring_certificates_only: FloatArray  # ... while the card stays valid (adults, year 5)
+    expiring_cards: FloatArray  # ... with the card (minors at year 5, adults at year 10)
     expiring_cards_minor: FloatArray  # of which cards issued to minors (5-year cards)
     renewals_certificate: FloatArray  # expected certificate-only renewals at the counter
     renewals_card: FloatArray  # expected card renewals at the counter
@@ -186,14 +185,15 @@ def renewal_demand(
     older_minor = ageing(minor_years)
     older_adult = ageing(adult_years)
 
-    cert = np.zeros((n, h))
     cert_only = np.zeros((n, h))
     card_minor = np.zeros((n, g, h))  # by age group at the event
     card_adult = np.zeros((n, g, h))
     renew_cert = np.zeros((n, h))
     renew_card = np.zeros((n, h))
 
-    def add(target: FloatArray, t: int, start: int, weights: FloatArray, amount: FloatArray) -> None:
+    def add(
+        target: FloatArray, t: int, start: int, weights: FloatArray, amount: FloatArray
+    ) -> None:
         a = t + start
         if a >= h:
             return
@@ -215,17 +215,17 @@ def renewal_demand(
         ev = events[:, :, t]
         minor = ev * minor_fraction(int(majority_age[t]))[None, :]
         adult = ev - minor
-        add(cert, t, cert_start, cert_w, ev.sum(axis=1))
         add(card_minor, t, minor_start, minor_w, minor)
         add(cert_only, t, cert_start, cert_w, adult.sum(axis=1))
         add(card_adult, t, adult_start, adult_w, adult)
 
     cards_minor = card_minor.sum(axis=1)
+    cards = cards_minor + card_adult.sum(axis=1)
     return RenewalDemand(
         months=tuple(months),
-        expiring_certificates=cert,
+        expiring_certificates=cert_only + cards,
         expiring_certificates_only=cert_only,
-        expiring_cards=cards_minor + card_adult.sum(axis=1),
+        expiring_cards=cards,
         expiring_cards_minor=cards_minor,
         renewals_certificate=renew_cert,
         renewals_card=renew_card,
