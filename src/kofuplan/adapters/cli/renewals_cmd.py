@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from kofuplan.adapters.cli import app
 from kofuplan.adapters.renewal_out import write_renewals
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import KofuplanError
+from kofuplan.services.renewal_planning import check_renewal_plan, run_renewal_plan
 from kofuplan.services.renewals import RenewalSources, run_renewals
 
 err = Console(stderr=True)
@@ -61,5 +63,33 @@ def renewals_command(
     )
     console.print(
         f"ピーク月 {reiwa_month(nat['peak_month'])}: {nat['peak_expected_renewals']:,.0f} 人"
+    )
+    console.print(f"出力: {out}")
+
+
+def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path) -> None:
+    """`kofuplan plan --kind renewal`: the renewal plan and the checks that apply to it."""
+    from kofuplan.adapters.renewal_plan_out import write_renewal_findings, write_renewal_plan
+
+    try:
+        run = run_renewal_plan(stats, as_of, profiles)
+        summary = write_renewal_plan(out, run)
+        # The checks read the written plan back, as they would any plan.
+        checked = check_renewal_plan(out / "plan_monthly.csv", stats, as_of, profiles)
+        counts = write_renewal_findings(out, checked.findings)
+    except (KofuplanError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    nat = summary["national"]
+    months = summary["months"]
+    console = Console()
+    console.print(
+        f"{summary['municipalities']} 団体 / 更新見込み {summary['target_total']:,} 人 "
+        f"({reiwa_month(months[0])}〜{reiwa_month(months[-1])})"
+    )
+    console.print(f"ピーク月 {reiwa_month(nat['peak_month'])}: {nat['peak_issuance']:,} 人")
+    console.print(
+        f"窓口の増加 {nat['counters_added_by_end']:,} / 職員の増加 {nat['staff_added_by_end']:,}"
+        f" / 指摘（エラー）のある団体 {counts['municipalities_with_errors']:,}"
     )
     console.print(f"出力: {out}")
