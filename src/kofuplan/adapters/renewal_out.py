@@ -8,7 +8,11 @@ add up to its expected total without rounding drift.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,24 +115,13 @@ def _jsonable(x: Any) -> Any:
 
 
 def write_renewals(out: Path, run: RenewalRun, first: str, last: str) -> dict[str, Any]:
-    """Write every output for the months ``first`` … ``last``; returns the summary."""
+    """Write every output for the months ``first`` … ``last`` (all of them or none: the
+    chart is drawn and every file staged before any is put in place); returns the summary."""
     window = run.window(first, last)
     series = _series(window)
     a = run.actuals
-    out.mkdir(parents=True, exist_ok=True)
-    write_columns(
-        out / "renewals_monthly.csv",
-        _table(
-            {"lg_code": list(a.lg_codes), "pref_code": list(a.pref_codes)}, window.months, series
-        ),
-    )
     codes, prefs = by_prefecture(a.pref_codes, series)
-    write_columns(out / "prefectures.csv", _table({"pref_code": codes}, window.months, prefs))
     nation = {k: v.sum(axis=0, keepdims=True) for k, v in series.items()}
-    write_columns(out / "national.csv", _table({}, window.months, nation))
-    result = summary(run, window)
-    text = json.dumps(result, ensure_ascii=False, indent=1)
-    (out / "summary.json").write_text(text + "\n", encoding="utf-8")
     # matplotlib only when the chart is drawn (about a second to import).
     from kofuplan.adapters.renewal_chart import renewal_chart_png
 
@@ -139,5 +132,32 @@ def write_renewals(out: Path, run: RenewalRun, first: str, last: str) -> dict[st
         nation["expiring_certificates"][0],
         nation["expiring_cards"][0],
     )
-    (out / "renewals_national.png").write_bytes(png)
+    result = summary(run, window)
+    tables = {
+        "renewals_monthly.csv": _table(
+            {"lg_code": list(a.lg_codes), "pref_code": list(a.pref_codes)}, window.months, series
+        ),
+        "prefectures.csv": _table({"pref_code": codes}, window.months, prefs),
+        "national.csv": _table({}, window.months, nation),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    with staged(out) as stage:
+        for name, columns in tables.items():
+            write_columns(stage / name, columns)
+        text = json.dumps(result, ensure_ascii=False, indent=1)
+        (stage / "summary.json").write_text(text + "\n", encoding="utf-8")
+        (stage / "renewals_national.png").write_bytes(png)
     return result
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A folder beside ``out`` to write into; on success its files replace those of ``out``,
+    on failure it is removed and ``out`` is left as it was."""
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        yield stage
+        for path in sorted(stage.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

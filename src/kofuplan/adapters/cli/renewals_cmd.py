@@ -69,14 +69,17 @@ def renewals_command(
 
 def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path) -> None:
     """`kofuplan plan --kind renewal`: the renewal plan and the checks that apply to it."""
+    from kofuplan.adapters.renewal_out import staged
     from kofuplan.adapters.renewal_plan_out import write_renewal_findings, write_renewal_plan
 
     try:
         run = run_renewal_plan(stats, as_of, profiles)
-        summary = write_renewal_plan(out, run)
-        # The checks read the written plan back, as they would any plan.
-        checked = check_renewal_plan(out / "plan_monthly.csv", stats, as_of, profiles)
-        counts = write_renewal_findings(out, checked.findings)
+        out.mkdir(parents=True, exist_ok=True)
+        with staged(out) as stage:
+            summary = write_renewal_plan(stage, run)
+            # The checks read the written plan back, as they would any plan.
+            checked = check_renewal_plan(stage / "plan_monthly.csv", stats, as_of, profiles)
+            counts = write_renewal_findings(stage, checked.findings)
     except (KofuplanError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
