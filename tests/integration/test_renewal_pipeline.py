@@ -5,9 +5,11 @@ format with a ``kind`` column → the follow-up and the replay."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
+from kofuplan.services.renewal_planning import run_renewal_plan
 from tests.cli_runner import run_cli
 from tests.plan_contract import read_plan
 from tests.renewal_sample import write_renewal_actuals, write_renewal_sample
@@ -121,3 +123,14 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
     assert all(int(r["focus"]) == 0 for r in table)
     summary = json.loads((plan_out / "findings.summary.json").read_text(encoding="utf-8"))
     assert summary["findings_by_severity"]["error"] == 0
+
+
+def test_I17_3_renewal_plan_is_a_plan_table(tmp_path: Path) -> None:
+    """The renewal plan is the engine's Plan, so it gives the one typed PlanTable every
+    consumer takes."""
+    stats = write_renewal_sample(tmp_path / "stats")
+    run = run_renewal_plan(stats, dt.date(2025, 4, 1))
+    table = run.plan.table()
+    assert table.months == run.plan.months and table.months[0] == "2025-04"
+    assert table.valid.all()
+    assert (table.counts["issuance"] == run.plan.issuance).all()

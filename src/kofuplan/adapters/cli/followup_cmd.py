@@ -10,12 +10,14 @@ import typer
 from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.followup_files import csv_text, json_text, write_all
-from kofuplan.adapters.planned_csv import read_plan_monthly
+from kofuplan.adapters.plan_reader import read_plan_table
 from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.focus import GROUP_LABELS
+from kofuplan.domain.plan_form import PlanBounds
+from kofuplan.domain.planned import PlannedMonths
 from kofuplan.domain.renewal import KINDS
-from kofuplan.domain.snapshots import add_months, month_range, parse_month
+from kofuplan.domain.snapshots import add_months, first_day, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import (
@@ -111,6 +113,15 @@ def focus_command(
     )
 
 
+def _planned(plan: Path, month: str) -> PlannedMonths:
+    """The plan's columns the follow-up compares with, bounded by the rules of ``month``."""
+    bounds = PlanBounds.from_rules(load_rules().at(first_day(month)))
+    return PlannedMonths.from_table(read_plan_table(plan, FOLLOWUP_NEEDS, bounds))
+
+
+FOLLOWUP_NEEDS = ("issuance", "cumulative_issued", "required_weekend_days")
+
+
 @app.command("followup")
 def followup_command(
     plan: Annotated[Path, typer.Option("--plan", help="plan_monthly.csv")],
@@ -125,7 +136,7 @@ def followup_command(
     month = _month(month, "--month")
     kinds = _kinds(kind)
     try:
-        planned = read_plan_monthly(plan)
+        planned = _planned(plan, month)
         data = read_actuals(actuals, [add_months(month, -1), month], kinds=kinds)
         f = run_followup(planned, data, [month], with_focus=kinds is None)
     except ValueError as exc:
@@ -167,7 +178,7 @@ def replay_command(
     first, last = _month(first, "--from"), _month(last, "--to")
     kinds = _kinds(kind)
     try:
-        planned = read_plan_monthly(plan)
+        planned = _planned(plan, first)
         data = read_actuals(actuals, month_range(add_months(first, -1), last), kinds=kinds)
         f, rows = run_replay(planned, data, first, last, with_focus=kinds is None)
         png = cumulative_chart_png(
