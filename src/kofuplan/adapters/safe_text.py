@@ -70,8 +70,7 @@ def set_excel_text(cell: Any, text: str) -> None:
 
 
 def csv_rows_text(header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
-    """Rows as UTF-8 CSV text, quoting as needed and neutralising text that looks like a
-    formula."""
+    """Rows as CSV text, quoting as needed and neutralising text that looks like a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -82,9 +81,17 @@ def csv_rows_text(header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> s
     return buffer.getvalue()
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
-    """Write rows as :func:`csv_rows_text`; atomic, so a reader never sees half a file."""
-    write_file(path, csv_rows_text(header, rows))
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    encoding: str = "utf-8",
+) -> None:
+    """Write rows as :func:`csv_rows_text`, whole or not at all. ``encoding="utf-8-sig"``
+    writes a byte-order mark, without which Excel in Japan opens the file as Shift-JIS
+    (garbled)."""
+    write_file(path, csv_rows_text(header, rows).encode(encoding))
 
 
 def _plain(value: Any) -> str:
