@@ -36,8 +36,8 @@ def test_issue13_write_files_writes_exactly_the_files_and_nothing_else(
         assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.out" for n in files)
         for name, content in files.items():
             path = folder / f"{name}.out"
-            got = path.read_bytes() if isinstance(content, bytes) else path.read_text("utf-8")
-            assert got == content
+            expected = content if isinstance(content, bytes) else content.encode("utf-8")
+            assert path.read_bytes() == expected  # text as given, line ends untouched
 
 
 def test_issue13_an_interrupt_while_writing_leaves_nothing(tmp_path: Path) -> None:
