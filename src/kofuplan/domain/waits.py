@@ -93,7 +93,7 @@ def _mean_fluid_queue(queue: FloatArray, net: FloatArray) -> FloatArray:
     """Mean over one hour of max(0, queue + net × t), t in [0, 1]: the carried queue that an
     arrival finds ahead of it."""
     growing = queue + net / 2.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a tiny net: inf
         drain = np.where(net < 0, queue / -net, np.inf)  # hours to clear the carried queue
     cleared_late = queue + net / 2.0
     cleared_early = queue * drain / 2.0
