@@ -7,7 +7,7 @@ are the fewest needed on top; those that do not fit in the office stand outside 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +126,8 @@ def plan_capacity(
     back, staff, terminals = staff_and_terminals(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
     )
-    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
+    staff = hold_staff(staff, calendar.months, params)
+    recruit = recruit_start(staff, profiles.staff, params)
     return Capacity(
         weekend_days=weekend,
         open_days=open_days,
@@ -172,13 +173,41 @@ def staff_and_terminals(
     return back.astype(np.int64), staff, terminals
 
 
-def recruit_start(staff: IntArray, staff_now: IntArray, lead_months: int) -> IntArray:
-    """R2.3: for each month whose staff exceed every earlier month's (and today's), the month
-    recruiting must start so the new staff are trained in time; NO_RECRUIT where none."""
+def staff_without_hiring(staff_now: IntArray, params: Mapping[str, Any]) -> IntArray:
+    """Today's card staff plus those the municipality can move from other sections for the
+    card work (``staffing.transfer_share`` of today's, rounded down): staff that need no
+    recruiting, so they can work from the plan's first month."""
+    share = float(params["staffing.transfer_share"])
+    moved = np.floor(np.asarray(staff_now, dtype=np.float64) * share + _EPS).astype(np.int64)
+    out: IntArray = np.asarray(staff_now, dtype=np.int64) + moved
+    return out
+
+
+def hold_staff(staff: IntArray, months: Sequence[str], params: Mapping[str, Any]) -> IntArray:
+    """Staff who are taken on stay for their term (会計年度任用職員): a month's staff never fall
+    below any month's within the preceding ``staffing.minimum_term_months`` of the same
+    appointment, which ends with the fiscal year (``staffing.term_end_month``)."""
+    term = int(params["staffing.minimum_term_months"])
+    end_month = int(params["staffing.term_end_month"])
+    # Appointment periods: a new one starts in the month after the term's end month.
+    starts = np.array([int(m[5:7]) == end_month % 12 + 1 for m in months], dtype=np.bool_)
+    period = np.cumsum(starts)
+    held = staff.copy()
+    for k in range(1, min(term, staff.shape[1])):
+        same = period[k:] == period[:-k]
+        earlier = np.where(same[None, :], staff[:, :-k], 0)
+        held[:, k:] = np.maximum(held[:, k:], earlier)
+    return held
+
+
+def recruit_start(staff: IntArray, staff_now: IntArray, params: Mapping[str, Any]) -> IntArray:
+    """R2.3: for each month whose staff exceed every earlier month's (and what is available
+    without hiring, :func:`staff_without_hiring`), the month recruiting must start so the new
+    staff are trained in time; NO_RECRUIT where none."""
+    lead_months = int(params["staffing.recruit_lead_months"])
     m = staff.shape[1]
-    before = np.maximum.accumulate(
-        np.concatenate([staff_now[:, None], staff[:, :-1]], axis=1), axis=1
-    )
+    base = staff_without_hiring(staff_now, params)
+    before = np.maximum.accumulate(np.concatenate([base[:, None], staff[:, :-1]], axis=1), axis=1)
     rise = staff > before
     index = np.arange(m, dtype=np.int64)[None, :] - lead_months
     return np.where(rise, index, np.int64(NO_RECRUIT))

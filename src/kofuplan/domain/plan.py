@@ -20,7 +20,16 @@ from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.schedule import Demand, expected_demand, schedule
+from kofuplan.domain.gap import Gap, plan_gap
+from kofuplan.domain.lead_time import (
+    UNLIMITED,
+    issue_arrivals,
+    level_within,
+    seasonal_limit,
+    weekends_within_staff,
+    without_hiring,
+)
+from kofuplan.domain.schedule import METHODS, Demand, expected_demand
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
@@ -44,6 +53,7 @@ class Plan:
     cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
     capacity: Capacity
     budget: Budget
+    gap: Gap  # what the plan needs beyond the forecast (kofuplan.domain.gap)
     queueing: QueueingParameters | None = None
 
     @cached_property
@@ -120,24 +130,64 @@ def _plan_block(
 ) -> Plan:
     target = profiles.target
     demand = plan_demand(profiles, calendar, params)
+    gap = plan_gap(target, demand, calendar, params)
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings = evening_day_equivalents(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
-    open_days = calendar.open_weekdays[None, :] + weekend_days(profiles, calendar)
+    policy_weekend = weekend_days(profiles, calendar)
+    open_days = calendar.open_weekdays[None, :] + policy_weekend
+    # Before new staff are trained, only what needs no hiring (kofuplan.domain.lead_time).
+    most = without_hiring(profiles, calendar, params, evenings)
     if method == "optimal":
-        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
-        supply = schedule("delivery", target, open_days, demand)
+        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery`
+        # has them: the forecast's and those of the applications needed.
+        supply = gap.forecast_deliveries + gap.deliveries_needed
         chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
         issuance, cap = chosen.issuance, chosen.capacity
     else:
-        issuance = schedule(method, target, open_days, demand)
-        cap = plan_capacity(issuance, profiles, calendar, params, evenings)
+        if method == "level":
+            issuance = level_issuance(target, profiles, calendar, params, evenings, most)
+        elif method == "delivery":
+            issuance = issue_arrivals(gap.forecast_deliveries, most) + gap.deliveries_needed
+        else:
+            raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        weekend = weekends_within_staff(
+            issuance, profiles, calendar, params, evenings, policy_weekend
+        )
+        cap = plan_capacity(issuance, profiles, calendar, params, evenings, weekend=weekend)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     queueing = QueueingParameters.from_rules(params)
-    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, queueing)
+    return Plan(
+        method, profiles, calendar, demand, issuance, cumulative, cap, budget, gap, queueing
+    )
+
+
+def level_issuance(
+    target: IntArray,
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    evenings: FloatArray,
+    most: IntArray,
+) -> IntArray:
+    """``level``: the same count on every open day, within what today's staff can issue
+    before new staff are trained, and with no counter added for the moving season alone."""
+    open_days = calendar.open_weekdays[None, :] + weekend_days(profiles, calendar)
+    issuance = level_within(target, open_days, most)
+    counter_days = open_days + np.round(evenings, 2)
+    season = seasonal_limit(issuance, profiles, calendar, params, counter_days)
+    limited = (season < UNLIMITED).any(axis=1)
+    if not limited.any():
+        return issuance
+    again = level_within(target, open_days, np.minimum(most, season))
+    # Keep the change only where it adds no dedicated counter in any other month.
+    still = seasonal_limit(again, profiles, calendar, params, counter_days)
+    ok = limited & (still == season).all(axis=1)
+    out: IntArray = np.where(ok[:, None], again, issuance)
+    return out
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:

@@ -180,7 +180,7 @@ def import_plans(
         staff=staff,
         terminals=_stack(books, "terminals", m),
         recruit_start_index=recruit_start(
-            staff, profiles.staff, int(params["staffing.recruit_lead_months"])
+            staff, profiles.staff, params
         ),
     )
 
