@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kofuplan.domain.capacity import Capacity
+from kofuplan.domain.capacity import Capacity, staff_without_hiring
 from kofuplan.domain.optimal import Setting, capacity_cost, solve_setting
 from kofuplan.domain.optimal_milp import solve_milp
 from kofuplan.domain.plan import Plan, make_plan
@@ -53,6 +53,9 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         weekend_staff_day_yen=14_000.0,
         late_yen=100_000.0,
         lead_months=lead,
+        staff_base=-1 if rng.random() < 0.5 else int(rng.integers(3, 8)),
+        hire_yen=float(rng.choice([0.0, 300_000.0])),
+        term_starts=rng.random(months) < 0.3,
     )
 
 
@@ -142,4 +145,5 @@ def test_R2_3_optimal_plan_meets_the_engine_contract() -> None:
     room = np.maximum(plan.profiles.office_max_counters[:, None], cap.combined_counters)
     assert (office <= room).all()
     lead = int(params["staffing.recruit_lead_months"])
-    assert (cap.staff[:, :lead] <= plan.profiles.staff[:, None]).all()  # R2.3
+    base = staff_without_hiring(plan.profiles.staff, params)
+    assert (cap.staff[:, :lead] <= base[:, None]).all()  # R2.3

@@ -19,6 +19,7 @@ from kofuplan.domain.profiles import Profiles
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 # Per-counter figures are kept to hundredths of a card, so that a capacity computed again
 # from the written CSV gives the same whole number.
@@ -183,18 +184,23 @@ def staff_without_hiring(staff_now: IntArray, params: Mapping[str, Any]) -> IntA
     return out
 
 
+def appointment_starts(months: Sequence[str], params: Mapping[str, Any]) -> BoolArray:
+    """Months in which a new appointment period of fiscal-year staff begins (the month after
+    ``staffing.term_end_month``): only then can staff taken on earlier be let go."""
+    first = int(params["staffing.term_end_month"]) % 12 + 1
+    return np.array([int(m[5:7]) == first for m in months], dtype=np.bool_)
+
+
 def hold_staff(staff: IntArray, months: Sequence[str], params: Mapping[str, Any]) -> IntArray:
-    """Staff who are taken on stay for their term (会計年度任用職員): a month's staff never fall
-    below any month's within the preceding ``staffing.minimum_term_months`` of the same
-    appointment, which ends with the fiscal year (``staffing.term_end_month``)."""
-    term = int(params["staffing.minimum_term_months"])
-    end_month = int(params["staffing.term_end_month"])
-    # Appointment periods: a new one starts in the month after the term's end month.
-    starts = np.array([int(m[5:7]) == end_month % 12 + 1 for m in months], dtype=np.bool_)
-    period = np.cumsum(starts)
+    """Staff who are taken on stay for their term (会計年度任用職員, appointed to the end of the
+    fiscal year): within an appointment period a month's staff never fall below an earlier
+    month's. Computed for every municipality at once."""
+    period = np.cumsum(appointment_starts(months, params))
     held = staff.copy()
-    for k in range(1, min(term, staff.shape[1])):
+    for k in range(1, staff.shape[1]):
         same = period[k:] == period[:-k]
+        if not same.any():
+            break
         earlier = np.where(same[None, :], staff[:, :-k], 0)
         held[:, k:] = np.maximum(held[:, k:], earlier)
     return held
