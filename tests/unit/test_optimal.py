@@ -28,6 +28,7 @@ AS_OF = dt.date(2020, 10, 1)
 def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
     weekdays = rng.integers(17, 23, months).astype(np.float64)
     low = rng.integers(3, 5, months)
+    staff_now = int(rng.integers(3, 6))
     return Setting(
         supply=rng.integers(0, 2_500, months).astype(np.float64),
         weekdays=weekdays,
@@ -37,7 +38,7 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         dedicated_daily=float(rng.choice([20.0, 40.0])),
         combined_daily=rng.choice([5.0, 10.0], months),
         combined=int(rng.integers(1, 3)),
-        staff_now=int(rng.integers(3, 6)),
+        staff_now=staff_now,
         terminals_now=int(rng.integers(2, 5)),
         counters_now=int(rng.integers(1, 4)),
         office_max=int(rng.integers(2, 5)),
@@ -53,9 +54,8 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         weekend_staff_day_yen=14_000.0,
         late_yen=100_000.0,
         lead_months=lead,
-        staff_base=-1 if rng.random() < 0.5 else int(rng.integers(3, 8)),
-        hire_yen=float(rng.choice([0.0, 300_000.0])),
-        term_starts=rng.random(months) < 0.3,
+        # Staff moved from other sections (R2.3): usable before the lead time is over.
+        staff_base=-1 if rng.random() < 0.5 else staff_now + int(rng.integers(0, 3)),
     )
 
 

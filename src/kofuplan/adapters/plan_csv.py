@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.findings_csv import findings_text
 from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
-from kofuplan.adapters.findings_csv import findings_text
 from kofuplan.domain.gap import gap_totals
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_columns import GAP_COLUMNS
@@ -194,7 +194,8 @@ def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> 
             "staff_added_at_peak": aims.staff_added_at_peak,
             "staff_peak_month": aims.staff_peak_month,
             "applications_needed": {
-                m: int(x) for m, x in zip(months, plan.gap.applications_needed.sum(axis=0))
+                m: int(x)
+                for m, x in zip(months, plan.gap.applications_needed.sum(axis=0), strict=True)
             },
             "pace": national_pace(plan, params),
         },

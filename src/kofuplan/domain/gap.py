@@ -107,9 +107,7 @@ class GapTotals:
         }
 
 
-def gap_totals(
-    gap: Gap, target: IntArray, mask: npt.NDArray[np.bool_] | None = None
-) -> GapTotals:
+def gap_totals(gap: Gap, target: IntArray, mask: npt.NDArray[np.bool_] | None = None) -> GapTotals:
     sel = slice(None) if mask is None else mask
     needed = gap.needed[sel]
     return GapTotals(

@@ -164,32 +164,80 @@ def issue_arrivals(arrivals: IntArray, most: IntArray) -> IntArray:
     return out
 
 
+def _season(calendar: MonthCalendar, params: Mapping[str, Any]) -> npt.NDArray[np.bool_]:
+    share = params["capacity.combined_card_share_by_month"]
+    return np.array([float(share[int(m)]) < 1.0 for m in calendar.calendar_months])
+
+
 def seasonal_limit(
     issuance: IntArray,
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
-    counter_days: FloatArray,
+    weekend: IntArray,
+    evening_days: FloatArray,
 ) -> IntArray:
     """No counter for the moving season alone: where the combined counters carry a
     municipality's ``issuance`` in every month but those of the moving season (the months
     whose ``capacity.combined_card_share_by_month`` is below 1), the most those months may
-    issue is what the combined counters issue in them (N, M; ``UNLIMITED`` elsewhere)."""
-    share = params["capacity.combined_card_share_by_month"]
-    season = np.array([float(share[int(m)]) < 1.0 for m in calendar.calendar_months])
+    issue is what the combined counters issue in them opening every Saturday and Sunday
+    (N, M; ``UNLIMITED`` elsewhere)."""
+    season = _season(calendar, params)
     out = np.full(issuance.shape, UNLIMITED, dtype=np.int64)
     if not season.any():
         return out
-    comb_daily = effective_combined_daily(profiles, calendar, share)
+    comb_daily = effective_combined_daily(
+        profiles, calendar, params["capacity.combined_card_share_by_month"]
+    )
     combined = profiles.combined_counters[:, None]
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], issuance.shape)
+    weekdays = calendar.open_weekdays[None, :]
+    evenings = np.round(evening_days, 2)
     dedicated = fewest_dedicated(
-        issuance, ded_daily, np.broadcast_to(combined, issuance.shape), comb_daily, counter_days
+        issuance,
+        ded_daily,
+        np.broadcast_to(combined, issuance.shape),
+        comb_daily,
+        weekdays + weekend + evenings,
     )
     seasonal_only = (dedicated[:, ~season] == 0).all(axis=1) & (dedicated[:, season] > 0).any(
         axis=1
     )
-    alone = np.floor(combined * comb_daily * counter_days + _EPS).astype(np.int64)
+    every = (calendar.saturdays + calendar.sundays)[None, :]
+    alone = np.floor(combined * comb_daily * (weekdays + every + evenings) + _EPS)
     rows = seasonal_only[:, None] & season[None, :]
-    out[rows] = alone[rows]
+    out[rows] = alone.astype(np.int64)[rows]
+    return out
+
+
+def season_weekends(
+    issuance: IntArray,
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    evening_days: FloatArray,
+    weekend: IntArray,
+    rows: npt.NDArray[np.bool_],
+) -> IntArray:
+    """Weekend days (N, M): in the moving season, for ``rows``, the fewest from ``weekend`` up
+    to every Saturday and Sunday with which the combined counters alone issue the month."""
+    season = _season(calendar, params)
+    out = weekend.copy()
+    if not season.any() or not rows.any():
+        return out
+    comb = (
+        effective_combined_daily(
+            profiles, calendar, params["capacity.combined_card_share_by_month"]
+        )
+        * profiles.combined_counters[:, None]
+    )
+    every = (calendar.saturdays + calendar.sundays)[None, :]
+    base_days = calendar.open_weekdays[None, :] + np.round(evening_days, 2)
+    cells = rows[:, None] & season[None, :]
+    settled = ~cells
+    for extra in range(int(every.max(initial=0)) + 1):
+        days = np.minimum(weekend + extra, every)
+        fits = ~settled & (np.floor(comb * (base_days + days) + _EPS) >= issuance)
+        out[fits] = days[fits]
+        settled |= fits
     return out

@@ -16,7 +16,9 @@ Subject to:
 - each month's issuance fits its capacity, computed as the engine computes it (R2.0, R2.2),
   back-office pre-issuance setup included;
 - counters beyond the office's limit stand outside it (R6.1-3);
-- staff cannot rise before ``staffing.recruit_lead_months`` after the plan starts (R2.3). Where
+- staff cannot rise above those needing no hiring (today's and those moved from other
+  sections, ``staffing.transfer_share``) before ``staffing.recruit_lead_months`` after the
+  plan starts (R2.3). Where
   that makes the one-month rule impossible in the first months, cards may wait longer at
   ``optimal.late_card_month_penalty_yen`` a card-month; :attr:`OptimalSchedule.late_cards`
   reports them.
@@ -43,7 +45,6 @@ import numpy.typing as npt
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import (
     Capacity,
-    appointment_starts,
     effective_combined_daily,
     plan_capacity,
     staff_without_hiring,
@@ -62,7 +63,6 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-6
 
 
@@ -95,9 +95,6 @@ class Setting:
     late_yen: float
     lead_months: int
     staff_base: int = -1  # staff without hiring (today's and those moved); -1: today's
-    hire_yen: float = 0.0  # one-off cost of each staff member taken on
-    # Months that start an appointment period (April): only then can staff be let go.
-    term_starts: BoolArray | None = None
 
 
 def settings_of(
@@ -114,7 +111,6 @@ def settings_of(
     n, m = supply.shape
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
     base = staff_without_hiring(profiles.staff, params)
-    starts = appointment_starts(calendar.months, params)
     out = []
     for i in range(len(profiles)):
         low = every if profiles.weekend_policy[i] == "all" else calendar.required_weekend_days
@@ -145,8 +141,6 @@ def settings_of(
                 late_yen=float(params["optimal.late_card_month_penalty_yen"]),
                 lead_months=int(params["staffing.recruit_lead_months"]),
                 staff_base=int(base[i]),
-                hire_yen=float(params["optimal.hire_staff_yen"]),
-                term_starts=starts,
             )
         )
     return out
@@ -166,8 +160,7 @@ class _SetUps:
     """A month's set-ups worth choosing, by increasing capacity and cost."""
 
     capacity: FloatArray
-    cost: FloatArray  # everything but the pay of staff added (held over months: see solve)
-    added: FloatArray  # staff above today's
+    cost: FloatArray
     dedicated: IntArray
     weekend: IntArray
 
@@ -227,9 +220,8 @@ def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
     terminals = np.ceil(
         s.terminals_per_counter * (d + c) + s.presetup_terminals_per_staff * b - _EPS
     )
-    added = np.maximum(staff - s.staff_now, 0)
     cost = (
-        s.staff_yen * added
+        s.staff_yen * np.maximum(staff - s.staff_now, 0)
         + s.counter_yen * np.maximum(in_office - s.counters_now, 0)
         + s.offsite_yen * offsite
         + s.terminal_yen * np.maximum(terminals - s.terminals_now, 0)
@@ -239,31 +231,21 @@ def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
     base = s.staff_now if s.staff_base < 0 else s.staff_base
     trained = max(float(base), float(np.ceil(s.staff_per_combined * c - _EPS)))
     ok = (t >= s.lead_months) | (staff <= trained)
-    t, cap, cost, d, e, added = t[ok], cap[ok], cost[ok], d[ok], e[ok], added[ok]
-    # Keep a set-up only if every set-up of its month with as many added staff issuing at
-    # least as much costs more (added staff are paid for as long as they are held, so a
-    # set-up with fewer of them is never dominated by one with more). Sorted by month and
-    # staff, then capacity down: a running minimum of cost within each group, made by
-    # shifting each group below every earlier one (costs are ≥ 0 and below `shift`).
-    other = cost - s.staff_yen * added
-    order = np.lexsort((other, -cap, added, t))
-    t, cap, other, d, e, added = (
-        t[order], cap[order], other[order], d[order], e[order], added[order]
-    )
-    new_group = np.concatenate([[True], (t[1:] != t[:-1]) | (added[1:] != added[:-1])])
-    group = np.cumsum(new_group)
-    shift = 2.0 * (float(other.max(initial=0.0)) + 1.0)
-    key = other - group * shift
+    t, cap, cost, d, e = t[ok], cap[ok], cost[ok], d[ok], e[ok]
+    # Keep a set-up only if every set-up of its month issuing at least as much costs more.
+    # Sorted by month, then capacity down: a running minimum of cost within each month, made
+    # by shifting each month below every earlier one (costs are ≥ 0 and below `shift`).
+    order = np.lexsort((cost, -cap, t))
+    t, cap, cost, d, e = t[order], cap[order], cost[order], d[order], e[order]
+    shift = 2.0 * (float(cost.max(initial=0.0)) + 1.0)
+    key = cost - t * shift
     cheaper = key < np.concatenate([[np.inf], np.minimum.accumulate(key)[:-1]])
     kept = np.flatnonzero(cheaper)
     bounds = [*np.searchsorted(t[kept], months, side="left").tolist(), kept.size]
     out = []
     for k in range(m):
-        idx = kept[bounds[k] : bounds[k + 1]]
-        idx = idx[np.argsort(cap[idx], kind="stable")]  # by increasing capacity
-        out.append(
-            _SetUps(cap[idx], other[idx], added[idx], d[idx].astype(np.int64), e[idx].astype(np.int64))
-        )
+        idx = kept[bounds[k] : bounds[k + 1]][::-1]  # by increasing capacity
+        out.append(_SetUps(cap[idx], cost[idx], d[idx].astype(np.int64), e[idx].astype(np.int64)))
     return out
 
 
@@ -277,17 +259,10 @@ class SettingResult:
 
 
 def solve_setting(s: Setting) -> SettingResult:
-    """The exact optimum for one municipality, by the dynamic programme described above.
-
-    A state is the cards carried into the next month and the staff held (added staff are
-    kept to the end of their appointment period, ``Setting.term_starts``), with what it cost;
-    a state is dropped when another with the same staff held carries no more at no more cost.
-    """
+    """The exact optimum for one municipality, by the dynamic programme described above."""
     m = s.supply.size
     most = most_per_month(s)
-    starts = np.zeros(m, dtype=np.bool_) if s.term_starts is None else s.term_starts
     carry = np.zeros(1)
-    held = np.zeros(1)
     spent = np.zeros(1)
     trail: list[tuple[IntArray, IntArray, FloatArray, _SetUps, FloatArray]] = []
     every_set_up = _set_ups(s, most)
@@ -297,45 +272,30 @@ def solve_setting(s: Setting) -> SettingResult:
         issued = np.minimum(ups.capacity[None, :], available)
         left = available - issued
         late = np.maximum(carry[:, None] - ups.capacity[None, :], 0.0)
-        # Staff taken on stay to the end of their appointment period (会計年度任用職員).
-        now_held = np.broadcast_to(ups.added[None, :], left.shape)
-        if not starts[t]:
-            now_held = np.maximum(held[:, None], now_held)
-        hired = np.maximum(ups.added[None, :] - held[:, None], 0.0)
-        total = (
-            spent[:, None]
-            + ups.cost[None, :]
-            + s.staff_yen * now_held
-            + s.hire_yen * hired
-            + s.late_yen * late
-        )
+        total = spent[:, None] + ups.cost[None, :] + s.late_yen * late
         if t >= s.lead_months:
             total = np.where(late > 0, np.inf, total)
         if t == m - 1:
             total = np.where(left > 0.5, np.inf, total)
-        flat_total, flat_left, flat_held = total.ravel(), left.ravel(), now_held.ravel()
+        flat_total, flat_left = total.ravel(), left.ravel()
         order = np.flatnonzero(np.isfinite(flat_total))
         if order.size == 0:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
-        # Keep the states no other with the same staff held beats on both cost and carry: by
-        # staff held, then cost, each must carry strictly less than every cheaper one of its
-        # group (groups shifted below earlier ones, as in _set_ups).
-        order = order[np.lexsort((flat_total[order], flat_held[order]))]
-        h = flat_held[order]
-        group = np.cumsum(np.concatenate([[True], h[1:] != h[:-1]]))
-        key = flat_left[order] - group * (2.0 * (float(flat_left.max(initial=0.0)) + 1.0))
-        least = np.concatenate([[np.inf], np.minimum.accumulate(key)[:-1]])
-        order = order[key < least]
+        # Keep the states no other beats on both cost and carry: by cost, each must carry
+        # strictly less than every cheaper one.
+        order = order[np.argsort(flat_total[order], kind="stable")]
+        least = np.concatenate([[np.inf], np.minimum.accumulate(flat_left[order])[:-1]])
+        order = order[flat_left[order] < least]
         parent, choice = np.divmod(order, ups.cost.size)
         trail.append((parent, choice, issued.ravel()[order], ups, late.ravel()[order]))
-        carry, spent, held = flat_left[order], flat_total[order], flat_held[order]
+        carry, spent = flat_left[order], flat_total[order]
 
     issuance = np.zeros(m, dtype=np.int64)
     weekend = np.zeros(m, dtype=np.int64)
     dedicated = np.zeros(m, dtype=np.int64)
     late_cards = np.zeros(m)
+    cost = 0.0
     state = int(np.argmin(spent))
-    best = float(spent[state])
     for t in range(m - 1, -1, -1):
         parent, choice, issued, ups, late = trail[t]
         k = int(choice[state])
@@ -343,8 +303,8 @@ def solve_setting(s: Setting) -> SettingResult:
         weekend[t] = int(ups.weekend[k])
         dedicated[t] = int(ups.dedicated[k])
         late_cards[t] = float(late[state])
+        cost += float(ups.cost[k])
         state = int(parent[state])
-    cost = best - s.late_yen * float(late_cards.sum())
     return SettingResult(issuance, weekend, dedicated, cost, late_cards)
 
 
@@ -366,10 +326,7 @@ def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) 
         + terminals_added * float(params["costs.terminal_month_yen"])
         + weekend_staff * float(params["optimal.weekend_staff_day_yen"])
     )
-    # Each staff member taken on costs the recruiting and training once.
-    hires = np.maximum(np.diff(staff_added, axis=1, prepend=0), 0).sum(axis=1)
-    total = monthly.sum(axis=1) + hires * float(params["optimal.hire_staff_yen"])
-    return np.asarray(total, dtype=np.float64)
+    return np.asarray(monthly.sum(axis=1), dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -67,8 +67,6 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
     base = s.staff_now if s.staff_base < 0 else s.staff_base
     trained = max(float(base), float(np.ceil(s.staff_per_combined * c - 1e-6)))
     lead_room = max(0.0, trained - s.staff_now)
-    starts = np.zeros(m, dtype=np.bool_) if s.term_starts is None else s.term_starts
-    held_before: int | None = None
     for t in range(m):
         w = float(s.weekdays[t])
         evening = float(s.evenings[t])
@@ -80,19 +78,7 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
         b_t = model.var(0.0, inf, True, 0.0)
         o_t = model.var(0.0, inf, True, s.offsite_yen)
         staff_high = lead_room if t < s.lead_months else inf
-        as_t = model.var(0.0, staff_high, True, 0.0)
-        # Added staff are paid while held: to the end of their appointment period; each one
-        # taken on (above those held the month before) costs the hiring once.
-        h_t = model.var(0.0, inf, True, s.staff_yen)
-        hire_t = model.var(0.0, inf, False, s.hire_yen)
-        model.row({h_t: 1.0, as_t: -1.0}, 0.0, inf)
-        if held_before is None:
-            model.row({hire_t: 1.0, h_t: -1.0}, 0.0, inf)
-        else:
-            model.row({hire_t: 1.0, h_t: -1.0, held_before: 1.0}, 0.0, inf)
-            if not starts[t]:
-                model.row({h_t: 1.0, held_before: -1.0}, 0.0, inf)
-        held_before = h_t
+        as_t = model.var(0.0, staff_high, True, s.staff_yen)
         ac_t = model.var(0.0, inf, True, s.counter_yen)
         at_t = model.var(0.0, inf, True, s.terminal_yen)
         x.append(x_t)

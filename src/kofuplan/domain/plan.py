@@ -17,18 +17,19 @@ import numpy.typing as npt
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
-from kofuplan.domain.optimal import optimal_schedule
-from kofuplan.domain.profiles import Profiles
-from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.gap import Gap, plan_gap
 from kofuplan.domain.lead_time import (
     UNLIMITED,
     issue_arrivals,
     level_within,
+    season_weekends,
     seasonal_limit,
     weekends_within_staff,
     without_hiring,
 )
+from kofuplan.domain.optimal import optimal_schedule
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import METHODS, Demand, expected_demand
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
@@ -137,7 +138,6 @@ def _plan_block(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
     policy_weekend = weekend_days(profiles, calendar)
-    open_days = calendar.open_weekdays[None, :] + policy_weekend
     # Before new staff are trained, only what needs no hiring (kofuplan.domain.lead_time).
     most = without_hiring(profiles, calendar, params, evenings)
     if method == "optimal":
@@ -147,14 +147,18 @@ def _plan_block(
         chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
         issuance, cap = chosen.issuance, chosen.capacity
     else:
+        in_season = np.zeros(len(profiles), dtype=np.bool_)
         if method == "level":
-            issuance = level_issuance(target, profiles, calendar, params, evenings, most)
+            issuance, in_season = level_issuance(target, profiles, calendar, params, evenings, most)
         elif method == "delivery":
             issuance = issue_arrivals(gap.forecast_deliveries, most) + gap.deliveries_needed
         else:
             raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
         weekend = weekends_within_staff(
             issuance, profiles, calendar, params, evenings, policy_weekend
+        )
+        weekend = season_weekends(
+            issuance, profiles, calendar, params, evenings, weekend, in_season
         )
         cap = plan_capacity(issuance, profiles, calendar, params, evenings, weekend=weekend)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
@@ -172,22 +176,23 @@ def level_issuance(
     params: Mapping[str, Any],
     evenings: FloatArray,
     most: IntArray,
-) -> IntArray:
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
     """``level``: the same count on every open day, within what today's staff can issue
-    before new staff are trained, and with no counter added for the moving season alone."""
-    open_days = calendar.open_weekdays[None, :] + weekend_days(profiles, calendar)
+    before new staff are trained, and with no counter added for the moving season alone.
+    Returns the issuance and the municipalities whose season the combined counters carry."""
+    weekend = weekend_days(profiles, calendar)
+    open_days = calendar.open_weekdays[None, :] + weekend
     issuance = level_within(target, open_days, most)
-    counter_days = open_days + np.round(evenings, 2)
-    season = seasonal_limit(issuance, profiles, calendar, params, counter_days)
+    season = seasonal_limit(issuance, profiles, calendar, params, weekend, evenings)
     limited = (season < UNLIMITED).any(axis=1)
     if not limited.any():
-        return issuance
+        return issuance, limited
     again = level_within(target, open_days, np.minimum(most, season))
     # Keep the change only where it adds no dedicated counter in any other month.
-    still = seasonal_limit(again, profiles, calendar, params, counter_days)
+    still = seasonal_limit(again, profiles, calendar, params, weekend, evenings)
     ok = limited & (still == season).all(axis=1)
     out: IntArray = np.where(ok[:, None], again, issuance)
-    return out
+    return out, ok
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:

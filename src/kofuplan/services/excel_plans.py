@@ -179,9 +179,7 @@ def import_plans(
         offsite_counters=_stack(books, "offsite_counters", m),
         staff=staff,
         terminals=_stack(books, "terminals", m),
-        recruit_start_index=recruit_start(
-            staff, profiles.staff, params
-        ),
+        recruit_start_index=recruit_start(staff, profiles.staff, params),
     )
 
 
