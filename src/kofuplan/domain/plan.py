@@ -184,13 +184,13 @@ def level_issuance(
     open_days = calendar.open_weekdays[None, :] + weekend
     issuance = level_within(target, open_days, most)
     season = seasonal_limit(issuance, profiles, calendar, params, weekend, evenings)
-    limited = (season < UNLIMITED).any(axis=1)
+    limited = np.asarray((season < UNLIMITED).any(axis=1), dtype=np.bool_)
     if not limited.any():
         return issuance, limited
     again = level_within(target, open_days, np.minimum(most, season))
     # Keep the change only where it adds no dedicated counter in any other month.
     still = seasonal_limit(again, profiles, calendar, params, weekend, evenings)
-    ok = limited & (still == season).all(axis=1)
+    ok: npt.NDArray[np.bool_] = limited & (still == season).all(axis=1)
     out: IntArray = np.where(ok[:, None], again, issuance)
     return out, ok
 
