@@ -346,9 +346,16 @@ def optimal_schedule(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
+    fallback: tuple[IntArray, IntArray] | None = None,
 ) -> OptimalSchedule:
-    """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule;
-    ``evening_days`` (N, M) the evening opening the engine counts as extra open days."""
+    """Solve every municipality. ``supply`` (N, M) is the cards that arrive;
+    ``evening_days`` (N, M) the evening opening the engine counts as extra open days.
+
+    ``fallback``: another plan of the same arrivals, its issuance and weekend days (the
+    ``delivery`` plan). The programme prices staff month by month, while the engine keeps
+    staff to the end of their term (:func:`kofuplan.domain.capacity.hold_staff`), which the
+    programme does not see; where that makes its plan dearer than the fallback at the
+    engine's prices (:func:`capacity_cost`), the municipality keeps the fallback."""
     results = []
     for code, setting in zip(
         profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
@@ -359,13 +366,23 @@ def optimal_schedule(
             raise ValueError(f"{code}: {exc}") from None
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
+    late = np.stack([r.late_cards for r in results])
     cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+    cost = capacity_cost(cap, profiles, params)
+    if fallback is not None:
+        other, other_weekend = fallback
+        other_cap = plan_capacity(
+            other, profiles, calendar, params, evening_days, weekend=other_weekend
+        )
+        dearer = capacity_cost(other_cap, profiles, params) < cost
+        if dearer.any():
+            issuance = np.where(dearer[:, None], other, issuance)
+            weekend = np.where(dearer[:, None], other_weekend, weekend)
+            late = np.where(dearer[:, None], 0.0, late)
+            cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+            cost = capacity_cost(cap, profiles, params)
     return OptimalSchedule(
-        issuance=issuance,
-        weekend_days=weekend,
-        capacity=cap,
-        cost_yen=capacity_cost(cap, profiles, params),
-        late_cards=np.stack([r.late_cards for r in results]),
+        issuance=issuance, weekend_days=weekend, capacity=cap, cost_yen=cost, late_cards=late
     )
 
 

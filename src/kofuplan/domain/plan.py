@@ -140,26 +140,25 @@ def _plan_block(
     policy_weekend = weekend_days(profiles, calendar)
     # Before new staff are trained, only what needs no hiring (kofuplan.domain.lead_time).
     most = without_hiring(profiles, calendar, params, evenings)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    in_season = np.zeros(len(profiles), dtype=np.bool_)
+    if method == "level":
+        issuance, in_season = level_issuance(target, profiles, calendar, params, evenings, most)
+    else:
+        # `delivery`, and the plan `optimal` improves on: the forecast's cards as they
+        # arrive, and those of the applications needed.
+        issuance = issue_arrivals(gap.forecast_deliveries, most) + gap.deliveries_needed
+    weekend = weekends_within_staff(issuance, profiles, calendar, params, evenings, policy_weekend)
+    weekend = season_weekends(issuance, profiles, calendar, params, evenings, weekend, in_season)
     if method == "optimal":
-        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery`
-        # has them: the forecast's and those of the applications needed.
+        # The cheapest plan of the same arrivals; it also chooses its weekend days.
         supply = gap.forecast_deliveries + gap.deliveries_needed
-        chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
+        chosen = optimal_schedule(
+            supply, profiles, calendar, params, evenings, fallback=(issuance, weekend)
+        )
         issuance, cap = chosen.issuance, chosen.capacity
     else:
-        in_season = np.zeros(len(profiles), dtype=np.bool_)
-        if method == "level":
-            issuance, in_season = level_issuance(target, profiles, calendar, params, evenings, most)
-        elif method == "delivery":
-            issuance = issue_arrivals(gap.forecast_deliveries, most) + gap.deliveries_needed
-        else:
-            raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-        weekend = weekends_within_staff(
-            issuance, profiles, calendar, params, evenings, policy_weekend
-        )
-        weekend = season_weekends(
-            issuance, profiles, calendar, params, evenings, weekend, in_season
-        )
         cap = plan_capacity(issuance, profiles, calendar, params, evenings, weekend=weekend)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
