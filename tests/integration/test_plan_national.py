@@ -4,6 +4,7 @@ municipalities, and every one meets R1.1, R1.2, R2.1 and R6.1-2."""
 from __future__ import annotations
 
 import csv
+import itertools
 import datetime as dt
 import json
 from collections import defaultdict
@@ -131,5 +132,5 @@ def test_R2_3_national_staff_do_not_swing_month_to_month(national_plan: tuple[st
         return
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     staff = [v["staff"] for v in s["national"]["monthly"].values()]
-    changes = [abs(b - a) / a for a, b in zip(staff, staff[1:], strict=False)]
+    changes = [abs(b - a) / a for a, b in itertools.pairwise(staff)]
     assert max(changes) <= STAFF_CHANGE_SHARE, (method, max(changes))
