@@ -195,14 +195,12 @@ def hold_staff(staff: IntArray, months: Sequence[str], params: Mapping[str, Any]
     """Staff who are taken on stay for their term (会計年度任用職員, appointed to the end of the
     fiscal year): within an appointment period a month's staff never fall below an earlier
     month's. Computed for every municipality at once."""
-    period = np.cumsum(appointment_starts(months, params))
-    held = staff.copy()
-    for k in range(1, staff.shape[1]):
-        same = period[k:] == period[:-k]
-        if not same.any():
-            break
-        earlier = np.where(same[None, :], staff[:, :-k], 0)
-        held[:, k:] = np.maximum(held[:, k:], earlier)
+    period = np.cumsum(appointment_starts(months, params)).astype(np.int64)
+    # A running maximum that restarts with each period: lift each period above every
+    # earlier one (staff are ≥ 0 and below `lift`), accumulate, and lower it again.
+    lift = int(staff.max(initial=0)) + 1
+    lifted = staff + period[None, :] * lift
+    held: IntArray = np.maximum.accumulate(lifted, axis=1) - period[None, :] * lift
     return held
 
 

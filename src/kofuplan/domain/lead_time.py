@@ -121,6 +121,8 @@ def weekends_within_staff(
         fits = ~settled & (staff <= base)
         chosen[fits] = days[fits]
         settled |= fits
+        if settled.all():
+            break
     return out
 
 
@@ -225,19 +227,25 @@ def season_weekends(
     out = weekend.copy()
     if not season.any() or not rows.any():
         return out
+    r, c = np.flatnonzero(rows), np.flatnonzero(season)
     comb = (
         effective_combined_daily(
             profiles, calendar, params["capacity.combined_card_share_by_month"]
-        )
-        * profiles.combined_counters[:, None]
+        )[np.ix_(r, c)]
+        * profiles.combined_counters[r, None]
     )
-    every = (calendar.saturdays + calendar.sundays)[None, :]
-    base_days = calendar.open_weekdays[None, :] + np.round(evening_days, 2)
-    cells = rows[:, None] & season[None, :]
-    settled = ~cells
+    every = (calendar.saturdays + calendar.sundays)[None, c]
+    base_days = calendar.open_weekdays[None, c] + np.round(evening_days[np.ix_(r, c)], 2)
+    low = weekend[np.ix_(r, c)]
+    q = issuance[np.ix_(r, c)]
+    chosen = low.copy()
+    settled = np.zeros(q.shape, dtype=np.bool_)
     for extra in range(int(every.max(initial=0)) + 1):
-        days = np.minimum(weekend + extra, every)
-        fits = ~settled & (np.floor(comb * (base_days + days) + _EPS) >= issuance)
-        out[fits] = days[fits]
+        days = np.minimum(low + extra, every)
+        fits = ~settled & (np.floor(comb * (base_days + days) + _EPS) >= q)
+        chosen[fits] = days[fits]
         settled |= fits
+        if settled.all():
+            break
+    out[np.ix_(r, c)] = chosen
     return out

@@ -216,11 +216,16 @@ def level_issuance(
     limited = np.asarray((season < UNLIMITED).any(axis=1), dtype=np.bool_)
     if not limited.any():
         return issuance, limited
-    again = level_within(target, open_days, np.minimum(most, season))
+    rows = np.flatnonzero(limited)
+    again = level_within(target[rows], open_days[rows], np.minimum(most, season)[rows])
     # Keep the change only where it adds no dedicated counter in any other month.
-    still = seasonal_limit(again, profiles, calendar, params, weekend, evenings)
-    ok: npt.NDArray[np.bool_] = limited & (still == season).all(axis=1)
-    out: IntArray = np.where(ok[:, None], again, issuance)
+    still = seasonal_limit(
+        again, profiles.take(rows), calendar, params, weekend[rows], evenings[rows]
+    )
+    ok = np.zeros(len(target), dtype=np.bool_)
+    ok[rows] = (still == season[rows]).all(axis=1)
+    out = issuance.copy()
+    out[ok] = again[ok[rows]]
     return out, ok
 
 
