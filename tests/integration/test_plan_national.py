@@ -4,8 +4,8 @@ municipalities, and every one meets R1.1, R1.2, R2.1 and R6.1-2."""
 from __future__ import annotations
 
 import csv
-import itertools
 import datetime as dt
+import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
