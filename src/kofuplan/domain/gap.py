@@ -47,6 +47,12 @@ class Gap:
         return out
 
 
+def no_gap(n: int, m: int) -> Gap:
+    """A plan with nothing to find beyond its forecast (renewals: every renewal is due)."""
+    zeros = np.zeros((n, m), dtype=np.int64)
+    return Gap(zeros, np.zeros(n, dtype=np.int64), zeros, zeros)
+
+
 def whole_deliveries(deliveries: FloatArray, target: IntArray) -> tuple[IntArray, IntArray]:
     """The forecast deliveries as whole cards, rounded on the running total so that no card
     is lost to rounding, and cut where the running total reaches the target. Returns the
