@@ -61,7 +61,9 @@ def test_issue13_plan_logged_to_a_file_shows_progress_and_a_summary(tmp_path: Pa
         "計画の作成（36 件） …",
         "書き出し …",
     ]
-    assert lines[-1] == "出力: out/plan_monthly.csv, out/budget.csv, out/summary.json"
+    assert lines[-1] == (
+        "出力: out/plan_monthly.csv, out/budget.csv, out/summary.json, out/plan_findings.csv"
+    )
 
 
 def test_issue13_a_bug_asks_for_a_report_and_debug_shows_the_traceback(tmp_path: Path) -> None:

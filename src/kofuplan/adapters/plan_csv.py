@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.findings_csv import findings_text
 from kofuplan.adapters.output import ensure_folder, write_files
 from kofuplan.adapters.text_columns import (
     TextColumn,
@@ -27,7 +28,10 @@ from kofuplan.adapters.text_columns import (
 from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
+from kofuplan.domain.gap import gap_totals
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.plan_columns import GAP_COLUMNS
+from kofuplan.domain.plan_findings import national_pace, plan_findings
 from kofuplan.domain.promotion import as_dict, rollup
 from kofuplan.domain.schedule import Demand
 
@@ -46,6 +50,7 @@ EXTRA_COLUMNS = (
     # (kofuplan.domain.waits); empty for a month without such open days or residents.
     "wait_weekday_minutes",
     "wait_weekend_minutes",
+    *GAP_COLUMNS,
 )
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
@@ -102,6 +107,8 @@ def plan_text_columns(plan: Plan, waits: bool = True) -> dict[str, TextColumn]:
         "evening_day_equivalents": text_column(cap.evening_day_equivalents, two),
         **demand_text_columns(plan.demand, ("by_source",)),
         **(_wait_columns(plan) if waits else {}),
+        "applications_needed": text_column(plan.gap.applications_needed),
+        "deliveries_needed": text_column(plan.gap.deliveries_needed),
     }
 
 
@@ -226,6 +233,25 @@ def summary(
             "months_at_daily_pace_aim": list(aims.months_at_daily_aim),
             "counters_added_by_end": aims.counters_added_by_end,
             "staff_added_by_end": aims.staff_added_by_end,
+            "counters_added_at_peak": aims.counters_added_at_peak,
+            "counters_peak_month": aims.counters_peak_month,
+            "staff_added_at_peak": aims.staff_added_at_peak,
+            "staff_peak_month": aims.staff_peak_month,
+            "applications_needed": {
+                m: int(x)
+                for m, x in zip(months, plan.gap.applications_needed.sum(axis=0), strict=True)
+            },
+            "pace": national_pace(plan, params),
+        },
+        # Forecast, plan and gap (issue 11): target = forecast deliveries + applications needed.
+        "gap": {
+            "national": gap_totals(plan.gap, plan.profiles.target).as_dict(),
+            "prefectures": {
+                str(code): gap_totals(
+                    plan.gap, plan.profiles.target, plan.profiles.pref_code == code
+                ).as_dict()
+                for code in np.unique(plan.profiles.pref_code)
+            },
         },
         "prefectures": {
             code: {"target": t.target, "monthly": monthly(t)}
@@ -261,14 +287,17 @@ def write_plan(
     sample: bool,
     waits: bool = True,
 ) -> list[Path]:
-    """plan_monthly.csv, budget.csv and summary.json in ``out``, all three or none."""
+    """plan_monthly.csv, budget.csv, summary.json and plan_findings.csv in ``out``, all or
+    none."""
     ensure_folder(out)
     text = json.dumps(summary(plan, params, as_of, sample, waits), ensure_ascii=False, indent=1)
+    findings = findings_text(plan_findings(plan, params))
     return write_files(
         {
             out / "plan_monthly.csv": csv_content(plan_text_columns(plan, waits)),
             out / "budget.csv": csv_content(budget_text_columns(plan)),
             out / "summary.json": text + "\n",
+            out / "plan_findings.csv": findings,
         }
     )
 
