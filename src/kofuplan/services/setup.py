@@ -28,7 +28,6 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
     """Create or update the prefectures and municipalities of one statistics snapshot
     (the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
     stats = read_stats(path, as_of)
-    baseline = load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"]
     with db.session() as s:
         repo = Repository(s)
         prefs = sorted(set(zip(stats.pref_code.tolist(), stats.pref_name.tolist(), strict=True)))
@@ -43,7 +42,7 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
                     name=str(stats.name[i]),
                     population=int(stats.population[i]),
                     cards_issued_baseline=int(stats.issued[i]),
-                    baseline_date=_as_date(baseline),
+                    baseline_date=as_of,  # the data's as-of date: the rules follow it
                     recent_increase=int(stats.recent_increase[i]),
                     recent_days=int(stats.recent_days[i]),
                 )

@@ -5,6 +5,7 @@ refused like any stale save)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -16,7 +17,7 @@ from kofuplan.adapters.excel.reader import ReadSettings, read_plan_workbook
 from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.domain.budget import COST_ITEMS
-from kofuplan.services.review_checks import AS_OF, check_run
+from kofuplan.services.review_checks import check_run
 
 
 def workbook_name(m: Municipality, revision: PlanRevision) -> str:
@@ -62,18 +63,20 @@ def workbook_bytes(
     ]
     book, calendar = plan_workbook_from_columns(profile, columns, lines, p.promotion[0])
     out = io.BytesIO()
-    build_workbook(book, calendar, as_of=AS_OF).save(out)
+    build_workbook(book, calendar, as_of=m.baseline_date).save(out)
     return out.getvalue()
 
 
-def edits_from_workbook(filename: str, data: bytes) -> tuple[str, list[dict[str, Any]]]:
+def edits_from_workbook(
+    filename: str, data: bytes, as_of: dt.date
+) -> tuple[str, list[dict[str, Any]]]:
     """(the workbook's 団体コード, the monthly counts as editor rows); raises WorkbookError
     naming the sheet and cell of every problem."""
     with tempfile.TemporaryDirectory(prefix="kofuplan-upload-") as tmp:
         # Only the base name is kept: the reader reads the 団体コード from it.
         path = Path(tmp) / Path(filename or "upload.xlsx").name
         path.write_bytes(data)
-        book = read_plan_workbook(path, ReadSettings.at(AS_OF))
+        book = read_plan_workbook(path, ReadSettings.at(as_of))
     rows = [
         {"month": month, **{name: values[i] for name, values in book.counts.items()}}
         for i, month in enumerate(book.months)

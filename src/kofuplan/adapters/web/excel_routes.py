@@ -51,7 +51,9 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
     base_id = int(raw_base) if raw_base.isdigit() else None
     reason = str(form.get("reason", "") or "Excel から読込み")[:2000]
     try:
-        code, edits = web_excel.edits_from_workbook(upload.filename or "", await upload.read())
+        code, edits = web_excel.edits_from_workbook(
+            upload.filename or "", await upload.read(), access.municipality.baseline_date
+        )
     except WorkbookError as e:
         return 422, str(e)
     if code != access.municipality.lg_code:
