@@ -44,7 +44,7 @@ def _stats(ms: Sequence[Municipality]) -> StatsRows:
         pref_code=np.array([m.pref_code for m in ms], dtype=np.str_),
         pref_name=np.array(["" for _ in ms], dtype=np.str_),
         name=np.array([m.name for m in ms], dtype=np.str_),
-        municipality_type=np.array(["" for _ in ms], dtype=np.str_),
+        municipality_type=np.array([m.municipality_type or "" for m in ms], dtype=np.str_),
         population=np.array([m.population for m in ms], dtype=np.int64),
         issued=np.array([m.cards_issued_baseline for m in ms], dtype=np.int64),
         recent_increase=np.array([m.recent_increase or 0 for m in ms], dtype=np.int64),

@@ -45,6 +45,7 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
                     baseline_date=as_of,  # the data's as-of date: the rules follow it
                     recent_increase=int(stats.recent_increase[i]),
                     recent_days=int(stats.recent_days[i]),
+                    municipality_type=str(stats.municipality_type[i]),
                 )
             )
         s.commit()

@@ -18,6 +18,7 @@ from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollu
 from kofuplan.domain.review import Status
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
+from kofuplan.services.national_focus import focus_list
 from kofuplan.services.review_checks import (
     data_as_of,
     plan_calendar_at,
@@ -305,7 +306,8 @@ class NationView:
     pref_names: dict[str, str]
     pref_ranking: list[dict[str, Any]]
     municipality_ranking: list[dict[str, Any]]
-    focus: list[dict[str, Any]]
+    focus: list[dict[str, Any]]  # kofuplan focus's designated municipalities
+    focus_month: str | None
     submissions: dict[str, Any]
     status_counts: dict[str, dict[str, int]]
     promotion_by_pref: dict[str, PromotionRollup] = field(default_factory=dict)
@@ -318,14 +320,11 @@ def national_view(repo: Repository) -> NationView:
     rules = _rules(data_as_of(ms))
     aim = int(rules["national.monthly_issuance_aim"])
     actuals = repo.all_actuals()
-    revisions = repo.latest_revisions()
     events = repo.latest_events()
     pop: dict[str, int] = defaultdict(int)
     issued: dict[str, int] = defaultdict(int)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     muni_rank = []
-    focus = []
-    ratio = float(rules["service.focus_progress_ratio"])
     for m in ms:
         done = sum(actuals.get(m.lg_code, {}).values())
         pop[m.pref_code] += m.population
@@ -334,22 +333,8 @@ def national_view(repo: Repository) -> NationView:
         counts[m.pref_code][e.status if e else "not_started"] += 1
         cov = 100.0 * (m.cards_issued_baseline + done) / m.population if m.population else 0.0
         muni_rank.append({"lg_code": m.lg_code, "name": m.name, "coverage_pct": cov})
-        months_done = set(actuals.get(m.lg_code, {}))
-        r = revisions.get(m.lg_code)
-        if r is not None and months_done:
-            planned = sum(
-                int(row.get("issuance") or 0) for row in r.content if row["month"] in months_done
-            )
-            if planned > 0 and done < ratio * planned:
-                focus.append(
-                    {
-                        "lg_code": m.lg_code,
-                        "name": m.name,
-                        "planned": planned,
-                        "actual": done,
-                        "progress": done / planned,
-                    }
-                )
+    # kofuplan focus's designation on the stored figures: one rule (domain/focus.py).
+    focus = focus_list(ms, actuals, current().book)
     prefs = {p.code: p.name for p in repo.prefectures()}
     coverage = {c: 100.0 * issued[c] / pop[c] for c in prefs if pop[c] > 0}
     submissions = {
@@ -370,7 +355,6 @@ def national_view(repo: Repository) -> NationView:
         key=lambda d: -cast(float, d["coverage_pct"]),
     )
     muni_rank.sort(key=lambda d: -cast(float, d["coverage_pct"]))
-    focus.sort(key=lambda d: cast(float, d["progress"]))
     over = [m for m, p in zip(summary.months, summary.planned, strict=True) if p >= aim]
     by_pref, total = promotion_rollups(repo, ms)
     return NationView(
@@ -381,7 +365,8 @@ def national_view(repo: Repository) -> NationView:
         pref_names=prefs,
         pref_ranking=pref_rank,
         municipality_ranking=muni_rank,
-        focus=focus,
+        focus=focus.rows,
+        focus_month=focus.month,
         submissions=submissions,
         status_counts={k: dict(v) for k, v in counts.items()},
         promotion_by_pref=by_pref,
