@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
@@ -27,9 +26,13 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.municipal_inputs import given_values
 from kofuplan.services.planning import plan_calendar
+from kofuplan.services.ports import InputRevisionRecord as InputRevision
+from kofuplan.services.ports import MunicipalityRecord as Municipality
+from kofuplan.services.ports import PlanRevisionRecord as PlanRevision
 from kofuplan.services.rule_clock import current, rules_on
 
 
@@ -115,14 +118,14 @@ def rows_under_inputs(
     calendar = plan_calendar_at(m.baseline_date)
     profiles = build_profiles(_stats([m]), {m.lg_code: given_values(inputs)}, params)
     combined = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )[0]
     evenings = np.round(
         evening_day_equivalents(
             [m.lg_code],
             calendar.months,
             {m.lg_code: profiles.promotion[0]},
-            float(params["capacity.counter_hours_per_day"]),
+            CapacityRules.from_rules(params).counter_hours_per_day,
         ),
         2,
     )[0]

@@ -16,6 +16,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollup
 from kofuplan.domain.review import Status
+from kofuplan.domain.rule_values import NationalRules
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.national_focus import focus_list
@@ -318,7 +319,7 @@ def national_view(repo: Repository) -> NationView:
     ms = list(repo.municipalities())
     summary = summarize(repo, ms)
     rules = _rules(data_as_of(ms))
-    aim = int(rules["national.monthly_issuance_aim"])
+    aim = NationalRules.from_rules(rules).monthly_issuance_aim
     actuals = repo.all_actuals()
     events = repo.latest_events()
     pop: dict[str, int] = defaultdict(int)
