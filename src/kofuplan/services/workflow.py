@@ -246,6 +246,10 @@ def enter_actual(
     issued: int,
     backlog: int | None,
 ) -> None:
+    bounds = plan_bounds(m)  # a figure beyond the ceiling is the field's error, never a 500
+    for label, value in (("交付枚数", issued), ("滞留", backlog)):
+        if value is not None and value > bounds.count_ceiling:
+            raise InvalidInput(f"「{label}」は{bounds.count_ceiling:,}以下の整数で入力してください")
     latest = repo.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:
