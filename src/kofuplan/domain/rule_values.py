@@ -105,3 +105,19 @@ class CapacityRules:
             presetup_terminals_per_staff=number("presetup_terminals_per_staff"),
             counter_hours_per_day=number("counter_hours_per_day"),
         )
+
+
+@dataclass(frozen=True)
+class CostRules:
+    """``rules/costs.yaml``: unit costs and the grant per card, in yen."""
+
+    staff_month_yen: int
+    counter_month_yen: int
+    offsite_counter_month_yen: int
+    terminal_month_yen: int
+    notice_postage_yen: int
+    grant_per_cap_yen: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CostRules:
+        return cls(**{name: int(rules[f"costs.{name}"]) for name in cls.__dataclass_fields__})
