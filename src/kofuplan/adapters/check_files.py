@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
+from kofuplan.adapters.plan_reader import is_plan_file, read_plan_header, read_plan_rows
+from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.errors import InputError
 from kofuplan.services import submission
@@ -25,6 +26,13 @@ def check_plan_file(
     return check_rows(rows, all_profiles, calendar, params, as_of)
 
 
+def _is_findings_file(path: Path) -> bool:
+    try:
+        return tuple(read_plan_header(path)) == tuple(FINDING_COLUMNS)
+    except InputError:
+        return False
+
+
 def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """The plan files named, or found (recursively) in the directories named, and the CSV
     files in those directories that are not plans."""
@@ -33,7 +41,10 @@ def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     for path in paths:
         if path.is_dir():
             for candidate in sorted(path.rglob("*.csv")):
-                (files if is_plan_file(candidate) else skipped).append(candidate)
+                # findings.csv (beside the plan in what `excel read` and `check` write) has
+                # lg_code and month too, but is the checks' output, not a plan.
+                plan = is_plan_file(candidate) and not _is_findings_file(candidate)
+                (files if plan else skipped).append(candidate)
         elif path.is_file():
             files.append(path)
         else:
