@@ -14,9 +14,9 @@ from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
 from kofuplan.services.passwords import hash_password
+from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import save_plan
 
 
@@ -96,7 +96,7 @@ def add_user(
 ) -> User:
     if role not in ROLES:
         raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
-    min_length = int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+    min_length = int(rules_on(None)["service.password_min_length"])  # the clock's day
     if len(password) < min_length:
         raise UserError(f"password: at least {min_length} characters")
     if not login or len(login) > 64:
