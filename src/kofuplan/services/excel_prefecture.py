@@ -31,10 +31,12 @@ from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import read_stats
+from kofuplan.domain.bounds import check_count
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.plan_form import Cell
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 
 UNKNOWN = -1  # a figure profiles.csv does not give
 
@@ -66,7 +68,8 @@ def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
 def _int(row: Mapping[str, Cell], col: str, where: str) -> int:
     value = row.get(col)
     if isinstance(value, int):
-        return value
+        ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+        return check_count(value, where, col, ceiling)
     raise InputError(f"{where}: {col} must be a whole number, got {value!r}")
 
 
