@@ -7,11 +7,8 @@ reads the cells differs. The results must be identical, including the error mess
 few broken files mixed in. Generating the workbooks is not timed.
 
 Inputs: one filled plan workbook per municipality of the real statistics at 2020-10-01
-(1,741), every 100th with two bad cells. Writing them with openpyxl takes about 0.3 s of CPU
-each (over ten minutes in all), so they are written by a process per core and kept in
-``bench/.cache/`` under a key of the statistics file and the source of every module that
-shapes a workbook: a later run reads the same files, and any change to the template or the
-plan makes new ones. What is timed, reading them, is unchanged.
+(1,741), as `kofuplan excel template --pref all` writes them (stamped, seconds for all), every
+100th with two bad cells.
 
 Run: `uv run python -m bench.bench_excel_read [--stats PATH] [--count N]`.
 """
@@ -21,16 +18,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import hashlib
-import os
 import posixpath
-import shutil
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +35,10 @@ from bench.report import Row, Timing, load_average, record
 from kofuplan.adapters.excel import ReadSettings, read_many
 from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.reader import ReadOutcome
+from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
-from kofuplan.adapters.excel.template import write_template
 from kofuplan.services.excel_plans import template_contents
-from kofuplan.services.planning import PlanRun, run_plan
+from kofuplan.services.planning import run_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STATS = ROOT.parent / "shared/data/mynumbercard/municipalities_long_2020_2023.csv"
@@ -127,63 +121,23 @@ def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[s
         wb.close()
 
 
-def _cache_key(stats: Path, count: int) -> str:
-    """The statistics file, and the source of the template and of the contents put in it."""
-    digest = hashlib.sha256(f"{stats.resolve()}|{stats.stat().st_size}|{count}".encode())
-    src = ROOT / "src" / "kofuplan"
-    shaping = [
-        *sorted((src / "adapters" / "excel").rglob("*.py")),
-        src / "services" / "excel_plans.py",
-    ]
-    for path in shaping:
-        digest.update(path.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-_RUN: PlanRun | None = None
-
-
-def _start_worker(stats: Path) -> None:
-    global _RUN
-    _RUN = run_plan(stats, AS_OF)
-
-
-def _write_some(job: tuple[Path, list[tuple[int, str]]]) -> list[Path]:
-    directory, numbered = job
-    assert _RUN is not None
+def generate(stats: Path, directory: Path, count: int) -> list[Path]:
+    """The templates as `excel template --pref all` writes them (stamped: seconds, not
+    minutes), a few of them broken."""
+    run = run_plan(stats, AS_OF)
+    codes = [str(c) for c in run.plan.profiles.lg_code.tolist()][:count]
     paths = []
-    codes = [code for _, code in numbered]
-    for (k, _), (plan, calendar) in zip(numbered, template_contents(_RUN, codes), strict=True):
+    stamper = TemplateStamper(as_of=AS_OF, made_on=AS_OF)
+    for k, (plan, calendar) in enumerate(template_contents(run, codes)):
         path = directory / f"{plan.profile.lg_code}.xlsx"
-        write_template(path, plan, calendar, as_of=AS_OF)
+        path.write_bytes(stamper.workbook_bytes(plan, calendar))
         if k % BROKEN_EVERY == BROKEN_EVERY - 1:
             wb = openpyxl.load_workbook(path)
-            wb["monthly"]["C14"] = "1,2O0"
-            wb["monthly"]["H20"] = -2
+            wb["月別計画"]["C14"] = "1,2O0"
+            wb["月別計画"]["H20"] = -2
             wb.save(path)
         paths.append(path)
     return paths
-
-
-def generate(stats: Path, count: int) -> tuple[list[Path], str]:
-    """The filled workbooks, from the cache or written now (a process per core)."""
-    cache = ROOT / "bench" / ".cache" / f"excel_read_{_cache_key(stats, count)}"
-    listing = cache / "workbooks.txt"
-    if listing.is_file():
-        return [cache / name for name in listing.read_text(encoding="utf-8").split()], "cached"
-    shutil.rmtree(cache, ignore_errors=True)
-    cache.mkdir(parents=True)
-    codes = [str(c) for c in run_plan(stats, AS_OF).plan.profiles.lg_code.tolist()][:count]
-    numbered = list(enumerate(codes))
-    workers = max(1, os.cpu_count() or 1)
-    chunks = [numbered[i :: workers * 8] for i in range(workers * 8)]
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(stats,)) as pool:
-        written = [p for part in pool.map(_write_some, [(cache, c) for c in chunks]) for p in part]
-    by_name = {p.name: p for p in written}
-    paths = [by_name[f"{code}.xlsx"] for code in codes]
-    listing.write_text("\n".join(p.name for p in paths) + "\n", encoding="utf-8")
-    return paths, f"written by {workers} processes"
 
 
 def timed(
@@ -223,13 +177,14 @@ def main() -> None:
     if not args.stats.is_file():
         sys.exit(f"statistics not found: {args.stats}")
     settings = ReadSettings.at(AS_OF)
-    t = time.perf_counter()
-    paths, how = generate(args.stats, args.count)
-    took = time.perf_counter() - t
-    print(f"inputs: {len(paths):,} filled workbooks of the real statistics at {AS_OF}, "
-          f"{how} in {took:.1f} s (not timed)")  # fmt: skip
-    print("peer: openpyxl read-only (the way a prefecture would script it)")
-    fast, slow, ours, theirs = compare(paths, settings, args.rounds)
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        paths = generate(args.stats, Path(tmp), args.count)
+        took = time.perf_counter() - t
+        print(f"inputs: {len(paths):,} filled workbooks of the real statistics at {AS_OF}, "
+              f"written in {took:.1f} s (not timed)")  # fmt: skip
+        print("peer: openpyxl read-only (the way a prefecture would script it)")
+        fast, slow, ours, theirs = compare(paths, settings, args.rounds)
     same = [(o.path, o.plan, o.error and o.error.problems) for o in ours] == [
         (o.path, o.plan, o.error and o.error.problems) for o in theirs
     ]
@@ -237,8 +192,7 @@ def main() -> None:
     n = len(paths)
     broken = n // BROKEN_EVERY
     if bad != broken:
-        print(f"expected {broken} broken workbooks, {bad} were rejected: the cached workbooks "
-              "may be stale (delete bench/.cache/)")  # fmt: skip
+        print(f"expected {broken} broken workbooks, {bad} were rejected")
         same = False
     print(f"same results: {same}: {n - bad:,} workbooks read, {bad} rejected with the same errors")
     ratio = slow.median / fast.median
