@@ -178,7 +178,7 @@ async def run(
     rec = Record()
     prefs = max(1, users // 12)  # about one prefecture officer for eleven municipal clerks
     munis = list(accounts.municipalities.items())[: users - prefs - 1]
-    pref_codes = sorted({lg[:2] for lg, _ in munis})[:prefs]
+    pref_codes = sorted(accounts.prefectures)[:prefs]
     who: list[tuple[str, str, str]] = [("m", lg, login) for lg, login in munis]
     who += [("p", code, accounts.prefectures[code]) for code in pref_codes]
     who.append(("n", "", accounts.ministry))

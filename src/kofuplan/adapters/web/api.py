@@ -44,6 +44,15 @@ def _conflict(c: workflow.Conflict) -> JSONResponse:
     return JSONResponse(status_code=409, content=content.model_dump())
 
 
+# Every API route may answer these (the sign-in route's own 401 is a wrong password).
+SIGN_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": s.ErrorOut, "description": "ログインしていません（セッションがない・切れた）"},
+    403: {
+        "model": s.ErrorOut,
+        "description": "権限がない、CSRF トークンがない・違う、または仮パスワードの変更が必要",
+    },
+}
+
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": s.ConflictOut, "description": "the plan changed since its base"}
 }
@@ -60,18 +69,31 @@ def _session_out(request: Request, who: Principal) -> s.SessionOut:
     )
 
 
-@router.post("/login", responses={401: {}, 429: {}})
-def api_login(
-    body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public
-) -> s.SessionOut:
+@router.post(
+    "/login",
+    response_model=s.SessionOut,
+    responses={
+        401: {"model": s.ErrorOut, "description": "ログイン名またはパスワードが違う"},
+        429: {"model": s.ErrorOut, "description": "失敗が続いたため待ち時間中（Retry-After 秒）"},
+    },
+)
+def api_login(body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public) -> Any:
+    """Sign in. With a temporary password (after a reset), ``must_change_password`` is true and
+    only ``POST /api/account/password`` is allowed until it is changed."""
     try:
-        who = authenticate(request, repo, body.login, body.password)
-    except Throttled:
-        raise _error(429, "ログイン失敗が続いたため、しばらく待ってからお試しください") from None
-    except BadCredentials:
-        raise _error(401, "ログイン名またはパスワードが違います") from None
-    start_session(request, response, repo, who)
-    return _session_out(request, who)
+        signed = authenticate(request, repo, body.login, body.password)
+    except Throttled as t:
+        return JSONResponse(
+            {"detail": str(t)},
+            status_code=429,
+            headers={"Retry-After": str(max(1, round(t.wait)))},
+        )
+    except BadCredentials as e:
+        raise _error(401, str(e)) from None
+    start_session(request, response, repo, signed.who)
+    out = _session_out(request, signed.who)
+    out.must_change_password = signed.must_change_password
+    return out
 
 
 @router.get("/session")

@@ -63,16 +63,17 @@ async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
     form = await request.form()
     login, password = str(form.get("login", "")), str(form.get("password", ""))
     try:
-        who = authenticate(request, repo, login, password)
-    except Throttled:
-        msg = "ログインの失敗が続いたため、しばらく時間をおいてからお試しください。"
-        return _render(request, "login.html", {"who": None, "error": msg}, 429)
-    except BadCredentials:
-        msg = "ログイン名またはパスワードが違います。"
-        return _render(request, "login.html", {"who": None, "error": msg}, 401)
-    response = _see_other(home_path(who))
-    start_session(request, response, repo, who)
-    return response
+        signed = authenticate(request, repo, login, password)
+    except Throttled as t:
+        response = _render(request, "login.html", {"who": None, "error": str(t)}, 429)
+        response.headers["Retry-After"] = str(max(1, round(t.wait)))
+        return response
+    except BadCredentials as e:
+        return _render(request, "login.html", {"who": None, "error": str(e)}, 401)
+    next_page = "/account/password" if signed.must_change_password else home_path(signed.who)
+    redirect = _see_other(next_page)
+    start_session(request, redirect, repo, signed.who)
+    return redirect
 
 
 @router.post("/logout")

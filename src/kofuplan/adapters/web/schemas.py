@@ -22,6 +22,11 @@ class SessionOut(BaseModel):
     pref_code: str | None
     home: str
     csrf_token: str
+    must_change_password: bool = False
+
+
+class ErrorOut(BaseModel):
+    detail: str
 
 
 class PlanRowEdit(BaseModel):
