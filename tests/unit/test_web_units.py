@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kofuplan.adapters.web.charts import TILES, line_chart, tile_map
-from kofuplan.adapters.web.security import LoginThrottle, SessionCodec, csrf_matches
+from kofuplan.adapters.web.security import SessionCodec, csrf_matches
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -39,18 +39,6 @@ def test_R8_map_shades_every_prefecture_given(values: dict[str, float]) -> None:
     assert len(tiles) == 47
     grey = [g for g in tiles if g.find(f"{SVG}rect").get("fill") == "#eee"]
     assert len(grey) == 47 - len(values)
-
-
-def test_R6_throttle_blocks_a_login_after_failures_and_forgets_after_the_window() -> None:
-    now = [0.0]
-    t = LoginThrottle(3, 60, max_failures_per_address=10, clock=lambda: now[0])
-    for _ in range(3):
-        assert not t.blocked("login:a", "ip:1")
-        t.fail("login:a", "ip:1")
-    assert t.blocked("login:a", "ip:1")
-    assert not t.blocked("login:b", "ip:1")  # the address has room left
-    now[0] = 61.0
-    assert not t.blocked("login:a", "ip:1")
 
 
 def test_R6_session_tokens_are_signed_and_expire() -> None:

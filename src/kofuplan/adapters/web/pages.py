@@ -135,6 +135,7 @@ def municipality_page_response(
     )
     can_edit = access.who.role == "municipality"
     can_review = access.who.role == "prefecture"
+    resettable = [] if can_edit else list(access.repo.users_of(lg_code=m.lg_code))
     return _render(
         request,
         "municipality.html",
@@ -148,6 +149,7 @@ def municipality_page_response(
             "editable": plan_edit.EDITABLE_COLUMNS,
             "can_edit": can_edit,
             "can_review": can_review,
+            "resettable": resettable,
             "message": message,
             "error": error,
             "base_revision_id": base_revision_id
@@ -166,9 +168,16 @@ def municipality_page_response(
     )
 
 
+NOTICES = {
+    "password": "パスワードを変更しました。",
+    "submitted_pref": "都道府県の計画を総務省に提出しました。",
+}
+
+
 @router.get("/m/{lg_code}")
 def municipality_page(request: Request, access: ViewMunicipality) -> Response:
     notices = {
+        **NOTICES,
         "saved": "計画を保存しました。",
         "submitted": "計画を都道府県に提出しました。",
         "actual": "実績を登録しました。",
@@ -375,9 +384,10 @@ def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
     context = prefecture_context(access.repo, access.prefecture)
     context.update(
         who=access.who,
-        message="都道府県の計画を総務省に提出しました。"
-        if request.query_params.get("done") == "submitted"
-        else None,
+        resettable=list(access.repo.users_of(pref_code=access.prefecture.code))
+        if access.who.role == "ministry"
+        else [],
+        message=NOTICES.get(request.query_params.get("done", "")),
         error=None,
     )
     return _render(request, "prefecture.html", context)
@@ -389,9 +399,9 @@ def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
         workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
     except workflow.InvalidInput as e:
         context = prefecture_context(access.repo, access.prefecture)
-        context.update(who=access.who, message=None, error=str(e))
+        context.update(who=access.who, message=None, error=str(e), resettable=[])
         return _render(request, "prefecture.html", context, 409)
-    return _see_other(f"/p/{access.prefecture.code}?done=submitted")
+    return _see_other(f"/p/{access.prefecture.code}?done=submitted_pref")
 
 
 def nation_context(repo: Any) -> dict[str, Any]:
@@ -431,4 +441,5 @@ def nation_context(repo: Any) -> dict[str, Any]:
 def nation_page(request: Request, access: ViewNation) -> Response:
     context = nation_context(access.repo)
     context["who"] = access.who
+    context["message"] = NOTICES.get(request.query_params.get("done", ""))
     return _render(request, "nation.html", context)
