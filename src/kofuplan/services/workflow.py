@@ -155,7 +155,7 @@ def review(
     repo: Repository, who: Principal, m: Municipality, decision: str, comment: str
 ) -> Status:
     if decision not in ("accept", "return"):
-        raise InvalidInput(f"判定 {decision!r} は accept か return です")
+        raise InvalidInput("審査の結果は「受理」か「差戻し」を選んでください")
     if decision == "return" and not comment.strip():
         raise InvalidInput("差戻しには理由（コメント）が必要です")
     latest = repo.latest_revision(m.lg_code)
@@ -207,11 +207,11 @@ def enter_actual(
     latest = repo.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:
-        raise InvalidInput(f"月 {month!r} は計画期間にありません")
+        raise InvalidInput(f"「月」{month[:20]} は計画期間にありません")
     if len(month) != 7 or month[4] != "-":
-        raise InvalidInput(f"月 {month!r} は YYYY-MM で入力してください")
+        raise InvalidInput(f"「月」{month[:20]} は YYYY-MM の形で入力してください")
     if issued < 0 or (backlog is not None and backlog < 0):
-        raise InvalidInput(f"{month}: 負の値は入力できません")
+        raise InvalidInput("「交付枚数」「滞留」に負の値は入力できません")
     repo.add_actual(
         Actual(
             lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
