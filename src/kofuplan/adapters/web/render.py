@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from kofuplan.domain import checks, followup, plan_edit, plan_form, promotion
 from kofuplan.domain.review import STATUS_LABELS
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.services.access import ROLE_LABELS
@@ -66,3 +67,9 @@ env.filters["when"] = _when
 env.globals["STATUS_LABELS"] = STATUS_LABELS
 env.globals["ROLE_LABELS"] = ROLE_LABELS
 env.globals["COLUMN_LABELS"] = COLUMN_LABELS
+# A finding's code stays out of the text a clerk reads: the list shows each code's title.
+env.globals["FINDING_TITLES"] = {
+    c.code: c.title
+    for module in (checks, plan_edit, promotion, followup, plan_form)
+    for c in module.CODES
+}
