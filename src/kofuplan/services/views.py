@@ -172,7 +172,8 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
 
 
 def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
-    """Each revision with the cells it changed against its base."""
+    """Each revision with the figures a person changed against its base (the editable cells;
+    the columns recomputed from them are left out), and its base by 版 number."""
     revisions = list(reversed(repo.revisions(lg_code)))
     by_id = {r.id: r for r in revisions}
     logins = repo.user_logins([r.author_id for r in revisions])
@@ -184,10 +185,17 @@ def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
                 "id": r.id,
                 "seq": r.seq,
                 "base_revision_id": r.base_revision_id,
+                "base_seq": base.seq if base else None,
                 "reason": r.reason,
                 "at": r.created_at,
                 "by": logins.get(r.author_id or -1, "system"),
-                "changes": plan_edit.diff(base.content if base else [], r.content) if base else [],
+                "changes": [
+                    change
+                    for change in plan_edit.diff(base.content, r.content)
+                    if change[1] in plan_edit.EDITABLE_COLUMNS
+                ]
+                if base
+                else [],
             }
         )
     return list(reversed(out))

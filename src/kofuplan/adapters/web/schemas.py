@@ -89,6 +89,7 @@ class RevisionSummary(BaseModel):
     at: dt.datetime
     by: str
     changes: list[tuple[str, str, Any, Any]]
+    base_seq: int | None = None
 
 
 class ConflictOut(BaseModel):
