@@ -109,11 +109,16 @@ def test_R6_1_R7_1_review_cycle_submit_return_accept_and_prefecture_submission(
         )
         listed = pref.get("/api/prefectures/01").json()["municipalities"]
         assert {m["lg_code"]: m["status"] for m in listed}[lg] == "submitted"
+        seen = {m["lg_code"]: m["revision_id"] for m in listed}[lg]
         r = pref.post(f"/api/municipalities/{lg}/review", json={"decision": "return"})
         assert r.status_code == 409  # a return needs a comment
         r = pref.post(
             f"/api/municipalities/{lg}/review",
-            json={"decision": "return", "comment": "土日開庁を増やしてください"},
+            json={
+                "decision": "return",
+                "comment": "土日開庁を増やしてください",
+                "revision_id": seen,
+            },
         )
         assert r.json()["status"] == "returned"
         assert (
@@ -125,7 +130,9 @@ def test_R6_1_R7_1_review_cycle_submit_return_accept_and_prefecture_submission(
         assert muni.post(f"/api/municipalities/{lg}/submit", json={}).json()["status"] == (
             "submitted"
         )
-        r = pref.post(f"/api/municipalities/{lg}/review", json={"decision": "accept"})
+        r = pref.post(
+            f"/api/municipalities/{lg}/review", json={"decision": "accept", "revision_id": seen}
+        )
         assert r.json()["status"] == "accepted"
         sub = pref.post("/api/prefectures/01/submit")
         assert sub.status_code == 201

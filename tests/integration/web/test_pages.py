@@ -108,7 +108,10 @@ def test_R6_2_actuals_advice_and_review_through_the_forms(service: tuple[str, An
     r = pref.post(f"/m/{lg}/review", data={"decision": "accept", "comment": ""})
     assert r.status_code == 409 and "受理" in r.text
     assert muni.post(f"/m/{lg}/submit", data={"comment": ""}).status_code == 303
-    assert pref.post(f"/m/{lg}/review", data={"decision": "accept"}).status_code == 303
+    seen = re.search(r'name="revision_id" value="(\d+)"', pref.get(f"/m/{lg}").text)
+    assert seen is not None
+    r = pref.post(f"/m/{lg}/review", data={"decision": "accept", "revision_id": seen.group(1)})
+    assert r.status_code == 303
     listing = pref.get("/p/01").text
     assert re.search(rf'data-lg-code="{lg}".*?受理', listing, flags=re.S)
     assert pref.post("/p/01/submit", data={}).status_code == 303

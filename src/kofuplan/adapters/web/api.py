@@ -28,7 +28,8 @@ from kofuplan.adapters.web.deps import (
     ViewPrefecture,
 )
 from kofuplan.domain.promotion import as_dict
-from kofuplan.services import municipal_inputs, views, workflow
+from kofuplan.errors import InputError
+from kofuplan.services import municipal_inputs, review_guard, views, workflow
 from kofuplan.services.access import Principal, home_path
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -249,24 +250,44 @@ def put_actual(month: str, body: s.ActualIn, access: EditMunicipality) -> None:
         raise _error(422, str(e)) from None
 
 
-@router.post("/municipalities/{lg_code}/submit")
-def submit_plan(body: s.CommentIn, access: EditMunicipality) -> s.StatusOut:
+@router.post(
+    "/municipalities/{lg_code}/submit",
+    responses={422: {"model": s.ErrorOut, "description": "an error of the plan has no 理由"}},
+)
+def submit_plan(body: s.HandInIn, access: EditMunicipality) -> s.StatusOut:
+    """Hand the latest revision in; each error (誤り) needs an explanation."""
     try:
         status = workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, body.comment
+            access.repo, access.who, access.municipality, body.comment, body.explanations
         )
+    except review_guard.UnexplainedErrors as e:
+        raise _error(422, str(e)) from None
     except workflow.InvalidInput as e:
         raise _error(409, str(e)) from None
     return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
 
 
-@router.post("/municipalities/{lg_code}/review")
-def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> s.StatusOut:
+@router.post(
+    "/municipalities/{lg_code}/review",
+    responses={409: {"model": s.StaleReviewOut, "description": "a newer revision since"}},
+)
+def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> Any:
+    """Accept or return the revision ``revision_id`` (the one reviewed)."""
     try:
         status = workflow.review(
-            access.repo, access.who, access.municipality, body.decision, body.comment
+            access.repo,
+            access.who,
+            access.municipality,
+            body.decision,
+            body.comment,
+            body.revision_id,
         )
-    except workflow.InvalidInput as e:
+    except review_guard.StaleReview as e:
+        out = s.StaleReviewOut(
+            detail=str(e), current_revision_id=e.current_revision_id, changes=e.changes
+        )
+        return JSONResponse(status_code=409, content=out.model_dump(mode="json"))
+    except (workflow.InvalidInput, InputError) as e:
         raise _error(409, str(e)) from None
     return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
 

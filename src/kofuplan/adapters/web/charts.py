@@ -140,11 +140,10 @@ def line_chart(
             if len(seg) > 1:
                 points = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in seg)
                 parts.append(
-                    f'<polyline fill="none" stroke="{color}" stroke-width="2.5" '
-                    f'points="{points}"/>'
+                    f'<polyline fill="none" stroke="{color}" stroke-width="2.5" points="{points}"/>'
                 )
             elif seg:  # a single month (one month of actuals): a line of one point is invisible
-                (i, v), = seg
+                ((i, v),) = seg
                 parts.append(
                     f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="4" fill="{color}">'
                     f"<title>{escape(label)} {escape(_month_title(months[i]))}: {v:,.0f}</title>"

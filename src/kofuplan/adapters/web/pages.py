@@ -31,7 +31,8 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
-from kofuplan.services import municipal_inputs, views, workflow
+from kofuplan.errors import InputError
+from kofuplan.services import municipal_inputs, review_guard, views, workflow
 from kofuplan.services.access import home_path
 from kofuplan.services.review_checks import rows_under_inputs
 
@@ -106,6 +107,8 @@ def municipality_page_response(
     reason: str = "",
     status_code: int = 200,
     inputs_form: InputsForm | None = None,
+    stale: review_guard.StaleReview | None = None,
+    typed_reasons: dict[str, str] | None = None,
 ) -> HTMLResponse:
     v = views.municipality_view(access.repo, access.municipality)
     if inputs_form is None:
@@ -136,6 +139,16 @@ def municipality_page_response(
     can_edit = access.who.role == "municipality"
     can_review = access.who.role == "prefecture"
     resettable = [] if can_edit else list(access.repo.users_of(lg_code=m.lg_code))
+    # Errors of the saved revision, each needing a 理由 to hand in; what was given at hand-in.
+    errors: dict[str, Any] = {}
+    for f in (*v.findings, *v.review_findings):
+        if f.severity == "error":
+            errors.setdefault(review_guard.error_key(f), f)
+    explanations = (
+        review_guard.handed_in_explanations(access.repo, m.lg_code, v.revision.id)
+        if v.revision
+        else []
+    )
     return _render(
         request,
         "municipality.html",
@@ -150,6 +163,10 @@ def municipality_page_response(
             "can_edit": can_edit,
             "can_review": can_review,
             "resettable": resettable,
+            "plan_errors": errors,
+            "typed_reasons": typed_reasons or {},
+            "explanations": explanations,
+            "stale": stale,
             "message": message,
             "error": error,
             "base_revision_id": base_revision_id
@@ -317,9 +334,18 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
 @router.post("/m/{lg_code}/submit")
 async def municipality_submit(request: Request, access: EditMunicipality) -> Response:
     form = await request.form()
+    reasons = {
+        str(k)[len("reason.") :]: str(v)[: review_guard.MAX_REASON]
+        for k, v in form.multi_items()
+        if str(k).startswith("reason.")
+    }
     try:
         workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, str(form.get("comment", ""))
+            access.repo, access.who, access.municipality, str(form.get("comment", "")), reasons
+        )
+    except review_guard.UnexplainedErrors as e:
+        return municipality_page_response(
+            request, access, error=str(e), status_code=422, typed_reasons=reasons
         )
     except workflow.InvalidInput as e:
         return municipality_page_response(request, access, error=str(e), status_code=409)
@@ -329,6 +355,7 @@ async def municipality_submit(request: Request, access: EditMunicipality) -> Res
 @router.post("/m/{lg_code}/review")
 async def municipality_review(request: Request, access: ReviewMunicipality) -> Response:
     form = await request.form()
+    raw_seen = str(form.get("revision_id", ""))
     try:
         workflow.review(
             access.repo,
@@ -336,8 +363,11 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
             access.municipality,
             str(form.get("decision", "")),
             str(form.get("comment", "")),
+            int(raw_seen) if raw_seen.isdigit() else None,
         )
-    except workflow.InvalidInput as e:
+    except review_guard.StaleReview as e:
+        return municipality_page_response(request, access, error=str(e), status_code=409, stale=e)
+    except (workflow.InvalidInput, InputError) as e:
         return municipality_page_response(request, access, error=str(e), status_code=409)
     return _see_other(f"/m/{access.municipality.lg_code}?done=reviewed")
 
