@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web import accounts, api, api_docs, excel_routes, guide, pages
+from kofuplan.adapters.web import accounts, api, api_docs, excel_routes, exports, guide, pages
 from kofuplan.adapters.web.deps import (
     CsrfFailed,
     Forbidden,
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(pages.router)
     app.include_router(accounts.pages)
     app.include_router(guide.router)
+    app.include_router(exports.router)
     app.include_router(api_docs.router)
     app.include_router(excel_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

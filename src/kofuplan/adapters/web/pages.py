@@ -3,6 +3,7 @@ JavaScript; a little optional script only updates totals while typing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,7 +33,7 @@ from kofuplan.adapters.web.deps import (
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
 from kofuplan.errors import InputError
-from kofuplan.services import municipal_inputs, review_guard, views, workflow
+from kofuplan.services import municipal_inputs, prefecture_list, review_guard, views, workflow
 from kofuplan.services.access import home_path
 from kofuplan.services.review_checks import rows_under_inputs
 
@@ -187,6 +188,7 @@ def municipality_page_response(
 
 NOTICES = {
     "password": "パスワードを変更しました。",
+    "bulk": "指摘のない提出済みの計画を受理しました。",
     "submitted_pref": "都道府県の計画を総務省に提出しました。",
 }
 
@@ -382,13 +384,29 @@ async def municipality_advice(request: Request, access: ReviewMunicipality) -> R
     return _see_other(f"/m/{access.municipality.lg_code}?done=advised")
 
 
-def prefecture_context(repo: Any, pref: Any) -> dict[str, Any]:
-    rows = workflow.prefecture_overview(repo, pref.code)
-    ms = [r.municipality for r in rows]
+def prefecture_context(
+    repo: Any, pref: Any, query: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The prefecture page's content; ``query`` holds the list's filters and order."""
+    query = query or {}
+    all_rows = prefecture_list.list_rows(repo, pref.code)
+    shown = prefecture_list.select(
+        all_rows,
+        status=query.get("status", ""),
+        findings=query.get("findings", ""),
+        sort=query.get("sort", "code"),
+        descending=query.get("order") == "desc",
+    )
+    ms = [r.entry.municipality for r in all_rows]
     summary = views.summarize(repo, ms)
     return {
         "pref": pref,
-        "rows": rows,
+        "rows": shown,
+        "all_count": len(all_rows),
+        "query": {k: query.get(k, "") for k in ("status", "findings", "sort", "order")},
+        "sorts": prefecture_list.SORTS,
+        "finding_filters": prefecture_list.FINDING_FILTERS,
+        "clean_submitted": [r for r in all_rows if r.entry.status == "submitted" and r.clean],
         "summary": summary,
         "submission": repo.latest_submissions().get(pref.code),
         "cumulative_chart": charts.line_chart(
@@ -411,7 +429,7 @@ def prefecture_context(repo: Any, pref: Any) -> dict[str, Any]:
 
 @router.get("/p/{pref_code}")
 def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
-    context = prefecture_context(access.repo, access.prefecture)
+    context = prefecture_context(access.repo, access.prefecture, dict(request.query_params))
     context.update(
         who=access.who,
         resettable=list(access.repo.users_of(pref_code=access.prefecture.code))
@@ -432,6 +450,27 @@ def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
         context.update(who=access.who, message=None, error=str(e), resettable=[])
         return _render(request, "prefecture.html", context, 409)
     return _see_other(f"/p/{access.prefecture.code}?done=submitted_pref")
+
+
+@router.post("/p/{pref_code}/accept-clean")
+async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> Response:
+    """Accept, at once, the handed-in plans with no findings that the list showed (each with
+    the revision it showed: one saved again since is skipped)."""
+    form = await request.form()
+    seen: dict[str, int] = {}
+    for value in form.getlist("accept"):
+        lg, _, rid = str(value).partition(":")
+        if rid.isdigit():
+            seen[lg] = int(rid)
+    accepted, skipped = prefecture_list.bulk_accept(
+        access.repo, access.who, access.prefecture.code, seen
+    )
+    context = prefecture_context(access.repo, access.prefecture)
+    parts = [f"{len(accepted)} 団体の計画を受理しました。"]
+    if skipped:
+        parts.append("一覧を表示した後に変わったため受理しなかった団体：" + "、".join(skipped))
+    context.update(who=access.who, message="".join(parts), error=None, resettable=[])
+    return _render(request, "prefecture.html", context)
 
 
 def nation_context(repo: Any) -> dict[str, Any]:

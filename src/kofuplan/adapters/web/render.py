@@ -49,6 +49,18 @@ def _num(value: Any) -> str:
         return str(value)
 
 
+def _man(value: Any) -> str:
+    """A large count as written in Japanese: 3,750,000 -> 375万; 123,456,789 -> 1億2,346万."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return _num(value)
+    if abs(n) < 10_000:
+        return f"{n:,}"
+    oku, rest = divmod(round(n / 10_000), 10_000)
+    return (f"{oku:,}億" if oku else "") + (f"{rest:,}万" if rest or not oku else "")
+
+
 def _month(value: Any) -> str:
     try:
         return reiwa_month(str(value))
@@ -62,6 +74,7 @@ def _when(value: Any) -> str:
 
 env = templates.env
 env.filters["num"] = _num
+env.filters["man"] = _man
 env.filters["reiwa"] = _month
 env.filters["when"] = _when
 env.globals["STATUS_LABELS"] = STATUS_LABELS
