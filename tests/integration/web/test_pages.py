@@ -123,7 +123,7 @@ def test_R8_4_national_page_shows_the_aim_the_map_and_the_rankings(
 ) -> None:
     url, _ = service
     html = signed_in(url, "ministry").get("/nation").text
-    assert "3,300,000" in html and "月間330万枚" in html
+    assert "330万" in html and "月間330万枚" in html
     assert html.count('class="map"') == 1
     assert len(re.findall(r"<g><title>[^<]+: [0-9.]+%</title>", html)) == 47
     assert "都道府県の交付率の順位" in html and "市区町村の交付率" in html

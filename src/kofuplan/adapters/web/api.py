@@ -216,8 +216,8 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
         )  # fmt: skip
     except workflow.Conflict as c:
         return _conflict(c)
-    except municipal_inputs.InputsError as e:
-        raise _error(422, str(e)) from None
+    except municipal_inputs.InputsError as e:  # the message names the label; ``field`` the key
+        return JSONResponse(status_code=422, content={"detail": str(e), "field": e.field})
     return _inputs_out(access)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from kofuplan.domain import checks, followup, plan_edit, plan_form, promotion
 from kofuplan.domain.review import STATUS_LABELS
-from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.wareki import reiwa_month, reiwa_year
 from kofuplan.services.access import ROLE_LABELS
 
 HERE = Path(__file__).parent
@@ -68,8 +69,17 @@ def _month(value: Any) -> str:
         return str(value)
 
 
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
 def _when(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    """A stored time (UTC) as an office reads it: 令和3年1月4日 09:30, Japan time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite gives back naive times, stored as UTC
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(JST)
+    return f"{reiwa_year(local.year)}{local.month}月{local.day}日 {local:%H:%M}"
 
 
 env = templates.env
