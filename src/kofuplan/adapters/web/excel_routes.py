@@ -10,7 +10,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.web.deps import (
     EditMunicipality,
     MunicipalityAccess,
@@ -19,13 +18,18 @@ from kofuplan.adapters.web.deps import (
     ViewPrefecture,
 )
 from kofuplan.adapters.web.pages import municipality_page_response
-from kofuplan.services import web_excel, web_submission, workflow
+from kofuplan.services import workflow
+
+# The Excel stack (openpyxl, the template writer and the reader) loads at the first workbook
+# asked for or uploaded, not when the service starts.
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(access: MunicipalityAccess) -> Response:
+    from kofuplan.services import web_excel
+
     revision = access.repo.latest_revision(access.municipality.lg_code)
     if revision is None:
         raise HTTPException(404, "計画がまだありません")
@@ -43,6 +47,9 @@ def _download(access: MunicipalityAccess) -> Response:
 
 async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, str]:
     """(HTTP status, message) of storing an uploaded workbook as a new revision."""
+    from kofuplan.adapters.excel.errors import WorkbookError
+    from kofuplan.services import web_excel
+
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
@@ -109,6 +116,8 @@ async def api_upload(request: Request, access: EditMunicipality) -> Any:
 
 
 def _submission(access: PrefectureAccess) -> Response:
+    from kofuplan.services import web_submission
+
     try:
         data = web_submission.submission_workbook(
             access.repo, access.prefecture.code, dt.date.today()
