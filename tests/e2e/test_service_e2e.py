@@ -230,6 +230,7 @@ def test_R8_each_role_guide_opens_from_its_pages_and_the_screenshots_are_taken(
              "prefecture-list.png": (accounts.prefectures["10"], "/p/10"),
              "prefecture-review.png": (accounts.prefectures["10"], f"/m/{lg}#review"),
              "nation.png": (accounts.ministry, "/nation")}  # fmt: skip
+
     def open_page(login: str | None) -> Page:
         if login:
             return sign_in(browser, url, login)

@@ -19,6 +19,7 @@ from kofuplan.domain.review import Status
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
+from kofuplan.services.plan_figures import latest_figures
 from kofuplan.services.review_checks import revision_findings, rows_under_inputs
 from kofuplan.services.workflow import check_revision, status_of, target_of
 
@@ -265,13 +266,13 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
     index = {m: i for i, m in enumerate(months)}
     planned = np.zeros(len(months), dtype=np.int64)
     capacity = np.zeros(len(months), dtype=np.int64)
-    revisions = repo.latest_revisions([m.lg_code for m in ms]) if ms else {}
-    for r in revisions.values():
-        for row in r.content:
-            i = index.get(str(row["month"]))
+    figures = latest_figures(repo, [m.lg_code for m in ms]) if ms else {}
+    for f in figures.values():
+        for month, cards in f.issuance.items():
+            i = index.get(month)
             if i is not None:
-                planned[i] += int(row.get("issuance") or 0)
-                capacity[i] += int(row.get("capacity") or 0)
+                planned[i] += cards
+                capacity[i] += f.capacity[month]
     codes = {m.lg_code for m in ms}
     actual = np.zeros(len(months), dtype=np.int64)
     seen = np.zeros(len(months), dtype=bool)
@@ -321,7 +322,7 @@ def national_view(repo: Repository) -> NationView:
     summary = summarize(repo, ms)
     aim = int(_rules()["national.monthly_issuance_aim"])
     actuals = repo.all_actuals()
-    revisions = repo.latest_revisions()
+    figures = latest_figures(repo)
     events = repo.latest_events()
     pop: dict[str, int] = defaultdict(int)
     issued: dict[str, int] = defaultdict(int)
@@ -338,11 +339,9 @@ def national_view(repo: Repository) -> NationView:
         cov = 100.0 * (m.cards_issued_baseline + done) / m.population if m.population else 0.0
         muni_rank.append({"lg_code": m.lg_code, "name": m.name, "coverage_pct": cov})
         months_done = set(actuals.get(m.lg_code, {}))
-        r = revisions.get(m.lg_code)
-        if r is not None and months_done:
-            planned = sum(
-                int(row.get("issuance") or 0) for row in r.content if row["month"] in months_done
-            )
+        f = figures.get(m.lg_code)
+        if f is not None and months_done:
+            planned = sum(cards for month, cards in f.issuance.items() if month in months_done)
             if planned > 0 and done < ratio * planned:
                 focus.append(
                     {

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from kofuplan.adapters.storage import summary_store
+
 DEFAULT_SQLITE_FILE = "kofuplan.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -63,6 +65,8 @@ class Database:
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Called with the stale summaries' scopes after a commit that changed what they sum.
+        self.summary_listeners = summary_store.watch(self.sessions)
 
     def init(self) -> None:
         migrate(self.engine)

@@ -201,3 +201,18 @@ class PrefectureSubmission(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revisions: Mapped[dict[str, Any]] = mapped_column(JSON)  # lg_code -> revision id
+
+
+class Summary(Base):
+    """A stored aggregate read by the national and prefecture pages (issue 14): ``scope`` is
+    ``nation`` or ``pref:XX``. Every change of a plan, an actual, a status, an input or a
+    submission bumps ``version`` in the same transaction; the aggregate is recomputed after
+    the change (``computed_version`` says which version it holds) and read on view."""
+
+    __tablename__ = "summaries"
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    computed_version: Mapped[int] = mapped_column(Integer, default=-1)
+    computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -198,6 +198,29 @@ class Repository:
         )
         return {r.lg_code: r for r in self.session.scalars(q).all()}
 
+    def latest_revision_heads(
+        self, lg_codes: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """lg_code -> (id, created_at) of its latest revision, without the contents."""
+        newest = select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq")).group_by(
+            PlanRevision.lg_code
+        )
+        if lg_codes is not None:
+            newest = newest.where(PlanRevision.lg_code.in_(list(lg_codes)))
+        sub = newest.subquery()
+        q = select(PlanRevision.lg_code, PlanRevision.id, PlanRevision.created_at).join(
+            sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
+        )
+        return {lg: (rid, at) for lg, rid, at in self.session.execute(q).all()}
+
+    def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        out: dict[int, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            q = select(PlanRevision.id, PlanRevision.content).where(PlanRevision.id.in_(chunk))
+            out.update({rid: content for rid, content in self.session.execute(q).all()})
+        return out
+
     def add_revision(self, revision: PlanRevision) -> PlanRevision:
         self.session.add(revision)
         self.session.flush()  # raises IntegrityError when another save took this seq first

@@ -29,7 +29,7 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.domain.promotion import as_dict
 from kofuplan.errors import InputError
-from kofuplan.services import municipal_inputs, review_guard, views, workflow
+from kofuplan.services import municipal_inputs, review_guard, summaries, views, workflow
 from kofuplan.services.access import Principal, home_path
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -341,8 +341,8 @@ def submit_prefecture(access: SubmitPrefecture) -> s.SubmissionOut:
 
 
 @router.get("/nation")
-def get_nation(access: ViewNation) -> s.NationOut:
-    n = views.national_view(access.repo)
+def get_nation(request: Request, access: ViewNation) -> s.NationOut:
+    n = summaries.nation(access.repo, request.app.state.db)
     return s.NationOut(
         months=n.summary.months,
         planned=n.summary.planned,

@@ -20,6 +20,7 @@ from kofuplan.adapters.web.deps import (
 from kofuplan.adapters.web.render import STATIC, templates
 from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, SessionCodec
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.services import summaries
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db
+    summaries.start(db)  # national and prefecture aggregates recomputed after each change
     app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
     app.state.throttle_rule = settings.throttle_rule()
 

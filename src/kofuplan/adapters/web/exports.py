@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kofuplan.adapters.table_export import csv_bytes, xlsx_bytes
 from kofuplan.adapters.web.deps import ViewNation, ViewPrefecture
-from kofuplan.services import prefecture_list, views
+from kofuplan.services import prefecture_list, summaries
 
 router = APIRouter(include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,8 +44,8 @@ def prefecture_table(kind: Kind, access: ViewPrefecture) -> Response:
 
 
 @router.get("/nation/table.{kind}")
-def nation_table(kind: Kind, access: ViewNation) -> Response:
-    n = views.national_view(access.repo)
+def nation_table(request: Request, kind: Kind, access: ViewNation) -> Response:
+    n = summaries.nation(access.repo, request.app.state.db)
     return _send(
         kind,
         "prefectures",

@@ -33,7 +33,14 @@ from kofuplan.adapters.web.deps import (
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
 from kofuplan.errors import InputError
-from kofuplan.services import municipal_inputs, prefecture_list, review_guard, views, workflow
+from kofuplan.services import (
+    municipal_inputs,
+    prefecture_list,
+    review_guard,
+    summaries,
+    views,
+    workflow,
+)
 from kofuplan.services.access import home_path
 from kofuplan.services.review_checks import rows_under_inputs
 
@@ -385,7 +392,7 @@ async def municipality_advice(request: Request, access: ReviewMunicipality) -> R
 
 
 def prefecture_context(
-    repo: Any, pref: Any, query: Mapping[str, str] | None = None
+    repo: Any, pref: Any, query: Mapping[str, str] | None = None, db: Any = None
 ) -> dict[str, Any]:
     """The prefecture page's content; ``query`` holds the list's filters and order."""
     query = query or {}
@@ -397,8 +404,7 @@ def prefecture_context(
         sort=query.get("sort", "code"),
         descending=query.get("order") == "desc",
     )
-    ms = [r.entry.municipality for r in all_rows]
-    summary = views.summarize(repo, ms)
+    summary = summaries.prefecture(repo, pref.code, db)  # stored, recomputed on change
     return {
         "pref": pref,
         "rows": shown,
@@ -429,7 +435,9 @@ def prefecture_context(
 
 @router.get("/p/{pref_code}")
 def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
-    context = prefecture_context(access.repo, access.prefecture, dict(request.query_params))
+    context = prefecture_context(
+        access.repo, access.prefecture, dict(request.query_params), request.app.state.db
+    )
     context.update(
         who=access.who,
         resettable=list(access.repo.users_of(pref_code=access.prefecture.code))
@@ -473,11 +481,12 @@ async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> 
     return _render(request, "prefecture.html", context)
 
 
-def nation_context(repo: Any) -> dict[str, Any]:
-    n = views.national_view(repo)
+def nation_context(repo: Any, db: Any = None) -> dict[str, Any]:
+    n = summaries.nation(repo, db)  # stored, recomputed after each change
     s = n.summary
     return {
         "n": n,
+        "summary_at": summaries.computed_at(repo),
         "monthly_chart": charts.line_chart(
             "全国の月別交付枚数（計画・実績）と目標330万枚",
             s.months,
@@ -508,7 +517,7 @@ def nation_context(repo: Any) -> dict[str, Any]:
 
 @router.get("/nation")
 def nation_page(request: Request, access: ViewNation) -> Response:
-    context = nation_context(access.repo)
+    context = nation_context(access.repo, request.app.state.db)
     context["who"] = access.who
     context["message"] = NOTICES.get(request.query_params.get("done", ""))
     return _render(request, "nation.html", context)

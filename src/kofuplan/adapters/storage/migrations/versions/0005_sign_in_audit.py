@@ -1,5 +1,5 @@
 """sign_in_events (audit log and throttle), users' forced password change, explanations
-carried by a hand-in
+carried by a hand-in, stored summaries for the national and prefecture pages
 
 Revision ID: 0005
 Revises: 0004
@@ -45,9 +45,20 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("review_events", schema=None) as batch_op:
         batch_op.add_column(sa.Column("explanations", sa.JSON(), nullable=True))
+    op.create_table(
+        "summaries",
+        sa.Column("scope", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("computed_version", sa.Integer(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("content", sa.JSON(), nullable=True),
+        sa.PrimaryKeyConstraint("scope"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("summaries")
     with op.batch_alter_table("review_events", schema=None) as batch_op:
         batch_op.drop_column("explanations")
     with op.batch_alter_table("users", schema=None) as batch_op:
