@@ -29,7 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def _nation_content(n: views.NationView) -> dict[str, Any]:
-    return dataclasses.asdict(n)
+    content = dataclasses.asdict(n)
+    for s in content["submissions"].values():  # JSON: times as ISO text
+        s["at"] = s["at"].isoformat() if s.get("at") is not None else None
+    return content
 
 
 def _nation_from(content: dict[str, Any]) -> views.NationView:
@@ -57,8 +60,12 @@ def refresh(db: Database, scope: str) -> bool:
         if version is None:
             return False
         started = time.perf_counter()
-        content = _compute(Repository(session), scope)
-        summary_store.store(session, scope, version, content)
+        try:
+            content = _compute(Repository(session), scope)
+            summary_store.store(session, scope, version, content)
+        except Exception:
+            summary_store.release(session, scope)
+            raise
         log.info(
             "summary %s v%d in %.0f ms", scope, version, 1000 * (time.perf_counter() - started)
         )

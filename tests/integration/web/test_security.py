@@ -202,3 +202,41 @@ def test_R6_signing_out_ends_the_session_on_the_server(service: tuple[str, Any])
     assert replay.status_code == 401
     other = signed_in(url, accounts.ministry)  # another session of the same login lives on
     assert other.get("/api/session").status_code == 200
+
+
+def test_R6_a_revision_id_beyond_any_is_404_not_500(service: tuple[str, Any]) -> None:
+    """Issue 14: revisions/99999999999999999999 gave a 500 and reset the connection."""
+    url, accounts = service
+    lg, login = next(iter(accounts.municipalities.items()))
+    c = signed_in(url, login)
+    for rid in ("99999999999999999999", "2147483648", "0"):
+        r = c.get(f"/api/municipalities/{lg}/revisions/{rid}")
+        assert r.status_code in (404, 422), (rid, r.status_code)
+    assert c.get(f"/api/municipalities/{lg}/revisions/99999999999999999999").status_code == 404
+
+
+def test_R6_signed_in_answers_are_no_store_with_a_strict_csp(service: tuple[str, Any]) -> None:
+    url, accounts = service
+    lg, login = next(iter(accounts.municipalities.items()))
+    c = signed_in(url, login)
+    for path in (f"/m/{lg}", f"/api/municipalities/{lg}/plan", f"/m/{lg}/history", "/login"):
+        r = c.get(path)
+        assert r.headers["cache-control"] == "no-store", path
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "no-store" not in httpx.get(f"{url}/static/style.css").headers.get("cache-control", "")
+
+
+def test_R6_openapi_declares_401_and_403_on_every_api_route(service: tuple[str, Any]) -> None:
+    url, _ = service
+    spec = httpx.get(f"{url}/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if not path.endswith("/login") and not {"401", "403"} <= set(op["responses"])
+    ]
+    assert missing == []
+    login = spec["paths"]["/api/login"]["post"]["responses"]
+    assert {"401", "429"} <= set(login)

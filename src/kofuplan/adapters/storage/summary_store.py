@@ -56,7 +56,10 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if not scopes:
         return
     session.execute(
-        update(Summary).where(Summary.scope.in_(sorted(scopes))).values(version=Summary.version + 1)
+        update(Summary)
+        .where(Summary.scope.in_(sorted(scopes)))
+        .values(version=Summary.version + 1)
+        .execution_options(synchronize_session=False)
     )
     session.info.setdefault("stale_scopes", set()).update(scopes)
 
@@ -107,6 +110,7 @@ def claim(session: Session, scope: str) -> int | None:
             (Summary.claimed_until.is_(None)) | (Summary.claimed_until < now),
         )
         .values(claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+        .execution_options(synchronize_session=False)
     )
     session.commit()
     if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -120,6 +124,19 @@ def store(session: Session, scope: str, version: int, content: dict[str, Any]) -
         update(Summary)
         .where(Summary.scope == scope)
         .values(content=content, computed_version=version, computed_at=utcnow(), claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def release(session: Session, scope: str) -> None:
+    """Give up a claim (a recompute that failed): the next change tries again."""
+    session.rollback()
+    session.execute(
+        update(Summary)
+        .where(Summary.scope == scope)
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
     )
     session.commit()
 

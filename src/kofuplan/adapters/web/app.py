@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(guide.router)
     app.include_router(exports.router)
     app.include_router(api_docs.router)
-    app.include_router(excel_routes.router)
+    app.include_router(excel_routes.router, responses=api.SIGN_IN_RESPONSES)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def _is_api(request: Request) -> bool:
