@@ -76,7 +76,7 @@ def principal_for_page(request: Request) -> Principal | None:
     try:
         with request.app.state.db.session() as session:
             return current_principal(request, Repository(session))
-    except MustChangePassword:
+    except Exception:  # a temporary password, or the database itself failing: no user menu
         return None
 
 
