@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
-from kofuplan.domain import checks, followup, plan_edit, plan_form, promotion
+from kofuplan.domain import checks, followup, plan_form, promotion
 from kofuplan.domain.review import STATUS_LABELS
 from kofuplan.domain.wareki import reiwa_month, reiwa_year
 from kofuplan.services.access import ROLE_LABELS
@@ -93,6 +93,6 @@ env.globals["COLUMN_LABELS"] = COLUMN_LABELS
 # A finding's code stays out of the text a clerk reads: the list shows each code's title.
 env.globals["FINDING_TITLES"] = {
     c.code: c.title
-    for module in (checks, plan_edit, promotion, followup, plan_form)
+    for module in (checks, promotion, followup, plan_form)
     for c in module.CODES
 }
