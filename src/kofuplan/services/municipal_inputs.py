@@ -208,8 +208,8 @@ def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
             out[field] = _number(value, field, label, 0.0, _BOUNDED[field], open_low=False)
         elif field == "weekend_policy":
             if value not in WEEKEND_POLICIES:
-                choices = "・".join(WEEKEND_POLICIES)
-                raise _bad(field, label, f" {choices} のいずれか", value)
+                choices = "・".join(f"「{WEEKEND_POLICY_LABELS[p]}」" for p in WEEKEND_POLICIES)
+                raise _bad(field, label, f"{choices}のいずれか", value)
             out[field] = value
         elif field == "qr_mailing_months":
             items = _MONTH_SEPARATORS.split(value.strip()) if isinstance(value, str) else value

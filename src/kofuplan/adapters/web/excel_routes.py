@@ -60,7 +60,9 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
     try:
         code, edits = web_excel.edits_from_workbook(upload.filename or "", await upload.read())
     except WorkbookError as e:
-        return 422, str(e)
+        # One problem a line; the clerk knows which file was sent: the lines start at the sheet.
+        prefix = f"{upload.filename}: "
+        return 422, "\n".join(p.removeprefix(prefix) for p in e.problems)
     if code != access.municipality.lg_code:
         return (
             422,

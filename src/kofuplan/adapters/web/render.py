@@ -92,7 +92,5 @@ env.globals["ROLE_LABELS"] = ROLE_LABELS
 env.globals["COLUMN_LABELS"] = COLUMN_LABELS
 # A finding's code stays out of the text a clerk reads: the list shows each code's title.
 env.globals["FINDING_TITLES"] = {
-    c.code: c.title
-    for module in (checks, promotion, followup, plan_form)
-    for c in module.CODES
+    c.code: c.title for module in (checks, promotion, followup, plan_form) for c in module.CODES
 }
