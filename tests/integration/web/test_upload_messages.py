@@ -53,6 +53,12 @@ def _page_errors(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", i).strip() for i in items]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the Excel reader's messages (adapters/excel) are still English on main; issue 15 "
+    "(branch excel) makes them Japanese. Remove this mark when it is merged: strict, so the "
+    "test fails as soon as they are",
+)
 def test_R6_every_upload_error_on_the_page_is_japanese_one_a_line(
     service: tuple[str, Any],
 ) -> None:
