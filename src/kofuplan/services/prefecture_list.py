@@ -36,9 +36,10 @@ class ListRow:
 
 
 def list_rows(repo: Repository, pref_code: str) -> list[ListRow]:
-    actuals = repo.all_actuals()
+    overview = workflow.prefecture_overview(repo, pref_code)
+    actuals = repo.all_actuals([r.municipality.lg_code for r in overview])
     out = []
-    for r in workflow.prefecture_overview(repo, pref_code):
+    for r in overview:
         m = r.municipality
         issued = m.cards_issued_baseline + sum(actuals.get(m.lg_code, {}).values())
         out.append(ListRow(r, 100.0 * issued / m.population if m.population else 0.0))

@@ -13,7 +13,9 @@ the stored one with the time it was computed; one never computed is computed on 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from kofuplan.adapters.storage import summary_store
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.promotion import PromotionRollup
+from kofuplan.parameters import load_rules
 from kofuplan.services import views
 
 log = logging.getLogger(__name__)
@@ -113,6 +116,8 @@ class Refresher:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        rules = load_rules().at(dt.date(2020, 10, 1))
+        self.interval = float(rules["service.summary_refresh_seconds"])
         self._pending: set[str] = set()
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -133,8 +138,12 @@ class Refresher:
         self._wake.set()
 
     def _run(self) -> None:
+        last = -math.inf
         while True:
             self._wake.wait()
+            # Changes within the interval are summed in one recompute, not one each.
+            time.sleep(max(0.0, last + self.interval - time.monotonic()))
+            last = time.monotonic()
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()

@@ -278,7 +278,7 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
     codes = {m.lg_code for m in ms}
     actual = np.zeros(len(months), dtype=np.int64)
     seen = np.zeros(len(months), dtype=bool)
-    for lg, by_month in repo.all_actuals().items():
+    for lg, by_month in repo.all_actuals(codes).items():
         if lg not in codes:
             continue
         for month, issued in by_month.items():

@@ -285,8 +285,10 @@ class Repository:
         q = select(Actual).where(Actual.lg_code == lg_code).order_by(Actual.id)
         return {a.month: a for a in self.session.scalars(q).all()}
 
-    def all_actuals(self) -> dict[str, dict[str, int]]:
+    def all_actuals(self, lg_codes: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
         newest = select(func.max(Actual.id)).group_by(Actual.lg_code, Actual.month)
+        if lg_codes is not None:
+            newest = newest.where(Actual.lg_code.in_(list(lg_codes)))
         q = select(Actual.lg_code, Actual.month, Actual.issued).where(Actual.id.in_(newest))
         out: dict[str, dict[str, int]] = {}
         for lg, month, issued in self.session.execute(q).all():

@@ -1,10 +1,10 @@
 """Stored aggregates (``summaries``): which ones a change makes stale, claiming one to
 recompute, storing the result.
 
-Every flush that adds a plan revision, an actual, a review event, an inputs revision or a
-submission, or changes a municipality's figures, bumps the version of the national summary and
-of the prefectures concerned in the same transaction, so a stored aggregate is never taken for
-current after a change. After the commit, listeners (the service's refresher) are told.
+Every transaction that adds a plan revision, an actual, a review event, an inputs revision or
+a submission, or changes a municipality's figures, bumps the version of the national summary
+and of the prefectures concerned just before it commits, so a stored aggregate is never taken
+for current after a change. After the commit, listeners (the service's refresher) are told.
 """
 
 from __future__ import annotations
@@ -51,8 +51,17 @@ def _scopes_of(objects: Iterable[Any]) -> set[str]:
     return scopes
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+def _after_flush(session: Session, _context: Any) -> None:
     scopes = _scopes_of([*session.new, *session.dirty])
+    if scopes:
+        session.info.setdefault("pending_scopes", set()).update(scopes)
+
+
+def _before_commit(session: Session) -> None:
+    # The versions are bumped last, just before the commit: the summary rows are then locked
+    # (PostgreSQL) only for the commit itself, not while a save runs its checks.
+    session.flush()  # before_commit comes before the commit's own flush
+    scopes = session.info.pop("pending_scopes", None)
     if not scopes:
         return
     session.execute(
@@ -80,8 +89,10 @@ def watch(sessions: sessionmaker[Session]) -> list[Listener]:
 
     def after_rollback(session: Session, _transaction: Any) -> None:
         session.info.pop("stale_scopes", None)
+        session.info.pop("pending_scopes", None)
 
-    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)
+    event.listen(sessions, "before_commit", _before_commit)
     event.listen(sessions, "after_commit", after_commit)
     event.listen(sessions, "after_soft_rollback", after_rollback)
     return listeners
