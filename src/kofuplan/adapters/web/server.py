@@ -56,6 +56,10 @@ def serve(host: str, port: int, database_url: str | None = None, workers: int = 
             port=port,
             workers=workers,
             log_level="warning",
+            # uvicorn restarts a worker that does not answer its health check in time (5 s by
+            # default): on a busy machine a worker starting up or serving a heavy page can take
+            # longer, and a restart drops its connections.
+            timeout_worker_healthcheck=60,
         )
         return
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
