@@ -120,7 +120,8 @@ def _reset(
 ) -> ResetOut:
     user = next((u for u in candidates if u.login == login), None)
     if user is None:
-        raise HTTPException(422, f"「ログイン名」{login!r} はこの団体のアカウントではありません。")
+        detail = f"ログイン名「{login[:64]}」はこの団体のアカウントではありません。"
+        raise HTTPException(422, detail)
     return ResetOut(
         login=user.login,
         temporary_password=sign_in.reset_password(repo, actor, user, client_address(request)),
