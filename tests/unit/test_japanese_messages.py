@@ -16,7 +16,7 @@ from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS
 
 MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021, 2022, 2023) for m in range(1, 13)][9:39]
 # ASCII words a Japanese message may hold: formats and names a clerk knows.
-ALLOWED_WORDS = {"YYYY", "MM", "DD", "Excel", "xlsx", "CSV", "QR"}
+ALLOWED_WORDS = {"YYYY", "MM", "DD", "Excel", "xlsx", "xls", "ODS", "CSV", "QR"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 COLUMN_NAMES = set(INPUT_FIELDS) | set(plan_edit.EDITABLE_COLUMNS) | {"month", "issued", "backlog"}
 

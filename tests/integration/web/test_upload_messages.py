@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kofuplan.adapters.excel.layout import MONTHLY_TABLE
+from kofuplan.adapters.excel.layout import MONTHLY_TABLE, sheet_title
 from kofuplan.adapters.storage.db import Database
 from tests.unit.test_japanese_messages import assert_japanese
 from tests.web_support import Client, sample_service, signed_in
@@ -32,15 +32,18 @@ def _workbook(c: Client, lg: str) -> tuple[str, bytes, int]:
     return name, r.content, base
 
 
-def _edit(data: bytes, cells: dict[tuple[int, int], Any]) -> bytes:
-    """Set cells of the monthly table: (row within the table from 1, column from 1)."""
+def _edit(data: bytes, cells: dict[tuple[int, str], Any]) -> bytes:
+    """Set cells of the monthly table: (row within the table from 1, the column whose header
+    starts with the text given)."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[MONTHLY_TABLE]
-    first_col, first_row, *_ = openpyxl.utils.cell.range_boundaries(
+    ws = wb[sheet_title(MONTHLY_TABLE)]
+    first_col, first_row, last_col, _ = openpyxl.utils.cell.range_boundaries(
         next(iter(ws.tables.values())).ref
     )
-    for (row, col), value in cells.items():
-        ws.cell(row=first_row + row, column=first_col + col - 1, value=value)
+    headers = [str(ws.cell(first_row, c).value or "") for c in range(first_col, last_col + 1)]
+    for (row, header), value in cells.items():
+        col = first_col + next(j for j, h in enumerate(headers) if h.startswith(header))
+        ws.cell(row=first_row + row, column=col, value=value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -53,12 +56,6 @@ def _page_errors(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", i).strip() for i in items]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Excel reader's messages (adapters/excel) are still English on main; issue 15 "
-    "(branch excel) makes them Japanese. Remove this mark when it is merged: strict, so the "
-    "test fails as soon as they are",
-)
 def test_R6_every_upload_error_on_the_page_is_japanese_one_a_line(
     service: tuple[str, Any],
 ) -> None:
@@ -70,8 +67,9 @@ def test_R6_every_upload_error_on_the_page_is_japanese_one_a_line(
     other_name, other_data, _ = _workbook(signed_in(url, accounts.municipalities[other]), other)
     uploads = {
         "text and a negative number in count cells": (
-            name, _edit(data, {(1, 2): "たくさん", (2, 2): -5, (3, 3): "x"})),
-        "a month deleted": (name, _edit(data, {(4, 1): None, (4, 2): None})),
+            name, _edit(data, {(1, "交付枚数"): "たくさん", (2, "交付枚数"): -5,
+                               (3, "専用窓口"): "x"})),
+        "a month that is not one": (name, _edit(data, {(4, "月"): "来年のいつか"})),
         "not a workbook": (name, b"this is not a spreadsheet"),
         "another municipality's workbook": (other_name, other_data),
     }  # fmt: skip

@@ -21,6 +21,7 @@ COMMAND_MODULES = {
     "excel": "excel_cmd",
     "counters": "counters_cmd",
     "risk": "risk_cmd",
+    "renewals": "renewals_cmd",
     "db": "db_cmd",
     "users": "db_cmd",
     "serve": "serve_cmd",
