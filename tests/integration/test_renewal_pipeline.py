@@ -134,3 +134,57 @@ def test_I17_3_renewal_plan_is_a_plan_table(tmp_path: Path) -> None:
     assert table.months == run.plan.months and table.months[0] == "2025-04"
     assert table.valid.all()
     assert (table.counts["issuance"] == run.plan.issuance).all()
+
+
+def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> None:
+    """R6.1-2 carries over: the engine's renewal plan passes, and the same plan one dedicated
+    counter short in one month fails exactly there."""
+    stats = write_renewal_sample(tmp_path / "stats")
+    plan_out = tmp_path / "plan"
+    args = ["--stats", str(stats), "--as-of", "2025-04-01"]
+    result = run_cli("plan", "--kind", "renewal", *args, "--out", str(plan_out))
+    assert result.exit_code == 0, result.output
+    plan_csv = plan_out / "plan_monthly.csv"
+    result = run_cli(
+        "check",
+        "--kind",
+        "renewal",
+        "--plan",
+        str(plan_csv),
+        *args,
+        "--out",
+        str(tmp_path / "ok.csv"),
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "ok.csv").open(encoding="utf-8") as f:
+        assert not [r for r in csv.DictReader(f) if r["severity"] == "error"]
+
+    with plan_csv.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    target = next(r for r in rows if r["lg_code"] == "011002" and r["month"] == "2025-05")
+    assert int(target["dedicated_counters"]) > 0
+    target["dedicated_counters"] = str(int(target["dedicated_counters"]) - 1)
+    short = tmp_path / "short.csv"
+    with short.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli(
+        "check",
+        "--kind",
+        "renewal",
+        "--plan",
+        str(short),
+        *args,
+        "--out",
+        str(tmp_path / "short_findings.csv"),
+    )
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "short_findings.csv").open(encoding="utf-8") as f:
+        errors = {
+            (r["lg_code"], r["month"], r["code"])
+            for r in csv.DictReader(f)
+            if r["severity"] == "error"
+        }
+    assert errors == {("011002", "2025-05", "R6.1-2")}

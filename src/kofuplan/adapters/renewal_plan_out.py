@@ -87,8 +87,11 @@ def write_renewal_plan(out: Path, run: RenewalPlanRun) -> dict[str, Any]:
     return result
 
 
-def write_renewal_findings(out: Path, findings: list[Finding]) -> dict[str, Any]:
-    """``findings.csv`` and its summary: counts by severity and by the codes that apply."""
+def write_renewal_findings(
+    out: Path, findings: list[Finding], name: str = "findings.csv"
+) -> dict[str, Any]:
+    """``findings.csv`` (or ``name``) in ``out`` and its summary: counts by severity and by
+    the codes that apply."""
     by_code = {c.code: 0 for c in CODES if applies_to_renewal(c)}
     by_severity = {s: 0 for s in ("error", "warning", "info")}
     for f in findings:
@@ -100,5 +103,5 @@ def write_renewal_findings(out: Path, findings: list[Finding]) -> dict[str, Any]
         "findings_by_severity": by_severity,
         "findings_by_code": by_code,
     }
-    write_findings(out / "findings.csv", findings, counts)
+    write_findings(out / name, findings, counts)
     return counts

@@ -28,6 +28,7 @@ from kofuplan.domain.capacity import (
     fewest_dedicated,
     recruit_start,
     staff_and_terminals,
+    staff_without_hiring,
 )
 from kofuplan.domain.findings import Finding, FindingCode
 from kofuplan.domain.plan_form import R1_2
@@ -103,7 +104,7 @@ def complete_plan(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
     )
     staff = np.where(valid, np.where(figures.given["staff"], figures.staff, staff_needed), 0)
-    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
+    recruit = recruit_start(staff, profiles.staff, params)
     return Capacity(
         weekend_days=weekend,
         open_days=open_days,
@@ -199,8 +200,9 @@ def check_plan(
     lead = int(params["staffing.recruit_lead_months"])
     late = (cap.recruit_start_index != NO_RECRUIT) & (cap.recruit_start_index < 0)
     if late.any():
+        base = staff_without_hiring(profiles.staff, params)
         before = np.maximum.accumulate(
-            np.concatenate([profiles.staff[:, None], cap.staff[:, :-1]], axis=1), axis=1
+            np.concatenate([base[:, None], cap.staff[:, :-1]], axis=1), axis=1
         )
         for i, j in cells(late):
             s, b = int(cap.staff[i, j]), int(before[i, j])

@@ -180,9 +180,7 @@ def import_plans(
         offsite_counters=_stack(books, "offsite_counters", m),
         staff=staff,
         terminals=_stack(books, "terminals", m),
-        recruit_start_index=recruit_start(
-            staff, profiles.staff, int(params["staffing.recruit_lead_months"])
-        ),
+        recruit_start_index=recruit_start(staff, profiles.staff, params),
     )
 
 

@@ -92,7 +92,30 @@ def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path)
     )
     console.print(f"ピーク月 {reiwa_month(nat['peak_month'])}: {nat['peak_issuance']:,} 人")
     console.print(
-        f"窓口の増加 {nat['counters_added_by_end']:,} / 職員の増加 {nat['staff_added_by_end']:,}"
-        f" / 指摘（エラー）のある団体 {counts['municipalities_with_errors']:,}"
+        f"最終月の窓口の増減 {nat['counters_added_by_end']:+,} / 職員の増減 "
+        f"{nat['staff_added_by_end']:+,}（{summary['renewal']['setup_from_statistics_snapshot']}"
+        f" の体制比） / エラーのある団体 {counts['municipalities_with_errors']:,}"
     )
     console.print(f"出力: {out}")
+
+
+def check_renewals(
+    plan: Path, stats: Path, as_of: dt.date, profiles: Path | None, out: Path
+) -> None:
+    """`kofuplan check --kind renewal`: the checks that apply to a renewal plan."""
+    from kofuplan.adapters.renewal_plan_out import write_renewal_findings
+
+    try:
+        checked = check_renewal_plan(plan, stats, as_of, profiles)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        counts = write_renewal_findings(out.parent, checked.findings, out.name)
+    except (KofuplanError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    sev = counts["findings_by_severity"]
+    codes = ", ".join(f"{c} {n:,}" for c, n in counts["findings_by_code"].items() if n)
+    Console(soft_wrap=True).print(
+        f"更新計画 {len(checked.figures.lg_code):,} 団体を審査: エラー {sev['error']:,} 件"
+        f"（{counts['municipalities_with_errors']:,} 団体）、警告 {sev['warning']:,} 件;"
+        f" 内訳: {codes or 'なし'} → {out}"
+    )
