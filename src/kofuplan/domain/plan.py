@@ -6,6 +6,7 @@ One municipality and the whole nation run the same code over (municipalities, mo
 from __future__ import annotations
 
 import calendar as _cal
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
@@ -20,7 +21,8 @@ from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.schedule import Demand, expected_demand, schedule
+from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
+from kofuplan.domain.schedule import schedule
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
@@ -141,21 +143,36 @@ def _plan_block(
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:
-    """Expected applications and deliveries (R3): today's pace, the national campaigns, and
-    the municipality's own mailing and events."""
+    """Expected applications and deliveries over the plan's months (R3)."""
+    return forecast_demand(profiles, calendar.months, params, rules_day(params, calendar))
+
+
+def forecast_demand(
+    profiles: Profiles, months: Sequence[str], params: Mapping[str, Any], as_of: dt.date
+) -> Demand:
+    """The forecast (R3, kofuplan.domain.demand): today's pace, the national campaigns known
+    at ``as_of``, and the municipality's own mailing and events."""
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     own = promotion_demand(
-        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+        codes, tuple(months), promotions, float(params["demand.own_mailing_response_rate"])
     )
     return expected_demand(
-        calendar.months,
-        profiles.recent_daily_issuance,
+        months,
+        profiles.demand_pace,
         profiles.target,
-        params["campaigns.national"],
-        params["demand.campaign_response_rate"],
-        int(params["demand.production_lag_months"]),
-        days_in_months(calendar),
+        campaigns_known(params["campaigns.national"], as_of),
+        DemandRules.from_rules(params),
         own,
         int(params["campaigns.national_non_holders"]),
     )
+
+
+def rules_day(params: Mapping[str, Any], calendar: MonthCalendar) -> dt.date:
+    """The as-of date: the day the rules snapshot was read at (a plain mapping of rules, as
+    some tests pass, stands for the first planned month)."""
+    day = getattr(params, "day", None)
+    if isinstance(day, dt.date):
+        return day
+    first = calendar.months[0]
+    return dt.date(int(first[:4]), int(first[5:7]), 1)
