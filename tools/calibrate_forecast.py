@@ -42,7 +42,13 @@ from kofuplan.parameters import load_rules
 
 FIRST, LAST = "2020-01", "2023-03"
 SCORED_FROM = "2020-03"
-LAGS = ([0.2, 0.5, 0.3], [0.1, 0.5, 0.3, 0.1], [0.0, 0.6, 0.3, 0.1], [0.3, 0.5, 0.2], [0.0, 0.5, 0.5])
+LAGS = (
+    [0.2, 0.5, 0.3],
+    [0.1, 0.5, 0.3, 0.1],
+    [0.0, 0.6, 0.3, 0.1],
+    [0.3, 0.5, 0.2],
+    [0.0, 0.5, 0.5],
+)
 QR_PROFILES = ([0.4, 0.3, 0.2, 0.1], [0.25, 0.25, 0.25, 0.25], [0.1, 0.2, 0.3, 0.3, 0.1])
 CAPACITIES = (2.2e6, 2.4e6, 2.6e6, 2.8e6, 3.0e6, 1e12)
 KINDS = ("newspaper_insert", "qr_mailing", "point_campaign", "policy_announcement")
@@ -86,7 +92,9 @@ def fit(data: Path) -> None:
     record = national_record(data)
     rules = load_rules()
     params = rules.at(rules.parameter("campaigns.national").values[0][0])
-    campaigns = campaigns_known(params["campaigns.national"], __import__("datetime").date(2030, 1, 1))
+    campaigns = campaigns_known(
+        params["campaigns.national"], __import__("datetime").date(2030, 1, 1)
+    )
     span = month_range(FIRST, LAST)
     days = month_days(span)
     scored = [i for i, m in enumerate(span) if m >= SCORED_FROM and m in record]
@@ -118,9 +126,7 @@ def fit(data: Path) -> None:
             if kind in by_kind:
                 columns.append(lagged(by_kind[kind][None, :], lag)[0])
                 names.append(f"rate:{kind}")
-        rush_rules = DemandRules(
-            {}, {"point_campaign": 1.0}, {}, tuple(lag), cap, 3, 0.0
-        )
+        rush_rules = DemandRules({}, {"point_campaign": 1.0}, {}, tuple(lag), cap, 3, 0.0)
         rush = campaign_response(span, campaigns, rush_rules, nation)["point_campaign"]
         columns.append(lagged(rush[None, :], lag)[0])
         names.append("rush:point_campaign")
@@ -133,7 +139,9 @@ def fit(data: Path) -> None:
         sources.append(rush)
         basis = np.array(sources)
 
-        def simulate(c: np.ndarray, basis: np.ndarray = basis, cap: float = cap, lag: list[float] = lag):
+        def simulate(
+            c: np.ndarray, basis: np.ndarray = basis, cap: float = cap, lag: list[float] = lag
+        ):
             produced, queue = produce_dated((c @ basis)[None, :], cap, later)
             return lagged(produced, lag)[0], queue
 
@@ -145,7 +153,7 @@ def fit(data: Path) -> None:
         rmse = float(np.sqrt(np.mean((model[scored] - actual) ** 2)))
         results.append((rmse, lag, qr, cap, dict(zip(names, coef, strict=True)), model, queue))
     results.sort(key=lambda r: r[0])
-    for rmse, lag, qr, cap, coef, _, _ in results[:5]:
+    for rmse, lag, qr, cap, _coef, _, _ in results[:5]:
         print(f"RMSE {rmse / 1e6:.3f} M/month  lag={lag} qr={qr} capacity={cap:,.0f}")
     rmse, lag, qr, cap, coef, model, queue = results[0]
     print("\nbest fit:")
@@ -153,7 +161,9 @@ def fit(data: Path) -> None:
         print(f"  {name}: {value:.5g}")
     print("\nmonth    actual(M)  model(M)  queue(M)")
     for i in scored:
-        print(f"{span[i]}  {record[span[i]] / 1e6:8.2f}  {model[i] / 1e6:8.2f}  {queue[i] / 1e6:7.2f}")
+        print(
+            f"{span[i]}  {record[span[i]] / 1e6:8.2f}  {model[i] / 1e6:8.2f}  {queue[i] / 1e6:7.2f}"
+        )
 
 
 def main() -> None:

@@ -127,7 +127,8 @@ def test_R3_1_a_forecast_at_a_date_uses_no_campaign_announced_after_it(day: dt.d
                         "months": ["2021-06"], "pieces": 5e7}]  # fmt: skip
     pace, holders = np.array([300.0, 20.0]), np.array([900_000, 30_000])
     one = expected_demand(MONTHS, pace, holders, known, RULES, None, 101_032_387)
-    two = expected_demand(MONTHS, pace, holders, campaigns_known(extra, day), RULES, None, 101_032_387)  # fmt: skip
+    later_known = campaigns_known(extra, day)
+    two = expected_demand(MONTHS, pace, holders, later_known, RULES, None, 101_032_387)
     assert np.array_equal(one.applications, two.applications)
     assert np.array_equal(one.deliveries, two.deliveries)
 

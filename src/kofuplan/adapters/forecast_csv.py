@@ -29,7 +29,7 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
 
 
 def _cards(x: float) -> int:
-    return int(round(float(x)))
+    return round(float(x))
 
 
 def write_forecast(out: Path, run: ForecastRun) -> list[Path]:
@@ -112,7 +112,8 @@ def write_backtest(out: Path, runs: Sequence[Backtest]) -> list[Path]:
                 rows.append((b.as_of, code, name, month, _cards(f[j]), _cards(a[j]),
                              _cards(f[j] - a[j])))  # fmt: skip
         measures = [(NATIONAL_CODE, NATIONAL_NAME, b.national, 0)]
-        measures += [(c, n, b.prefectures, k) for k, (c, n) in enumerate(zip(b.pref_codes, b.pref_names, strict=True))]  # fmt: skip
+        pairs = zip(b.pref_codes, b.pref_names, strict=True)
+        measures += [(c, n, b.prefectures, k) for k, (c, n) in enumerate(pairs)]
         for code, name, e, k in measures:
             errors.append((
                 b.as_of, code, name, b.months[0], b.months[-1], _num(e.mape_pct[k]),

@@ -36,7 +36,9 @@ def forecast_errors(
     f = np.atleast_2d(np.asarray(forecast, dtype=np.float64))
     a = np.atleast_2d(np.asarray(actual, dtype=np.float64))
     if f.shape != a.shape or f.shape[1] != len(months) or not months:
-        raise ValueError(f"forecast {f.shape} and actual {a.shape} must both be (areas, {len(months)})")
+        raise ValueError(
+            f"forecast {f.shape} and actual {a.shape} must both be (areas, {len(months)})"
+        )
     positive = a > 0
     ape = np.where(positive, np.abs(f - a) / np.where(positive, a, 1.0), 0.0)
     counted = np.maximum(positive.sum(axis=1), 1)

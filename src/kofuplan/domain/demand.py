@@ -148,9 +148,7 @@ def smoothed_daily_pace(
 
 
 def month_days(months: Sequence[str]) -> FloatArray:
-    return np.array(
-        [_cal.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months], dtype=np.float64
-    )
+    return np.array([_cal.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months], dtype=np.float64)
 
 
 def _month_number(month: str) -> int:
@@ -251,19 +249,19 @@ def expected_demand(
     share = non_holders.astype(np.float64) / max(nation, 1.0)
     by_kind = campaign_response(span, campaigns, rules, nation)
 
-    national = np.zeros((len(share), len(span)))
-    for kind, vec in by_kind.items():
-        mine = share
-        if kind == "qr_mailing" and own is not None:
-            # A municipality that schedules its own QR mailing replaces its national share.
-            mine = np.where(own.mailing_given, 0.0, share)
-        national += mine[:, None] * vec[None, :]
+    # One outer product for every kind; a municipality that schedules its own QR mailing
+    # replaces its share of the national one.
+    total = sum(by_kind.values(), np.zeros(len(span)))
+    national = share[:, None] * total[None, :]
+    if own is not None and "qr_mailing" in by_kind and own.mailing_given.any():
+        replaced = np.where(own.mailing_given, share, 0.0)[:, None] * by_kind["qr_mailing"]
+        national = np.maximum(national - replaced, 0.0)
 
     # The observed pace already holds the answer to the campaigns running in the window:
     # clear it out (nationally, as a share) so that it is not counted twice.
     win = slice(back - window, back)
-    observed = float((daily_pace.sum()) * days[win].sum())
-    in_window = float(lagged(national, rules.lag_profile)[:, win].sum())
+    observed = float(daily_pace.sum() * days[win].sum())
+    in_window = float(lagged(national.sum(axis=0), rules.lag_profile)[win].sum())
     ratio = 1.0 if observed <= 0 else 1.0 - in_window / observed
     ratio = min(1.0, max(rules.organic_floor, ratio))
     base = (daily_pace * ratio)[:, None] * days[None, :]

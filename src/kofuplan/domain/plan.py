@@ -18,10 +18,10 @@ import numpy.typing as npt
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
+from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
 from kofuplan.domain.schedule import schedule
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 

@@ -55,9 +55,9 @@ def forecast_command(
         "as_of": run.as_of.isoformat(),
         "months": [run.months[0], run.months[-1]],
         "municipalities": len(run.profiles),
-        "applications": int(round(float(d.applications.sum()))),
-        "deliveries": int(round(float(d.deliveries.sum()))),
-        "national_queue_peak": int(round(float(d.national_queue.max()))),
+        "applications": round(float(d.applications.sum())),
+        "deliveries": round(float(d.deliveries.sum())),
+        "national_queue_peak": round(float(d.national_queue.max())),
         "files": [str(p) for p in paths],
     }
     typer.echo(json.dumps(summary, ensure_ascii=False))
@@ -66,9 +66,7 @@ def forecast_command(
 @app.command("backtest")
 def backtest_command(
     stats: Annotated[Path, typer.Option(help="Statistics CSV (long format)", exists=True)],
-    as_of: Annotated[
-        list[str], typer.Option("--as-of", help="Forecast date; repeat for several")
-    ],
+    as_of: Annotated[list[str], typer.Option("--as-of", help="Forecast date; repeat for several")],
     out: Annotated[Path, typer.Option(help="Output directory")],
     to: Annotated[
         str | None, typer.Option("--to", help="Last month, YYYY-MM [rules: plan.period_end]")
