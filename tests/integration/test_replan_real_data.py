@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.planned_csv import read_plan_monthly
 from kofuplan.domain.snapshots import month_range
 from tests.cli_runner import run_cli
+from tests.unit.test_planned_csv import read_plan_monthly
 
 
 @pytest.fixture(scope="module")

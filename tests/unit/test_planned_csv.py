@@ -1,4 +1,5 @@
-"""Reading plan_monthly.csv (the engine's contract, issue 2) for the follow-up (R6.2)."""
+"""Reading plan_monthly.csv (the engine's contract, issue 2) for the follow-up (R6.2), through
+the one plan reader and the domain's strict validator."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from kofuplan.adapters.planned_csv import read_plan_monthly
-from kofuplan.domain.planned import PlanInputError
+from kofuplan.adapters.plan_reader import read_plan_table
+from kofuplan.domain.plan_form import PlanBounds
+from kofuplan.domain.planned import PlanInputError, PlannedMonths
+
+BOUNDS = PlanBounds(count_ceiling=10**9, daily_per_counter_ceiling=1e4, extra_days_ceiling=31)
+NEEDS = ("issuance", "cumulative_issued", "required_weekend_days")
+
+
+def read_plan_monthly(path: Path) -> PlannedMonths:
+    return PlannedMonths.from_table(read_plan_table(path, NEEDS, BOUNDS))
+
 
 HEADER = "lg_code,month,issuance,cumulative_issued,coverage_pct,required_weekend_days,staff\n"
 
@@ -54,3 +64,8 @@ def test_bad_cells_name_the_line_and_column(tmp_path: Path) -> None:
         read_plan_monthly(write(tmp_path, "012033,2020/10,10,110,1,5,3\n"))
     with pytest.raises(PlanInputError, match=r":2: lg_code"):
         read_plan_monthly(write(tmp_path, "12033,2020-10,10,110,1,5,3\n"))
+
+
+def test_R6_2_a_count_beyond_the_ceiling_is_refused_naming_its_field(tmp_path: Path) -> None:
+    with pytest.raises(PlanInputError, match=r":2: issuance: '1{30}'"):
+        read_plan_monthly(write(tmp_path, "012033,2020-10," + "1" * 30 + ",110,1,5,3\n"))

@@ -1,16 +1,27 @@
-"""Reads a plan in the ``plan_monthly.csv`` format, possibly written by hand.
+"""The one reader of a plan in the ``plan_monthly.csv`` format, possibly written by hand.
 
 Only an unreadable file is an error here (not UTF-8 CSV, or a required column missing): the
-message names the file, and the line or column. Every problem inside the cells is left to
-:func:`kofuplan.domain.plan_form.read_plan_form`, which reports it as an R1.2 finding.
+message names the file, and the line or column. Cells become plain values
+(:func:`kofuplan.domain.plan_form.plain_value`); every problem inside them is left to the
+domain's validator (:func:`kofuplan.domain.plan_form.read_plan_form`, which reports it as an
+R1.2 finding, or :func:`~kofuplan.domain.plan_form.plan_table_of`, which refuses it).
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 
-from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanRow
+from kofuplan.domain.plan_form import (
+    REQUIRED_COLUMNS,
+    Cell,
+    PlanBounds,
+    PlanRow,
+    plain_value,
+    plan_table_of,
+)
+from kofuplan.domain.plan_table import FIGURE_COLUMNS, PlanTable
 from kofuplan.errors import InputError
 
 
@@ -34,8 +45,13 @@ def is_plan_file(path: Path) -> bool:
     return "lg_code" in header and "month" in header
 
 
-def read_plan_rows(path: Path) -> list[PlanRow]:
-    """Every non-blank row of the plan, with its line number and its cells as text."""
+def _value(column: str, raw: str) -> Cell:
+    """A plan figure as a plain value; codes, months and notes stay text."""
+    return plain_value(raw) if column in FIGURE_COLUMNS else raw
+
+
+def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> list[PlanRow]:
+    """Every non-blank row of the plan, with its line number and its cells as plain values."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -48,11 +64,11 @@ def read_plan_rows(path: Path) -> list[PlanRow]:
             header = [c.strip() for c in next(reader, [])]
             if not header or header == [""]:
                 raise InputError(f"{path}: the file is empty")
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
+            missing = [c for c in required if c not in header]
             if missing:
                 raise InputError(
                     f"{path}:1: missing required column(s) {', '.join(missing)}; "
-                    f"a plan needs {', '.join(REQUIRED_COLUMNS)}"
+                    f"a plan needs {', '.join(required)}"
                 )
             dupes = sorted({c for c in header if c and header.count(c) > 1})
             if dupes:
@@ -63,7 +79,8 @@ def read_plan_rows(path: Path) -> list[PlanRow]:
                     continue
                 # A short row leaves its last cells blank, which the form check reports.
                 cells = {
-                    name: (record[k] if k < len(record) else "") for k, name in enumerate(header)
+                    name: _value(name, record[k] if k < len(record) else "")
+                    for k, name in enumerate(header)
                 }
                 rows.append(PlanRow(line, cells))
         except UnicodeDecodeError as exc:
@@ -71,3 +88,10 @@ def read_plan_rows(path: Path) -> list[PlanRow]:
         except csv.Error as exc:
             raise InputError(f"{path}:{line + 1}: malformed CSV ({exc})") from None
     return rows
+
+
+def read_plan_table(path: Path, needed: Sequence[str], bounds: PlanBounds) -> PlanTable:
+    """A complete plan with the ``needed`` columns in every row, or an InputError naming the
+    file, the line and the field (for the follow-up, which cannot work around a gap)."""
+    rows = read_plan_rows(path, ("lg_code", "month", *needed))
+    return plan_table_of(rows, needed, bounds, str(path))

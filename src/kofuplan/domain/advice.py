@@ -64,11 +64,11 @@ def month_count(month: str, times: int) -> str:
     )
 
 
-def bad_count(month: str, column: str, raw: str, line: int) -> str:
+def bad_count(month: str, column: str, raw: str, line: int, ceiling: int) -> str:
     shown = raw.strip() if raw.strip() else "（空欄）"
     return (
-        f"{reiwa_month(month)}の{_label(column)}「{shown}」（{line}行目）は0以上の整数ではありません。"
-        "整数で記入してください。"
+        f"{reiwa_month(month)}の{_label(column)}「{shown}」（{line}行目）は"
+        f"0以上{ceiling:,}以下の整数ではありません。整数で記入してください。"
     )
 
 

@@ -14,23 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.snapshots import add_months, month_range
+
+__all__ = ["MonthCalendar", "add_months", "build_calendar", "month_range"]
+
 IntArray = npt.NDArray[np.int64]
-
-
-def month_range(start: str, end: str) -> tuple[str, ...]:
-    """Months from ``start`` to ``end`` inclusive, as 'YYYY-MM'."""
-    y, m = int(start[:4]), int(start[5:7])
-    ey, em = int(end[:4]), int(end[5:7])
-    out: list[str] = []
-    while (y, m) <= (ey, em):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return tuple(out)
-
-
-def add_months(month: str, n: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from kofuplan.domain.capacity import (
     staff_and_terminals,
 )
 from kofuplan.domain.findings import Finding, FindingCode
-from kofuplan.domain.plan_form import R1_2, PlanFigures
+from kofuplan.domain.plan_form import R1_2
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 
@@ -60,7 +61,7 @@ def _stated_or(stated: FloatArray, current: FloatArray) -> FloatArray:
 
 
 def complete_plan(
-    figures: PlanFigures,
+    figures: PlanTable,
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
@@ -80,8 +81,8 @@ def complete_plan(
     comb_now = effective_combined_daily(
         profiles, calendar, params["capacity.combined_card_share_by_month"]
     )
-    ded_daily = _stated_or(figures.dedicated_daily_per_counter, ded_now)
-    comb_daily = _stated_or(figures.combined_daily_per_counter, comb_now)
+    ded_daily = _stated_or(figures.stated("dedicated_daily_per_counter"), ded_now)
+    comb_daily = _stated_or(figures.stated("combined_daily_per_counter"), comb_now)
     dedicated = figures.dedicated_counters
     combined = figures.combined_counters
     # Evening opening (R8.3) adds counter days, as in the engine.
@@ -93,7 +94,7 @@ def complete_plan(
         ),
         2,
     )
-    stated = figures.evening_day_equivalents
+    stated = figures.stated("evening_day_equivalents")
     evenings: FloatArray = np.where(np.isnan(stated), evenings_now, stated)
     counter_days = open_days + evenings
     capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, counter_days)
@@ -101,7 +102,7 @@ def complete_plan(
     back, staff_needed, terminals = staff_and_terminals(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
     )
-    staff = np.where(valid, np.where(figures.staff >= 0, figures.staff, staff_needed), 0)
+    staff = np.where(valid, np.where(figures.given["staff"], figures.staff, staff_needed), 0)
     recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
     return Capacity(
         weekend_days=weekend,
@@ -120,13 +121,12 @@ def complete_plan(
     )
 
 
-def planned_issuance(figures: PlanFigures) -> IntArray:
-    out: IntArray = np.where(figures.valid, figures.issuance, 0)
-    return out
+def planned_issuance(figures: PlanTable) -> IntArray:
+    return figures.planned_issuance
 
 
 def check_plan(
-    figures: PlanFigures,
+    figures: PlanTable,
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],

@@ -20,6 +20,7 @@ from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
 from kofuplan.domain.optimal import optimal_schedule
+from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
 from kofuplan.domain.schedule import schedule
@@ -73,6 +74,35 @@ class Plan:
     def coverage_pct(self) -> FloatArray:
         pop = np.maximum(self.profiles.population, 1)[:, None]
         return np.asarray(self.cumulative_issued / pop * 100.0, dtype=np.float64)
+
+    def table(self) -> PlanTable:
+        """The plan as the ``plan_monthly.csv`` contract, every figure given."""
+        cal, cap = self.calendar, self.capacity
+        return table_of(
+            self.profiles.lg_code,
+            cal.months,
+            counts={
+                "issuance": self.issuance,
+                "cumulative_issued": self.cumulative_issued,
+                "open_weekdays": cal.open_weekdays[None, :],
+                "weekend_days": cap.weekend_days,
+                "required_weekend_days": cal.required_weekend_days[None, :],
+                "open_days": cap.open_days,
+                "dedicated_counters": cap.dedicated_counters,
+                "combined_counters": cap.combined_counters,
+                "capacity": cap.capacity,
+                "offsite_counters": cap.offsite_counters,
+                "staff": cap.staff,
+                "terminals": cap.terminals,
+            },
+            decimals={
+                "coverage_pct": self.coverage_pct,
+                "dedicated_daily_per_counter": cap.dedicated_daily_per_counter,
+                "combined_daily_per_counter": cap.combined_daily_per_counter,
+                "evening_day_equivalents": cap.evening_day_equivalents,
+            },
+            recruit_start_index=cap.recruit_start_index,
+        )
 
 
 def days_in_months(calendar: MonthCalendar) -> IntArray:

@@ -1,4 +1,8 @@
-"""Editing a saved plan: recompute the derived columns and check what the editor typed.
+"""Editing a saved plan: recompute the derived columns of what the editor typed.
+
+What is wrong with an edited plan is the prefecture's one check set
+(:func:`kofuplan.domain.checks.check_plan`): the editor's preview, every saved revision and the
+prefecture's list run it alike.
 
 A plan is stored as rows of the ``plan_monthly.csv`` contract (issue 2). The web editor lets a
 municipality change the counts it decides (issuance, counters, weekend days, staff, terminals);
@@ -23,9 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.capacity import capacity_of
-from kofuplan.domain.findings import Finding, FindingCode
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
-from kofuplan.domain.wareki import reiwa_month
 
 EDITABLE_COLUMNS = (
     "issuance",
@@ -36,18 +38,6 @@ EDITABLE_COLUMNS = (
     "staff",
     "terminals",
 )
-
-OVER_CAPACITY = FindingCode("EDIT_OVER_CAPACITY", "error", "計画交付枚数が交付能力を超える月がある")
-TARGET_MISMATCH = FindingCode(
-    "EDIT_TARGET_MISMATCH", "error", "計画交付枚数の合計が交付枚数の想定と一致しない"
-)
-WEEKEND_SHORT = FindingCode(
-    "EDIT_WEEKEND_SHORT", "warning", "土日開庁日数が必要日数（毎週土日いずれか）に満たない月がある"
-)
-OFFSITE_EXCEEDS = FindingCode(
-    "EDIT_OFFSITE_EXCEEDS", "error", "庁舎外の臨時窓口数が専用窓口数を超えている"
-)
-CODES: tuple[FindingCode, ...] = (OVER_CAPACITY, TARGET_MISMATCH, WEEKEND_SHORT, OFFSITE_EXCEEDS)
 
 Row = Mapping[str, Any]
 IntArray = npt.NDArray[np.int64]
@@ -84,75 +74,6 @@ def recompute(rows: Sequence[Row], population: int, baseline_issued: int) -> lis
 def target(population: int, baseline_issued: int, share_of_population: float) -> int:
     """R1.1: the cards still to issue by March 2023."""
     return max(0, round(population * share_of_population) - baseline_issued)
-
-
-def check(lg_code: str, rows: Sequence[Row], target_cards: int) -> list[Finding]:
-    """What is wrong with an edited plan, each finding carrying its figures."""
-    found: list[Finding] = []
-    issuance = column(rows, "issuance")
-    cap = column(rows, "capacity")
-    for i in np.flatnonzero(issuance > cap).tolist():
-        month = str(rows[i]["month"])
-        found.append(
-            Finding(
-                lg_code,
-                month,
-                OVER_CAPACITY.code,
-                OVER_CAPACITY.severity,
-                float(issuance[i]),
-                float(cap[i]),
-                f"{reiwa_month(month)}の計画交付枚数 {int(issuance[i]):,} 枚が"
-                f"交付能力 {int(cap[i]):,} 枚を超えています。窓口の増設等をご検討ください。",
-            )
-        )
-    total = int(issuance.sum())
-    if total != target_cards:
-        found.append(
-            Finding(
-                lg_code,
-                None,
-                TARGET_MISMATCH.code,
-                TARGET_MISMATCH.severity,
-                float(total),
-                float(target_cards),
-                f"計画交付枚数の合計 {total:,} 枚が交付枚数の想定 {target_cards:,} 枚"
-                f"（住基人口−令和2年9月末までの累計交付枚数）と {total - target_cards:+,} 枚"
-                "ずれています。",
-            )
-        )
-    weekend = column(rows, "weekend_days")
-    required = column(rows, "required_weekend_days")
-    for i in np.flatnonzero(weekend < required).tolist():
-        month = str(rows[i]["month"])
-        found.append(
-            Finding(
-                lg_code,
-                month,
-                WEEKEND_SHORT.code,
-                WEEKEND_SHORT.severity,
-                float(weekend[i]),
-                float(required[i]),
-                f"{reiwa_month(month)}の土日開庁日数 {int(weekend[i])} 日が"
-                f"必要日数 {int(required[i])} 日に満たません。",
-            )
-        )
-    offsite = column(rows, "offsite_counters")
-    dedicated = column(rows, "dedicated_counters")
-    for i in np.flatnonzero(offsite > dedicated).tolist():
-        month = str(rows[i]["month"])
-        found.append(
-            Finding(
-                lg_code,
-                month,
-                OFFSITE_EXCEEDS.code,
-                OFFSITE_EXCEEDS.severity,
-                float(offsite[i]),
-                float(dedicated[i]),
-                f"{reiwa_month(month)}の庁舎外臨時窓口数 {int(offsite[i])} が"
-                f"専用窓口数 {int(dedicated[i])} を超えています。",
-            )
-        )
-    return found
 
 
 def diff(old: Sequence[Row], new: Sequence[Row]) -> list[tuple[str, str, Any, Any]]:

@@ -1,28 +1,42 @@
-"""A plan as written by a municipality, turned into columns; its problems of form (R1.2).
+"""A plan as written by a municipality, turned into a :class:`PlanTable`; its problems of form
+(R1.2), with bounds on every figure.
+
+This is the one validator of a plan's figures, whatever they came from: a CSV file, a
+workbook, a page's form, an API body or the store. The adapters only hand over plain values
+(numbers, None for a blank, or the text of a cell that is not a number); every check of form
+and range is here.
 
 A plan may come back from the clerk written by hand. Only the columns of
 :data:`REQUIRED_COLUMNS` must be there; every problem inside them (a month missing or given
-twice, a count that is negative or not whole, an unknown lg_code) becomes an R1.2 finding
-instead of an exception, so that the prefecture gets advice it can send. Cells with such a
-problem are marked invalid and the other checks leave them out.
+twice, a count that is negative, not whole or beyond the ceiling, an unknown lg_code) becomes
+an R1.2 finding instead of an exception, so that the prefecture gets advice it can send. Cells
+with such a problem are marked invalid and the other checks leave them out.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from kofuplan.domain import advice
 from kofuplan.domain.findings import Finding, FindingCode
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-StrArray = npt.NDArray[np.str_]
-BoolArray = npt.NDArray[np.bool_]
+from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_table import (
+    COUNT_COLUMNS as TABLE_COUNT_COLUMNS,
+)
+from kofuplan.domain.plan_table import (
+    DECIMAL_COLUMNS,
+    PlanTable,
+    empty_table,
+)
+from kofuplan.domain.planned import PlanInputError
+from kofuplan.domain.snapshots import month_index, month_range, parse_month
+from kofuplan.domain.wareki import reiwa_month
 
 R1_2 = FindingCode(
     "R1.2", "error", "計画の様式の不備（月の欠落・重複、不正な枚数・窓口数、不明な団体コード）"
@@ -44,55 +58,90 @@ OPTIONAL_RATE_COLUMNS = ("dedicated_daily_per_counter", "combined_daily_per_coun
 # Evening opening (R8.3) as extra open days; 0 is a valid figure.
 OPTIONAL_EXTRA_DAYS_COLUMN = "evening_day_equivalents"
 OPTIONAL_COUNT_COLUMNS = ("staff",)
+# The engine's derived columns: read where given and sound, otherwise left not given (the
+# checks derive them again; the follow-up requires the ones it uses).
+_DERIVED_COUNTS = tuple(
+    c for c in TABLE_COUNT_COLUMNS if c not in COUNT_COLUMNS + OPTIONAL_COUNT_COLUMNS
+)
+
+Cell = str | int | float | None
+"""A plain value: a number, None for a blank cell, or the text of a cell that is no number."""
 
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One row of a plan file: its line number (for messages) and its cells as text."""
+    """One row of a plan: its line number (for messages) and its cells as plain values."""
 
     line: int
-    cells: Mapping[str, str]
+    cells: Mapping[str, Cell]
 
 
 @dataclass(frozen=True)
-class PlanFigures:
-    """A plan's own figures over (municipalities, months). Invalid cells hold 0 (or NaN / -1
-    for the optional columns) and are False in ``valid``."""
+class PlanBounds:
+    """The largest figures a plan may hold (``rules/bounds.yaml``)."""
 
-    lg_code: StrArray  # (N,), in the order the plan first names them
-    months: tuple[str, ...]
-    issuance: IntArray
-    dedicated_counters: IntArray
-    combined_counters: IntArray
-    offsite_counters: IntArray
-    weekend_days: IntArray
-    dedicated_daily_per_counter: FloatArray  # NaN where the plan does not state it
-    combined_daily_per_counter: FloatArray  # NaN where the plan does not state it
-    staff: IntArray  # -1 where the plan does not state it
-    evening_day_equivalents: FloatArray  # NaN where the plan does not state it
-    valid: BoolArray  # the month is given exactly once with every count whole and ≥ 0
+    count_ceiling: int
+    daily_per_counter_ceiling: float
+    extra_days_ceiling: float
+
+    @classmethod
+    def from_rules(cls, params: Mapping[str, Any]) -> PlanBounds:
+        return cls(
+            count_ceiling=int(params["bounds.count_ceiling"]),
+            daily_per_counter_ceiling=float(params["bounds.daily_per_counter_ceiling"]),
+            extra_days_ceiling=float(params["bounds.extra_days_ceiling"]),
+        )
 
 
-def _whole(raw: str) -> tuple[int | None, float | None]:
-    """(the whole number ≥ 0, None) or (None, the number as read, or None if not a number)."""
-    text = raw.strip().replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        return None, None
-    if not math.isfinite(number):
-        return None, None
-    if number < 0 or not number.is_integer():
-        return None, number
-    return int(number), None
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
-def _rate(raw: str, low: float = 0.0, inclusive: bool = False) -> float | None:
-    try:
-        number = float(raw.strip())
-    except ValueError:
+def plain_value(raw: Any) -> Cell:
+    """A cell's plain value: int or float for a number (thousands separators allowed), None
+    for a blank, the stripped text otherwise. The one place text becomes a plan figure."""
+    if raw is None or isinstance(raw, bool):
+        return None if raw is None else str(raw)
+    if isinstance(raw, int | float):
+        return raw
+    text = str(raw).strip()
+    if not text:
         return None
-    if not math.isfinite(number):
+    bare = text.replace(",", "")
+    if _INTEGER.fullmatch(bare):
+        return int(bare)
+    try:
+        number = float(bare)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+def _shown(value: Cell) -> str:
+    return "" if value is None else str(value)
+
+
+def whole_count(value: Cell, ceiling: int) -> tuple[int | None, float | None]:
+    """(the whole number in 0…ceiling, None) or (None, the number as read, or None if it is no
+    number)."""
+    if value is None or isinstance(value, str):
+        return None, None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None, None
+        if not value.is_integer():
+            return None, value
+    whole = int(value)
+    if whole < 0 or whole > ceiling:
+        return None, float(whole)
+    return whole, None
+
+
+def bounded_number(value: Cell, low: float, high: float, inclusive: bool = False) -> float | None:
+    """The number when low < value ≤ high (low ≤ value with ``inclusive``), else None."""
+    if value is None or isinstance(value, str):
+        return None
+    number = float(value)
+    if not math.isfinite(number) or number > high:
         return None
     return number if number > low or (inclusive and number == low) else None
 
@@ -101,14 +150,15 @@ def read_plan_form(
     rows: Sequence[PlanRow],
     months: tuple[str, ...],
     known_codes: Collection[str],
-) -> tuple[PlanFigures, list[Finding]]:
-    """Columns for every known municipality the plan names, and the R1.2 findings."""
+    bounds: PlanBounds,
+) -> tuple[PlanTable, list[Finding]]:
+    """The table of every known municipality the plan names, and the R1.2 findings."""
     known = set(known_codes)
     findings: list[Finding] = []
     order: dict[str, int] = {}
     unknown: dict[str, int] = {}
     for row in rows:
-        code = row.cells.get("lg_code", "").strip()
+        code = _shown(row.cells.get("lg_code")).strip()
         if code in known:
             order.setdefault(code, len(order))
         elif code not in unknown:
@@ -119,22 +169,15 @@ def read_plan_form(
                 code, None, R1_2.code, R1_2.severity, None, None, advice.unknown_code(code, line)
             )
         )
-
-    n, m = len(order), len(months)
+    table = empty_table(list(order), months)
     month_ix = {mo: j for j, mo in enumerate(months)}
-    counts = {c: np.zeros((n, m), dtype=np.int64) for c in COUNT_COLUMNS}
-    rates = {c: np.full((n, m), np.nan) for c in OPTIONAL_RATE_COLUMNS}
-    staff = np.full((n, m), -1, dtype=np.int64)
-    evenings = np.full((n, m), np.nan)
-    times = np.zeros((n, m), dtype=np.int64)
-    valid = np.zeros((n, m), dtype=np.bool_)
-
+    times = np.zeros(table.shape, dtype=np.int64)
     for row in rows:
-        code = row.cells.get("lg_code", "").strip()
+        code = _shown(row.cells.get("lg_code")).strip()
         if code not in order:
             continue
         i = order[code]
-        month = row.cells.get("month", "").strip()
+        month = _shown(row.cells.get("month")).strip()
         if month not in month_ix:
             findings.append(_form(code, None, advice.month_outside(month, months, row.line)))
             continue
@@ -142,64 +185,7 @@ def read_plan_form(
         times[i, j] += 1
         if times[i, j] > 1:
             continue  # the first row of a month counts; the repeat is reported below
-        ok = True
-        for col in COUNT_COLUMNS:
-            raw = row.cells.get(col, "")
-            value, bad = _whole(raw)
-            if value is None:
-                ok = False
-                findings.append(
-                    Finding(
-                        code,
-                        month,
-                        R1_2.code,
-                        R1_2.severity,
-                        bad,
-                        0.0,
-                        advice.bad_count(month, col, raw, row.line),
-                    )
-                )
-            else:
-                counts[col][i, j] = value
-        for col in OPTIONAL_RATE_COLUMNS:
-            raw = row.cells.get(col, "").strip()
-            if raw:
-                rate = _rate(raw)
-                if rate is None:
-                    findings.append(_form(code, month, advice.bad_rate(month, col, raw, row.line)))
-                else:
-                    rates[col][i, j] = rate
-        raw_evenings = row.cells.get(OPTIONAL_EXTRA_DAYS_COLUMN, "").strip()
-        if raw_evenings:
-            extra = _rate(raw_evenings, inclusive=True)
-            if extra is None:
-                findings.append(
-                    _form(
-                        code,
-                        month,
-                        advice.bad_rate(month, OPTIONAL_EXTRA_DAYS_COLUMN, raw_evenings, row.line),
-                    )
-                )
-            else:
-                evenings[i, j] = extra
-        raw_staff = row.cells.get("staff", "").strip()
-        if raw_staff:
-            value, bad = _whole(raw_staff)
-            if value is None:
-                findings.append(
-                    Finding(
-                        code,
-                        month,
-                        R1_2.code,
-                        R1_2.severity,
-                        bad,
-                        0.0,
-                        advice.bad_count(month, "staff", raw_staff, row.line),
-                    )
-                )
-            else:
-                staff[i, j] = value
-        valid[i, j] = ok
+        findings += _read_row(table, i, j, code, month, row, bounds)
 
     codes = list(order)
     for i, j in zip(*np.nonzero(times != 1), strict=True):
@@ -215,23 +201,197 @@ def read_plan_form(
                 advice.month_count(months[j], t),
             )
         )
-    valid &= times >= 1
-    figures = PlanFigures(
-        lg_code=np.array(codes, dtype=np.str_),
-        months=months,
-        issuance=counts["issuance"],
-        dedicated_counters=counts["dedicated_counters"],
-        combined_counters=counts["combined_counters"],
-        offsite_counters=counts["offsite_counters"],
-        weekend_days=counts["weekend_days"],
-        dedicated_daily_per_counter=rates["dedicated_daily_per_counter"],
-        combined_daily_per_counter=rates["combined_daily_per_counter"],
-        staff=staff,
-        evening_day_equivalents=evenings,
-        valid=valid,
+    table.valid[...] &= times >= 1
+    return table, findings
+
+
+def _read_row(
+    table: PlanTable, i: int, j: int, code: str, month: str, row: PlanRow, bounds: PlanBounds
+) -> list[Finding]:
+    """Fill cell (i, j) of the table from one row; the row's R1.2 findings."""
+    found: list[Finding] = []
+    ok = True
+    ceiling = bounds.count_ceiling
+    for col in COUNT_COLUMNS:
+        raw = plain_value(row.cells.get(col))
+        value, bad = whole_count(raw, ceiling)
+        if value is None:
+            ok = False
+            found.append(
+                Finding(
+                    code,
+                    month,
+                    R1_2.code,
+                    R1_2.severity,
+                    bad,
+                    0.0,
+                    advice.bad_count(month, col, _shown(raw), row.line, ceiling),
+                )
+            )
+        else:
+            table.counts[col][i, j] = value
+            table.given[col][i, j] = True
+    for col in OPTIONAL_RATE_COLUMNS:
+        raw = plain_value(row.cells.get(col))
+        if raw is not None:
+            rate = bounded_number(raw, 0.0, bounds.daily_per_counter_ceiling)
+            if rate is None:
+                found.append(_form(code, month, advice.bad_rate(month, col, _shown(raw), row.line)))
+            else:
+                table.decimals[col][i, j] = rate
+                table.given[col][i, j] = True
+    raw_evenings = plain_value(row.cells.get(OPTIONAL_EXTRA_DAYS_COLUMN))
+    if raw_evenings is not None:
+        extra = bounded_number(raw_evenings, 0.0, bounds.extra_days_ceiling, inclusive=True)
+        if extra is None:
+            found.append(
+                _form(
+                    code,
+                    month,
+                    advice.bad_rate(
+                        month, OPTIONAL_EXTRA_DAYS_COLUMN, _shown(raw_evenings), row.line
+                    ),
+                )
+            )
+        else:
+            table.decimals[OPTIONAL_EXTRA_DAYS_COLUMN][i, j] = extra
+            table.given[OPTIONAL_EXTRA_DAYS_COLUMN][i, j] = True
+    raw_staff = plain_value(row.cells.get("staff"))
+    if raw_staff is not None:
+        value, bad = whole_count(raw_staff, ceiling)
+        if value is None:
+            found.append(
+                Finding(
+                    code,
+                    month,
+                    R1_2.code,
+                    R1_2.severity,
+                    bad,
+                    0.0,
+                    advice.bad_count(month, "staff", _shown(raw_staff), row.line, ceiling),
+                )
+            )
+        else:
+            table.counts["staff"][i, j] = value
+            table.given["staff"][i, j] = True
+    _read_derived(table, i, j, row, bounds)
+    table.valid[i, j] = ok
+    return found
+
+
+def _read_derived(table: PlanTable, i: int, j: int, row: PlanRow, bounds: PlanBounds) -> None:
+    """The engine's derived figures, where the row gives them soundly (no finding otherwise:
+    the checks derive them again)."""
+    for col in _DERIVED_COUNTS:
+        value, _ = whole_count(plain_value(row.cells.get(col)), bounds.count_ceiling)
+        if value is not None:
+            table.counts[col][i, j] = value
+            table.given[col][i, j] = True
+    coverage = bounded_number(plain_value(row.cells.get("coverage_pct")), 0.0, 1e6, inclusive=True)
+    if coverage is not None:
+        table.decimals["coverage_pct"][i, j] = coverage
+        table.given["coverage_pct"][i, j] = True
+    recruit = _shown(row.cells.get("recruit_start_month")).strip()
+    if not recruit:
+        table.given["recruit_start_month"][i, j] = True  # blank: no recruiting that month
+    else:
+        try:
+            parse_month(recruit)
+        except ValueError:
+            return
+        table.recruit_start_index[i, j] = month_index(recruit) - month_index(table.months[0])
+        table.given["recruit_start_month"][i, j] = True
+
+
+def count_field_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+    """Why ``raw`` cannot be the month's figure ``column`` (a whole count in 0…ceiling), in
+    the clerk's words with the field's label; None when it can. For an editor's form, an API
+    body or an imported row, which are refused whole rather than reported."""
+    value = plain_value(raw)
+    whole, bad = whole_count(value, bounds.count_ceiling)
+    if whole is not None:
+        return None
+    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    if bad is not None and bad < 0:
+        return f"{where}: 負の値 {_shown(value)} は入力できません"
+    return (
+        f"{where}: 「{_shown(value)}」は0以上{bounds.count_ceiling:,}以下の整数で入力してください"
     )
-    return figures, findings
+
+
+def figure_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+    """Like :func:`count_field_error`, for any figure column (a count, a daily figure per
+    counter, or an evening opening in days)."""
+    if column not in (*OPTIONAL_RATE_COLUMNS, OPTIONAL_EXTRA_DAYS_COLUMN):
+        return count_field_error(month, column, raw, bounds)
+    value = plain_value(raw)
+    rates = column in OPTIONAL_RATE_COLUMNS
+    high = bounds.daily_per_counter_ceiling if rates else bounds.extra_days_ceiling
+    if bounded_number(value, 0.0, high, inclusive=not rates) is not None:
+        return None
+    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    low = "0より大きく" if rates else "0以上"
+    return f"{where}: 「{_shown(value)}」は{low}{high:,.0f}以下の数で入力してください"
 
 
 def _form(code: str, month: str | None, message: str) -> Finding:
     return Finding(code, month, R1_2.code, R1_2.severity, None, None, message)
+
+
+def plan_table_of(
+    rows: Sequence[PlanRow], needed: Sequence[str], bounds: PlanBounds, where: str
+) -> PlanTable:
+    """A complete plan (every municipality it names, every month of its own period, the
+    ``needed`` columns in every row), or an InputError naming ``where``, the line and the
+    field. For readers that must refuse a flawed plan instead of reporting it (follow-up)."""
+    codes: dict[str, None] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        code = _shown(row.cells.get("lg_code")).strip()
+        error = lg_code_error(code)
+        if error:
+            raise PlanInputError(f"{where}:{row.line}: lg_code: {error}")
+        month = _shown(row.cells.get("month")).strip()
+        try:
+            parse_month(month)
+        except ValueError as exc:
+            raise PlanInputError(f"{where}:{row.line}: month: {exc}") from None
+        if (code, month) in seen:
+            raise PlanInputError(f"{where}:{row.line}: 団体 {code} の {month} が重複しています")
+        seen[(code, month)] = row.line
+        codes.setdefault(code, None)
+    if not seen:
+        raise PlanInputError(f"{where}: 計画の行がありません")
+    months = tuple(month_range(min(m for _, m in seen), max(m for _, m in seen)))
+    missing = [f"{c} {m}" for c in codes for m in months if (c, m) not in seen]
+    if missing:
+        shown = ", ".join(missing[:20]) + (" ほか" if len(missing) > 20 else "")
+        raise PlanInputError(f"{where}: 次の団体・月の行がありません（{len(missing)}件）: {shown}")
+    ordered = sorted(codes)
+    table = empty_table(ordered, months)
+    at = {c: k for k, c in enumerate(ordered)}
+    month_ix = {m: k for k, m in enumerate(months)}
+    for row in rows:
+        code = _shown(row.cells.get("lg_code")).strip()
+        month = _shown(row.cells.get("month")).strip()
+        i, j = at[code], month_ix[month]
+        for col in needed:
+            raw = plain_value(row.cells.get(col))
+            if col in DECIMAL_COLUMNS:
+                number = bounded_number(raw, 0.0, 1e6, inclusive=True)
+                if number is None:
+                    raise PlanInputError(
+                        f"{where}:{row.line}: {col}: {_shown(raw)!r} は数値ではありません"
+                    )
+                table.decimals[col][i, j] = number
+            else:
+                value, _ = whole_count(raw, bounds.count_ceiling)
+                if value is None:
+                    raise PlanInputError(
+                        f"{where}:{row.line}: {col}: {_shown(raw)!r} は"
+                        f"0以上{bounds.count_ceiling:,}以下の整数ではありません"
+                    )
+                table.counts[col][i, j] = value
+            table.given[col][i, j] = True
+    table.valid[...] = True
+    return table

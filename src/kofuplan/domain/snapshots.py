@@ -32,14 +32,20 @@ def parse_month(month: str) -> tuple[int, int]:
     return year, mon
 
 
-def add_months(month: str, n: int) -> str:
+def month_index(month: str) -> int:
+    """Months since year 0: differences of two give the months between them."""
     year, mon = parse_month(month)
-    index = year * 12 + (mon - 1) + n
+    return year * 12 + (mon - 1)
+
+
+def add_months(month: str, n: int) -> str:
+    index = month_index(month) + n
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def month_range(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` inclusive (empty when last < first)."""
+    """Every month from ``first`` to ``last`` inclusive (empty when last < first): the one
+    month-range helper (the calendar, the pages and the readers use it)."""
     out: list[str] = []
     month = first
     parse_month(last)

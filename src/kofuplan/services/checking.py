@@ -22,7 +22,8 @@ from kofuplan.domain.check_summary import national_against_aim, prefecture_passe
 from kofuplan.domain.checks import CODES, check_plan, complete_plan, planned_issuance, sort_findings
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan import plan_demand
-from kofuplan.domain.plan_form import PlanFigures, PlanRow, read_plan_form
+from kofuplan.domain.plan_form import PlanBounds, PlanRow, read_plan_form
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import CODES as PROMOTION_CODES
 from kofuplan.domain.promotion import has_promotion_section, promotion_findings
@@ -58,7 +59,7 @@ class CheckRun:
     as_of: dt.date
     params: Snapshot
     calendar: MonthCalendar
-    figures: PlanFigures
+    figures: PlanTable
     profiles: Profiles  # aligned with figures.lg_code
     capacity: Capacity
     budget: Budget
@@ -77,7 +78,21 @@ def check_rows(
     as_of: dt.date,
 ) -> CheckRun:
     """Check the plan rows against the municipalities of ``all_profiles``."""
-    figures, form = read_plan_form(rows, calendar.months, [str(c) for c in all_profiles.lg_code])
+    known = [str(c) for c in all_profiles.lg_code]
+    figures, form = read_plan_form(rows, calendar.months, known, PlanBounds.from_rules(params))
+    return check_table(figures, form, all_profiles, calendar, params, as_of)
+
+
+def check_table(
+    figures: PlanTable,
+    form: list[Finding],
+    all_profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Snapshot,
+    as_of: dt.date,
+) -> CheckRun:
+    """The prefecture's checks (``check_plan`` and the promotion section) of a plan table whose
+    form has been read (``form``: its R1.2 findings), against ``all_profiles``."""
     where = {str(c): k for k, c in enumerate(all_profiles.lg_code)}
     index = np.array([where[str(c)] for c in figures.lg_code], dtype=np.intp)
     profiles = all_profiles.take(index)

@@ -34,7 +34,7 @@ def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
     end = str(params["plan.period_end"])
     if start > end:
         raise ValueError(f"nothing left to plan after {as_of}: the plan ends in {end}")
-    months = month_range(start, end)
+    months = tuple(month_range(start, end))
     first = dt.date(int(start[:4]), int(start[5:7]), 1)
     last = dt.date(int(end[:4]), int(end[5:7]), 28) + dt.timedelta(days=4)
     holidays = {d for d, _ in jpholiday.between(first, last)}

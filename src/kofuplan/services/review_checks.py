@@ -25,7 +25,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import PlanRow
+from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.services.checking import CheckRun, check_rows
@@ -133,18 +133,11 @@ def rows_under_inputs(
     return plan_edit.recompute(out, m.population, m.cards_issued_baseline)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, str]:
-    cells = {name: _cell(v) for name, v in row.items()}
-    if own_inputs:  # blank: the profile built from the inputs supplies them
-        cells.update({name: "" for name in _INPUT_DECIDED if name in cells})
+def _row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
+    """The stored row as it is: numbers stay numbers (the validator bounds them)."""
+    cells: dict[str, Cell] = dict(row)
+    if own_inputs:  # not given: the profile built from the inputs supplies them
+        cells.update({name: None for name in _INPUT_DECIDED if name in cells})
     return cells
 
 

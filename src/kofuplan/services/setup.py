@@ -12,6 +12,7 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Municipality, User
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
@@ -51,28 +52,13 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
     return len(stats.lg_code)
 
 
-_TEXT_COLUMNS = ("lg_code", "month", "recruit_start_month", "pref_code", "defaults")
-
-
-def rows_by_municipality(columns: Mapping[str, Sequence[str]]) -> dict[str, list[dict[str, Any]]]:
-    """``plan_monthly.csv`` columns of strings as typed rows, grouped by municipality."""
-    names = list(columns)
-    out: dict[str, list[dict[str, Any]]] = {}
-    for i in range(len(columns["lg_code"])):
-        row: dict[str, Any] = {}
-        for name in names:
-            raw = columns[name][i]
-            if name in _TEXT_COLUMNS:
-                row[name] = raw
-            elif raw == "":
-                row[name] = None
-            else:
-                try:
-                    value = float(raw)
-                except ValueError:
-                    raise ValueError(f"row {i + 2}: {name}: {raw!r} is not a number") from None
-                row[name] = int(value) if value.is_integer() and name != "coverage_pct" else value
-        out.setdefault(str(row["lg_code"]), []).append(row)
+def rows_by_municipality(rows: Sequence[PlanRow]) -> dict[str, list[dict[str, Cell]]]:
+    """A plan file's rows (plain values, as the one plan reader gives them) grouped by
+    municipality, for storing; their figures are bounded when saved (``save_plan``)."""
+    out: dict[str, list[dict[str, Cell]]] = {}
+    for row in rows:
+        code = str(row.cells.get("lg_code") or "").strip()
+        out.setdefault(code, []).append({**row.cells, "lg_code": code})
     return out
 
 

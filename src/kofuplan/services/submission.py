@@ -84,7 +84,7 @@ def submit(
         for row in read_plan_rows(path):
             # A national or regional file may be given: keep this prefecture's rows, and
             # rows whose code is malformed (they belong to no prefecture; R1.2 reports them).
-            code = row.cells.get("lg_code", "").strip()
+            code = str(row.cells.get("lg_code") or "").strip()
             if code.startswith(pref) or lg_code_error(code) is not None:
                 rows.append(row)
             else:

@@ -20,7 +20,7 @@ from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.review_checks import revision_findings, rows_under_inputs
-from kofuplan.services.workflow import check_revision, status_of, target_of
+from kofuplan.services.workflow import status_of, target_of
 
 
 def _rules() -> Any:
@@ -110,6 +110,8 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     inputs = input_revisions[0] if input_revisions else None
     own = inputs.content if inputs else None
     rows = with_waits(rows_under_inputs(m, revision.content if revision else [], own))
+    # One check set: the saved revision's checks are the editor's and the prefecture's.
+    review = revision_findings(m, revision, inputs)
     events = repo.events(m.lg_code)
     revisions = repo.revisions(m.lg_code, with_content=False)
     advice = repo.advice(m.lg_code)
@@ -125,8 +127,8 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
         status=status_of(repo, m.lg_code),
         revision=revision,
         rows=rows,
-        findings=check_revision(m, rows) if rows else [],
-        review_findings=revision_findings(m, revision, inputs),
+        findings=review,
+        review_findings=review,
         inputs=inputs,
         input_revisions=[
             {

@@ -9,20 +9,22 @@ import csv
 import datetime as dt
 import secrets
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from kofuplan.adapters.plan_csv import plan_columns
 from kofuplan.adapters.stats_csv import STATS_COLUMNS
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Actual
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import check_digit
+from kofuplan.domain.plan_form import Cell
+from kofuplan.domain.plan_table import table_rows
 from kofuplan.services.passwords import hash_password
 from kofuplan.services.planning import run_plan
-from kofuplan.services.setup import add_user, import_plans, load_baseline, rows_by_municipality
+from kofuplan.services.setup import add_user, import_plans, load_baseline
 
 AS_OF = dt.date(2020, 10, 1)  # the planning baseline snapshot (end of September 2020)
 PREFECTURES = (
@@ -90,7 +92,7 @@ def seed(
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
         load_baseline(db, stats, AS_OF)
-        plans = rows_by_municipality(plan_columns(run_plan(stats, AS_OF).plan))
+        plans = table_rows(run_plan(stats, AS_OF).plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
     hashed = hash_password(password)
@@ -113,14 +115,14 @@ def seed(
 
 
 def _sample_actuals(
-    db: Database, plans: dict[str, list[dict[str, object]]], rng: np.random.Generator
+    db: Database, plans: Mapping[str, Sequence[Mapping[str, Cell]]], rng: np.random.Generator
 ) -> None:
     """Two months of sample actual results, each municipality at 50–120 % of its plan."""
     with db.session() as s:
         for lg, rows in plans.items():
             pace = rng.uniform(0.5, 1.2)
             for row in rows[:2]:
-                planned = int(str(row["issuance"]))
+                planned = int(row["issuance"] or 0)
                 s.add(
                     Actual(
                         lg_code=lg,

@@ -22,6 +22,8 @@ from kofuplan.adapters.storage.models import (
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_form import PlanBounds, count_field_error, figure_error, plain_value
+from kofuplan.domain.plan_table import FIGURE_COLUMNS
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.errors import ConflictError, InputError
 from kofuplan.parameters import load_rules
@@ -49,8 +51,20 @@ def target_of(m: Municipality) -> int:
     return plan_edit.target(m.population, m.cards_issued_baseline, share)
 
 
-def check_revision(m: Municipality, rows: Sequence[Mapping[str, Any]]) -> list[Finding]:
-    return plan_edit.check(m.lg_code, rows, target_of(m))
+def check_revision(
+    m: Municipality,
+    rows: Sequence[Mapping[str, Any]],
+    inputs: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """The prefecture's checks (``check_plan``, the one check set) of the rows, with the
+    municipality's own inputs: what the editor's preview, the saved revision and the
+    prefecture's list all show."""
+    from kofuplan.services.review_checks import prefecture_checks
+
+    if not rows:
+        return []
+    inputs_by_code = {m.lg_code: inputs} if inputs is not None else None
+    return prefecture_checks([m], {m.lg_code: rows}, inputs_by_code).get(m.lg_code, [])
 
 
 def status_of(repo: Repository, lg_code: str) -> Status:
@@ -58,27 +72,49 @@ def status_of(repo: Repository, lg_code: str) -> Status:
     return cast(Status, event.status) if event else "not_started"
 
 
+def plan_bounds() -> PlanBounds:
+    return PlanBounds.from_rules(plan_rules())
+
+
 def merge_edits(
     base: Sequence[Mapping[str, Any]], edits: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The base rows with the editable cells replaced by the edits (other cells are ignored)."""
+    """The base rows with the editable cells replaced by the edits (other cells are ignored);
+    a cell that is not a whole count within the bounds is refused naming its month and field."""
     by_month = {str(r["month"]): dict(r) for r in base}
+    bounds = plan_bounds()
     for i, e in enumerate(edits):
         month = str(e.get("month", ""))
         if month not in by_month:
-            raise InvalidInput(f"行 {i + 1}: 月 {month!r} は計画期間にありません")
+            raise InvalidInput(f"{i + 1}行目: 月「{month}」は計画期間にありません")
         for name in plan_edit.EDITABLE_COLUMNS:
             if name not in e or e[name] is None or e[name] == "":
                 continue
-            raw = e[name]
-            try:
-                value = int(str(raw).replace(",", "").strip())
-            except ValueError:
-                raise InvalidInput(f"{month} の {name}: {raw!r} は整数ではありません") from None
-            if value < 0:
-                raise InvalidInput(f"{month} の {name}: 負の値 {value} は入力できません")
-            by_month[month][name] = value
+            error = count_field_error(month, name, e[name], bounds)
+            if error:
+                raise InvalidInput(error)
+            by_month[month][name] = plain_value(e[name])
     return [by_month[str(r["month"])] for r in base]
+
+
+def whole_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A whole plan (an import) as plain values; refused, naming the row, month and field,
+    when a figure is out of bounds."""
+    bounds = plan_bounds()
+    out = []
+    for i, row in enumerate(rows):
+        month = str(row.get("month", ""))
+        clean = dict(row)
+        for name in FIGURE_COLUMNS:
+            value = plain_value(row.get(name))
+            if value is None or name in ("coverage_pct", "recruit_start_month"):
+                continue  # recomputed, or text
+            error = figure_error(month, name, value, bounds)
+            if error:
+                raise InvalidInput(f"{i + 1}行目: {error}")
+            clean[name] = value
+        out.append(clean)
+    return out
 
 
 def save_plan(
@@ -103,7 +139,7 @@ def save_plan(
     if latest is not None and merge:
         content = merge_edits(latest.content, rows)
     else:
-        content = [dict(r) for r in rows]
+        content = whole_rows(rows)
     content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
     inputs = repo.latest_inputs(m.lg_code)
     if inputs is not None:  # the daily figures per counter and evenings are the inputs'
@@ -125,7 +161,9 @@ def save_plan(
         # Someone else saved on the same base between our read and our insert.
         repo.session.rollback()
         raise Conflict(_latest_id(repo, m.lg_code)) from None
-    repo.add_findings(revision.id, check_revision(m, content))
+    repo.add_findings(
+        revision.id, check_revision(m, content, inputs.content if inputs is not None else None)
+    )
     repo.add_event(
         ReviewEvent(
             lg_code=m.lg_code,

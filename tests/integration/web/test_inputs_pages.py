@@ -194,7 +194,7 @@ def test_R6_1_2_the_plan_table_and_a_new_plan_revision_follow_the_inputs(
                       "evenings_per_month": "4", "evening_hours": "2"})  # fmt: skip
     assert r.status_code == 303
     page = c.get(f"/m/{lg}").text
-    assert "EDIT_OVER_CAPACITY" in _codes(page, "findings")
+    assert "R6.1-2" in _codes(page, "findings")
     base = _value(page, "base_revision_id")
     saved = c.post(f"/m/{lg}/plan", data={"base_revision_id": base, "action": "save"})
     assert saved.status_code == 303

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import sys
 from pathlib import Path
@@ -75,25 +74,14 @@ def load_plan(
     database_url: DbUrl = None,
 ) -> None:
     """Store each municipality's rows of plan_monthly.csv as a new plan revision."""
+    from kofuplan.adapters.plan_reader import read_plan_rows
     from kofuplan.adapters.storage.db import Database
     from kofuplan.services.setup import import_plans, rows_by_municipality
 
     try:
-        with file.open(encoding="utf-8", newline="") as h:
-            reader = csv.reader(h)
-            header = next(reader)
-            columns: dict[str, list[str]] = {name: [] for name in header}
-            for line, values in enumerate(reader, start=2):
-                if len(values) != len(header):
-                    raise ValueError(f"line {line}: {len(values)} fields, expected {len(header)}")
-                for name, value in zip(header, values, strict=True):
-                    columns[name].append(value)
-        missing = [c for c in ("lg_code", "month", "issuance") if c not in columns]
-        if missing:
-            raise ValueError(f"missing column(s) {', '.join(missing)}")
-        plans = rows_by_municipality(columns)
-    except (OSError, StopIteration, UnicodeDecodeError, csv.Error, ValueError) as e:
-        _fail(f"{file}: {e or 'empty file'}")
+        plans = rows_by_municipality(read_plan_rows(file, ("lg_code", "month", "issuance")))
+    except ValueError as e:
+        _fail(str(e))
         return
     db = Database(database_url)
     db.init()

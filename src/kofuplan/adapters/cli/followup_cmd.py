@@ -10,11 +10,13 @@ import typer
 from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.followup_files import csv_text, json_text, write_all
-from kofuplan.adapters.planned_csv import read_plan_monthly
+from kofuplan.adapters.plan_reader import read_plan_table
 from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.focus import GROUP_LABELS
-from kofuplan.domain.snapshots import add_months, month_range, parse_month
+from kofuplan.domain.plan_form import PlanBounds
+from kofuplan.domain.planned import PlannedMonths
+from kofuplan.domain.snapshots import add_months, first_day, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import (
@@ -96,6 +98,15 @@ def focus_command(
     )
 
 
+def _planned(plan: Path, month: str) -> PlannedMonths:
+    """The plan's columns the follow-up compares with, bounded by the rules of ``month``."""
+    bounds = PlanBounds.from_rules(load_rules().at(first_day(month)))
+    return PlannedMonths.from_table(read_plan_table(plan, FOLLOWUP_NEEDS, bounds))
+
+
+FOLLOWUP_NEEDS = ("issuance", "cumulative_issued", "required_weekend_days")
+
+
 @app.command("followup")
 def followup_command(
     plan: Annotated[Path, typer.Option("--plan", help="plan_monthly.csv")],
@@ -108,7 +119,7 @@ def followup_command(
     """月次フォローアップ: 計画と実績の比較、滞留・遅延・休日交付・重点団体の指摘."""
     month = _month(month, "--month")
     try:
-        planned = read_plan_monthly(plan)
+        planned = _planned(plan, month)
         data = read_actuals(actuals, [add_months(month, -1), month])
         f = run_followup(planned, data, [month])
     except ValueError as exc:
@@ -148,7 +159,7 @@ def replay_command(
     """各月のフォローアップを再生し、全国の計画・実績の表とグラフを出力する."""
     first, last = _month(first, "--from"), _month(last, "--to")
     try:
-        planned = read_plan_monthly(plan)
+        planned = _planned(plan, first)
         data = read_actuals(actuals, month_range(add_months(first, -1), last))
         f, rows = run_replay(planned, data, first, last)
         png = cumulative_chart_png(

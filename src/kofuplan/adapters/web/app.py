@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web import api, api_docs, excel_routes, pages
+from kofuplan.adapters.web import api, api_docs, errors, excel_routes, pages
 from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
 from kofuplan.adapters.web.render import STATIC, templates
 from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             return JSONResponse({"detail": msg}, status_code=403)
         return _page(request, 403, msg)
 
+    errors.install(app, _page)
     app.add_middleware(CsrfCookie, secure=settings.cookie_secure)
     # Outermost: refuse oversized bodies before anything reads them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes)

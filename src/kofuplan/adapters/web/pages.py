@@ -113,8 +113,8 @@ def municipality_page_response(
     m = access.municipality
     if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
         shown = rows_under_inputs(m, rows, v.inputs.content if v.inputs else None)
-        shown = plan_edit.recompute(shown, m.population, m.cards_issued_baseline)
-        findings = workflow.check_revision(m, shown)
+        shown = views.with_waits(plan_edit.recompute(shown, m.population, m.cards_issued_baseline))
+        findings = workflow.check_revision(m, shown, v.inputs.content if v.inputs else None)
     else:
         shown, findings = v.rows, v.findings
     months, planned_cum, actual_cum = v.cumulative_series()

@@ -1,0 +1,41 @@
+"""Bounds over HTTP (issue 12 item 5): a number out of range saved through the API or the page
+gets the field's own error, and never a 500 for that municipality or anyone else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.web_support import fresh_database, sample_service, signed_in
+
+HUGE = "1" * 30
+
+
+def test_R1_2_any_number_through_api_and_page_gets_the_field_error(tmp_path: Path) -> None:
+    db = fresh_database("sqlite", tmp_path)
+    with sample_service(db, per_prefecture=1) as (url, accounts):
+        lg = next(code for code in accounts.municipalities if code.startswith("13"))
+        c = signed_in(url, accounts.municipalities[lg])
+        rev = c.get(f"/api/municipalities/{lg}/plan").json()["revision"]
+        month = rev["content"][0]["month"]
+        ministry = signed_in(url, accounts.ministry)
+        for value in (HUGE, "-3", "2.5", "1e400", "たくさん"):
+            _refused(c, lg, rev["id"], month, value)
+        for path in ("/api/nation", "/nation", "/p/13", f"/m/{lg}"):
+            assert ministry.get(path).status_code == 200, path
+    db.dispose()
+
+
+def _refused(c: Any, lg: str, rev_id: int, month: str, value: str) -> None:
+    r = c.post(
+        f"/api/municipalities/{lg}/plan",
+        json={"base_revision_id": rev_id, "reason": "x",
+              "rows": [{"month": month, "issuance": value}]},
+    )  # fmt: skip
+    assert r.status_code == 422, r.text
+    assert "交付枚数" in r.text or "issuance" in r.text
+    page = c.post(
+        f"/m/{lg}/plan",
+        data={"base_revision_id": str(rev_id), "action": "save", f"{month}.issuance": value},
+    )
+    assert page.status_code == 422 and "交付枚数" in page.text
