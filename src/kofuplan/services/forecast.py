@@ -35,7 +35,7 @@ class ForecastRun:
 def forecast_months(as_of: dt.date, to_month: str) -> tuple[str, ...]:
     first = first_plan_month(as_of, "0000-01")
     try:
-        months = month_range(first, to_month)
+        months = tuple(month_range(first, to_month))
     except ValueError:
         raise InputError(f"--to: {to_month!r} is not a month (YYYY-MM)") from None
     if not months:
