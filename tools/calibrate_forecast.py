@@ -80,11 +80,12 @@ LATER_CAPACITY = 4.5e6
 def produce_dated(apps: np.ndarray, cap: float, later: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`produce` with the capacity raised to LATER_CAPACITY from the ``later`` months."""
     split = int(np.argmax(later)) if later.any() else apps.shape[1]
-    made1, queue1 = produce(apps[:, :split], cap)
+    made1, wait1 = produce(apps[:, :split], cap)
     carry = apps[:, split:].copy()
-    if carry.shape[1]:
-        carry[:, 0] += queue1[-1] if len(queue1) else 0.0
-    made2, queue2 = produce(carry, LATER_CAPACITY)
+    if carry.shape[1] and wait1.shape[1]:
+        carry[:, 0] += wait1[:, -1]
+    made2, wait2 = produce(carry, LATER_CAPACITY)
+    queue1, queue2 = wait1.sum(axis=0), wait2.sum(axis=0)
     return np.concatenate([made1, made2], axis=1), np.concatenate([queue1, queue2])
 
 

@@ -66,3 +66,19 @@ def test_unknown_snapshot_and_bad_lg_code_are_named(tmp_path: Path) -> None:
     bad.write_text("\n".join([text[0], ",".join(parts)]) + "\n", encoding="utf-8")
     result = run_cli("plan", "--stats", str(bad), "--as-of", "2020-10-01", "--out", str(tmp_path))
     assert result.exit_code == 2 and "bad.csv:2" in result.output and "検査数字" in result.output
+
+
+def test_R8_3_waits_are_included_unless_refused_and_the_summary_says_which(
+    tmp_path: Path,
+) -> None:
+    stats, _ = sample_stats(tmp_path)
+    for flag, included in (("--waits", True), ("--no-waits", False)):
+        out = tmp_path / flag
+        args = ("plan", "--stats", str(stats), "--as-of", "2020-10-01", "--out", str(out))
+        result = run_cli(*args, flag)
+        assert result.exit_code == 0, result.output
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["waits_included"] is included
+        header = (out / "plan_monthly.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert ("wait_weekday_minutes" in header.split(",")) is included
+        assert ("wait_weekend_minutes" in header.split(",")) is included

@@ -73,7 +73,8 @@ def test_R8_2_deliveries_never_exceed_the_applications_made(p: Profiles, first: 
 def test_R8_2_production_keeps_its_capacity_and_loses_no_application(
     apps: np.ndarray, capacity: float
 ) -> None:
-    produced, queue = produce(apps, capacity)
+    produced, waiting = produce(apps, capacity)
+    queue = waiting.sum(axis=0)
     assert (produced >= -1e-6).all()
     assert (produced.sum(axis=0) <= capacity * (1 + 1e-9) + 1e-6).all()
     assert (queue >= -1e-6).all()
@@ -89,7 +90,8 @@ def test_R8_2_production_keeps_its_capacity_and_loses_no_application(
 def test_R8_2_with_unlimited_production_deliveries_are_applications_shifted_by_the_lag(
     apps: np.ndarray,
 ) -> None:
-    produced, queue = produce(apps, float("inf"))
+    produced, waiting = produce(apps, float("inf"))
+    queue = waiting.sum(axis=0)
     assert np.array_equal(produced, apps) and not queue.any()
     ready = lagged(produced, RULES.lag_profile)
     for t in range(apps.shape[1]):

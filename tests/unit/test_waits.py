@@ -87,3 +87,26 @@ def test_R8_3_plan_waits_per_kind_of_day_fall_with_more_counters(seed: int, extr
     has_days = (weekdays + weekends) > 0
     np.testing.assert_allclose(spread[has_days], issuance[has_days])
     assert (base.arrivals_per_weekend_day[weekends == 0] == 0).all()
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    per_day=st.lists(
+        st.sampled_from([0.0, 12.5, 40.0, 40.0, 160.0, 900.0, 3000.0]), min_size=1, max_size=30
+    ),
+    counters=st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=30),
+)
+def test_R2_0_waits_of_repeated_pairs_are_those_computed_one_by_one(
+    per_day: list[float], counters: list[int]
+) -> None:
+    """Each distinct (residents, counters) pair is computed once and broadcast: the figures
+    are the ones each cell gets when computed on its own, bit for bit."""
+    size = min(len(per_day), len(counters))
+    arrivals = np.asarray(per_day[:size])
+    n = np.asarray(counters[:size])
+    profile = QueueingParameters.from_rules(load_rules().at(dt.date(2021, 4, 1))).weekday_profile
+    shared = day_waits(arrivals, profile, n, 10.0)
+    for i in range(size):
+        alone = day_waits(arrivals[i : i + 1], profile, n[i : i + 1], 10.0)
+        for field in ("worst_hour_wait_minutes", "day_mean_wait_minutes", "carried_at_closing"):
+            np.testing.assert_array_equal(getattr(shared, field)[i], getattr(alone, field)[0])

@@ -7,13 +7,21 @@ columns are only ever added, never renamed or removed.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.text_columns import (
+    TextColumn,
+    decimal_text,
+    int_text,
+    text_column,
+    texts,
+    write_csv,
+)
 from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
@@ -39,75 +47,82 @@ EXTRA_COLUMNS = (
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
 
-def _ints(a: npt.NDArray[Any]) -> list[str]:
-    return [str(x) for x in np.asarray(a).reshape(-1).tolist()]
-
-
-def _decimals(a: npt.NDArray[Any], places: int) -> list[str]:
-    return [f"{x:.{places}f}".rstrip("0").rstrip(".") for x in np.asarray(a).reshape(-1).tolist()]
-
-
-def plan_columns(plan: Plan) -> dict[str, list[str]]:
-    """The plan as CSV columns of strings, a row per municipality and month."""
+def plan_text_columns(plan: Plan, waits: bool = True) -> dict[str, TextColumn]:
+    """The plan as CSV columns, a row per municipality and month, each distinct value
+    formatted once (see kofuplan.adapters.text_columns). Without ``waits`` the two wait
+    columns are left out (and the queueing never computed)."""
     n, m = plan.issuance.shape
     cal = plan.calendar
     cap = plan.capacity
     p = plan.profiles
+    by_muni = np.repeat(np.arange(n, dtype=np.intp), m)
+    by_month = np.tile(np.arange(m, dtype=np.intp), n)
 
-    def per_month(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return np.broadcast_to(np.asarray(a)[None, :], (n, m))
+    def per_month(a: npt.ArrayLike, fmt: Callable[[Any], str] = int_text) -> TextColumn:
+        return TextColumn(texts(fmt(x) for x in np.asarray(a).reshape(-1).tolist()), by_month)
 
-    def per_muni(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return np.broadcast_to(np.asarray(a)[:, None], (n, m))
+    def per_muni(a: npt.ArrayLike) -> TextColumn:
+        return TextColumn(texts(np.asarray(a).reshape(-1).tolist()), by_muni)
 
-    recruit = [
-        "" if i == NO_RECRUIT else add_months(cal.months[0], int(i))
-        for i in cap.recruit_start_index.reshape(-1).tolist()
-    ]
-    defaults = np.array([";".join(p.defaults_of(i)) for i in range(n)], dtype=object)
+    def rounded(a: npt.ArrayLike) -> TextColumn:
+        return text_column(np.rint(a).astype(np.int64))
+
+    two = decimal_text(2)
+    months = cal.months
+
+    def recruit(i: int) -> str:
+        return "" if i == NO_RECRUIT else add_months(months[0], int(i))
+
     return {
-        "lg_code": per_muni(p.lg_code).reshape(-1).tolist(),
-        "month": list(cal.months) * n,
-        "issuance": _ints(plan.issuance),
-        "cumulative_issued": _ints(plan.cumulative_issued),
-        "coverage_pct": _decimals(plan.coverage_pct, 2),
-        "open_weekdays": _ints(per_month(cal.open_weekdays)),
-        "weekend_days": _ints(cap.weekend_days),
-        "required_weekend_days": _ints(per_month(cal.required_weekend_days)),
-        "open_days": _ints(cap.open_days),
-        "dedicated_counters": _ints(cap.dedicated_counters),
-        "dedicated_daily_per_counter": _decimals(cap.dedicated_daily_per_counter, 2),
-        "combined_counters": _ints(cap.combined_counters),
-        "combined_daily_per_counter": _decimals(cap.combined_daily_per_counter, 2),
-        "capacity": _ints(cap.capacity),
-        "offsite_counters": _ints(cap.offsite_counters),
-        "staff": _ints(cap.staff),
-        "terminals": _ints(cap.terminals),
-        "recruit_start_month": recruit,
-        "pref_code": per_muni(p.pref_code).reshape(-1).tolist(),
-        "applications_expected": _ints(np.rint(plan.demand.applications).astype(np.int64)),
-        "deliveries_expected": _ints(np.rint(plan.demand.deliveries).astype(np.int64)),
-        "defaults": per_muni(defaults).reshape(-1).tolist(),
+        "lg_code": per_muni(p.lg_code),
+        "month": per_month(list(months), str),
+        "issuance": text_column(plan.issuance),
+        "cumulative_issued": text_column(plan.cumulative_issued),
+        "coverage_pct": text_column(plan.coverage_pct, two),
+        "open_weekdays": per_month(cal.open_weekdays),
+        "weekend_days": text_column(cap.weekend_days),
+        "required_weekend_days": per_month(cal.required_weekend_days),
+        "open_days": text_column(cap.open_days),
+        "dedicated_counters": text_column(cap.dedicated_counters),
+        "dedicated_daily_per_counter": text_column(cap.dedicated_daily_per_counter, two),
+        "combined_counters": text_column(cap.combined_counters),
+        "combined_daily_per_counter": text_column(cap.combined_daily_per_counter, two),
+        "capacity": text_column(cap.capacity),
+        "offsite_counters": text_column(cap.offsite_counters),
+        "staff": text_column(cap.staff),
+        "terminals": text_column(cap.terminals),
+        "recruit_start_month": text_column(cap.recruit_start_index, recruit),
+        "pref_code": per_muni(p.pref_code),
+        "applications_expected": rounded(plan.demand.applications),
+        "deliveries_expected": rounded(plan.demand.deliveries),
+        "defaults": per_muni([";".join(p.defaults_of(i)) for i in range(n)]),
         # R8.3: evening opening counted in capacity, as extra open days.
-        "evening_day_equivalents": _decimals(cap.evening_day_equivalents, 2),
+        "evening_day_equivalents": text_column(cap.evening_day_equivalents, two),
         **{
-            f"applications_{source}": _ints(np.rint(values).astype(np.int64))
+            f"applications_{source}": rounded(values)
             for source, values in plan.demand.by_source.items()
         },
-        **_wait_columns(plan),
+        **(_wait_columns(plan) if waits else {}),
     }
 
 
-def _wait_columns(plan: Plan) -> dict[str, list[str]]:
+def plan_columns(plan: Plan) -> dict[str, list[str]]:
+    """The plan as CSV columns of strings, a row per municipality and month."""
+    return {name: column.tolist() for name, column in plan_text_columns(plan).items()}
+
+
+def _wait_columns(plan: Plan) -> dict[str, TextColumn]:
     if plan.waits is None:
         return {}
     w = plan.waits
+    one = decimal_text(1)
 
-    def minutes(wait: npt.NDArray[Any], arrivals: npt.NDArray[Any]) -> list[str]:
-        text = _decimals(np.where(np.isfinite(wait), wait, 0.0), 1)
-        none = (arrivals <= 0).reshape(-1).tolist()
-        endless = (~np.isfinite(wait)).reshape(-1).tolist()
-        return ["" if a else "inf" if b else t for t, a, b in zip(text, none, endless, strict=True)]
+    def minutes(wait: npt.NDArray[Any], arrivals: npt.NDArray[Any]) -> TextColumn:
+        # Empty without residents; "inf" where the counters can never catch up.
+        column = text_column(wait, lambda x: one(x) if np.isfinite(x) else "inf")
+        none = np.asarray(arrivals <= 0).reshape(-1)
+        labels = np.append(column.labels, texts([""]))
+        return TextColumn(labels, np.where(none, len(labels) - 1, column.codes))
 
     return {
         "wait_weekday_minutes": minutes(w.weekday.worst_hour_wait_minutes, w.arrivals_per_weekday),
@@ -117,31 +132,36 @@ def _wait_columns(plan: Plan) -> dict[str, list[str]]:
     }
 
 
-def write_columns(path: Path, columns: Mapping[str, list[str]]) -> None:
-    """Write string columns as CSV. Values here are numbers, codes and field names, never
-    user text, so no quoting is needed; a comma would be a bug, and is refused."""
-    names = list(columns)
-    lines = [",".join(row) for row in zip(*columns.values(), strict=True)]
-    if any(line.count(",") != len(names) - 1 for line in [",".join(names), *lines]):
-        raise ValueError(f"{path.name}: a value contains a comma")
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text("\n".join([",".join(names), *lines]) + "\n", encoding="utf-8")
-    tmp.replace(path)
+def write_columns(path: Path, columns: Mapping[str, TextColumn | Sequence[str]]) -> None:
+    """Write columns as CSV (see kofuplan.adapters.text_columns.write_csv)."""
+    write_csv(path, columns)
 
 
-def budget_columns(plan: Plan) -> dict[str, list[str]]:
+def budget_text_columns(plan: Plan) -> dict[str, TextColumn]:
     b = plan.budget
     n = b.yen.shape[0]
     f, k = len(b.fiscal_years), len(b.items)
+    rows = n * f * k
     return {
-        "lg_code": np.repeat(plan.profiles.lg_code, f * k).tolist(),
-        "fiscal_year": [str(fy) for fy in np.tile(np.repeat(b.fiscal_years, k), n).tolist()],
-        "item": list(b.items) * (n * f),
-        "yen": _ints(b.yen),
+        "lg_code": TextColumn(
+            texts(plan.profiles.lg_code.tolist()), np.repeat(np.arange(n, dtype=np.intp), f * k)
+        ),
+        "fiscal_year": TextColumn(
+            texts(str(fy) for fy in np.asarray(b.fiscal_years).tolist()),
+            np.tile(np.repeat(np.arange(f, dtype=np.intp), k), n),
+        ),
+        "item": TextColumn(texts(b.items), np.arange(rows, dtype=np.intp) % max(k, 1)),
+        "yen": text_column(b.yen),
     }
 
 
-def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> dict[str, Any]:
+def budget_columns(plan: Plan) -> dict[str, list[str]]:
+    return {name: column.tolist() for name, column in budget_text_columns(plan).items()}
+
+
+def summary(
+    plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool, waits: bool = True
+) -> dict[str, Any]:
     nat = totals(plan)
     aims = national_aims(plan, params)
     months = plan.months
@@ -165,6 +185,8 @@ def summary(plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> 
         "sample_data": sample,
         "as_of": as_of,
         "method": plan.method,
+        # Whether plan_monthly.csv carries wait_weekday_minutes and wait_weekend_minutes.
+        "waits_included": waits and plan.waits is not None,
         "municipalities": len(plan.profiles),
         "months": list(months),
         "target_total": nat.target,
@@ -209,11 +231,18 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def write_plan(out: Path, plan: Plan, params: Mapping[str, Any], as_of: str, sample: bool) -> None:
+def write_plan(
+    out: Path,
+    plan: Plan,
+    params: Mapping[str, Any],
+    as_of: str,
+    sample: bool,
+    waits: bool = True,
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    write_columns(out / "plan_monthly.csv", plan_columns(plan))
-    write_columns(out / "budget.csv", budget_columns(plan))
-    text = json.dumps(summary(plan, params, as_of, sample), ensure_ascii=False, indent=1)
+    write_columns(out / "plan_monthly.csv", plan_text_columns(plan, waits))
+    write_columns(out / "budget.csv", budget_text_columns(plan))
+    text = json.dumps(summary(plan, params, as_of, sample, waits), ensure_ascii=False, indent=1)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
 
 

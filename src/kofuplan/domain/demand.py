@@ -44,12 +44,28 @@ class Demand:
     # Applications by source (R3): today's pace, the national campaigns, the municipality's
     # own QR mailing and its off-site events; they add up to ``applications``.
     by_source: dict[str, FloatArray]
-    # Applications waiting for national card production at each month's end, for the
-    # municipalities planned (M,); zero while production keeps up.
-    national_queue: FloatArray = field(default_factory=lambda: np.zeros(0))
+    # Applications waiting for national card production at each month's end (N, M): the
+    # municipality's part of the national queue; zero while production keeps up.
+    waiting: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     # Applications made before the first month and not yet delivered by then (N,): the cards
     # in production and in the queue at the as-of date.
     in_pipeline: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def take(self, rows: slice) -> Demand:
+        """The demand of a block of consecutive municipalities (views, no copies)."""
+        return Demand(
+            applications=self.applications[rows],
+            deliveries=self.deliveries[rows],
+            by_source={k: v[rows] for k, v in self.by_source.items()},
+            waiting=self.waiting[rows],
+            in_pipeline=self.in_pipeline[rows],
+        )
+
+    @property
+    def national_queue(self) -> FloatArray:
+        """Applications of the municipalities planned waiting for production (M,)."""
+        queue: FloatArray = self.waiting.sum(axis=0)
+        return queue
 
 
 @dataclass(frozen=True)
@@ -206,21 +222,21 @@ def produce(applications: FloatArray, capacity: float) -> tuple[FloatArray, Floa
 
     ``applications`` is (N, S). Each month the nation produces at most ``capacity`` cards out
     of the queue plus the month's applications; every municipality's waiting applications are
-    produced in the same proportion. Returns the produced cards (N, S) and the national queue
-    at each month's end (S,).
+    produced in the same proportion. Returns the produced cards and the applications still
+    waiting at each month's end, both (N, S).
     """
     n, s = applications.shape
     produced = np.zeros_like(applications)
+    waiting = np.zeros_like(applications)
     queue_rows = np.zeros(n)
-    queue = np.zeros(s)
     for t in range(s):
         pending = queue_rows + applications[:, t]
         total = float(pending.sum())
         share = 1.0 if total <= capacity or total <= 0 else capacity / total
         produced[:, t] = pending * share
         queue_rows = pending - produced[:, t]
-        queue[t] = float(queue_rows.sum())
-    return produced, queue
+        waiting[:, t] = queue_rows
+    return produced, waiting
 
 
 def expected_demand(
@@ -273,7 +289,7 @@ def expected_demand(
         events[:, back:] = own.events
     apps = base + national + own_mailing + events
     capacity = rules.production_capacity * float(non_holders.sum()) / max(nation, 1.0)
-    produced, queue = produce(apps, capacity)
+    produced, waiting = produce(apps, capacity)
     ready = lagged(produced, rules.lag_profile)
     before = apps[:, :back].sum(axis=1) - ready[:, :back].sum(axis=1)
     sources = {"base": base, "national": national, "own_mailing": own_mailing, "events": events}
@@ -281,6 +297,6 @@ def expected_demand(
         applications=apps[:, back:],
         deliveries=ready[:, back:],
         by_source={k: v[:, back:] for k, v in sources.items()},
-        national_queue=queue[back:],
+        waiting=waiting[:, back:],
         in_pipeline=np.maximum(before, 0.0),
     )

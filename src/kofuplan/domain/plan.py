@@ -119,29 +119,54 @@ def make_plan(
 ) -> Plan:
     """Plan every municipality: schedule, capacity, budget."""
     n = len(profiles)
+    # The forecast couples the municipalities planned together (the national production
+    # capacity, the campaigns' answer cleared out of today's pace): it is made once for all
+    # of them, so that a plan in blocks equals one pass.
+    demand = plan_demand(profiles, calendar, params)
     if n <= BLOCK:
-        return _plan_block(profiles, calendar, params, method)
-    blocks = [
-        _plan_block(profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method)
-        for s in range(0, n, BLOCK)
-    ]
-    return _concat_rows(blocks)
+        return _plan_block(profiles, calendar, params, method, demand)
+    # Each block's figures are copied into the whole plan's arrays as soon as it is made,
+    # while they are still in cache, and the block is dropped: no second copy of the whole
+    # plan (a concatenation at the end) and half the peak memory. The blocks' profiles are
+    # views of `profiles`, which the plan keeps as they are.
+    plan: Plan | None = None
+    for s in range(0, n, BLOCK):
+        rows = slice(s, min(s + BLOCK, n))
+        block = _plan_block(profiles.take(rows), calendar, params, method, demand.take(rows))
+        if plan is None:
+            plan = replace(_empty_rows(block, n), profiles=profiles)
+        _copy_rows(plan, block, s)
+    assert plan is not None
+    return plan
 
 
-def _concat_rows(parts: Sequence[T]) -> T:
-    """Join plans of consecutive blocks of municipalities: every per-municipality array is
-    concatenated along its first axis; the shared calendar and labels are kept."""
-    first = parts[0]
-    if isinstance(first, MonthCalendar):
-        return first
-    if isinstance(first, np.ndarray):
-        return np.concatenate(parts, axis=0)  # type: ignore[return-value,arg-type]
-    if isinstance(first, dict):
-        return {k: _concat_rows([p[k] for p in parts]) for k in first}  # type: ignore[return-value,index]
-    if is_dataclass(first) and not isinstance(first, type):
-        changes = {f.name: _concat_rows([getattr(p, f.name) for p in parts]) for f in fields(first)}
-        return replace(first, **changes)
-    return first
+def _empty_rows(part: T, n: int) -> T:
+    """Arrays like ``part``'s with ``n`` rows (municipalities), not yet filled; the shared
+    calendar, profiles and labels are kept."""
+    if isinstance(part, MonthCalendar | Profiles):
+        return part
+    if isinstance(part, np.ndarray):
+        return np.empty((n, *part.shape[1:]), dtype=part.dtype)  # type: ignore[return-value]
+    if isinstance(part, dict):
+        return {k: _empty_rows(v, n) for k, v in part.items()}  # type: ignore[return-value]
+    if is_dataclass(part) and not isinstance(part, type):
+        changes = {f.name: _empty_rows(getattr(part, f.name), n) for f in fields(part)}
+        return replace(part, **changes)
+    return part
+
+
+def _copy_rows(whole: Any, part: Any, start: int) -> None:
+    """Copy a block's per-municipality arrays into rows ``start…`` of the whole plan's."""
+    if isinstance(part, MonthCalendar | Profiles):
+        return
+    if isinstance(part, np.ndarray):
+        whole[start : start + len(part)] = part
+    elif isinstance(part, dict):
+        for k, v in part.items():
+            _copy_rows(whole[k], v, start)
+    elif is_dataclass(part) and not isinstance(part, type):
+        for f in fields(part):
+            _copy_rows(getattr(whole, f.name), getattr(part, f.name), start)
 
 
 def _plan_block(
@@ -149,9 +174,9 @@ def _plan_block(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     method: str,
+    demand: Demand,
 ) -> Plan:
     target = profiles.target
-    demand = plan_demand(profiles, calendar, params)
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings = evening_day_equivalents(

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jpholiday
-
+from kofuplan.adapters.holidays import holidays_between
 from kofuplan.adapters.stats_csv import read_profiles, read_stats
 from kofuplan.domain.calendar import MonthCalendar, add_months, build_calendar, month_range
 from kofuplan.domain.plan import Plan, make_plan
@@ -37,10 +36,9 @@ def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
     months = tuple(month_range(start, end))
     first = dt.date(int(start[:4]), int(start[5:7]), 1)
     last = dt.date(int(end[:4]), int(end[5:7]), 28) + dt.timedelta(days=4)
-    holidays = {d for d, _ in jpholiday.between(first, last)}
     return build_calendar(
         months,
-        holidays,
+        holidays_between(first, last),
         params["calendar.closure_days"],
         int(params["calendar.weekend_days_per_week"]),
     )

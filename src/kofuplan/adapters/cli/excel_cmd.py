@@ -7,31 +7,24 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kofuplan.adapters.cli import app
-from kofuplan.adapters.excel import PlanWorkbook, ReadSettings, read_many
-from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
-from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import write_csv
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.errors import InputError, RuleError
-from kofuplan.services.excel_plans import (
-    budget_rows,
-    check_imported,
-    import_plans,
-    imported_columns,
-    municipality_rows,
-    profile_rows,
-    template_contents,
-)
-from kofuplan.services.excel_prefecture import build_prefecture_book
 from kofuplan.services.planning import plan_calendar, rules_at, run_plan
+
+if TYPE_CHECKING:
+    from kofuplan.adapters.excel import PlanWorkbook
+
+# The Excel stack (openpyxl, python-calamine) is imported inside each command: it would add
+# 0.3 s to the start-up of every other command, `kofuplan --help` included.
 
 excel_app = typer.Typer(
     help="Excel: 団体ごとの計画ブック（テンプレート・読込）と都道府県の提出ブック",
@@ -89,6 +82,10 @@ def template_command(
     method: Annotated[str | None, typer.Option(help="Schedule method (default: rules)")] = None,
 ) -> None:
     """Write the plan workbook of one municipality, or of every one in a prefecture."""
+    from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.template import write_template
+    from kofuplan.services.excel_plans import template_contents
+
     if (lg_code is None) == (pref is None):
         raise _fail("give either --lg-code CODE --out FILE.xlsx or --pref CODE --out-dir DIR")
     if lg_code is not None and (out is None or out_dir is not None):
@@ -159,6 +156,16 @@ def read_command(
     A workbook with any error is rejected whole and the others go on; the command exits 1
     when any was rejected.
     """
+    from kofuplan.adapters.excel import ReadSettings, read_many
+    from kofuplan.services.excel_plans import (
+        budget_rows,
+        check_imported,
+        import_plans,
+        imported_columns,
+        municipality_rows,
+        profile_rows,
+    )
+
     day = _date(as_of, "--as-of")
     paths = _expand(files)
     if not paths:
@@ -226,6 +233,9 @@ def prefecture_command(
     out: Annotated[Path, typer.Option(help="Workbook to write (.xlsx)")],
 ) -> None:
     """Write the prefecture's submission workbook: plans, findings with advice, summary."""
+    from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
+    from kofuplan.services.excel_prefecture import build_prefecture_book
+
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
     try:

@@ -28,7 +28,13 @@ def _as_of(value: str) -> dt.date:
 
 
 def run_and_write(
-    stats: Path, as_of: dt.date, profiles: Path | None, method: str | None, out: Path, sample: bool
+    stats: Path,
+    as_of: dt.date,
+    profiles: Path | None,
+    method: str | None,
+    out: Path,
+    sample: bool,
+    waits: bool = True,
 ) -> tuple[PlanRun, dict[str, object]]:
     console = Console()
     steps = ["統計の読込", "計画の作成", "書き出し"]
@@ -48,7 +54,7 @@ def run_and_write(
         try:
             run = run_plan(stats, as_of, profiles, method, progress=step)
             step(steps[2])
-            write_plan(out, run.plan, run.params, as_of.isoformat(), sample)
+            write_plan(out, run.plan, run.params, as_of.isoformat(), sample, waits)
         except (InputError, RuleError, ValueError) as exc:
             err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from None
@@ -67,11 +73,19 @@ def plan_command(
     method: Annotated[
         str | None, typer.Option(help=f"Schedule method: {' | '.join(METHODS)} (default: rules)")
     ] = None,
+    waits: Annotated[
+        bool,
+        typer.Option(
+            help="Waits per kind of day in plan_monthly.csv (summary.json: waits_included)"
+        ),
+    ] = True,
 ) -> None:
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
-    _, summary = run_and_write(stats, _as_of(as_of), profiles, method, out, sample=False)
+    _, summary = run_and_write(
+        stats, _as_of(as_of), profiles, method, out, sample=False, waits=waits
+    )
     console = Console()
     if console.is_terminal:
         print_summary(console, summary, out)
