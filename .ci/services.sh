@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # System packages and services the tests need, for CI on a fresh machine (run by .ci/run):
-# a Japanese font (replay chart), PostgreSQL (web API tests on both databases) and Chromium
-# (browser tests with Playwright), all from Debian packages.
+# a Japanese font (replay chart), PostgreSQL (web API tests on both databases), Chromium
+# (browser tests with Playwright) and LibreOffice Calc (the workbooks rendered to PDF,
+# recomputed and saved as .xls/.ods: tests/integration/test_excel_render.py), all from Debian
+# packages.
 # Everything goes to stderr except the last line: the export of KOFUPLAN_TEST_POSTGRES_URL.
 set -euo pipefail
 SUDO=""
@@ -11,6 +13,7 @@ need=()
 if ! fc-list :lang=ja 2>/dev/null | grep -q .; then need+=(fontconfig fonts-ipafont-gothic); fi
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then need+=(postgresql); fi
 if [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if ! command -v soffice >/dev/null 2>&1; then need+=(libreoffice-calc-nogui); fi
 if [ "${#need[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     $SUDO apt-get update -qq >&2

@@ -30,8 +30,8 @@ from openpyxl.utils.cell import range_boundaries
 from kofuplan.adapters.excel import ReadSettings, read_many
 from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.reader import ReadOutcome
+from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
-from kofuplan.adapters.excel.template import write_template
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 
@@ -117,16 +117,19 @@ def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[s
 
 
 def generate(stats: Path, directory: Path, count: int) -> list[Path]:
+    """The templates as `excel template --pref all` writes them (stamped: seconds, not
+    minutes), a few of them broken."""
     run = run_plan(stats, AS_OF)
     codes = [str(c) for c in run.plan.profiles.lg_code.tolist()][:count]
     paths = []
+    stamper = TemplateStamper(as_of=AS_OF, made_on=AS_OF)
     for k, (plan, calendar) in enumerate(template_contents(run, codes)):
         path = directory / f"{plan.profile.lg_code}.xlsx"
-        write_template(path, plan, calendar, as_of=AS_OF)
+        path.write_bytes(stamper.workbook_bytes(plan, calendar))
         if k % BROKEN_EVERY == BROKEN_EVERY - 1:
             wb = openpyxl.load_workbook(path)
-            wb["monthly"]["C14"] = "1,2O0"
-            wb["monthly"]["H20"] = -2
+            wb["月別計画"]["C14"] = "1,2O0"
+            wb["月別計画"]["H20"] = -2
             wb.save(path)
         paths.append(path)
     return paths

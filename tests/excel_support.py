@@ -12,6 +12,7 @@ from typing import Any
 
 import openpyxl
 
+from kofuplan.adapters.excel.layout import sheet_title, without_unit
 from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, plan_months
 from kofuplan.adapters.excel.template import write_template
@@ -97,7 +98,9 @@ def _table_cells(wb: Any, table_name: str) -> tuple[Any, dict[str, int], int, in
         if table_name in ws.tables:
             ref = ws.tables[table_name].ref
             (min_col, min_row, max_col, max_row) = openpyxl.utils.cell.range_boundaries(ref)
-            headers = {ws.cell(min_row, c).value: c for c in range(min_col, max_col + 1)}
+            headers = {
+                without_unit(str(ws.cell(min_row, c).value)): c for c in range(min_col, max_col + 1)
+            }
             return ws, headers, min_row + 1, max_row
     raise KeyError(table_name)
 
@@ -216,10 +219,11 @@ def _fill_promotion(wb: Any, promo: MunicipalPromotion) -> None:
 
 
 def edit(path: Path, changes: Mapping[tuple[str, str], Any], *, out: Path | None = None) -> Path:
-    """Set cells ``{(sheet, "C14"): value}`` and save (to ``out`` if given)."""
+    """Set cells ``{(sheet, "C14"): value}`` and save (to ``out`` if given); a table's name
+    stands for the sheet it sits on (``"monthly"`` for 月別計画)."""
     wb = openpyxl.load_workbook(path)
     for (sheet, ref), value in changes.items():
-        wb[sheet][ref].value = value
+        wb[sheet_title(sheet)][ref].value = value
     target = out or path
     wb.save(target)
     return target

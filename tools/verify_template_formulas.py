@@ -22,7 +22,8 @@ from pathlib import Path
 
 from pycel import ExcelCompiler  # type: ignore[import-not-found]
 
-from kofuplan.adapters.excel.template import CALC_FIRST_COL, CALC_HEADERS, FIRST_ROW, write_template
+from kofuplan.adapters.excel.sheet_layout import CALC_FIRST_COL, CALC_HEADERS, MONTHLY_FIRST_ROW
+from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.plan_csv import plan_columns
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
@@ -62,12 +63,12 @@ def main() -> int:
             write_template(path, plan, calendar, as_of=AS_OF)
             xl = ExcelCompiler(filename=str(path))
             for i, month in enumerate(plan.months):
-                r = FIRST_ROW + i
+                r = MONTHLY_FIRST_ROW + i
                 k = index[(plan.profile.lg_code, month)]
-                got = (xl.evaluate(f"monthly!{cap}{r}"), xl.evaluate(f"monthly!{cum}{r}"))
+                got = (xl.evaluate(f"月別計画!{cap}{r}"), xl.evaluate(f"月別計画!{cum}{r}"))
                 want = (int(engine["capacity"][k]), int(engine["cumulative_issued"][k]))
-                coverage = float(xl.evaluate(f"monthly!{cov}{r}")) * 100
-                marks = [xl.evaluate(f"monthly!{c}{r}") for c in judgements]
+                coverage = float(xl.evaluate(f"月別計画!{cov}{r}")) * 100
+                marks = [xl.evaluate(f"月別計画!{c}{r}") for c in judgements]
                 if (
                     got != want
                     or abs(coverage - float(engine["coverage_pct"][k])) > 0.006
@@ -77,16 +78,16 @@ def main() -> int:
                     print(f"{plan.profile.lg_code} {month}: formulas {got} {coverage:.2f} {marks}")
                     print(f"    engine {want} {engine['coverage_pct'][k]}")
             # Break each check in the first month and expect ×.
-            r = FIRST_ROW
+            r = MONTHLY_FIRST_ROW
             for c in judgements:
-                xl.evaluate(f"monthly!{c}{r}")
-            xl.set_value(f"monthly!D{r}", 0)
-            xl.set_value(f"monthly!E{r}", 0)
-            xl.set_value(f"monthly!G{r}", 0)
-            broken = [xl.evaluate(f"monthly!{c}{r}") for c in judgements]
-            xl.set_value(f"monthly!D{r}", 500)  # 500 dedicated counters, none off-site
-            xl.set_value(f"monthly!F{r}", 0)
-            broken[1] = xl.evaluate(f"monthly!{judgements[1]}{r}")
+                xl.evaluate(f"月別計画!{c}{r}")
+            xl.set_value(f"月別計画!D{r}", 0)
+            xl.set_value(f"月別計画!E{r}", 0)
+            xl.set_value(f"月別計画!G{r}", 0)
+            broken = [xl.evaluate(f"月別計画!{c}{r}") for c in judgements]
+            xl.set_value(f"月別計画!D{r}", 500)  # 500 dedicated counters, none off-site
+            xl.set_value(f"月別計画!F{r}", 0)
+            broken[1] = xl.evaluate(f"月別計画!{judgements[1]}{r}")
             if not all(str(b).startswith("×") for b in broken):
                 bad += 1
                 print(f"{plan.profile.lg_code}: broken checks still show {broken}")

@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import openpyxl
+
 from tests.cli_runner import run_cli
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # excel read writes a BOM
         return list(csv.DictReader(fh))
 
 
@@ -35,5 +37,10 @@ def test_R7_1_tokyo_templates_round_trip_to_the_engines_plan(
     assert _rows(tmp_path / "r" / "findings.csv") == expected
     assert all(f["severity"] != "error" for f in expected)
     result = run_cli("excel", "prefecture", "--pref", "13", "--plans", str(tmp_path / "r"),
-                     "--out", str(tmp_path / "13.xlsx"))  # fmt: skip
+                     "--out", str(tmp_path / "13.xlsx"), *common)  # fmt: skip
     assert result.exit_code == 0, result.output
+    # Issue 15 §4: every municipality of 東京都 listed, all submitted, names as the statistics
+    status = openpyxl.load_workbook(tmp_path / "13.xlsx")["提出状況"]
+    assert status["A1"].value == "マイナンバーカード交付円滑化計画 提出状況 東京都"
+    rows = list(status.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 62 and {r[2] for r in rows} == {"提出済"} and not any(r[3] for r in rows)

@@ -33,15 +33,15 @@ def _with_promotion(tmp_path: Path, promo: MunicipalPromotion | None = None) -> 
     return write_sample(tmp_path, plan)
 
 
-# Where the template puts things (docs/excel.md): promotion!B4… one item a row in the order
-# of the documentation; events!A4:D4 the first event.
+# Where the template puts things (docs/excel.md): 申請推進!B4… one item a row in the order
+# of the documentation; 出張申請受付!A4:D4 the first event.
 FORMS, MONTHS_CELL, SHARE, KONBINI, REDUCTION_FROM = "B4", "B5", "B7", "B10", "B13"
 
 
 def test_R3_2_bad_mailing_month_names_file_sheet_and_cell(tmp_path: Path) -> None:
     path = edit(_with_promotion(tmp_path), {("promotion", MONTHS_CELL): "2020-12;2021-13"})
     assert problems(path) == [
-        "131016.xlsx: promotion!B5: 送付月 must be months from 2020-10 to 2023-03 "
+        "131016.xlsx: 申請推進!B5: 送付月 must be months from 2020-10 to 2023-03 "
         '(YYYY-MM, separated by ";", each once), got "2020-12;2021-13"'
     ]
 
@@ -49,16 +49,16 @@ def test_R3_2_bad_mailing_month_names_file_sheet_and_cell(tmp_path: Path) -> Non
 def test_R3_3_event_month_outside_the_plan_and_negative_days_are_named(tmp_path: Path) -> None:
     path = edit(_with_promotion(tmp_path), {("events", "A4"): "2019-12", ("events", "B5"): -1})
     assert problems(path) == [
-        "131016.xlsx: events!A4: 月 must be a month from 2020-10 to 2023-03 (YYYY-MM), "
+        "131016.xlsx: 出張申請受付!A4: 月 must be a month from 2020-10 to 2023-03 (YYYY-MM), "
         'got "2019-12"',
-        "131016.xlsx: events!B5: 日数 must be a whole number ≥ 0, got -1",
+        "131016.xlsx: 出張申請受付!B5: 日数 must be a whole number ≥ 0, got -1",
     ]
 
 
 def test_R3_2_negative_form_count_is_rejected(tmp_path: Path) -> None:
     path = edit(_with_promotion(tmp_path), {("promotion", FORMS): -5})
     assert problems(path) == [
-        "131016.xlsx: promotion!B4: QRコード付き申請書の送付枚数 must be a whole number ≥ 0, got -5"
+        "131016.xlsx: 申請推進!B4: QRコード付き申請書の送付枚数 must be a whole number ≥ 0, got -5"
     ]
 
 
@@ -68,7 +68,7 @@ def test_R3_4_share_above_one_or_not_a_number_is_rejected(
 ) -> None:
     path = edit(_with_promotion(tmp_path), {("promotion", SHARE): value})
     assert problems(path) == [
-        f"131016.xlsx: promotion!B7: 支援する住民の割合 must be a share from 0 to 1 "
+        f"131016.xlsx: 申請推進!B7: 支援する住民の割合 must be a share from 0 to 1 "
         f"(0% to 100%), got {shown}"
     ]
 
@@ -79,26 +79,26 @@ def test_R2_4_bad_flag_and_date_are_named_together(tmp_path: Path) -> None:
         {("promotion", KONBINI): "たぶん", ("promotion", REDUCTION_FROM): "2021-02-30"},
     )
     assert problems(path) == [
-        '131016.xlsx: promotion!B10: コンビニ交付の実施 must be はい or いいえ, got "たぶん"',
-        '131016.xlsx: promotion!B13: 引下げ開始日 must be a date YYYY-MM-DD, got "2021-02-30"',
+        '131016.xlsx: 申請推進!B10: コンビニ交付の実施 must be はい or いいえ, got "たぶん"',
+        '131016.xlsx: 申請推進!B13: 引下げ開始日 must be a date YYYY-MM-DD, got "2021-02-30"',
     ]
 
 
 def test_R3_3_an_event_row_half_filled_names_the_empty_cell(tmp_path: Path) -> None:
     path = edit(_with_promotion(tmp_path), {("events", "D4"): None})
     assert problems(path) == [
-        "131016.xlsx: events!D4: 感染対策 must be はい or いいえ, got an empty cell"
+        "131016.xlsx: 出張申請受付!D4: 感染対策 must be はい or いいえ, got an empty cell"
     ]
 
 
 def test_R3_3_renamed_events_header_is_named(tmp_path: Path) -> None:
     path = _with_promotion(tmp_path)
     wb = openpyxl.load_workbook(path)
-    wb["events"]["B3"] = "開催日数"
-    wb["events"].tables["events"].tableColumns[1].name = "開催日数"
+    wb["出張申請受付"]["B3"] = "開催日数"
+    wb["出張申請受付"].tables["events"].tableColumns[1].name = "開催日数"
     wb.save(path)
     assert problems(path) == [
-        '131016.xlsx: events!B3: header "開催日数" should be "日数" '
+        '131016.xlsx: 出張申請受付!B3: header "開催日数" should be "日数" '
         "(table events is read by its headers)"
     ]
 
@@ -123,7 +123,7 @@ def test_R3_2_clerks_ways_of_typing_are_read(tmp_path: Path) -> None:
 def test_R7_1_workbook_made_before_the_promotion_section_reads_as_none(tmp_path: Path) -> None:
     path = _with_promotion(tmp_path)
     wb = openpyxl.load_workbook(path)
-    for name in ("promotion", "events"):
+    for name in ("申請推進", "出張申請受付"):
         del wb[name]
     for ws in wb.worksheets:  # and without today's pace, which came with it
         if "profile" in ws.tables:
@@ -137,7 +137,7 @@ def test_R7_1_workbook_made_before_the_promotion_section_reads_as_none(tmp_path:
 def test_R7_1_one_promotion_table_without_the_other_is_an_error(tmp_path: Path) -> None:
     path = _with_promotion(tmp_path)
     wb = openpyxl.load_workbook(path)
-    del wb["events"].tables["events"]
+    del wb["出張申請受付"].tables["events"]
     wb.save(path)
     (line,) = problems(path)
     assert line.startswith('131016.xlsx: table "events" is missing')
@@ -146,13 +146,13 @@ def test_R7_1_one_promotion_table_without_the_other_is_an_error(tmp_path: Path) 
 def test_R8_3_template_capacity_formula_counts_evening_opening(tmp_path: Path) -> None:
     """The 交付能力 formula adds 夜間開庁日換算, which reads the promotion items by cell."""
     wb = openpyxl.load_workbook(_with_promotion(tmp_path))
-    ws = wb["monthly"]
-    headers = {ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
-    evening = ws.cell(4, headers["夜間開庁日換算"]).value
-    assert "promotion!$B$8" in evening and "promotion!$B$9" in evening  # 回数, 時間
-    letter = openpyxl.utils.get_column_letter(headers["夜間開庁日換算"])
-    assert f"{letter}4" in ws.cell(4, headers["交付能力"]).value
-    promo = wb["promotion"]
+    ws = wb["月別計画"]
+    headers = {ws.cell(6, c).value: c for c in range(1, ws.max_column + 1)}
+    evening = ws.cell(7, headers["夜間開庁日換算（日）"]).value
+    assert "'申請推進'!$B$8" in evening and "'申請推進'!$B$9" in evening  # 回数, 時間
+    letter = openpyxl.utils.get_column_letter(headers["夜間開庁日換算（日）"])
+    assert f"{letter}7" in ws.cell(7, headers["交付能力（枚）"]).value
+    promo = wb["申請推進"]
     assert [promo[f"A{r}"].value for r in (8, 9)] == ["夜間開庁の回数（月）", "夜間延長時間"]
     assert promo["B8"].protection.locked is False and ws.protection.sheet
 
@@ -200,7 +200,7 @@ def test_R3_2_R3_3_R3_4_R2_4_R8_3_profile_csv_cells_round_trip(promo: MunicipalP
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 

@@ -59,7 +59,7 @@ def test_R2_0_fewest_counters_is_the_true_minimum(
         assert float(best.offered_load_erlangs) == 0.0  # no representable load
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_R2_0_vectorized_over_municipalities_months_and_kind_of_day(seed: int) -> None:
     rng = np.random.default_rng(seed)

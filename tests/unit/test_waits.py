@@ -26,7 +26,7 @@ def test_R2_0_queueing_rules_load_with_their_sources() -> None:
         assert rules.source(f"queueing.{key}")
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(
     per_day=st.floats(0.0, 3_000.0),
     counters=st.integers(0, 40),
@@ -65,7 +65,7 @@ def test_R2_0_an_overloaded_peak_carries_its_queue_into_the_next_hour() -> None:
     assert float(waits.worst_hour_wait_minutes) > (30 - served - served / 2) / served * 60
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), extra=st.integers(1, 3))
 def test_R8_3_plan_waits_per_kind_of_day_fall_with_more_counters(seed: int, extra: int) -> None:
     rng = np.random.default_rng(seed)

@@ -7,6 +7,11 @@ present; a municipality's monthly survey may add the optional columns of
 :data:`kofuplan.domain.actuals.SURVEY_COLUMNS`. Which snapshot stands for which month follows
 the dated rule ``actuals.snapshot_convention`` (see :mod:`kofuplan.domain.snapshots`).
 
+Renewal actuals (issue 17) come in the same format with a ``kind`` column: one row per
+municipality, snapshot and kind of renewal, ``cards_issued_cumulative`` counting the renewals
+of that kind since the renewal plan's first month. Reading them with ``kinds`` sums the kinds
+asked for into one row per municipality and snapshot.
+
 Errors name the file, the line and the column; missing months or municipalities are listed.
 """
 
@@ -96,12 +101,20 @@ def _parse(path: Path, reader: Iterator[list[str]]) -> tuple[dict[str, int], Row
 
 
 def read_actuals(
-    path: Path, months: Sequence[str] | None = None, rules: RuleBook | None = None
+    path: Path,
+    months: Sequence[str] | None = None,
+    rules: RuleBook | None = None,
+    kinds: Sequence[str] | None = None,
 ) -> Actuals:
     """Month-end actuals for ``months`` (by default every month the file covers, which must
-    then be consecutive). Every municipality must appear in every month read."""
+    then be consecutive). Every municipality must appear in every month read. With ``kinds``,
+    the file must have a ``kind`` column and the rows of those kinds are summed."""
     rules = rules or load_rules()
     col, rows_by_date = _read_rows(path)
+    if kinds is not None:
+        rows_by_date = _sum_kinds(path, col, rows_by_date, kinds)
+    elif "kind" in col:
+        rows_by_date = _sum_kinds(path, col, rows_by_date, ("", "issuance"))
     survey_cols = [name for name in SURVEY_COLUMNS if name in col]
 
     def convention(month: str) -> str:
@@ -118,6 +131,45 @@ def read_actuals(
             f"{path}: 次の月末の実績がありません: {', '.join(missing)}（ある月: {have}）"
         )
     return _build(path, wanted, [by_month[m] for m in wanted], rows_by_date, col, survey_cols)
+
+
+def _sum_kinds(path: Path, col: dict[str, int], rows_by_date: Rows, kinds: Sequence[str]) -> Rows:
+    """One row per municipality and snapshot: the counts of the rows of ``kinds`` added up
+    (the other columns from the first such row)."""
+    if "kind" not in col:
+        raise ActualsError(f"{path}: kind 列がありません（更新の実績には kind 列が必要です）")
+    wanted = set(kinds)
+    cards = col["cards_issued_cumulative"]
+    out: Rows = {}
+    for day, rows in rows_by_date.items():
+        merged: dict[str, tuple[int, list[str]]] = {}
+        seen: set[tuple[str, str]] = set()
+        for line_no, row in rows:
+            kind = row[col["kind"]].strip()
+            if kind not in wanted:
+                continue
+            code = row[col["lg_code"]].strip()
+            if (code, kind) in seen:
+                raise ActualsError(
+                    f"{path}:{line_no}: 団体 {code} の {day} の kind {kind} の行が重複しています"
+                )
+            seen.add((code, kind))
+            if code not in merged:
+                merged[code] = (line_no, list(row))
+                continue
+            # Counts add up over kinds; a survey answer is the municipality's, taken from the
+            # first row that gives it.
+            first = merged[code][1]
+            where = f"{path}:{line_no}: cards_issued_cumulative"
+            first[cards] = str(_int(first[cards], where) + _int(row[cards], where))
+            for name in SURVEY_COLUMNS:
+                if name in col and not first[col[name]].strip():
+                    first[col[name]] = row[col[name]]
+        if merged:
+            out[day] = list(merged.values())
+    if not out:
+        raise ActualsError(f"{path}: kind が {', '.join(kinds)} の行がありません")
+    return out
 
 
 def _build(

@@ -57,11 +57,18 @@ def set_excel_text(cell: Any, text: str) -> None:
         cell.quotePrefix = True
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    encoding: str = "utf-8",
+) -> None:
     """Write rows as UTF-8 CSV, quoting as needed and neutralising text that looks like a
-    formula; atomic, so a reader never sees half a file."""
+    formula; atomic, so a reader never sees half a file. ``encoding="utf-8-sig"`` writes a
+    byte-order mark, without which Excel in Japan opens the file as Shift-JIS (garbled)."""
     tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with tmp.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)
         for row in rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 _REIWA_START = 2019  # 令和元年 = 2019 (from 2019-05-01)
 
 
@@ -21,3 +23,8 @@ def reiwa_month(month: str) -> str:
 def reiwa_fiscal_year(fiscal_year: int) -> str:
     """Fiscal year starting in April of ``fiscal_year``: 2021 -> '令和3年度'."""
     return reiwa_year(fiscal_year)[:-1] + "年度"
+
+
+def reiwa_date(day: dt.date) -> str:
+    """2020-10-01 -> '令和2年10月1日'."""
+    return f"{reiwa_year(day.year)}{day.month}月{day.day}日"

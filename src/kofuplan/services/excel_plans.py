@@ -81,6 +81,7 @@ def template_contents(
             staff_now=int(p.staff[i]),
             terminals_now=int(p.terminals[i]),
             recent_daily_issuance=float(p.recent_daily_issuance[i]),
+            pref_name=str(p.pref_name[i]),
         )
         out.append(plan_workbook_from_columns(profile, monthly, lines, p.promotion[i]))
     return out

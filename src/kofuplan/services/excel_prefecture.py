@@ -11,15 +11,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.excel.prefecture import CHECK_TITLES, MunicipalityRow, PrefectureBook
+from kofuplan.adapters.excel.prefecture import (
+    CHECK_TITLES,
+    MISSING,
+    RETURNED,
+    SUBMITTED,
+    MunicipalityRow,
+    PrefectureBook,
+    RosterEntry,
+)
+from kofuplan.adapters.excel.reader import file_lg_code
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
+from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
@@ -59,7 +69,78 @@ def _int(row: Mapping[str, str], col: str, where: str) -> int:
         raise InputError(f"{where}: {col} must be a whole number, got {raw!r}") from None
 
 
-def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> PrefectureBook:
+Members = Sequence[tuple[str, str]]  # (団体コード, 団体名) of the prefecture's municipalities
+
+
+def prefecture_members(stats_path: Path, as_of: dt.date, pref_code: str) -> tuple[str, Members]:
+    """The prefecture's name and every municipality of it, from the statistics."""
+    stats = read_stats(stats_path, as_of)
+    mine = [i for i, p in enumerate(stats.pref_code.tolist()) if str(p) == pref_code]
+    if not mine:
+        raise InputError(f"{stats_path}: no municipality of prefecture {pref_code}")
+    names = stats.name.tolist()
+    codes = stats.lg_code.tolist()
+    return str(stats.pref_name[mine[0]]), [(str(codes[i]), str(names[i])) for i in mine]
+
+
+def _returned(plans_dir: Path, pref_code: str) -> dict[str, str]:
+    """団体コード -> the first problem, for the workbooks `excel read` rejected (the code from
+    the file name; a rejected file cannot be trusted for more)."""
+    path = plans_dir / "rejected.csv"
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for row in _rows(path, ("file",)):
+        if row.get("status", "差戻し") not in ("差戻し", "rejected"):
+            continue
+        code = file_lg_code(Path(row["file"]).name)
+        if code is not None and code[:2] == pref_code and code not in out:
+            out[code] = _unquote(row.get("problem", ""))
+    return out
+
+
+def _roster(
+    codes: Sequence[str],
+    names: Sequence[str],
+    returned: Mapping[str, str],
+    members: Members | None,
+) -> tuple[tuple[RosterEntry, ...], dict[str, str]]:
+    """Every municipality with its status, and the names to show (the statistics' names)."""
+    read = dict(zip(codes, names, strict=True))
+    if members is None:
+        entries = [RosterEntry(c, n, SUBMITTED) for c, n in read.items()]
+        entries += [
+            RosterEntry(c, "", RETURNED, why) for c, why in returned.items() if c not in read
+        ]
+        return tuple(sorted(entries, key=lambda e: e.lg_code)), read
+    known = dict(members)
+    entries = []
+    for code, name in members:
+        if code in read:
+            note = ""
+            if read[code] and read[code] != name:
+                note = f"ブックの団体名「{read[code]}」は統計の団体名と異なります"
+            entries.append(RosterEntry(code, name, SUBMITTED, note))
+        elif code in returned:
+            entries.append(RosterEntry(code, name, RETURNED, returned[code]))
+        else:
+            entries.append(RosterEntry(code, name, MISSING))
+    for code, name in read.items():
+        if code not in known:
+            entries.append(RosterEntry(code, name, SUBMITTED, "統計にない団体コードです"))
+    shown = {c: known.get(c, n) for c, n in read.items()}
+    return tuple(sorted(entries, key=lambda e: e.lg_code)), shown
+
+
+def build_prefecture_book(
+    plans_dir: Path,
+    pref_code: str,
+    made_on: dt.date,
+    members: tuple[str, Members] | None = None,
+) -> PrefectureBook:
+    """The prefecture's workbook from a folder of plans; ``members`` (the prefecture's name and
+    municipalities from the statistics) lists every municipality, 提出済, 未提出 or 差戻し, and
+    checks the names against the statistics."""
     plan_path = plans_dir / "plan_monthly.csv"
     by_code: dict[str, dict[str, dict[str, int]]] = {}
     for line, row in enumerate(_rows(plan_path, PLAN_NEEDS), start=2):
@@ -86,6 +167,10 @@ def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> 
     for code, row in _profiles(plans_dir / "municipalities.csv").items():
         profiles.setdefault(code, {}).update(row)
     names = [_unquote(profiles.get(c, {}).get("name", "")) for c in codes]
+    roster, shown = _roster(
+        codes, names, _returned(plans_dir, pref_code), members[1] if members else None
+    )
+    names = [shown[c] for c in codes]
     promotions = _promotions(plans_dir / "profiles.csv", set(codes))
 
     def given(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:
@@ -145,6 +230,8 @@ def build_prefecture_book(plans_dir: Path, pref_code: str, made_on: dt.date) -> 
         monthly_staff=tuple(int(v) for v in staff.sum(axis=0)),
         baseline_note=note,
         made_on=made_on,
+        pref_name=members[0] if members else "",
+        roster=roster,
     )
 
 

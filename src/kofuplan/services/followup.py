@@ -55,7 +55,7 @@ def focus_for_months(actuals: Actuals, months: Sequence[str], rules: RuleBook) -
     )
 
 
-def _thresholds(months: Sequence[str], rules: RuleBook) -> Thresholds:
+def _thresholds(months: Sequence[str], rules: RuleBook, focus: bool = True) -> Thresholds:
     at = [rules.at(first_day(m)) for m in months]
 
     def values(key: str) -> npt.NDArray[np.float64]:
@@ -66,7 +66,9 @@ def _thresholds(months: Sequence[str], rules: RuleBook) -> Thresholds:
         behind_tolerance=values("behind_tolerance"),
         backlog_months=values("backlog_months_of_issuance"),
         slow_median_days=values("slow_median_days"),
-        focus_in_force=np.array([m >= f for m, f in zip(months, first_focus, strict=True)]),
+        focus_in_force=np.array(
+            [focus and m >= f for m, f in zip(months, first_focus, strict=True)], dtype=bool
+        ),
     )
 
 
@@ -80,8 +82,14 @@ class Followup:
 
 
 def run_followup(
-    plan: PlannedMonths, actuals: Actuals, months: Sequence[str], rules: RuleBook | None = None
+    plan: PlannedMonths,
+    actuals: Actuals,
+    months: Sequence[str],
+    rules: RuleBook | None = None,
+    with_focus: bool = True,
 ) -> Followup:
+    """``with_focus=False`` for a renewal plan: the focus designation ranks card coverage, which
+    renewals do not change."""
     rules = rules or load_rules()
     months = list(months)
     cols = plan.columns_for(months)
@@ -111,7 +119,7 @@ def run_followup(
     )
     pref = tuple(actuals.pref_codes[i] for i in rows)
     names = tuple(actuals.names[i] for i in rows)
-    return Followup(follow_up(inputs, _thresholds(months, rules)), pref, names)
+    return Followup(follow_up(inputs, _thresholds(months, rules, with_focus)), pref, names)
 
 
 def followup_rows(f: Followup, col: int) -> list[dict[str, str]]:
@@ -224,16 +232,17 @@ def run_replay(
     first: str,
     last: str,
     rules: RuleBook | None = None,
+    with_focus: bool = True,
 ) -> tuple[Followup, list[ReplayRow]]:
     """The follow-up for every month from ``first`` to ``last``, and its national table."""
     months = month_range(first, last)
     if not months:
         raise ValueError(f"--from {first} が --to {last} より後です")
-    f = run_followup(plan, actuals, months, rules)
+    f = run_followup(plan, actuals, months, rules, with_focus)
     p = f.result.inputs
     behind = f.result.counts("F-behind")
     backlog = f.result.counts("F-backlog")
-    focus = f.result.counts("F-focus")
+    focused = f.result.counts("F-focus")
     rows = [
         ReplayRow(
             month=m,
@@ -243,7 +252,7 @@ def run_replay(
             actual_cumulative=int(p.actual_cumulative[:, j].sum()),
             behind=int(behind[j]),
             backlog=int(backlog[j]),
-            focus=int(focus[j]),
+            focus=int(focused[j]),
         )
         for j, m in enumerate(months)
     ]

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
+from kofuplan.adapters.plan_reader import is_plan_file, read_plan_header, read_plan_rows
 from kofuplan.domain.checks import CODES
-from kofuplan.domain.findings import Finding
+from kofuplan.domain.findings import FINDING_COLUMNS, Finding
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
@@ -43,6 +43,13 @@ class Submission:
         return self.on > self.deadline
 
 
+def _is_findings_file(path: Path) -> bool:
+    try:
+        return tuple(read_plan_header(path)) == tuple(FINDING_COLUMNS)
+    except InputError:
+        return False
+
+
 def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """The plan files named, or found (recursively) in the directories named, and the CSV
     files in those directories that are not plans."""
@@ -51,7 +58,10 @@ def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     for path in paths:
         if path.is_dir():
             for candidate in sorted(path.rglob("*.csv")):
-                (files if is_plan_file(candidate) else skipped).append(candidate)
+                # findings.csv (beside the plan in what `excel read` and `check` write) has
+                # lg_code and month too, but is the checks' output, not a plan.
+                plan = is_plan_file(candidate) and not _is_findings_file(candidate)
+                (files if plan else skipped).append(candidate)
         elif path.is_file():
             files.append(path)
         else:

@@ -1,22 +1,32 @@
 """The plan workbook (issue 5's Excel format) from and back into the shared service: a
 municipality downloads its current revision pre-filled, works in Excel as it is used to, and
 uploads it as a new revision (based on the revision it downloaded, so a stale upload is
-refused like any stale save)."""
+refused like any stale save). The whole workbook counts: its monthly table becomes the plan
+revision, its profile figures and promotion section the inputs revision beside it."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
-from kofuplan.adapters.excel.model import Profile, plan_workbook_from_columns
+from kofuplan.adapters.excel.model import PlanWorkbook, Profile, plan_workbook_from_columns
 from kofuplan.adapters.excel.reader import ReadSettings, read_plan_workbook
 from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
+from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.budget import COST_ITEMS
+from kofuplan.domain.promotion import PROMOTION_FIELDS
+from kofuplan.errors import InputError
+from kofuplan.services.access import Principal
+from kofuplan.services.municipal_inputs import normalize, save_inputs
 from kofuplan.services.review_checks import AS_OF, check_run
+from kofuplan.services.workflow import Conflict, save_plan
 
 
 def workbook_name(m: Municipality, revision: PlanRevision) -> str:
@@ -66,16 +76,109 @@ def workbook_bytes(
     return out.getvalue()
 
 
-def edits_from_workbook(filename: str, data: bytes) -> tuple[str, list[dict[str, Any]]]:
-    """(the workbook's 団体コード, the monthly counts as editor rows); raises WorkbookError
-    naming the sheet and cell of every problem."""
+@dataclass(frozen=True)
+class UploadedWorkbook:
+    lg_code: str
+    rows: list[dict[str, Any]]  # the monthly table as editor rows (a plan revision)
+    inputs: dict[str, Any]  # profile figures and promotion section (an inputs revision)
+
+
+# The workbook's profile items that are the municipality's own inputs (municipal_inputs), by
+# input field. 概算交付見込額 is not among them: the workbook gives the whole plan period's
+# grant, the inputs a fiscal year's.
+PROFILE_INPUTS = {
+    "dedicated_counters": "dedicated_counters_now",
+    "dedicated_daily_per_counter": "dedicated_daily_per_counter",
+    "combined_counters": "combined_counters_now",
+    "combined_daily_per_counter": "combined_daily_per_counter",
+    "staff": "staff_now",
+    "terminals": "terminals_now",
+    "office_max_counters": "office_max_counters",
+}
+
+
+def inputs_of(book: PlanWorkbook, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The inputs a workbook gives (its profile figures and its whole promotion section), on
+    top of the previous inputs' other fields, as municipal_inputs stores them."""
+    raw: dict[str, Any] = dict(previous or {})
+    for field, attr in PROFILE_INPUTS.items():
+        raw[field] = getattr(book.profile, attr)
+    promo = book.promotion
+    for field in PROMOTION_FIELDS:
+        value = getattr(promo, field)
+        if field == "offsite_events":
+            value = [dataclasses.asdict(e) for e in value]
+        elif field == "qr_mailing_months":
+            value = list(value)
+        raw[field] = value
+    return normalize(raw, book.months)
+
+
+def read_upload(filename: str, data: bytes, previous: Mapping[str, Any] | None) -> UploadedWorkbook:
+    """The whole workbook: its monthly table as editor rows and its profile figures and
+    promotion section as inputs; raises WorkbookError naming the sheet and cell of every
+    problem (the inputs are checked like the page's, InputsError naming the field)."""
     with tempfile.TemporaryDirectory(prefix="kofuplan-upload-") as tmp:
-        # Only the base name is kept: the reader reads the 団体コード from it.
-        path = Path(tmp) / Path(filename or "upload.xlsx").name
+        path = Path(tmp) / (Path(filename or "upload.xlsx").name or "upload.xlsx")
         path.write_bytes(data)
         book = read_plan_workbook(path, ReadSettings.at(AS_OF))
     rows = [
         {"month": month, **{name: values[i] for name, values in book.counts.items()}}
         for i, month in enumerate(book.months)
     ]
-    return book.profile.lg_code, rows
+    return UploadedWorkbook(book.profile.lg_code, rows, inputs_of(book, previous))
+
+
+def edits_from_workbook(filename: str, data: bytes) -> tuple[str, list[dict[str, Any]]]:
+    """(the workbook's 団体コード, the monthly counts as editor rows)."""
+    upload = read_upload(filename, data, None)
+    return upload.lg_code, upload.rows
+
+
+class WrongMunicipality(InputError):
+    """The workbook is another municipality's."""
+
+
+class Latest:
+    """The inputs base of an upload that does not say: the latest inputs revision."""
+
+
+LATEST = Latest()
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    plan: PlanRevision
+    inputs: InputRevision | None  # None: the workbook's inputs were those already saved
+
+
+def save_upload(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    filename: str,
+    data: bytes,
+    base_revision_id: int | None,
+    inputs_base_id: int | Latest | None,
+    reason: str,
+) -> SavedUpload:
+    """Store an uploaded workbook: its monthly table as a plan revision based on
+    ``base_revision_id`` and, when they changed, its profile figures and promotion section as
+    an inputs revision based on ``inputs_base_id``. A stale base of either is refused with
+    Conflict (409) before anything is written; a bad workbook, with WorkbookError or
+    InputsError, also before anything is written."""
+    latest = repo.latest_inputs(m.lg_code)
+    previous = latest.content if latest else None
+    upload = read_upload(filename, data, previous)
+    if upload.lg_code != m.lg_code:
+        raise WrongMunicipality(
+            f"このブックは団体コード {upload.lg_code} のものです（{m.lg_code} ではありません）。"
+        )
+    latest_id = latest.id if latest else None
+    changed = upload.inputs != (previous or {})
+    base = latest_id if isinstance(inputs_base_id, Latest) else inputs_base_id
+    if changed and base != latest_id:
+        raise Conflict(latest_id)  # someone saved the inputs after this workbook was made
+    plan = save_plan(repo, who, m, base_revision_id, reason, upload.rows)
+    inputs = save_inputs(repo, who, m, latest_id, reason, upload.inputs) if changed else None
+    return SavedUpload(plan, inputs)

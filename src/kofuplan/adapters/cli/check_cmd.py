@@ -38,12 +38,22 @@ def check_command(
     as_of: Annotated[str, typer.Option("--as-of", help="Snapshot date, e.g. 2020-10-01")],
     out: Annotated[Path, typer.Option(help="Findings CSV to write")],
     profiles: Annotated[Path | None, typer.Option(help="Municipalities' own inputs (CSV)")] = None,
+    kind: Annotated[
+        str, typer.Option(help="issuance | renewal (a renewal plan: docs/renewals.md)")
+    ] = "issuance",
 ) -> None:
     """Check plans as the prefecture must (R6.1): findings CSV and a summary JSON beside it.
 
     Exits 0 with or without findings; non-zero only when an input cannot be read.
     """
     day = _date(as_of, "--as-of")
+    if kind not in ("issuance", "renewal"):
+        raise typer.BadParameter(f"--kind must be issuance or renewal, got {kind!r}")
+    if kind == "renewal":
+        from kofuplan.adapters.cli.renewals_cmd import check_renewals
+
+        check_renewals(plan, stats, day, profiles, out)
+        return
     try:
         run = check_plan_file(plan, stats, day, profiles)
         summary = check_summary(run)

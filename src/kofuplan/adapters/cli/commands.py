@@ -23,6 +23,7 @@ COMMAND_MODULES = {
     "risk": "risk_cmd",
     "forecast": "forecast_cmd",
     "backtest": "forecast_cmd",
+    "renewals": "renewals_cmd",
     "db": "db_cmd",
     "users": "db_cmd",
     "serve": "serve_cmd",

@@ -22,6 +22,7 @@ from kofuplan.services.planning import plan_calendar, rules_at, run_plan
 
 if TYPE_CHECKING:
     from kofuplan.adapters.excel import PlanWorkbook
+    from kofuplan.adapters.excel.reader import ReadOutcome
 
 # The Excel stack (openpyxl, python-calamine) is imported inside each command: it would add
 # 0.3 s to the start-up of every other command, `kofuplan --help` included.
@@ -68,22 +69,42 @@ def workbook_file_name(code: str, name: str) -> str:
     return f"{code}_{_UNSAFE_IN_FILE_NAMES.sub('_', name)}.xlsx" if name else f"{code}.xlsx"
 
 
+_PREF = re.compile(r"(0[1-9]|[1-3][0-9]|4[0-7])")
+
+
+def _prefectures(pref: str) -> set[str] | None:
+    """``all`` (None: every prefecture), or codes separated by commas: ``13`` or ``01,13``."""
+    if pref.strip().lower() == "all":
+        return None
+    codes = {c.strip() for c in pref.split(",") if c.strip()}
+    bad = sorted(c for c in codes if not _PREF.fullmatch(c))
+    if not codes or bad:
+        raise _fail(
+            f"--pref must be all or prefecture codes 01–47 (e.g. 13 or 01,13), got {pref!r}"
+        )
+    return codes
+
+
 @excel_app.command("template")
 def template_command(
     stats: Annotated[Path, typer.Option(help="Statistics CSV (long format)", exists=True)],
     as_of: Annotated[str, typer.Option("--as-of", help="Snapshot date, e.g. 2020-10-01")],
     lg_code: Annotated[str | None, typer.Option("--lg-code", help="One municipality")] = None,
     out: Annotated[Path | None, typer.Option(help="Workbook to write (with --lg-code)")] = None,
-    pref: Annotated[str | None, typer.Option(help="Every municipality of a prefecture")] = None,
+    pref: Annotated[
+        str | None,
+        typer.Option(help="Every municipality of a prefecture (13), of several (01,13) or all"),
+    ] = None,
     out_dir: Annotated[Path | None, typer.Option(help="Directory (with --pref)")] = None,
     profiles: Annotated[
         Path | None, typer.Option(help="Municipalities' own inputs (CSV)", exists=True)
     ] = None,
     method: Annotated[str | None, typer.Option(help="Schedule method (default: rules)")] = None,
 ) -> None:
-    """Write the plan workbook of one municipality, or of every one in a prefecture."""
+    """Write the plan workbook of one municipality, or of every one in some prefectures (or
+    all 1,741 at once: --pref all), in one run."""
     from kofuplan.adapters.excel import ReadSettings
-    from kofuplan.adapters.excel.template import write_template
+    from kofuplan.adapters.excel.stamp import TemplateStamper
     from kofuplan.services.excel_plans import template_contents
 
     if (lg_code is None) == (pref is None):
@@ -94,8 +115,7 @@ def template_command(
         raise _fail("--pref goes with --out-dir DIR")
     if lg_code is not None and (why := lg_code_error(lg_code)):
         raise _fail(f"--lg-code: {why}")
-    if pref is not None and not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
-        raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
+    prefs = _prefectures(pref) if pref is not None else None
     day = _date(as_of, "--as-of")
     try:
         run = run_plan(stats, day, profiles, method)
@@ -111,7 +131,7 @@ def template_command(
     if lg_code is not None:
         wanted = [lg_code]
     else:
-        wanted = [c for c in codes if c[:2] == pref]
+        wanted = [c for c in codes if prefs is None or c[:2] in prefs]
         if not wanted:
             raise _fail(f"no municipality of prefecture {pref} in {stats}")
     try:
@@ -121,6 +141,8 @@ def template_command(
     console = Console()
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
+    # One layout per shape, each municipality's values stamped in (adapters/excel/stamp.py).
+    stamper = TemplateStamper(as_of=day, made_on=dt.date.today())
     with _progress(console, len(contents), "テンプレート作成") as progress:
         for plan, calendar in contents:
             p = plan.profile
@@ -129,18 +151,48 @@ def template_command(
             else:
                 assert out_dir is not None
                 target = out_dir / workbook_file_name(p.lg_code, p.name)
-            write_template(target, plan, calendar, as_of=day)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(stamper.workbook_bytes(plan, calendar))
+            tmp.replace(target)
             progress.advance(progress.task_ids[0])
     if console.is_terminal:
         where = out if out is not None else out_dir
         console.print(f"{len(contents)} workbook(s) written to {where}")
 
 
-def _expand(files: Sequence[Path]) -> list[Path]:
-    out: list[Path] = []
-    for f in files:
-        out.extend(sorted(f.glob("*.xlsx")) if f.is_dir() else [f])
-    return out
+CSV_ENCODINGS = ("utf-8-sig", "utf-8")
+LANGS = ("ja", "en")
+
+
+def _summary(outcomes: Sequence[ReadOutcome], findings: int, out: Path, lang: str) -> str:
+    read = sum(1 for o in outcomes if o.plan is not None)
+    rejected = sum(1 for o in outcomes if o.error is not None)
+    ignored = sum(1 for o in outcomes if o.ignored is not None)
+    warned = sum(1 for o in outcomes if o.warnings)
+    if lang == "en":
+        return (
+            f"{len(outcomes)} file(s): {read} read, {rejected} rejected, {ignored} ignored, "
+            f"{warned} with a warning; {findings} finding(s); outputs in {out}"
+        )
+    return (
+        f"{len(outcomes)}件のファイル: 読込 {read}件、差戻し {rejected}件、対象外 {ignored}件、"
+        f"注意 {warned}件。指摘 {findings}件。出力先 {out}"
+    )
+
+
+STATUS = {"rejected": "差戻し", "ignored": "対象外", "warning": "注意"}
+
+
+def _accounts(outcome: ReadOutcome, lang: str) -> list[tuple[str, str]]:
+    """(status, line) for a file that was not simply read."""
+    pick = 1 if lang == "en" else 0
+    rows: list[tuple[str, str]] = []
+    if outcome.error is not None:
+        rows += [("rejected", line) for line in outcome.error.lines("en" if pick else "ja")]
+    if outcome.ignored is not None:
+        rows.append(("ignored", f"{outcome.path.name}: {outcome.ignored[pick]}"))
+    rows += [("warning", f"{outcome.path.name}: {w[pick]}") for w in outcome.warnings]
+    return rows
 
 
 @excel_app.command("read")
@@ -150,13 +202,23 @@ def read_command(
     as_of: Annotated[
         str, typer.Option("--as-of", help="Baseline snapshot the plans were made at")
     ] = "2020-10-01",
+    lang: Annotated[
+        str, typer.Option(help="Language of the problems printed and in rejected.csv: ja or en")
+    ] = "ja",
+    encoding: Annotated[
+        str,
+        typer.Option(help="CSV encoding: utf-8-sig (a BOM: Excel opens it in Japanese) or utf-8"),
+    ] = "utf-8-sig",
 ) -> None:
     """Read filled workbooks into plan_monthly.csv and profiles, check them, write findings.
 
-    A workbook with any error is rejected whole and the others go on; the command exits 1
-    when any was rejected.
+    Every file is accounted for: read, rejected with its problems, or ignored with a reason
+    (lock files, hidden files, other files), in the summary and in rejected.csv. A workbook
+    with any error is rejected whole and the others go on; the command exits 1 when any was
+    rejected.
     """
-    from kofuplan.adapters.excel import ReadSettings, read_many
+    from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.reader import account_for, expand
     from kofuplan.services.excel_plans import (
         budget_rows,
         check_imported,
@@ -166,8 +228,12 @@ def read_command(
         profile_rows,
     )
 
+    if lang not in LANGS:
+        raise _fail(f"--lang must be ja or en, got {lang!r}")
+    if encoding not in CSV_ENCODINGS:
+        raise _fail(f"--encoding must be one of {', '.join(CSV_ENCODINGS)}, got {encoding!r}")
     day = _date(as_of, "--as-of")
-    paths = _expand(files)
+    paths = expand(files)
     if not paths:
         raise _fail("no workbook given")
     settings = ReadSettings.at(day)
@@ -176,49 +242,39 @@ def read_command(
     if calendar.months != settings.months:
         raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
     console = Console()
-    books: list[PlanWorkbook] = []
-    rejected: list[dict[str, str]] = []
-    seen: dict[str, str] = {}
     with _progress(console, len(paths), "読込") as progress:
-        for outcome in read_many(paths, settings):
-            progress.advance(progress.task_ids[0])
-            problems: tuple[str, ...] = ()
-            if outcome.error is not None:
-                problems = outcome.error.problems
-            elif outcome.plan is not None:
-                code = outcome.plan.profile.lg_code
-                if code in seen:
-                    first = seen[code]
-                    problems = (
-                        f"{outcome.path.name}: 団体コード {code} was already read from {first}",
-                    )
-                else:
-                    seen[code] = outcome.path.name
-                    books.append(outcome.plan)
-            for line in problems:
-                err.print(line, markup=False)
-                rejected.append({"file": str(outcome.path), "problem": line})
+        outcomes = account_for(
+            paths, settings, on_file=lambda _: progress.advance(progress.task_ids[0])
+        )
+    books: list[PlanWorkbook] = [o.plan for o in outcomes if o.plan is not None]
+    accounts: list[dict[str, str]] = []
+    for outcome in outcomes:
+        for status, line in _accounts(outcome, lang):
+            err.print(line, markup=False)
+            label = status if lang == "en" else STATUS[status]
+            accounts.append({"file": str(outcome.path), "status": label, "problem": line})
     out.mkdir(parents=True, exist_ok=True)
     imported = import_plans(books, params, calendar)
     findings = check_imported(imported, params, calendar, day)
     columns = imported_columns(imported)
     values = zip(*columns.values(), strict=True)
     rows = (dict(zip(columns, row, strict=True)) for row in values)
-    write_csv(out / "plan_monthly.csv", tuple(columns), rows)
+    csv_out = {"encoding": encoding}
+    write_csv(out / "plan_monthly.csv", tuple(columns), rows, **csv_out)
     profiles = profile_rows(imported)
-    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles)
+    write_csv(out / "profiles.csv", _header(profiles, "lg_code"), profiles, **csv_out)
     munis = municipality_rows(imported)
-    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis)
-    write_csv(out / "budget.csv", ("lg_code", "fiscal_year", "item", "yen"), budget_rows(imported))
-    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings])
-    write_csv(out / "rejected.csv", ("file", "problem"), rejected)
-    n_bad = len({r["file"] for r in rejected})
-    if console.is_terminal:
-        console.print(
-            f"{len(books)} workbook(s) read, {n_bad} rejected, {len(findings)} finding(s); "
-            f"outputs in {out}"
-        )
-    if n_bad:
+    write_csv(out / "municipalities.csv", _header(munis, "lg_code"), munis, **csv_out)
+    write_csv(
+        out / "budget.csv",
+        ("lg_code", "fiscal_year", "item", "yen"),
+        budget_rows(imported),
+        **csv_out,
+    )
+    write_csv(out / "findings.csv", FINDING_COLUMNS, [f.as_row() for f in findings], **csv_out)
+    write_csv(out / "rejected.csv", ("file", "status", "problem"), accounts, **csv_out)
+    err.print(_summary(outcomes, len(findings), out, lang), markup=False)
+    if any(o.error is not None for o in outcomes):
         raise typer.Exit(1)
 
 
@@ -231,15 +287,27 @@ def prefecture_command(
     pref: Annotated[str, typer.Option(help="Prefecture code, 01–47")],
     plans: Annotated[Path, typer.Option(help="Directory with plan_monthly.csv", exists=True)],
     out: Annotated[Path, typer.Option(help="Workbook to write (.xlsx)")],
+    stats: Annotated[
+        Path | None,
+        typer.Option(help="Statistics CSV: list every municipality, check names", exists=True),
+    ] = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Snapshot of the statistics")
+    ] = "2020-10-01",
 ) -> None:
-    """Write the prefecture's submission workbook: plans, findings with advice, summary."""
+    """Write the prefecture's submission workbook: who has submitted, plans, findings with
+    advice, summary. With --stats every municipality of the prefecture is listed (提出済,
+    未提出, 差戻し) and the names are those of the statistics."""
     from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
-    from kofuplan.services.excel_prefecture import build_prefecture_book
+    from kofuplan.services.excel_prefecture import build_prefecture_book, prefecture_members
 
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
     try:
-        book = build_prefecture_book(plans, pref, dt.date.today())
+        members = (
+            prefecture_members(stats, _date(as_of, "--as-of"), pref) if stats is not None else None
+        )
+        book = build_prefecture_book(plans, pref, dt.date.today(), members)
     except InputError as exc:
         raise _fail(str(exc)) from None
     write_prefecture_workbook(out, book)

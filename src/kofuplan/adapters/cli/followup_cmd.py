@@ -15,6 +15,7 @@ from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.focus import GROUP_LABELS
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.planned import PlannedMonths
+from kofuplan.domain.renewal import KINDS
 from kofuplan.domain.snapshots import add_months, first_day, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.parameters import load_rules
@@ -55,6 +56,20 @@ def _month(value: str, option: str) -> str:
     except ValueError:
         raise _fail(f"{option} {value!r} は年月（YYYY-MM）ではありません") from None
     return value
+
+
+KIND_HELP = "issuance | renewal（更新の実績: kind 列が certificate / card の行の合計）"
+
+
+def _kinds(kind: str) -> tuple[str, ...] | None:
+    """The actuals' kinds a plan of ``kind`` is followed up against (None: issuance)."""
+    if kind == "issuance":
+        return None
+    if kind == "renewal":
+        return KINDS
+    raise typer.BadParameter(
+        f"issuance か renewal を指定してください: {kind!r}", param_hint="--kind"
+    )
 
 
 @app.command("focus")
@@ -114,13 +129,15 @@ def followup_command(
     ],
     month: Annotated[str, typer.Option("--month", help="フォローアップする月 YYYY-MM")],
     out: Annotated[Path, typer.Option("--out", help="出力フォルダ")],
+    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)] = "issuance",
 ) -> None:
     """月次フォローアップ: 計画と実績の比較、滞留・遅延・休日交付・重点団体の指摘."""
     month = _month(month, "--month")
+    kinds = _kinds(kind)
     try:
         planned = _planned(plan, month)
-        data = read_actuals(actuals, [add_months(month, -1), month])
-        f = run_followup(planned, data, [month])
+        data = read_actuals(actuals, [add_months(month, -1), month], kinds=kinds)
+        f = run_followup(planned, data, [month], with_focus=kinds is None)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     prefs, national = rollup_rows(f, 0)
@@ -154,16 +171,18 @@ def replay_command(
     first: Annotated[str, typer.Option("--from", help="最初の月 YYYY-MM")],
     last: Annotated[str, typer.Option("--to", help="最後の月 YYYY-MM")],
     out: Annotated[Path, typer.Option("--out", help="出力フォルダ")],
+    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)] = "issuance",
 ) -> None:
     """各月のフォローアップを再生し、全国の計画・実績の表とグラフを出力する."""
     # matplotlib only for this command: it would add 0.3 s to every other start-up.
     from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
 
     first, last = _month(first, "--from"), _month(last, "--to")
+    kinds = _kinds(kind)
     try:
         planned = _planned(plan, first)
-        data = read_actuals(actuals, month_range(add_months(first, -1), last))
-        f, rows = run_replay(planned, data, first, last)
+        data = read_actuals(actuals, month_range(add_months(first, -1), last), kinds=kinds)
+        f, rows = run_replay(planned, data, first, last, with_focus=kinds is None)
         png = cumulative_chart_png(
             [r.month for r in rows],
             [r.planned_cumulative for r in rows],

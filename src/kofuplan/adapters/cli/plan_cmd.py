@@ -79,8 +79,21 @@ def plan_command(
             help="Waits per kind of day in plan_monthly.csv (summary.json: waits_included)"
         ),
     ] = True,
+    kind: Annotated[
+        str,
+        typer.Option(help="issuance | renewal (the renewal wave from FY2025: docs/renewals.md)"),
+    ] = "issuance",
 ) -> None:
     """Plan every municipality's monthly issuance, counters, staff and budget."""
+    if kind not in ("issuance", "renewal"):
+        raise typer.BadParameter(f"--kind must be issuance or renewal, got {kind!r}")
+    if kind == "renewal":
+        if method is not None:
+            raise typer.BadParameter("--method applies to issuance plans only")
+        from kofuplan.adapters.cli.renewals_cmd import plan_renewals
+
+        plan_renewals(stats, _as_of(as_of), profiles, out)
+        return
     if method is not None and method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
     _, summary = run_and_write(

@@ -7,7 +7,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kofuplan.adapters.excel.errors import WorkbookError
+from kofuplan.adapters.excel.errors import file_error
 from kofuplan.parameters import Snapshot
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -16,6 +16,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+ODS_PARTS = ("mimetype", "content.xml")  # an OpenDocument spreadsheet (LibreOffice)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ class Limits:
 
 
 def check_container(path: Path, label: str, limits: Limits) -> None:
-    """Raise :class:`WorkbookError` unless ``path`` is a plain .xlsx within the limits."""
+    """Raise :class:`WorkbookError` unless ``path`` is a workbook calamine may open: an .xlsx
+    (or .xlsm) zip, an .ods zip, or an unencrypted Excel 97-2003 (.xls) file, within the
+    limits."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -49,69 +52,83 @@ def check_container(path: Path, label: str, limits: Limits) -> None:
             # Only an OLE file is scanned for the stream name, and only within the size limit.
             body = fh.read(limits.max_file_bytes) if is_ole else b""
     except OSError as exc:
-        raise WorkbookError([f"{label}: cannot be read: {exc.strerror}"]) from None
+        raise file_error(
+            label, f"ファイルを開けません（{exc.strerror}）", f"cannot be read: {exc.strerror}"
+        ) from None
     if size > limits.max_file_bytes:
-        raise WorkbookError(
-            [
-                f"{label}: the file is too large ({size:,} bytes; the limit is "
-                f"{limits.max_file_bytes:,})"
-            ]
+        raise file_error(
+            label,
+            f"ファイルが大きすぎます（{size:,}バイト、上限は{limits.max_file_bytes:,}バイト）。"
+            "配布された様式に入力して提出してください",
+            f"the file is too large ({size:,} bytes; the limit is {limits.max_file_bytes:,})",
         )
     if is_ole:
         if ENCRYPTED_STREAM in body:
-            raise WorkbookError(
-                [
-                    f"{label}: the workbook is password-protected; remove the password "
-                    "(ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化) "
-                    "and send it again"
-                ]
+            raise file_error(
+                label,
+                "パスワードで保護されたブックです。パスワードを解除して"
+                "（ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化）、"
+                "もう一度提出してください",
+                "the workbook is password-protected; remove the password "
+                "(ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化) and send it again",
             )
-        raise WorkbookError(
-            [f"{label}: an Excel 97-2003 (.xls) file; save it as an Excel workbook (.xlsx)"]
-        )
+        return  # an Excel 97-2003 (.xls) workbook: calamine reads it
     if head[:4] != ZIP_MAGIC:
-        raise WorkbookError([f"{label}: not an Excel workbook (.xlsx)"])
+        raise file_error(
+            label,
+            "Excelのブック（.xlsx・.xls）またはODS形式のファイルではありません",
+            "not an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet (.ods)",
+        )
     try:
         with zipfile.ZipFile(path) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WorkbookError(
-            [f"{label}: a damaged workbook (the zip container is broken: {exc})"]
+        raise file_error(
+            label,
+            f"壊れたファイルです（{exc}）。様式を開き直して保存し、もう一度提出してください",
+            f"a damaged workbook (the zip container is broken: {exc})",
         ) from None
     _check_members(members, label, limits)
 
 
 def _check_members(members: list[zipfile.ZipInfo], label: str, limits: Limits) -> None:
     if len(members) > limits.max_zip_members:
-        raise WorkbookError(
-            [
-                f"{label}: the workbook has {len(members):,} parts (the limit is "
-                f"{limits.max_zip_members:,})"
-            ]
+        raise file_error(
+            label,
+            f"ファイルの構成部品が多すぎます（{len(members):,}個、上限は{limits.max_zip_members:,}個）",
+            f"the workbook has {len(members):,} parts (the limit is {limits.max_zip_members:,})",
         )
     names = {m.filename for m in members}
-    missing = [p for p in REQUIRED_PARTS if p not in names]
-    if missing:
-        raise WorkbookError(
-            [f"{label}: not an Excel workbook (.xlsx): the zip has no {', '.join(missing)}"]
+    if not any(all(p in names for p in parts) for parts in (REQUIRED_PARTS, ODS_PARTS)):
+        missing = [p for p in REQUIRED_PARTS if p not in names]
+        raise file_error(
+            label,
+            "Excelのブック（.xlsx）ではありません（必要な部品がありません）",
+            f"not an Excel workbook (.xlsx): the zip has no {', '.join(missing)}",
         )
     total = 0
     for m in members:
         if m.flag_bits & 0x1:
-            raise WorkbookError([f"{label}: the workbook is password-protected ({m.filename})"])
+            raise file_error(
+                label,
+                "パスワードで保護されたブックです。パスワードを解除して、もう一度提出してください",
+                f"the workbook is password-protected ({m.filename})",
+            )
         total += m.file_size
         ratio = m.file_size / max(m.compress_size, 1)
         if ratio > limits.max_compression_ratio:
-            raise WorkbookError(
-                [
-                    f"{label}: {m.filename} expands {ratio:,.0f}-fold (the limit is "
-                    f"{limits.max_compression_ratio:,.0f}): refused as a possible zip bomb"
-                ]
+            raise file_error(
+                label,
+                f"展開すると{ratio:,.0f}倍に膨らむ部品があります（上限は"
+                f"{limits.max_compression_ratio:,.0f}倍）。不正なファイルのおそれがあるため読み込みません",
+                f"{m.filename} expands {ratio:,.0f}-fold (the limit is "
+                f"{limits.max_compression_ratio:,.0f}): refused as a possible zip bomb",
             )
     if total > limits.max_uncompressed_bytes:
-        raise WorkbookError(
-            [
-                f"{label}: the workbook expands to {total:,} bytes (the limit is "
-                f"{limits.max_uncompressed_bytes:,}): refused as a possible zip bomb"
-            ]
+        raise file_error(
+            label,
+            f"展開すると{total:,}バイトになります（上限は{limits.max_uncompressed_bytes:,}バイト）。"
+            "不正なファイルのおそれがあるため読み込みません",
+            f"the workbook expands to {total:,} bytes (the limit is "
+            f"{limits.max_uncompressed_bytes:,}): refused as a possible zip bomb",
         )

@@ -1,20 +1,37 @@
-"""Errors for bad workbooks: each line names the file, and the sheet and cell where there is one."""
+"""Errors for bad workbooks: each line names the file, and the sheet and cell where there is one.
+
+Every problem is kept in Japanese (what the clerk and the prefecture read) and in English (for
+logs: ``--lang en``); the two lists run in parallel.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
+from kofuplan.domain.clerk_input import spreadsheet_error
 from kofuplan.errors import InputError
+
+Lang = Literal["ja", "en"]
 
 
 class WorkbookError(InputError):
-    """A workbook that cannot be read; it is rejected whole. ``problems`` are full lines."""
+    """A workbook that cannot be read; it is rejected whole. ``problems`` are full lines in
+    Japanese; ``english`` the same lines in English."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], english: Sequence[str] | None = None) -> None:
         self.problems = tuple(problems)
+        self.english = tuple(english) if english is not None else self.problems
         super().__init__("\n".join(self.problems))
+
+    def lines(self, lang: Lang = "ja") -> tuple[str, ...]:
+        return self.english if lang == "en" else self.problems
+
+
+def file_error(label: str, ja: str, en: str) -> WorkbookError:
+    """A problem of the whole file, in both languages."""
+    return WorkbookError([f"{label}: {ja}"], [f"{label}: {en}"])
 
 
 def column_letter(index: int) -> str:
@@ -33,7 +50,7 @@ def cell_name(row: int, col: int) -> str:
 
 
 def shown(value: Any) -> str:
-    """How a cell's value appears in an error: text quoted, numbers as typed."""
+    """How a cell's value appears in an English error: text quoted, numbers as typed."""
     if value is None or value == "":
         return "an empty cell"
     if isinstance(value, bool):
@@ -44,4 +61,25 @@ def shown(value: Any) -> str:
         return repr(value)
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
         return f"a date/time {value}"
+    if (error := spreadsheet_error(value)) is not None:
+        return f"the error {error}"
     return '"' + str(value).replace('"', '\\"') + '"'
+
+
+def shown_ja(value: Any) -> str:
+    """How a cell's value appears in a Japanese error."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "空欄です"
+    if isinstance(value, bool):
+        return "入力値は TRUE です" if value else "入力値は FALSE です"
+    if isinstance(value, float) and value.is_integer():
+        return f"入力値は {int(value)} です"
+    if isinstance(value, int | float):
+        return f"入力値は {value!r} です"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"入力値は日付 {value:%Y-%m-%d} です"
+    if isinstance(value, dt.time | dt.timedelta):
+        return f"入力値は時刻 {value} です"
+    if (error := spreadsheet_error(value)) is not None:
+        return f"計算エラー {error} が表示されています"
+    return f"入力値は「{value}」です"

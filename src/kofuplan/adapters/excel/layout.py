@@ -19,9 +19,56 @@ TABLES = (MONTHLY_TABLE, PROFILE_TABLE, BUDGET_TABLE)
 # reads as "no promotion section"; one of the two without the other is an error.
 PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
 
-# Sheets that hold the tables carry the table's name, so an error's "monthly!C14" points to
-# both the sheet and the table; the explanation sheet is for people only.
+# Each table sits on a sheet of its own with a Japanese tab name. The reader finds an .xlsx's
+# tables by their (table) name, so a clerk may rename a tab; a file without Excel tables
+# (.xls, .ods) is read from the sheet of this name (or the table's name, as sheets were
+# called before), the table found by its header row.
+SHEET_TITLES = {
+    MONTHLY_TABLE: "月別計画",
+    PROFILE_TABLE: "基本情報",
+    BUDGET_TABLE: "経費",
+    PROMOTION_TABLE: "申請推進",
+    EVENTS_TABLE: "出張申請受付",
+}
 HELP_SHEET = "説明"
+EXAMPLE_SHEET = "記入例"
+# Tables whose rows end at the sheet's end (spare rows may be left blank in between); the
+# others end at their first blank row, like a block of cells.
+TABLES_WITH_SPARE_ROWS = frozenset({BUDGET_TABLE, EVENTS_TABLE})
+
+
+# Units shown in the column headers (「交付枚数（枚）」); the reader accepts a header with or
+# without its unit.
+UNITS = {
+    "issuance": "枚",
+    "dedicated_counters": "窓口",
+    "combined_counters": "窓口",
+    "offsite_counters": "窓口",
+    "weekend_days": "日",
+    "staff": "人",
+    "terminals": "台",
+    "yen": "円",
+    "days": "日",
+    "applications_per_day": "件",
+}
+
+
+def column_header(header: str, name: str) -> str:
+    unit = UNITS.get(name)
+    return f"{header}（{unit}）" if unit else header
+
+
+def without_unit(header: str) -> str:
+    """「交付枚数（枚）」 -> 「交付枚数」: the header a column is known by."""
+    for unit in set(UNITS.values()):
+        suffix = f"（{unit}）"
+        if header.endswith(suffix):
+            return header[: -len(suffix)]
+    return header
+
+
+def sheet_title(table: str) -> str:
+    return SHEET_TITLES.get(table, table)
 
 
 @dataclass(frozen=True)
@@ -42,6 +89,7 @@ class Field:
         "hours",
         "flag",
         "date",
+        "fiscal_year",
     ]
     explanation: str  # shown on the explanation sheet
 
@@ -144,7 +192,7 @@ OPTIONAL_PROFILE_ITEMS = frozenset({"recent_daily_issuance"})
 PROFILE_LABELS = tuple(f.header for f in PROFILE_FIELDS)
 
 BUDGET_FIELDS: tuple[Field, ...] = (
-    Field("年度", "fiscal_year", "text", "会計年度（例: 令和3年度、または 2021）。"),
+    Field("年度", "fiscal_year", "fiscal_year", "会計年度（例: 令和3年度、または 2021）。"),
     Field("項目", "item", "text", "経費の項目（例: 会計年度任用職員人件費）。"),
     Field("金額", "yen", "count", "その年度・項目の経費見込額（円）。"),
 )

@@ -28,6 +28,8 @@ class Profile:
     # Cards issued per calendar day lately (statistics): today's pace of applications, which
     # the R3.3 check adds to the campaigns, mailing and events. 0 in workbooks made before it.
     recent_daily_issuance: float = 0.0
+    # The prefecture's name, for the form's header block (statistics); not read back.
+    pref_name: str = ""
 
 
 @dataclass(frozen=True)

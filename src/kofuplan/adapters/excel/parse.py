@@ -4,21 +4,18 @@ collected so that the clerk can fix them in one pass; the file is then rejected 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.cells import (
     Problems,
     blank,
-    cell_month,
     cell_text,
-    number_at_least_zero,
-    positive_number,
+    items_by_label,
+    missing_table_ja,
+    read_cell,
     table_columns,
-    whole_number,
 )
-from kofuplan.adapters.excel.errors import shown
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_CODES,
@@ -37,27 +34,11 @@ from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain.lgcode import lg_code_error
-
-_FILE_CODE = re.compile(r"^(\d{6})(?!\d)")
-_REIWA_FY = re.compile(r"^令和(元|\d{1,2})年度$")
+from kofuplan.domain.wareki import reiwa_month
 
 
-def file_lg_code(label: str) -> str | None:
-    """The 団体コード a file name starts with (``131016.xlsx``, ``131016_千代田区.xlsx``)."""
-    stem = label.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    match = _FILE_CODE.match(stem)
-    return match.group(1) if match else None
-
-
-def _fiscal_year(value: Any) -> int | None:
-    number = whole_number(value)
-    if number is not None:
-        return number if 2000 <= number <= 2100 else None
-    match = _REIWA_FY.match(cell_text(value))
-    if match:
-        n = 1 if match.group(1) == "元" else int(match.group(1))
-        return 2018 + n
-    return None
+def _marked(table: RawTable, sheet_row: int, width: int) -> bool:
+    return any((sheet_row, table.first_col + j) in table.marks for j in range(width))
 
 
 def _parse_monthly(
@@ -73,24 +54,17 @@ def _parse_monthly(
     seen: dict[str, int] = {}
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
-        if all(blank(v) for v in row):
+        if all(blank(v) for v in row) and not _marked(table, sheet_row, len(row)):
             continue
-        raw_month = row[month_col]
-        month = cell_month(raw_month)
-        if month is None or month not in index:
-            out.at(
-                table,
-                sheet_row,
-                table.first_col + month_col,
-                f"{MONTH.header} must be a month from {months[0]} to {months[-1]} (YYYY-MM), "
-                f"got {shown(raw_month)}",
-            )
+        where = (table, sheet_row, table.first_col + month_col)
+        month = read_cell(out, *where, MONTH, row[month_col], months)
+        if month is None:
             continue
         if month in seen:
             out.at(
-                table,
-                sheet_row,
-                table.first_col + month_col,
+                *where,
+                f"{MONTH.header} {reiwa_month(month)} が2回あります（{seen[month] + 1}行目にも）。"
+                "1か月1行にしてください",
                 f"{MONTH.header} {month} appears twice (also on row {seen[month] + 1})",
             )
             continue
@@ -98,16 +72,8 @@ def _parse_monthly(
         i = index[month]
         got: dict[str, int] = {}
         for f, col, column in counts:
-            raw = row[col]
-            number = whole_number(raw)
-            if number is None:
-                out.at(
-                    table,
-                    sheet_row,
-                    table.first_col + col,
-                    f"{f.header} must be a whole number ≥ 0, got {shown(raw)}",
-                )
-            else:
+            number = read_cell(out, table, sheet_row, table.first_col + col, f, row[col], months)
+            if number is not None:
                 column[i] = got[f.name] = number
         dedicated, offsite = got.get("dedicated_counters"), got.get("offsite_counters")
         if dedicated is not None and offsite is not None and offsite > dedicated:
@@ -115,89 +81,66 @@ def _parse_monthly(
                 table,
                 sheet_row,
                 table.first_col + cols["offsite_counters"],
+                f"臨時窓口数（{offsite}）が専用窓口数（{dedicated}）を超えています。臨時窓口は"
+                "専用窓口の内数です。専用窓口数以下の数を入力してください",
                 f"臨時窓口数 ({offsite}) must not exceed 専用窓口数 ({dedicated}): "
                 "off-site counters are counted among the dedicated ones",
             )
     absent = [m for m in months if m not in seen]
     if absent:
-        out.table(table, f"{MONTH.header} missing: " + ", ".join(absent))
+        out.table(
+            table,
+            "月の行がありません: " + "、".join(reiwa_month(m) for m in absent),
+            f"{MONTH.header} missing: " + ", ".join(absent),
+        )
     return {name: tuple(v) for name, v in values.items()}
 
 
-def _parse_profile(table: RawTable, expected_code: str | None, out: Problems) -> Profile | None:
-    labels = [cell_text(h) for h in table.headers]
-    if labels[:2] != list(PROFILE_HEADERS):
-        for j, header in enumerate(PROFILE_HEADERS):
-            got = table.headers[j] if j < len(table.headers) else ""
-            if cell_text(got) != header:
-                out.at(
-                    table,
-                    table.header_row,
-                    table.first_col + j,
-                    f'header {shown(got)} should be "{header}"',
-                )
+def _parse_profile(table: RawTable, months: Sequence[str], out: Problems) -> Profile | None:
+    rows = items_by_label(table, PROFILE_HEADERS, out)
+    if rows is None:
         return None
-    rows: dict[str, tuple[int, Any]] = {}
-    for r, row in enumerate(table.rows):
-        label = cell_text(row[0])
-        if label in rows:
-            out.at(
-                table, table.header_row + 1 + r, table.first_col, f'項目 "{label}" appears twice'
-            )
-        elif label:
-            rows[label] = (table.header_row + 1 + r, row[1])
     values: dict[str, Any] = {}
     for f in PROFILE_FIELDS:
         if f.header not in rows:
             if f.name not in OPTIONAL_PROFILE_ITEMS:
-                out.table(table, f'項目 "{f.header}" is missing')
+                out.table(
+                    table,
+                    f"項目「{f.header}」の行がありません。行を削除しないでください",
+                    f'項目 "{f.header}" is missing',
+                )
             continue
         sheet_row, raw = rows[f.header]
         where = (table, sheet_row, table.first_col + 1)
-        if f.kind == "rate":
-            rate = positive_number(raw)
-            if rate is None:
-                out.at(*where, f"{f.header} must be a number > 0, got {shown(raw)}")
-            values[f.name] = rate
-        elif f.kind == "count":
-            number = whole_number(raw)
-            if number is None:
-                out.at(*where, f"{f.header} must be a whole number ≥ 0, got {shown(raw)}")
-            values[f.name] = number
-        elif f.kind == "pace":
-            pace = number_at_least_zero(raw)
-            if pace is None:
-                out.at(*where, f"{f.header} must be a number ≥ 0, got {shown(raw)}")
-            values[f.name] = pace
-        elif f.kind == "lg_code":
-            code = cell_text(raw).zfill(6) if whole_number(raw) is not None else cell_text(raw)
+        if f.kind == "lg_code":
+            text = cell_text(raw)
+            code = text.zfill(6) if text.isdigit() else text
             problem = lg_code_error(code)
             if problem:
-                out.at(*where, f"{f.header}: {problem}")
-            elif expected_code is not None and code != expected_code:
-                out.at(
-                    *where,
-                    f"{f.header} {code} does not match the file's municipality "
-                    f"{expected_code} (from the file name)",
-                )
-            values[f.name] = code
-        else:
-            text = cell_text(raw)
-            if not text:
-                out.at(*where, f"{f.header} must not be empty")
-            values[f.name] = text
+                out.at(*where, f"{f.header}: {problem}", f"{f.header}: {problem}")
+                values[f.name] = None
+            else:
+                values[f.name] = code
+            continue
+        values[f.name] = read_cell(out, *where, f, raw, months)
     required = [f for f in PROFILE_FIELDS if f.name not in OPTIONAL_PROFILE_ITEMS]
     if any(f.name not in values for f in required) or any(v is None for v in values.values()):
         return None
     return Profile(**values)
 
 
-def _parse_budget(table: RawTable, max_rows: int, out: Problems) -> tuple[BudgetLine, ...] | None:
+def _parse_budget(
+    table: RawTable, months: Sequence[str], max_rows: int, out: Problems
+) -> tuple[BudgetLine, ...] | None:
     cols = table_columns(table, BUDGET_FIELDS, out)
     if cols is None:
         return None
     if len(table.rows) > max_rows:
-        out.table(table, f"{len(table.rows):,} rows (the limit is {max_rows:,})")
+        out.table(
+            table,
+            f"{len(table.rows):,}行あります（上限は{max_rows:,}行）",
+            f"{len(table.rows):,} rows (the limit is {max_rows:,})",
+        )
         return None
     lines: list[BudgetLine] = []
     for r, row in enumerate(table.rows):
@@ -205,28 +148,19 @@ def _parse_budget(table: RawTable, max_rows: int, out: Problems) -> tuple[Budget
         cells = {f.name: row[cols[f.name]] for f in BUDGET_FIELDS}
         if all(blank(v) for v in cells.values()):
             continue
-        year = _fiscal_year(cells["fiscal_year"])
-        item = cell_text(cells["item"])
-        yen = whole_number(cells["yen"])
-        if year is None:
-            out.at(
-                table,
-                sheet_row,
-                table.first_col + cols["fiscal_year"],
-                f"年度 must be a fiscal year such as 令和3年度 or 2021, "
-                f"got {shown(cells['fiscal_year'])}",
+        got = {
+            f.name: read_cell(
+                out, table, sheet_row, table.first_col + cols[f.name], f, cells[f.name], months
             )
-        if not item:
-            out.at(table, sheet_row, table.first_col + cols["item"], "項目 must not be empty")
-        if yen is None:
-            out.at(
-                table,
-                sheet_row,
-                table.first_col + cols["yen"],
-                f"金額 must be a whole number ≥ 0, got {shown(cells['yen'])}",
+            for f in BUDGET_FIELDS
+        }
+        if all(v is not None for v in got.values()):
+            item = str(got["item"])
+            lines.append(
+                BudgetLine(
+                    int(got["fiscal_year"]), BUDGET_ITEM_CODES.get(item, item), int(got["yen"])
+                )
             )
-        if year is not None and item and yen is not None:
-            lines.append(BudgetLine(year, BUDGET_ITEM_CODES.get(item, item), yen))
     return tuple(lines)
 
 
@@ -240,26 +174,19 @@ def parse_plan_workbook(
 ) -> PlanWorkbook:
     """The workbook's contents, or :class:`WorkbookError` listing every problem found."""
     out = Problems(label)
-    expected_code = file_lg_code(label)
-    if expected_code is None:
-        out.file(
-            "the file name must start with the municipality's 6-digit 団体コード "
-            "(for example 131016.xlsx)"
-        )
     for name in TABLES:
         if name not in tables:
             out.file(
+                missing_table_ja(name),
                 f'table "{name}" is missing (found: {", ".join(sorted(tables)) or "none"}); '
-                "tables are found by name: do not rename or delete them"
+                "tables are found by name: do not rename or delete them",
             )
     profile = (
-        _parse_profile(tables[PROFILE_TABLE], expected_code, out)
-        if PROFILE_TABLE in tables
-        else None
+        _parse_profile(tables[PROFILE_TABLE], months, out) if PROFILE_TABLE in tables else None
     )
     counts = _parse_monthly(tables[MONTHLY_TABLE], months, out) if MONTHLY_TABLE in tables else None
     budget = (
-        _parse_budget(tables[BUDGET_TABLE], max_budget_rows, out)
+        _parse_budget(tables[BUDGET_TABLE], months, max_budget_rows, out)
         if BUDGET_TABLE in tables
         else None
     )

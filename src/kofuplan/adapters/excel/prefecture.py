@@ -14,15 +14,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.excel.form import print_ready
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, has_promotion_section, rollup
-from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.wareki import reiwa_date, reiwa_month
 
 NUMBER = "#,##0"
 BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+SHRINK = Alignment(shrink_to_fit=True)
 CHECK_TITLES = {
     "R6.1-1": "判定:住基人口到達(R6.1-1)",
     "R6.1-2": "判定:交付能力(R6.1-2)",
@@ -43,6 +46,23 @@ class MunicipalityRow:
     promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)  # R2.4, R3
 
 
+SUBMITTED, MISSING, RETURNED = "提出済", "未提出", "差戻し"
+STATUS_FILL = {
+    MISSING: PatternFill("solid", fgColor="FFF2CC"),
+    RETURNED: PatternFill("solid", fgColor="F4CCCC"),
+}
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One municipality of the prefecture (from the statistics) and where its plan stands."""
+
+    lg_code: str
+    name: str
+    status: str  # 提出済, 未提出 or 差戻し
+    note: str = ""  # why it was returned; a name that differs from the statistics
+
+
 @dataclass(frozen=True)
 class PrefectureBook:
     pref_code: str
@@ -54,6 +74,10 @@ class PrefectureBook:
     monthly_staff: tuple[int, ...]
     baseline_note: str  # what "added" is measured against
     made_on: dt.date
+    pref_name: str = ""
+    # Every municipality of the prefecture with its status; the statistics' list when given,
+    # else the plans read and the files returned.
+    roster: tuple[RosterEntry, ...] = ()
 
 
 def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
@@ -109,6 +133,10 @@ def _plans_sheet(ws: Worksheet, book: PrefectureBook) -> None:
     ws.row_dimensions[1].height = 45
     ws.freeze_panes = "C2"
     _widths(ws, [10, 14, *([11] * m), 13, 12, 12, *([14] * len(CHECK_TITLES))])
+    for r in range(2, total + 1):
+        ws.cell(r, 2).alignment = SHRINK
+    last_col = get_column_letter(len(titles))
+    print_ready(ws, title_rows=(1, 1), area=f"A1:{last_col}{total}", footer="計画一覧")
 
 
 def _findings_sheet(ws: Worksheet, book: PrefectureBook) -> None:
@@ -124,18 +152,26 @@ def _findings_sheet(ws: Worksheet, book: PrefectureBook) -> None:
             ws.cell(i, j, v).number_format = NUMBER
         cell = ws.cell(i, 8)
         set_excel_text(cell, f.message)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = WRAP_TOP
+        ws.cell(i, 2).alignment = SHRINK
     ws.freeze_panes = "A2"
-    _widths(ws, [10, 14, 12, 9, 8, 12, 12, 90])
+    _widths(ws, [10, 14, 12, 9, 8, 12, 12, 70])
+    last = max(len(book.findings) + 1, 2)
+    print_ready(ws, title_rows=(1, 1), area=f"A1:H{last}", footer="指摘事項")
 
 
 def _summary_sheet(ws: Worksheet, book: PrefectureBook) -> None:
-    ws["A1"] = f"マイナンバーカード交付円滑化計画 都道府県集計（都道府県コード {book.pref_code}）"
+    ws["A1"] = f"マイナンバーカード交付円滑化計画 集計 {_pref_label(book)}"
     ws["A1"].font = Font(bold=True, size=14)
     total = sum(sum(r.issuance) for r in book.rows)
+    status = [e.status for e in book.roster]
     facts: list[tuple[str, object]] = [
-        ("作成日", book.made_on.isoformat()),
+        ("作成日", reiwa_date(book.made_on)),
         ("団体数", len(book.rows)),
+        ("管内の団体数（統計）", len(book.roster)),
+        ("提出済", status.count(SUBMITTED)),
+        ("未提出", status.count(MISSING)),
+        ("差戻し", status.count(RETURNED)),
         ("計画期間の交付枚数合計", total),
         (
             f"窓口の増加({reiwa_month(book.months[-1])}まで)",
@@ -168,7 +204,10 @@ def _summary_sheet(ws: Worksheet, book: PrefectureBook) -> None:
         for j, v in enumerate(values, start=2):
             ws.cell(r, j, v).number_format = NUMBER
     ws.freeze_panes = ws.cell(top + 1, 1)
-    _widths(ws, [34, 16, 16, 12, 12])
+    _widths(ws, [46, 24, 16, 12, 12])
+    for r in range(3, len(facts) + 3):
+        ws.cell(r, 2).alignment = SHRINK
+    print_ready(ws, title_rows=(1, 1), area=f"A1:E{top + len(book.months)}", footer="集計")
 
 
 def promotion_facts(book: PrefectureBook) -> list[tuple[str, object]]:
@@ -227,11 +266,15 @@ def _promotion_values(p: MunicipalPromotion) -> list[object]:
         p.konbini_fee_counter_yen,
         p.konbini_fee_store_yen,
         p.konbini_reduction_yen,
-        p.konbini_reduction_from,
+        dt.date.fromisoformat(p.konbini_reduction_from) if p.konbini_reduction_from else None,
     ]
 
 
-SHARE_COLUMN = PROMOTION_TITLES.index("支援する住民の割合") + 1
+# Shares as percentages, hours to the quarter (2.5 hours must not print as 3).
+FORMATS = {
+    PROMOTION_TITLES.index("支援する住民の割合") + 1: "0.0%",
+    PROMOTION_TITLES.index("夜間延長時間") + 1: "0.0#",
+}
 SUMMED = (
     "QRコード付き申請書の送付枚数",
     "出張申請受付（回）",
@@ -252,9 +295,11 @@ def _promotion_sheet(ws: Worksheet, book: PrefectureBook) -> None:
             cell = ws.cell(i, j)
             if isinstance(value, str):
                 set_excel_text(cell, value)
+            elif isinstance(value, dt.date):
+                set_excel_text(cell, reiwa_date(value))
             elif value is not None:
                 cell.value = value
-                cell.number_format = "0.0%" if j == SHARE_COLUMN else NUMBER
+                cell.number_format = FORMATS.get(j, NUMBER)
     total = len(book.rows) + 2
     ws.cell(total, 2, "合計").font = BOLD
     for title in SUMMED:
@@ -269,15 +314,52 @@ def _promotion_sheet(ws: Worksheet, book: PrefectureBook) -> None:
     ws.cell(total, PROMOTION_TITLES.index("引下げ額（円）") + 1, f"引下げ {reduced}").font = BOLD
     ws.row_dimensions[1].height = 45
     ws.freeze_panes = "C2"
-    _widths(ws, [10, 14, 14, 24, 10, 10, 10, 12, 30, 10, 10, 10, 10, 10, 10, 10, 12])
+    _widths(ws, [10, 14, 14, 24, 10, 10, 10, 12, 30, 10, 10, 10, 10, 10, 10, 10, 16])
+    for r in range(2, total + 1):
+        for j in (2, 4, 9):
+            ws.cell(r, j).alignment = SHRINK
+    last_col = get_column_letter(len(PROMOTION_TITLES))
+    print_ready(ws, title_rows=(1, 1), area=f"A1:{last_col}{total}", footer="申請推進")
+
+
+def _pref_label(book: PrefectureBook) -> str:
+    return book.pref_name or f"（都道府県 {book.pref_code}）"
+
+
+def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
+    """提出状況: every municipality of the prefecture, 提出済, 未提出 or 差戻し, and why."""
+    ws["A1"] = f"マイナンバーカード交付円滑化計画 提出状況 {_pref_label(book)}"
+    ws["A1"].font = Font(bold=True, size=14)
+    status = [e.status for e in book.roster]
+    ws["A2"] = (
+        f"作成日 {reiwa_date(book.made_on)}　管内 {len(book.roster)} 団体: "
+        f"{SUBMITTED} {status.count(SUBMITTED)}、{MISSING} {status.count(MISSING)}、"
+        f"{RETURNED} {status.count(RETURNED)}"
+    )
+    _header(ws, 3, ["団体コード", "団体名", "状況", "備考"])
+    for i, e in enumerate(book.roster, start=4):
+        set_excel_text(ws.cell(i, 1), e.lg_code)
+        set_excel_text(ws.cell(i, 2), e.name)
+        ws.cell(i, 2).alignment = SHRINK
+        cell = ws.cell(i, 3, e.status)
+        if e.status in STATUS_FILL:
+            cell.fill = STATUS_FILL[e.status]
+        note = ws.cell(i, 4)
+        set_excel_text(note, e.note)
+        note.alignment = WRAP_TOP
+    ws.freeze_panes = "A4"
+    _widths(ws, [10, 16, 8, 90])
+    last = max(len(book.roster) + 3, 4)
+    print_ready(ws, title_rows=(3, 3), area=f"A1:D{last}", footer="提出状況")
 
 
 def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
     wb = Workbook()
-    plans = wb.active
-    assert plans is not None
-    plans.title = "計画一覧"
-    _plans_sheet(plans, book)
+    status = wb.active
+    assert status is not None
+    status.title = "提出状況"
+    _status_sheet(status, book)
+    _plans_sheet(wb.create_sheet("計画一覧"), book)
     _promotion_sheet(wb.create_sheet("申請推進"), book)
     _findings_sheet(wb.create_sheet("指摘事項"), book)
     _summary_sheet(wb.create_sheet("集計"), book)

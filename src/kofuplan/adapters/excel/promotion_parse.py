@@ -8,166 +8,52 @@ neither table and reads as no promotion section.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.cells import (
     Problems,
     blank,
-    cell_month,
-    cell_text,
+    items_by_label,
+    missing_table_ja,
+    read_cell,
     table_columns,
-    whole_number,
 )
-from kofuplan.adapters.excel.errors import shown
 from kofuplan.adapters.excel.layout import (
     EVENT_FIELDS,
     EVENTS_TABLE,
     PROMOTION_HEADERS,
     PROMOTION_ITEMS,
     PROMOTION_TABLE,
-    Field,
 )
 from kofuplan.adapters.excel.tables import RawTable
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
 from kofuplan.domain.promotion import Event, MunicipalPromotion
-
-_MONTH_SEPARATORS = re.compile(r"[;；,、\s]+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class _Bad(ValueError):
-    """A cell's value is wrong; the text says what is expected."""
-
-
-def _number(value: Any, high: float) -> float:
-    """A finite number from 0 to ``high``; text such as ``50%`` is read as a percentage."""
-    if isinstance(value, bool):
-        raise _Bad
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str) and value.strip().isascii():
-        text = value.strip()
-        try:
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            raise _Bad from None
-    else:
-        raise _Bad
-    if not (math.isfinite(number) and 0.0 <= number <= high):
-        raise _Bad
-    return number
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    answer = yes_no(cell_text(value))
-    if answer is None:
-        raise _Bad
-    return answer
-
-
-def _months(value: Any, months: Sequence[str]) -> tuple[str, ...]:
-    single = cell_month(value) if isinstance(value, dt.date) else None
-    items = [single] if single else _MONTH_SEPARATORS.split(cell_text(value))
-    out = [m for m in items if m]
-    if any(cell_month(m) != m or m not in months for m in out) or len(set(out)) < len(out):
-        raise _Bad
-    return tuple(sorted(out))
-
-
-def _date(value: Any) -> str:
-    if isinstance(value, dt.datetime | dt.date):  # Excel stores a typed date as a date
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    text = cell_text(value)
-    if not _DATE.fullmatch(text):
-        raise _Bad
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise _Bad from None
-
-
-def expected(f: Field, months: Sequence[str]) -> str:
-    """What a field's cell must hold, for the error message."""
-    period = f"from {months[0]} to {months[-1]}"
-    return {
-        "count": "a whole number ≥ 0",
-        "months": f'months {period} (YYYY-MM, separated by ";", each once)',
-        "month": f"a month {period} (YYYY-MM)",
-        "share": f"a share from 0 to {SHARE_MAX:g} (0% to {SHARE_MAX:.0%})",
-        "hours": f"a number of hours from 0 to {EVENING_HOURS_MAX:g}",
-        "flag": "はい or いいえ",
-        "date": "a date YYYY-MM-DD",
-    }.get(f.kind, "text")
-
-
-def cell_value(f: Field, value: Any, months: Sequence[str]) -> Any:
-    """The value of a non-blank cell of field ``f``; :class:`_Bad` when it is not one."""
-    if f.kind == "count":
-        number = whole_number(value)
-        if number is None:
-            raise _Bad
-        return number
-    if f.kind == "months":
-        return _months(value, months)
-    if f.kind == "month":
-        month = cell_month(value)
-        if month is None or month not in months:
-            raise _Bad
-        return month
-    if f.kind == "share":
-        return _number(value, SHARE_MAX)
-    if f.kind == "hours":
-        return _number(value, EVENING_HOURS_MAX)
-    if f.kind == "flag":
-        return _flag(value)
-    if f.kind == "date":
-        return _date(value)
-    return cell_text(value)
 
 
 def _items(table: RawTable, months: Sequence[str], out: Problems) -> dict[str, Any] | None:
-    labels = [cell_text(h) for h in table.headers]
-    if labels[:2] != list(PROMOTION_HEADERS):
-        for j, header in enumerate(PROMOTION_HEADERS):
-            got = table.headers[j] if j < len(table.headers) else ""
-            if cell_text(got) != header:
-                where = (table, table.header_row, table.first_col + j)
-                out.at(*where, f'header {shown(got)} should be "{header}"')
+    rows = items_by_label(table, PROMOTION_HEADERS, out)
+    if rows is None:
         return None
-    rows: dict[str, tuple[int, Any]] = {}
-    for r, row in enumerate(table.rows):
-        label = cell_text(row[0])
-        if label in rows:
-            where = (table, table.header_row + 1 + r, table.first_col)
-            out.at(*where, f'項目 "{label}" appears twice')
-        elif label:
-            rows[label] = (table.header_row + 1 + r, row[1])
     values: dict[str, Any] = {}
     ok = True
     for f in PROMOTION_ITEMS:
         if f.header not in rows:
-            out.table(table, f'項目 "{f.header}" is missing')
+            out.table(
+                table,
+                f"項目「{f.header}」の行がありません。行を削除しないでください",
+                f'項目 "{f.header}" is missing',
+            )
             ok = False
             continue
         sheet_row, raw = rows[f.header]
-        if blank(raw):
+        where = (table, sheet_row, table.first_col + 1)
+        if blank(raw) and where[1:] not in table.marks:
             continue  # not given
-        try:
-            values[f.name] = cell_value(f, raw, months)
-        except _Bad:
-            out.at(
-                table,
-                sheet_row,
-                table.first_col + 1,
-                f"{f.header} must be {expected(f, months)}, got {shown(raw)}",
-            )
+        value = read_cell(out, *where, f, raw, months)
+        if value is None:
             ok = False
+        else:
+            values[f.name] = value
     return values if ok else None
 
 
@@ -178,29 +64,29 @@ def _events(
     if cols is None:
         return None
     if len(table.rows) > max_rows:
-        out.table(table, f"{len(table.rows):,} rows (the limit is {max_rows:,})")
+        out.table(
+            table,
+            f"{len(table.rows):,}行あります（上限は{max_rows:,}行）",
+            f"{len(table.rows):,} rows (the limit is {max_rows:,})",
+        )
         return None
     events: list[Event] = []
     ok = True
     for r, row in enumerate(table.rows):
+        sheet_row = table.header_row + 1 + r
         cells = {f.name: row[cols[f.name]] for f in EVENT_FIELDS}
-        if all(blank(v) for v in cells.values()):
+        if all(blank(v) for v in cells.values()) and not any(
+            (sheet_row, table.first_col + cols[f.name]) in table.marks for f in EVENT_FIELDS
+        ):
             continue
         got: dict[str, Any] = {}
         for f in EVENT_FIELDS:
-            raw = cells[f.name]
-            try:
-                if blank(raw):
-                    raise _Bad
-                got[f.name] = cell_value(f, raw, months)
-            except _Bad:
-                out.at(
-                    table,
-                    table.header_row + 1 + r,
-                    table.first_col + cols[f.name],
-                    f"{f.header} must be {expected(f, months)}, got {shown(raw)}",
-                )
+            col = table.first_col + cols[f.name]
+            value = read_cell(out, table, sheet_row, col, f, cells[f.name], months)
+            if value is None:
                 ok = False
+            else:
+                got[f.name] = value
         if len(got) == len(EVENT_FIELDS):
             events.append(Event(**got))
     return tuple(events) if ok else None
@@ -217,9 +103,10 @@ def parse_promotion(
     if len(present) == 1:
         missing = EVENTS_TABLE if present == [PROMOTION_TABLE] else PROMOTION_TABLE
         out.file(
+            missing_table_ja(missing),
             f'table "{missing}" is missing (found: {", ".join(sorted(tables))}); the promotion '
             f'section needs both "{PROMOTION_TABLE}" and "{EVENTS_TABLE}": do not rename or '
-            "delete them"
+            "delete them",
         )
         return None
     items = _items(tables[PROMOTION_TABLE], months, out)

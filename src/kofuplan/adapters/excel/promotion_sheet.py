@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.excel.form import prompt
 from kofuplan.adapters.excel.layout import (
     EVENT_FIELDS,
     NO,
@@ -24,11 +26,14 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
     YES,
     Field,
+    column_header,
+    sheet_title,
 )
 from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.promotion import Event, MunicipalPromotion
 
+WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT = "@"  # a text cell: Excel keeps 2021-01 as typed instead of turning it into a date
 NUMBER = "#,##0"
 
@@ -36,11 +41,17 @@ NUMBER = "#,##0"
 def promotion_cell(name: str, first_row: int) -> str:
     """Absolute reference to a promotion item's value, for formulas on other sheets."""
     index = next(i for i, f in enumerate(PROMOTION_ITEMS) if f.name == name)
-    return f"{PROMOTION_TABLE}!$B${first_row + index}"
+    return f"'{sheet_title(PROMOTION_TABLE)}'!$B${first_row + index}"
 
 
 def _validation(f: Field, months: Sequence[str]) -> DataValidation | None:
-    """Excel's own check of a cell (the reader checks again: it trusts neither)."""
+    """Excel's own check of a cell, with the field's explanation as its input prompt (the
+    reader checks again: it trusts neither)."""
+    dv = _check(f, months)
+    return prompt(dv, f.header, f.explanation) if dv is not None else None
+
+
+def _check(f: Field, months: Sequence[str]) -> DataValidation | None:
     common: dict[str, Any] = {
         "allow_blank": True,
         "showErrorMessage": True,
@@ -87,26 +98,34 @@ def _validation(f: Field, months: Sequence[str]) -> DataValidation | None:
     return None  # text and lists of months: checked by the reader
 
 
+def shown_value(f: Field, value: Any) -> Any:
+    """A value as its cell holds it: months joined by ";", はい/いいえ, a date as a date;
+    None when not given."""
+    if value is None or value == "" or value == ():
+        return None
+    if f.kind in ("text", "months", "month"):
+        return ";".join(value) if isinstance(value, tuple) else str(value)
+    if f.kind == "flag":
+        return YES if value else NO
+    if f.kind == "date":
+        return dt.date.fromisoformat(str(value))
+    return value
+
+
+# Each kind's number format, set whether or not a value is given (a clerk may add one).
+_FORMATS = {"text": TEXT, "months": TEXT, "month": TEXT, "date": "yyyy-mm-dd", "share": "0.0%"}
+
+
 def _put(cell: Any, f: Field, value: Any) -> None:
     """Write a value as the reader expects to find it; blank when not given."""
-    if f.kind in ("text", "months", "month"):
-        cell.number_format = TEXT
-        if value is not None and value != "" and value != ():
-            set_excel_text(cell, ";".join(value) if isinstance(value, tuple) else str(value))
+    cell.number_format = _FORMATS.get(f.kind, NUMBER if f.kind == "count" else "General")
+    shown = shown_value(f, value)
+    if shown is None:
         return
-    if value is None:
-        return
-    if f.kind == "flag":
-        cell.value = YES if value else NO
-    elif f.kind == "date":
-        cell.value = dt.date.fromisoformat(str(value))
-        cell.number_format = "yyyy-mm-dd"
-    elif f.kind == "share":
-        cell.value = value
-        cell.number_format = "0.0%"
+    if isinstance(shown, str):
+        set_excel_text(cell, shown)
     else:
-        cell.value = value
-        cell.number_format = NUMBER if f.kind == "count" else "General"
+        cell.value = shown
 
 
 def write_promotion(
@@ -152,7 +171,8 @@ def write_events(
     """Fill sheet ``events``; returns the ref of the table."""
     header = first_row - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):
-        ws.cell(header, j, f.header)
+        ws.cell(header, j, column_header(f.header, f.name)).alignment = WRAP
+    ws.row_dimensions[header].height = 30
     rows = max(len(events) + spare_rows, 1)
     last = first_row + rows - 1
     for j, f in enumerate(EVENT_FIELDS, start=1):

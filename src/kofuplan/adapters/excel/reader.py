@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,54 @@ def read_plan_workbook(
 
 @dataclass(frozen=True)
 class ReadOutcome:
+    """What became of one file: read (``plan``), rejected (``error``) or ignored (``ignored``,
+    the reason in Japanese and English); ``warnings`` for a file read with a remark."""
+
     path: Path
     plan: PlanWorkbook | None
     error: WorkbookError | None
+    ignored: tuple[str, str] | None = None
+    warnings: tuple[tuple[str, str], ...] = ()
+
+
+# What a spreadsheet may be called (any case); python-calamine reads all of them.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_FILE_CODE = re.compile(r"^(\d{6})(?!\d)")
+
+
+def file_lg_code(name: str) -> str | None:
+    """The 団体コード a file name starts with (``131016.xlsx``, ``131016_千代田区.xlsx``)."""
+    match = _FILE_CODE.match(name)
+    return match.group(1) if match else None
+
+
+def ignore_reason(path: Path) -> tuple[str, str] | None:
+    """Why a file found in a folder is not read: shared-folder debris and other files."""
+    name = path.name
+    if name.startswith("~$"):
+        return (
+            "Excelが開いている間だけ作る一時ファイル（ロックファイル）のため読み込みません",
+            "an Excel lock file (made while the workbook is open): ignored",
+        )
+    if name.startswith(".") or name.lower() in ("thumbs.db", "desktop.ini"):
+        return ("隠しファイル・システムファイルのため読み込みません", "a hidden file: ignored")
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return (
+            "表計算ファイル（.xlsx・.xls・.ods）ではないため読み込みません",
+            "not a spreadsheet (.xlsx, .xls, .ods): ignored",
+        )
+    return None
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files named, and every file of the folders named (not their sub-folders), sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if not f.is_dir()))
+        else:
+            out.append(p)
+    return out
 
 
 def read_many(
@@ -72,3 +118,66 @@ def read_many(
             yield ReadOutcome(path, read_plan_workbook(path, settings, source=source), None)
         except WorkbookError as exc:
             yield ReadOutcome(path, None, exc)
+
+
+def account_for(
+    paths: Sequence[Path],
+    settings: ReadSettings,
+    *,
+    source: TableSource = read_tables_calamine,
+    on_file: Callable[[ReadOutcome], None] | None = None,
+) -> list[ReadOutcome]:
+    """Every file accounted for: read, rejected with its problems, or ignored with a reason.
+
+    The municipality comes from the workbook; a file name starting with another 団体コード is
+    a warning. Two files for one municipality are both rejected, each naming the other: which
+    one is current is for the clerk to say, never for us to guess.
+    """
+    outcomes: list[ReadOutcome] = []
+    for path in paths:
+        reason = ignore_reason(path)
+        if reason is not None:
+            outcome = ReadOutcome(path, None, None, ignored=reason)
+        else:
+            outcome = next(read_many([path], settings, source=source))
+        if outcome.plan is not None:
+            outcome = _name_warning(outcome, outcome.plan.profile.lg_code)
+        outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    by_code: dict[str, list[int]] = {}
+    for i, o in enumerate(outcomes):
+        if o.plan is not None:
+            by_code.setdefault(o.plan.profile.lg_code, []).append(i)
+    for code, indices in by_code.items():
+        if len(indices) < 2:
+            continue
+        names = [outcomes[i].path.name for i in indices]
+        for i in indices:
+            o = outcomes[i]
+            others = "、".join(n for n in names if n != o.path.name)
+            error = WorkbookError(
+                [
+                    f"{o.path.name}: 団体コード {code} の計画が複数のファイルにあります"
+                    f"（{'、'.join(names)}）。最新の1つだけを残し、ほかは削除してください"
+                    f"（ほかのファイル: {others}）"
+                ],
+                [
+                    f"{o.path.name}: 団体コード {code} is in more than one file "
+                    f"({', '.join(names)}): keep only the current one"
+                ],
+            )
+            outcomes[i] = ReadOutcome(o.path, None, error, warnings=o.warnings)
+    return outcomes
+
+
+def _name_warning(outcome: ReadOutcome, code: str) -> ReadOutcome:
+    named = file_lg_code(outcome.path.name)
+    if named is None or named == code:
+        return outcome
+    warning = (
+        f"ファイル名の団体コード {named} がブックの団体コード {code} と異なります。"
+        f"ブックの団体コード {code} として読み込みました",
+        f"the file name says 団体コード {named} but the workbook is {code}; read as {code}",
+    )
+    return ReadOutcome(outcome.path, outcome.plan, None, warnings=(warning,))

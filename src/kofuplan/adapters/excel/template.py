@@ -1,7 +1,9 @@
 """Write one municipality's plan workbook (openpyxl).
 
-Sheets ``monthly``, ``profile``, ``budget``, ``promotion`` and ``events`` each hold the Excel
-table of that name; ``説明`` explains every field. Inputs are unlocked and validated (whole
+Sheets 月別計画, 基本情報, 経費, 申請推進 and 出張申請受付 hold the Excel tables ``monthly``,
+``profile``, ``budget``, ``promotion`` and ``events`` (the reader finds them by table name);
+記入例 shows a filled example and 説明 explains every field. Every sheet is print-ready
+(:mod:`.form`). Inputs are unlocked and validated (whole
 numbers ≥ 0; the promotion items by kind); everything else is protected. Beside the
 ``monthly`` table, formulas show capacity, coverage and the result of each R6.1 check as the
 clerk types. The layout is documented in docs/excel.md.
@@ -15,18 +17,25 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill, Protection
+from openpyxl.styles import Font, NamedStyle, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.excel.form import (
+    header_block,
+    print_ready,
+    prompt,
+    protect,
+)
+from kofuplan.adapters.excel.guide_sheets import write_example, write_help
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_LABELS,
     BUDGET_TABLE,
-    EVENT_FIELDS,
     EVENTS_TABLE,
+    EXAMPLE_SHEET,
     HELP_SHEET,
     MONTHLY_COUNTS,
     MONTHLY_FIELDS,
@@ -36,51 +45,41 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_TABLE,
     PROMOTION_ITEMS,
     PROMOTION_TABLE,
+    column_header,
+    sheet_title,
 )
-from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
+from kofuplan.adapters.excel.model import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
+from kofuplan.adapters.excel.sheet_layout import (
+    BAD_FILL,
+    BOLD,
+    CALC_FIRST_COL,
+    CALC_HEADERS,
+    FIRST_ROW,
+    HEADER_ROW,
+    INPUT_FILL,
+    MONTHLY_FIRST_COL,
+    MONTHLY_FIRST_ROW,
+    MONTHLY_HEADER_ROW,
+    NG,
+    NUMBER,
+    OK,
+    REMARKS_COL,
+    SHRINK,
+    WRAP_TOP,
+    calc_header,
+    monthly_headers,
+    monthly_widths,
+)
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
-
-HEADER_ROW = 3  # tables start on row 3 under a title and a note
-FIRST_ROW = HEADER_ROW + 1
-NUMBER = "#,##0"
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # pale yellow: type here
-BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
-BOLD = Font(bold=True)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")  # one object: built once, not per cell
-OK, NG = "○", "×"
-# The monthly table spans B:I (column A carries the 令和 label); calculations start after a gap.
-MONTHLY_FIRST_COL = 2
-CALC_FIRST_COL = MONTHLY_FIRST_COL + len(MONTHLY_FIELDS) + 1
-CALC_HEADERS = (
-    ("平日開庁日数", "その月の平日（祝日・年末年始を除く）の開庁日数。暦から計算済み。"),
-    ("必要土日日数", "毎週土日のいずれかを開庁するのに必要な土日の日数（R2.1）。"),
-    ("開庁日数", "平日開庁日数＋土日交付日数。"),
-    (
-        "夜間開庁日換算",
-        "夜間開庁（R8.3）を開庁日に換算した日数: promotion表の夜間開庁の回数×夜間延長時間"
-        "÷1日の窓口時間（小数第2位まで）。",
-    ),
-    ("兼用窓口係数", "兼用窓口のカード交付能力に掛ける月別係数（3・4月は繁忙期で低い）。"),
-    (
-        "交付能力",
-        "（専用窓口数×専用窓口1日平均＋兼用窓口数×兼用窓口1日平均×係数）"
-        "×（開庁日数＋夜間開庁日換算）。",
-    ),
-    ("累計交付枚数", "令和2年9月末の累計交付枚数＋その月までの交付枚数の合計。"),
-    ("交付率", "累計交付枚数÷住基人口。"),
-    ("判定:交付能力", "R6.1-2: 交付能力が交付枚数以上なら ○。"),
-    ("判定:庁舎内窓口", "R6.1-3: 庁舎内の窓口（専用−臨時＋兼用）が庁舎内最大窓口数以下なら ○。"),
-    ("判定:土日交付", "R6.1-4: 土日交付日数が必要土日日数以上なら ○。"),
-)
 
 
 def _profile_cell(name: str) -> str:
     """Absolute reference to a profile value, for formulas on other sheets."""
     index = next(i for i, f in enumerate(PROFILE_FIELDS) if f.name == name)
-    return f"{PROFILE_TABLE}!$B${FIRST_ROW + index}"
+    return f"'{sheet_title(PROFILE_TABLE)}'!$B${FIRST_ROW + index}"
 
 
 def _style_table(ws: Worksheet, name: str, ref: str) -> None:
@@ -106,7 +105,9 @@ def _input_count_style() -> NamedStyle:
     )
 
 
-def _whole_number_validation(ws: Worksheet, ref: str, *, rate: bool = False) -> None:
+def _whole_number_validation(
+    ws: Worksheet, ref: str, *, rate: bool = False, title: str = "入力", text: str = ""
+) -> None:
     dv = DataValidation(
         type="decimal" if rate else "whole",
         operator="greaterThan" if rate else "greaterThanOrEqual",
@@ -116,8 +117,22 @@ def _whole_number_validation(ws: Worksheet, ref: str, *, rate: bool = False) -> 
         errorTitle="入力エラー",
         error="0より大きい数を入力してください。" if rate else "0以上の整数を入力してください。",
     )
-    ws.add_data_validation(dv)
+    how = "0より大きい数（小数可）" if rate else "0以上の整数"
+    ws.add_data_validation(prompt(dv, title, f"{text}{how}を入力してください。"))
     dv.add(ref)
+
+
+_HEADINGS = {
+    PROFILE_TABLE: "団体の基本情報",
+    BUDGET_TABLE: "交付事務に要する経費の見込額",
+    PROMOTION_TABLE: "申請受付等の推進",
+    EVENTS_TABLE: "出張申請受付（商業施設等）",
+}
+
+
+def sheet_heading(table: str, p: Profile) -> str:
+    """The title (A1) of a table's sheet: what it is, for which municipality."""
+    return f"{_HEADINGS[table]} {p.name}（{p.lg_code}）"
 
 
 def _title(ws: Worksheet, title: str, note: str) -> None:
@@ -127,25 +142,38 @@ def _title(ws: Worksheet, title: str, note: str) -> None:
 
 
 def _write_monthly(
-    ws: Worksheet, plan: PlanWorkbook, calendar: TemplateCalendar, rules: Snapshot, share_of: float
+    ws: Worksheet,
+    plan: PlanWorkbook,
+    calendar: TemplateCalendar,
+    rules: Snapshot,
+    share_of: float,
+    made_on: dt.date,
 ) -> None:
     p = plan.profile
-    _title(
+    header_block(
         ws,
-        f"マイナンバーカード交付円滑化計画（月別） {p.name}（{p.lg_code}）",
-        "黄色のセルに入力してください。右側の判定は入力に応じて自動で計算されます。",
+        title="マイナンバーカード交付円滑化計画（月別）",
+        pref_name=p.pref_name,
+        name=p.name,
+        lg_code=p.lg_code,
+        made_on=made_on,
+        note="黄色のセルに入力してください（記入例シート参照）。右側の判定は入力に応じて自動で"
+        "計算されます。",
+        unlock=_unlock,
     )
-    ws.cell(HEADER_ROW, 1, "月（令和）").font = BOLD
-    for j, f in enumerate(MONTHLY_FIELDS):
-        ws.cell(HEADER_ROW, MONTHLY_FIRST_COL + j, f.header)
+    top, first = MONTHLY_HEADER_ROW, MONTHLY_FIRST_ROW
+    monthly_headers(ws, top)
     for j, (header, _) in enumerate(CALC_HEADERS):
-        ws.cell(HEADER_ROW, CALC_FIRST_COL + j, header).font = BOLD
+        cell = ws.cell(top, CALC_FIRST_COL + j, calc_header(header))
+        cell.font = BOLD
+        cell.alignment = WRAP_TOP
+    ws.row_dimensions[top].height = 30
     col = {f.name: get_column_letter(MONTHLY_FIRST_COL + j) for j, f in enumerate(MONTHLY_FIELDS)}
     calc = {h: get_column_letter(CALC_FIRST_COL + j) for j, (h, _) in enumerate(CALC_HEADERS)}
     shares = calendar.combined_share or tuple(
         float(rules["capacity.combined_card_share_by_month"][int(m[5:7])]) for m in plan.months
     )
-    last = FIRST_ROW + len(plan.months) - 1
+    last = first + len(plan.months) - 1
     # As the engine counts evening opening (kofuplan.domain.promotion.evening_day_equivalents,
     # rounded to hundredths in capacity); N() reads a blank or a typo as no evenings.
     evening_days = (
@@ -153,12 +181,14 @@ def _write_monthly(
         f"*N({promotion_cell('evening_hours', FIRST_ROW)})"
         f"/{float(rules['capacity.counter_hours_per_day']):g},2)"
     )
+    remarks = get_column_letter(REMARKS_COL)
     for i, month in enumerate(plan.months):
-        r = FIRST_ROW + i
+        r = first + i
         ws.cell(r, 1, reiwa_month(month))
         set_excel_text(ws.cell(r, MONTHLY_FIRST_COL), month)
         for j, f in enumerate(MONTHLY_COUNTS, start=1):
             ws.cell(r, MONTHLY_FIRST_COL + j, plan.counts[f.name][i]).style = INPUT_COUNT
+        _unlock(ws[f"{remarks}{r}"])
         c = {k: f"{v}{r}" for k, v in col.items()}
         k = {h: f"{v}{r}" for h, v in calc.items()}
         ws[k["平日開庁日数"]] = calendar.open_weekdays[i]
@@ -177,7 +207,7 @@ def _write_monthly(
             "+0.000001)"
         )
         ws[k["累計交付枚数"]] = (
-            f"={_profile_cell('cumulative_issued')}+SUM({col['issuance']}${FIRST_ROW}:{c['issuance']})"
+            f"={_profile_cell('cumulative_issued')}+SUM({col['issuance']}${first}:{c['issuance']})"
         )
         pop = _profile_cell("population")
         ws[k["交付率"]] = f"=IF({pop}>0,{k['累計交付枚数']}/{pop},0)"
@@ -196,38 +226,46 @@ def _write_monthly(
         ws[k["交付率"]].number_format = "0.0%"
         ws[k["兼用窓口係数"]].number_format = "0.00"
         ws[k["夜間開庁日換算"]].number_format = "0.00"
+        for h in ("判定:交付能力", "判定:庁舎内窓口", "判定:土日交付"):
+            ws[k[h]].alignment = SHRINK
     first_col = get_column_letter(MONTHLY_FIRST_COL)
     last_col = get_column_letter(MONTHLY_FIRST_COL + len(MONTHLY_FIELDS) - 1)
-    _style_table(ws, MONTHLY_TABLE, f"{first_col}{HEADER_ROW}:{last_col}{last}")
+    _style_table(ws, MONTHLY_TABLE, f"{first_col}{top}:{remarks}{last}")
     _whole_number_validation(
-        ws, f"{get_column_letter(MONTHLY_FIRST_COL + 1)}{FIRST_ROW}:{last_col}{last}"
+        ws,
+        f"{get_column_letter(MONTHLY_FIRST_COL + 1)}{first}:{last_col}{last}",
+        title="月別計画",
+        text="その月の枚数・窓口数・日数・人数・台数を、",
     )
     # The plan as a whole (R6.1-1): a blank row below the table, so it is never absorbed.
     total = last + 2
     ws.cell(total, 1, "合計").font = BOLD
     issuance = col["issuance"]
-    ws[f"{issuance}{total}"] = f"=SUM({issuance}{FIRST_ROW}:{issuance}{last})"
+    ws[f"{issuance}{total}"] = f"=SUM({issuance}{first}:{issuance}{last})"
     ws[f"{issuance}{total}"].number_format = NUMBER
     target = f"{_profile_cell('population')}*{share_of}"
-    ws.cell(total + 1, 1, "判定:令和5年3月末の累計（R6.1-1）").font = BOLD
+    ws.cell(total + 1, 1, "判定（R6.1-1）").font = BOLD
     ws.cell(
         total + 1, MONTHLY_FIRST_COL + 1
     ).value = f'=IF({calc["累計交付枚数"]}{last}>={target},"{OK}","{NG} 住基人口に未到達")'
-    checks = f"{calc['判定:交付能力']}{FIRST_ROW}:{calc['判定:土日交付']}{last}"
+    ws.cell(
+        total + 1, MONTHLY_FIRST_COL + 2, "令和5年3月末の累計交付枚数が住基人口のほぼ全員に届くか"
+    )
+    checks = f"{calc['判定:交付能力']}{first}:{calc['判定:土日交付']}{last}"
     ws.conditional_formatting.add(
         checks,
-        FormulaRule(formula=[f'LEFT({calc["判定:交付能力"]}{FIRST_ROW},1)="{NG}"'], fill=BAD_FILL),
+        FormulaRule(formula=[f'LEFT({calc["判定:交付能力"]}{first},1)="{NG}"'], fill=BAD_FILL),
     )
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions[first_col].width = 10
-    for j in range(1, len(MONTHLY_FIELDS)):
-        ws.column_dimensions[get_column_letter(MONTHLY_FIRST_COL + j)].width = 13
-    for j, (h, _) in enumerate(CALC_HEADERS):
-        ws.column_dimensions[get_column_letter(CALC_FIRST_COL + j)].width = (
-            18 if "判定" in h else 13
-        )
-    ws.freeze_panes = ws.cell(FIRST_ROW, MONTHLY_FIRST_COL + 1)
-    ws.protection.sheet = True
+    monthly_widths(ws, calc=True)
+    ws.freeze_panes = ws.cell(first, MONTHLY_FIRST_COL + 1)
+    last_calc = get_column_letter(CALC_FIRST_COL + len(CALC_HEADERS) - 1)
+    print_ready(
+        ws,
+        title_rows=(top, top),
+        area=f"A1:{last_calc}{total + 1}",
+        footer="月別計画",
+    )
+    protect(ws)
 
 
 # Profile values that come from the statistics or identify the file stay locked.
@@ -240,7 +278,7 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
     p = plan.profile
     _title(
         ws,
-        f"団体の基本情報 {p.name}（{p.lg_code}）",
+        sheet_heading(PROFILE_TABLE, p),
         "黄色のセルは団体の実績・見込みで修正できます。",
     )
     ws.cell(HEADER_ROW, 1, PROFILE_HEADERS[0])
@@ -258,24 +296,28 @@ def _write_profile(ws: Worksheet, plan: PlanWorkbook) -> None:
             cell.number_format = {"rate": "General", "pace": "#,##0.00"}.get(f.kind, NUMBER)
         if f.name not in _LOCKED_PROFILE:
             _unlock(cell)
-            _whole_number_validation(ws, cell.coordinate, rate=f.kind == "rate")
-        ws.cell(r, 3, f.explanation)
+            _whole_number_validation(
+                ws, cell.coordinate, rate=f.kind == "rate", title=f.header[:32]
+            )
+        ws.cell(r, 3, f.explanation).alignment = WRAP_TOP
     _style_table(ws, PROFILE_TABLE, f"A{HEADER_ROW}:B{FIRST_ROW + len(PROFILE_FIELDS) - 1}")
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 70
-    ws.protection.sheet = True
+    last = FIRST_ROW + len(PROFILE_FIELDS) - 1
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="基本情報")
+    protect(ws)
 
 
 def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
     p = plan.profile
     _title(
         ws,
-        f"交付事務に要する経費の見込額 {p.name}（{p.lg_code}）",
-        "空いている行に項目を追加できます。",
+        sheet_heading(BUDGET_TABLE, p),
+        "空いている行に項目を追加できます。右の合計は自動で計算されます。",
     )
     for j, f in enumerate(BUDGET_FIELDS, start=1):
-        ws.cell(HEADER_ROW, j, f.header)
+        ws.cell(HEADER_ROW, j, column_header(f.header, f.name))
     rows = len(plan.budget) + spare_rows
     for i in range(rows):
         r = FIRST_ROW + i
@@ -290,18 +332,26 @@ def _write_budget(ws: Worksheet, plan: PlanWorkbook, spare_rows: int) -> None:
             _unlock(cell)
     last = FIRST_ROW + max(rows, 1) - 1
     _style_table(ws, BUDGET_TABLE, f"A{HEADER_ROW}:C{last}")
-    _whole_number_validation(ws, f"C{FIRST_ROW}:C{last}")
-    summary = last + 2
-    ws.cell(summary, 1, "経費合計").font = BOLD
-    ws.cell(summary, 3, f"=SUM(C{FIRST_ROW}:C{last})").number_format = NUMBER
-    ws.cell(summary + 1, 1, "概算交付見込額").font = BOLD
-    ws.cell(summary + 1, 3, f"={_profile_cell('estimated_grant_yen')}").number_format = NUMBER
-    ws.cell(summary + 2, 1, "不足額（R5.1）").font = BOLD
-    ws.cell(summary + 2, 3, f"=MAX(0,C{summary}-C{summary + 1})").number_format = NUMBER
+    _whole_number_validation(
+        ws, f"C{FIRST_ROW}:C{last}", title="金額", text="経費の見込額（円）を、"
+    )
+    # The totals sit to the right of the table, so rows added below it stay the table's.
+    totals = (
+        ("経費合計（円）", f"=SUM(C{FIRST_ROW}:C{last})"),
+        ("概算交付見込額（円）", f"={_profile_cell('estimated_grant_yen')}"),
+        ("不足額（R5.1、円）", f"=MAX(0,F{HEADER_ROW}-F{HEADER_ROW + 1})"),
+    )
+    for i, (label, formula) in enumerate(totals):
+        ws.cell(HEADER_ROW + i, 5, label).font = BOLD
+        ws.cell(HEADER_ROW + i, 6, formula).number_format = NUMBER
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 36
     ws.column_dimensions["C"].width = 16
-    ws.protection.sheet = True
+    ws.column_dimensions["D"].width = 3
+    ws.column_dimensions["E"].width = 22
+    ws.column_dimensions["F"].width = 16
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:F{last}", footer="経費")
+    protect(ws)
 
 
 def _write_promotion(
@@ -310,15 +360,19 @@ def _write_promotion(
     p = plan.profile
     _title(
         ws,
-        f"申請受付等の推進 {p.name}（{p.lg_code}）",
+        sheet_heading(PROMOTION_TABLE, p),
         "黄色のセルに入力してください。空欄は「計画なし・未記入」として扱います。",
     )
     ref, _ = write_promotion(ws, plan.promotion, plan.months, first_row=FIRST_ROW, unlock=_unlock)
     _style_table(ws, PROMOTION_TABLE, ref)
-    ws.protection.sheet = True
+    for r in range(FIRST_ROW, FIRST_ROW + len(PROMOTION_ITEMS)):
+        ws.cell(r, 3).alignment = WRAP_TOP
+    last = FIRST_ROW + len(PROMOTION_ITEMS) - 1
+    print_ready(ws, title_rows=(HEADER_ROW, HEADER_ROW), area=f"A1:C{last}", footer="申請推進")
+    protect(ws)
     _title(
         events_ws,
-        f"出張申請受付（商業施設等） {p.name}（{p.lg_code}）",
+        sheet_heading(EVENTS_TABLE, p),
         "1行に1回（月ごと）。空いている行に追加できます。空行は読み飛ばします。",
     )
     ref = write_events(
@@ -330,58 +384,57 @@ def _write_promotion(
         unlock=_unlock,
     )
     _style_table(events_ws, EVENTS_TABLE, ref)
-    events_ws.protection.sheet = True
-
-
-def _write_help(ws: Worksheet) -> None:
-    ws["A1"] = "記入要領"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (
-        "黄色のセルが入力欄です。表の名前（monthly・profile・budget・promotion・events）と"
-        "見出しは変更しないでください。システムは表の名前と見出しでデータを読み取ります。"
+    print_ready(
+        events_ws,
+        title_rows=(HEADER_ROW, HEADER_ROW),
+        area=ref.replace("A3", "A1"),
+        footer="出張申請受付",
     )
-    rows: list[tuple[str, str, str]] = [("表", "見出し", "説明")]
-    rows += [(MONTHLY_TABLE, f.header, f.explanation) for f in MONTHLY_FIELDS]
-    rows += [(f"{MONTHLY_TABLE}（計算）", h, text) for h, text in CALC_HEADERS]
-    rows += [(PROFILE_TABLE, f.header, f.explanation) for f in PROFILE_FIELDS]
-    rows += [(BUDGET_TABLE, f.header, f.explanation) for f in BUDGET_FIELDS]
-    rows += [(PROMOTION_TABLE, f.header, f.explanation) for f in PROMOTION_ITEMS]
-    rows += [(EVENTS_TABLE, f.header, f.explanation) for f in EVENT_FIELDS]
-    for i, row in enumerate(rows):
-        for j, text in enumerate(row, start=1):
-            cell = ws.cell(HEADER_ROW + i, j, text)
-            cell.alignment = WRAP_TOP
-            if i == 0:
-                cell.font = BOLD
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 26
-    ws.column_dimensions["C"].width = 80
-    ws.protection.sheet = True
+    protect(events_ws)
 
 
 def build_workbook(
-    plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date, spare_budget_rows: int = 5
+    plan: PlanWorkbook,
+    calendar: TemplateCalendar,
+    *,
+    as_of: dt.date,
+    spare_budget_rows: int = 5,
+    made_on: dt.date | None = None,
 ) -> Workbook:
-    """The workbook for one municipality, in memory."""
+    """The workbook for one municipality, in memory. ``made_on`` (作成日) is today unless
+    given."""
     rules = load_rules().at(as_of)
+    day = made_on or dt.date.today()
     wb = Workbook()
     wb.add_named_style(_input_count_style())
     monthly = wb.active
     assert monthly is not None
-    monthly.title = MONTHLY_TABLE
-    _write_monthly(monthly, plan, calendar, rules, float(rules["plan.target_share_of_population"]))
-    _write_profile(wb.create_sheet(PROFILE_TABLE), plan)
-    _write_budget(wb.create_sheet(BUDGET_TABLE), plan, spare_budget_rows)
-    _write_promotion(wb.create_sheet(PROMOTION_TABLE), wb.create_sheet(EVENTS_TABLE), plan, rules)
-    _write_help(wb.create_sheet(HELP_SHEET))
+    monthly.title = sheet_title(MONTHLY_TABLE)
+    share_of = float(rules["plan.target_share_of_population"])
+    _write_monthly(monthly, plan, calendar, rules, share_of, day)
+    _write_profile(wb.create_sheet(sheet_title(PROFILE_TABLE)), plan)
+    _write_budget(wb.create_sheet(sheet_title(BUDGET_TABLE)), plan, spare_budget_rows)
+    _write_promotion(
+        wb.create_sheet(sheet_title(PROMOTION_TABLE)),
+        wb.create_sheet(sheet_title(EVENTS_TABLE)),
+        plan,
+        rules,
+    )
+    write_example(wb.create_sheet(EXAMPLE_SHEET), plan.months, day)
+    write_help(wb.create_sheet(HELP_SHEET))
     return wb
 
 
 def write_template(
-    path: Path, plan: PlanWorkbook, calendar: TemplateCalendar, *, as_of: dt.date
+    path: Path,
+    plan: PlanWorkbook,
+    calendar: TemplateCalendar,
+    *,
+    as_of: dt.date,
+    made_on: dt.date | None = None,
 ) -> None:
     """Write the workbook to ``path`` atomically: a reader never sees half a file."""
-    wb = build_workbook(plan, calendar, as_of=as_of)
+    wb = build_workbook(plan, calendar, as_of=as_of, made_on=made_on)
     tmp = path.with_name(path.name + ".part")
     wb.save(tmp)
     tmp.replace(path)

@@ -20,6 +20,7 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.adapters.web.pages import municipality_page_response
 from kofuplan.services import web_excel, web_submission, workflow
+from kofuplan.services.municipal_inputs import InputsError
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,17 +52,20 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
     base_id = int(raw_base) if raw_base.isdigit() else None
     reason = str(form.get("reason", "") or "Excel から読込み")[:2000]
     try:
-        code, edits = web_excel.edits_from_workbook(upload.filename or "", await upload.read())
-    except WorkbookError as e:
-        return 422, str(e)
-    if code != access.municipality.lg_code:
-        return (
-            422,
-            f"このブックは団体コード {code} のものです"
-            f"（{access.municipality.lg_code} ではありません）。",
+        saved = web_excel.save_upload(
+            access.repo,
+            access.who,
+            access.municipality,
+            upload.filename or "",
+            await upload.read(),
+            base_id,
+            _inputs_base(form.get("inputs_base_revision_id")),
+            reason,
         )
-    try:
-        workflow.save_plan(access.repo, access.who, access.municipality, base_id, reason, edits)
+    except (WorkbookError, InputsError) as e:
+        return 422, str(e)
+    except web_excel.WrongMunicipality as e:
+        return 422, str(e)
     except workflow.Conflict:
         return 409, (
             "ダウンロードした後に他の方がこの計画を更新したため、読み込みませんでした。"
@@ -69,7 +73,18 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
         )
     except workflow.InvalidInput as e:
         return 422, str(e)
+    if saved.inputs is not None:
+        return 201, "Excel の計画と申請推進・窓口の入力を新しい版として保存しました。"
     return 201, "Excel の計画を新しい版として保存しました。"
+
+
+def _inputs_base(raw: Any) -> int | web_excel.Latest | None:
+    """The inputs revision the workbook was downloaded with: the form's hidden field; an API
+    client that does not send it means the latest."""
+    if raw is None:
+        return web_excel.LATEST
+    text = str(raw)
+    return int(text) if text.isdigit() else None
 
 
 @router.get("/m/{lg_code}/plan.xlsx", include_in_schema=False)

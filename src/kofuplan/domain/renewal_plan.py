@@ -1,0 +1,180 @@
+"""Renewal plans from the issuance plan's engine: the counters, staff, terminals, weekend days,
+budget and waits the renewal wave takes (issue 17, item 3).
+
+The residents come when their certificates or cards expire, so the monthly count is the
+expected renewals themselves (whole people, each municipality's months adding up to its
+rounded total), not a levelled schedule. Everything else is the issuance plan's own code,
+run on the renewal rules:
+
+- a counter's daily renewals follow from the counter minutes of the month's mix of kinds
+  (certificate only, card and certificates) at the rules' occupancy, as a counter's daily
+  issuance does for cards; combined counters keep their share of a dedicated counter;
+- the waits use the renewal minutes (national mean of the window's mix) in Erlang C;
+- back-office pre-issuance setup is needed for renewed cards only;
+- the budget counts no postage (J-LIS sends the expiry notice) and a grant per renewal.
+
+:func:`renewal_values` gives those values, each with its source; the service puts them in
+place of the issuance ones in the rules snapshot, so the checks read the renewal plan with
+exactly the rules it was made with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.domain.budget import plan_budget
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.capacity import plan_capacity
+from kofuplan.domain.findings import FindingCode
+from kofuplan.domain.plan import Plan
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.promotion import evening_day_equivalents
+from kofuplan.domain.renewal import RenewalDemand, RenewalRules
+from kofuplan.domain.schedule import Demand, apportion
+from kofuplan.domain.waits import QueueingParameters
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+METHOD = "renewal"
+
+# The prefecture's checks that carry over to a renewal plan: counters against today's pace
+# (R6.1-2), the office's limit (R6.1-3), weekend opening (R6.1-4), impossible weekend days
+# (R1.2), recruiting lead time (R2.3) and the budget (R5.1). R6.1-1 (nearly every resident
+# holds a card by March 2023) belongs to the issuance plan only.
+RENEWAL_CHECK_CODES = ("R6.1-2", "R6.1-3", "R6.1-4", "R1.2", "R2.3", "R5.1")
+
+
+def applies_to_renewal(code: FindingCode | str) -> bool:
+    return (code.code if isinstance(code, FindingCode) else code) in RENEWAL_CHECK_CODES
+
+
+def daily_per_counter(minutes: FloatArray | float, params: Mapping[str, Any]) -> FloatArray:
+    """Renewals a dedicated counter handles in a day at the rules' occupancy."""
+    hours = float(params["capacity.counter_hours_per_day"])
+    occupancy = float(params["renewal.counter_occupancy"])
+    out: FloatArray = np.round(hours * 60.0 / np.asarray(minutes) * occupancy, 2)
+    return out
+
+
+def renewal_values(
+    params: Mapping[str, Any], window: RenewalDemand, rules: RenewalRules
+) -> dict[str, tuple[Any, str]]:
+    """The rule values a renewal plan over ``window`` is made and checked with, in place of
+    the issuance plan's: key → (value, where it comes from)."""
+    total = float(window.renewals.sum())
+    cards = float(window.renewals_card.sum())
+    minutes = (
+        float(
+            (
+                window.renewals_certificate.sum() * rules.service_minutes_certificate
+                + cards * rules.service_minutes_card
+            )
+            / total
+        )
+        if total > 0
+        else rules.service_minutes_certificate
+    )
+    dedicated = float(daily_per_counter(minutes, params))
+    ratio = float(params["capacity.combined_daily_per_counter"]) / float(
+        params["capacity.dedicated_daily_per_counter"]
+    )
+    card_share = cards / total if total > 0 else 1.0
+    presetup = float(params["capacity.presetup_cards_per_staff_day"]) / max(card_share, 1e-6)
+    mix = f"national mix of the window: {minutes:.2f} minutes per renewal, cards {card_share:.1%}"
+    return {
+        "plan.period_start": (window.months[0], "the renewal window's first month"),
+        "plan.period_end": (window.months[-1], "the renewal window's last month"),
+        "queueing.service_minutes": (round(minutes, 2), mix),
+        "capacity.dedicated_daily_per_counter": (
+            dedicated,
+            f"counter hours × 60 ÷ minutes per renewal × renewal.counter_occupancy; {mix}",
+        ),
+        "capacity.combined_daily_per_counter": (
+            round(dedicated * ratio, 2),
+            "the same share of a dedicated counter as for issuance",
+        ),
+        "capacity.presetup_cards_per_staff_day": (
+            round(presetup, 2),
+            f"pre-issuance setup for renewed cards only ({card_share:.1%} of renewals)",
+        ),
+        "costs.notice_postage_yen": (
+            params["renewal.notice_postage_yen"],
+            "renewal.notice_postage_yen",
+        ),
+        "costs.grant_per_cap_yen": (
+            params["renewal.grant_per_renewal_yen"],
+            "renewal.grant_per_renewal_yen",
+        ),
+    }
+
+
+def renewal_profiles(
+    profiles: Profiles, window: RenewalDemand, rules: RenewalRules, params: Mapping[str, Any]
+) -> Profiles:
+    """Profiles for a renewal plan: no card counts before it (its cumulative is renewals),
+    and each municipality's counter throughput from its own mix of kinds, unless it gave it."""
+    certificate = window.renewals_certificate.sum(axis=1)
+    card = window.renewals_card.sum(axis=1)
+    total = certificate + card
+    minutes = certificate * rules.service_minutes_certificate + card * rules.service_minutes_card
+    mean = np.where(
+        total > 0, minutes / np.where(total > 0, total, 1.0), rules.service_minutes_certificate
+    )
+    dedicated = daily_per_counter(mean, params)
+    ratio = float(params["capacity.combined_daily_per_counter"]) / float(
+        params["capacity.dedicated_daily_per_counter"]
+    )
+    ded_given = ~profiles.defaulted.get("dedicated_daily_per_counter", np.ones(len(profiles), bool))
+    comb_given = ~profiles.defaulted.get("combined_daily_per_counter", np.ones(len(profiles), bool))
+    return replace(
+        profiles,
+        issued=np.zeros(len(profiles), dtype=np.int64),
+        dedicated_daily_per_counter=np.where(
+            ded_given, profiles.dedicated_daily_per_counter, dedicated
+        ),
+        combined_daily_per_counter=np.where(
+            comb_given, profiles.combined_daily_per_counter, np.round(dedicated * ratio, 2)
+        ),
+    )
+
+
+def renewal_counts(window: RenewalDemand) -> IntArray:
+    """Whole residents per municipality and month: each municipality's rounded total,
+    apportioned over its months by the expected renewals."""
+    renewals = window.renewals
+    totals = np.rint(renewals.sum(axis=1)).astype(np.int64)
+    return apportion(totals, renewals)
+
+
+def make_renewal_plan(
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    window: RenewalDemand,
+) -> Plan:
+    """The renewal plan. ``profiles`` from :func:`renewal_profiles`, ``params`` from
+    :func:`renewal_parameters`; ``window`` covers exactly the calendar's months."""
+    if tuple(window.months) != tuple(calendar.months):
+        raise ValueError("make_renewal_plan: the renewal window and the calendar differ")
+    issuance = renewal_counts(window)
+    codes = profiles.lg_code.tolist()
+    promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
+    evenings = evening_day_equivalents(
+        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
+    )
+    cap = plan_capacity(issuance, profiles, calendar, params, evenings)
+    demand = Demand(
+        applications=window.renewals,
+        deliveries=window.renewals_card,  # new cards J-LIS makes for card renewals
+        by_source={"certificate": window.renewals_certificate, "card": window.renewals_card},
+    )
+    cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
+    budget = plan_budget(calendar.months, issuance, cap, profiles, params)
+    queueing = QueueingParameters.from_rules(params)
+    return Plan(METHOD, profiles, calendar, demand, issuance, cumulative, cap, budget, queueing)

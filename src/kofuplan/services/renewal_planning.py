@@ -1,0 +1,114 @@
+"""Use case: plan and check the renewal wave with the issuance plan's engine (issue 17, item 3).
+
+The municipalities' set-up (counters, staff, office, weekend policy, costs) is read as for the
+issuance plan: the latest statistics snapshot and the municipality's own inputs, with the same
+dated defaults. The renewal window runs from the as-of date's month (at the earliest the
+rules' renewal.period_start) to renewal.period_end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kofuplan.adapters.plan_reader import read_plan_rows
+from kofuplan.adapters.stats_csv import snapshot_dates
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan import Plan
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.renewal import RenewalDemand
+from kofuplan.domain.renewal_plan import (
+    applies_to_renewal,
+    make_renewal_plan,
+    renewal_profiles,
+    renewal_values,
+)
+from kofuplan.errors import InputError
+from kofuplan.parameters import RuleBook, Snapshot
+from kofuplan.services.checking import CheckRun, check_rows
+from kofuplan.services.planning import first_plan_month, load_profiles, plan_calendar, rules_at
+from kofuplan.services.renewals import RenewalRun, RenewalSources, run_renewals
+
+
+def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snapshot:
+    """The snapshot with ``values`` in place of its own (each with its source), as a
+    snapshot of the same day: every reader of rules takes it unchanged."""
+    book = dict(params.book.parameters)
+    for key, (value, source) in values.items():
+        old = params.book.parameter(key)
+        book[key] = replace(old, source=f"renewal plan: {source}", values=((dt.date.min, value),))
+    return Snapshot(params.day, RuleBook(book))
+
+
+@dataclass(frozen=True)
+class RenewalPlanRun:
+    plan: Plan
+    params: Snapshot
+    as_of: dt.date
+    renewals: RenewalRun
+    window: RenewalDemand
+    profiles_snapshot: str  # the statistics snapshot the set-up was read from
+
+
+def _setup(
+    stats: Path, as_of: dt.date, profiles_path: Path | None, sources: RenewalSources | None
+) -> tuple[RenewalRun, RenewalDemand, Snapshot, Profiles, str]:
+    base = rules_at(as_of)
+    first = first_plan_month(as_of, str(base["renewal.period_start"]))
+    last = str(base["renewal.period_end"])
+    if first > last:
+        raise InputError(f"--as-of {as_of}: the renewal plan ends in {last}")
+    run = run_renewals(sources or RenewalSources.beside(stats), first, last)
+    window = run.window(first, last)
+    params = with_values(base, renewal_values(base, window, run.rules))
+    latest = snapshot_dates(stats)[-1]
+    profiles = load_profiles(stats, dt.date.fromisoformat(latest), profiles_path, base)
+    if tuple(str(c) for c in profiles.lg_code) != run.actuals.lg_codes:
+        order = {c: i for i, c in enumerate(str(c) for c in profiles.lg_code)}
+        missing = [c for c in run.actuals.lg_codes if c not in order]
+        if missing:
+            raise InputError(f"{stats}: {latest}: no row for {', '.join(missing[:10])}")
+        profiles = profiles.take(np.array([order[c] for c in run.actuals.lg_codes]))
+    return run, window, params, renewal_profiles(profiles, window, run.rules, params), latest
+
+
+def run_renewal_plan(
+    stats: Path,
+    as_of: dt.date,
+    profiles_path: Path | None = None,
+    sources: RenewalSources | None = None,
+) -> RenewalPlanRun:
+    run, window, params, profiles, latest = _setup(stats, as_of, profiles_path, sources)
+    calendar = plan_calendar(params, as_of)
+    plan = make_renewal_plan(profiles, calendar, params, window)
+    return RenewalPlanRun(plan, params, as_of, run, window, latest)
+
+
+def check_renewal_plan(
+    plan_path: Path,
+    stats: Path,
+    as_of: dt.date,
+    profiles_path: Path | None = None,
+    sources: RenewalSources | None = None,
+) -> CheckRun:
+    """The checks that apply to renewals, on a renewal plan in the plan_monthly.csv format
+    (written by `kofuplan plan --kind renewal`, or by hand)."""
+    _, _, params, profiles, _ = _setup(stats, as_of, profiles_path, sources)
+    calendar = plan_calendar(params, as_of)
+    checked = check_rows(read_plan_rows(plan_path), profiles, calendar, params, as_of)
+    kept: list[Finding] = [f for f in checked.findings if applies_to_renewal(f.code)]
+    return CheckRun(
+        checked.as_of,
+        checked.params,
+        checked.calendar,
+        checked.figures,
+        checked.profiles,
+        checked.capacity,
+        checked.budget,
+        kept,
+    )

@@ -1,0 +1,174 @@
+"""Use case: the renewal wave of every municipality, from the published statistics.
+
+The municipality statistics are read as month-end actuals; the prefecture, national and age
+files are found next to them unless given. See docs/renewals.md for the method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from kofuplan.adapters.actuals_csv import read_actuals
+from kofuplan.adapters.renewal_inputs import (
+    read_age_bands,
+    read_national,
+    read_prefectures,
+)
+from kofuplan.domain.actuals import Actuals
+from kofuplan.domain.renewal import RenewalDemand, RenewalRules, renewal_demand
+from kofuplan.domain.renewal_history import (
+    age_group_shares,
+    issuance_history,
+    month_end_ordinals,
+)
+from kofuplan.domain.snapshots import add_months, first_day, month_of, month_range, parse_month
+from kofuplan.errors import InputError
+from kofuplan.parameters import RuleBook, Snapshot, load_rules
+
+FloatArray = npt.NDArray[np.float64]
+
+# The files of shared/data/mynumbercard, looked for next to the municipality statistics.
+SIBLINGS = {
+    "prefectures": "prefectures_long.csv",
+    "national": "national_monthly.csv",
+    "secondary": "national_reference_points_secondary.csv",
+    "ages": "national_by_age_sex_long.csv",
+}
+
+
+@dataclass(frozen=True)
+class RenewalSources:
+    stats: Path
+    prefectures: Path
+    national: Path
+    secondary: Path | None
+    ages: Path
+
+    @classmethod
+    def beside(
+        cls,
+        stats: Path,
+        prefectures: Path | None = None,
+        national: Path | None = None,
+        ages: Path | None = None,
+        secondary: Path | None = None,
+    ) -> RenewalSources:
+        """The given files, or those of the same name next to ``stats``; the secondary
+        reference points are optional."""
+
+        def find(given: Path | None, key: str) -> Path:
+            path = given or stats.parent / SIBLINGS[key]
+            if not path.is_file():
+                raise InputError(
+                    f"{path}: not found (give --{key}; the renewal estimate needs it: "
+                    "docs/renewals.md)"
+                )
+            return path
+
+        second = secondary or stats.parent / SIBLINGS["secondary"]
+        return cls(
+            stats=stats,
+            prefectures=find(prefectures, "prefectures"),
+            national=find(national, "national"),
+            secondary=second if second.is_file() else None,
+            ages=find(ages, "ages"),
+        )
+
+
+@dataclass(frozen=True)
+class RenewalRun:
+    actuals: Actuals  # the municipalities, and their known months
+    rules: RenewalRules
+    params: Snapshot
+    new_cards: FloatArray  # (N, H) the estimated history of new cards
+    demand: RenewalDemand  # over the whole month axis
+    first_known: str
+    last_known: str
+
+    def window(self, first: str, last: str) -> RenewalDemand:
+        return self.demand.window(first, last)
+
+
+def _check_month(month: str, name: str) -> None:
+    try:
+        parse_month(month)
+    except ValueError:
+        raise InputError(f"{name}: {month!r} is not a month (YYYY-MM)") from None
+
+
+def run_renewals(
+    sources: RenewalSources, first: str, last: str, book: RuleBook | None = None
+) -> RenewalRun:
+    """The renewal wave over every month up to ``last`` (``first`` … ``last`` is the window
+    asked for; the rules are read as they hold at its start)."""
+    _check_month(first, "--from")
+    _check_month(last, "--to")
+    if last < first:
+        raise InputError(f"--to {last} is before --from {first}")
+    book = book or load_rules()
+    params = book.at(first_day(first))
+    rules = RenewalRules.from_rules(params)
+    start_day = params["renewal.card_issuance_start"]
+    assert isinstance(start_day, dt.date)
+    start = month_of(start_day)
+    if first < start:
+        raise InputError(f"--from {first} is before the first card ({start})")
+    months = month_range(start, add_months(last, rules.months_before_expiry))
+    ends = month_end_ordinals(months)
+
+    actuals = read_actuals(sources.stats, rules=book)
+    if actuals.months[0] < start:
+        raise InputError(f"{sources.stats}: figures before the first card ({start})")
+    known = [m for m in actuals.months if m <= months[-1]]
+    first_known = months.index(actuals.months[0])
+    cumulative = actuals.cards[:, : len(known)].astype(np.float64)
+
+    prefs = read_prefectures(sources.prefectures)
+    position = {c: i for i, c in enumerate(prefs.keys)}
+    absent = sorted({p for p in actuals.pref_codes if p not in position})
+    if absent:
+        raise InputError(f"{sources.prefectures}: no rows for prefecture(s) {', '.join(absent)}")
+    pref_index = np.array([position[p] for p in actuals.pref_codes], dtype=np.int64)
+    national = read_national(sources.national, sources.secondary)
+    ages = read_age_bands(sources.ages)
+
+    def dated(key: str) -> list[int]:
+        parameter = book.parameter(key)
+        return [int(parameter.at(first_day(m))) for m in months]
+
+    last_index = first_known + len(known) - 1
+    population = actuals.population[:, len(known) - 1].astype(np.float64)
+    new_cards = issuance_history(
+        ends,
+        first_known,
+        cumulative,
+        pref_index,
+        prefs.days,
+        prefs.values,
+        start_day.toordinal(),
+        national.days,
+        national.values[0],
+        np.asarray(dated("renewal.new_cards_per_month_after_statistics"), dtype=np.float64),
+        population - cumulative[:, -1],
+    )
+    demand = renewal_demand(
+        months,
+        new_cards,
+        age_group_shares(ends, ages.days, ages.values),
+        np.asarray(dated("renewal.majority_age"), dtype=np.int64),
+        rules,
+    )
+    return RenewalRun(
+        actuals=actuals,
+        rules=rules,
+        params=params,
+        new_cards=new_cards,
+        demand=demand,
+        first_known=months[first_known],
+        last_known=months[last_index],
+    )
