@@ -26,9 +26,10 @@ def test_R4_1_R8_1_optimal_on_the_real_data_is_never_dearer_than_delivery(
     cost_optimal = capacity_cost(optimal.plan.capacity, optimal.plan.profiles, params)
     cost_delivery = capacity_cost(delivery.plan.capacity, delivery.plan.profiles, params)
     assert (cost_optimal <= cost_delivery + 1e-6).all()
-    # Cards arrive as `delivery` has them; none is issued before it arrives and, once new
-    # staff can be trained, none waits past the month after.
-    arrived = np.cumsum(delivery.plan.issuance, axis=1)
+    # Cards arrive as `delivery` has them (the forecast's and the gap's); none is issued
+    # before it arrives and, once new staff can be trained, none waits past the month after.
+    gap = delivery.plan.gap
+    arrived = np.cumsum(gap.forecast_deliveries + gap.deliveries_needed, axis=1)
     issued = np.cumsum(optimal.plan.issuance, axis=1)
     assert (issued <= arrived).all()
     lead = max(int(params["staffing.recruit_lead_months"]), 1)

@@ -6,7 +6,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kofuplan.domain.capacity import NO_RECRUIT, capacity_of, fewest_dedicated, recruit_start
+from kofuplan.domain.calendar import month_range
+from kofuplan.domain.capacity import (
+    NO_RECRUIT,
+    capacity_of,
+    fewest_dedicated,
+    hold_staff,
+    recruit_start,
+    staff_without_hiring,
+)
 from kofuplan.domain.plan import make_plan
 from kofuplan.domain.profiles import Profiles
 
@@ -94,5 +102,36 @@ def test_more_open_days_never_lower_capacity(
 
 def test_R2_3_recruiting_starts_lead_months_before_each_rise() -> None:
     staff = np.array([[3, 5, 5, 4, 6, 6]])
-    starts = recruit_start(staff, np.array([3]), lead_months=2)
+    rules = {"staffing.recruit_lead_months": 2, "staffing.transfer_share": 0.0}
+    starts = recruit_start(staff, np.array([3]), rules)
     assert starts.tolist() == [[NO_RECRUIT, -1, NO_RECRUIT, NO_RECRUIT, 2, NO_RECRUIT]]
+    # Staff moved from other sections need no recruiting: a quarter of 8 is 2.
+    moved = {**rules, "staffing.transfer_share": 0.25}
+    starts = recruit_start(np.array([[9, 10, 11]]), np.array([8]), moved)
+    assert starts.tolist() == [[NO_RECRUIT, NO_RECRUIT, 0]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 50), min_size=14, max_size=14), min_size=1, max_size=4))
+def test_R2_3_staff_never_drop_within_their_term(rows: list[list[int]]) -> None:
+    months = month_range("2020-10", "2021-11")
+    staff = np.array(rows, dtype=np.int64)
+    held = hold_staff(staff, months, {"staffing.term_end_month": 3})
+    assert (held >= staff).all()
+    for t in range(1, len(months)):
+        if months[t][5:7] != "04":  # April starts a new appointment period
+            assert (held[:, t] >= held[:, t - 1]).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(profiles(with_own_inputs=False), st.integers(0, 4))
+def test_R2_3_no_plan_recruits_before_it_starts_whatever_the_lead_time(
+    p: Profiles, lead: int
+) -> None:
+    params = {key: PARAMS[key] for key in PARAMS} | {"staffing.recruit_lead_months": lead}
+    for method in ("level", "delivery"):
+        cap = make_plan(p, CALENDAR, params, method).capacity
+        base = staff_without_hiring(p.staff, params)
+        assert (cap.staff[:, :lead] <= base[:, None]).all(), method
+        late = (cap.recruit_start_index != NO_RECRUIT) & (cap.recruit_start_index < 0)
+        assert not late.any(), method

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kofuplan.domain.capacity import Capacity
+from kofuplan.domain.capacity import Capacity, staff_without_hiring
 from kofuplan.domain.optimal import Setting, capacity_cost, solve_setting
 from kofuplan.domain.optimal_milp import solve_milp
 from kofuplan.domain.plan import Plan, make_plan
@@ -28,6 +28,7 @@ AS_OF = dt.date(2020, 10, 1)
 def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
     weekdays = rng.integers(17, 23, months).astype(np.float64)
     low = rng.integers(3, 5, months)
+    staff_now = int(rng.integers(3, 6))
     return Setting(
         supply=rng.integers(0, 2_500, months).astype(np.float64),
         weekdays=weekdays,
@@ -37,7 +38,7 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         dedicated_daily=float(rng.choice([20.0, 40.0])),
         combined_daily=rng.choice([5.0, 10.0], months),
         combined=int(rng.integers(1, 3)),
-        staff_now=int(rng.integers(3, 6)),
+        staff_now=staff_now,
         terminals_now=int(rng.integers(2, 5)),
         counters_now=int(rng.integers(1, 4)),
         office_max=int(rng.integers(2, 5)),
@@ -53,6 +54,8 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         weekend_staff_day_yen=14_000.0,
         late_yen=100_000.0,
         lead_months=lead,
+        # Staff moved from other sections (R2.3): usable before the lead time is over.
+        staff_base=-1 if rng.random() < 0.5 else staff_now + int(rng.integers(0, 3)),
     )
 
 
@@ -142,4 +145,5 @@ def test_R2_3_optimal_plan_meets_the_engine_contract() -> None:
     room = np.maximum(plan.profiles.office_max_counters[:, None], cap.combined_counters)
     assert (office <= room).all()
     lead = int(params["staffing.recruit_lead_months"])
-    assert (cap.staff[:, :lead] <= plan.profiles.staff[:, None]).all()  # R2.3
+    base = staff_without_hiring(plan.profiles.staff, params)
+    assert (cap.staff[:, :lead] <= base[:, None]).all()  # R2.3

@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from kofuplan.domain.capacity import weekend_days
+from kofuplan.domain.lead_time import UNLIMITED, level_within
 from kofuplan.domain.plan import make_plan
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.schedule import apportion
@@ -51,24 +53,50 @@ def test_R1_1_R1_2_every_method_reaches_the_population_by_march_2023(
 
 @settings(max_examples=40, deadline=None)
 @given(profiles(with_own_inputs=False))
-def test_level_issues_the_same_per_open_day(p: Profiles) -> None:
+def test_level_issues_the_same_per_open_day_once_staff_can_be_trained(p: Profiles) -> None:
     plan = make_plan(p, CALENDAR, PARAMS, "level")
-    per_day = plan.issuance / plan.capacity.open_days
+    lead = int(PARAMS["staffing.recruit_lead_months"])
+    season = np.array([m[5:7] in ("03", "04") for m in plan.months])
+    free = np.arange(len(plan.months)) >= lead
+    open_days = CALENDAR.open_weekdays[None, :] + weekend_days(p, CALENDAR)
+    per_day = (plan.issuance / open_days)[:, free & ~season]
     spread = per_day.max(axis=1) - per_day.min(axis=1)
     # Rounding to whole cards moves a month by at most one card.
-    assert (spread <= 1.0 / plan.capacity.open_days.min() * 2 + 1e-9).all()
+    assert (spread <= 1.0 / open_days.min() * 2 + 1e-9).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=4),
+    st.lists(st.integers(18, 26), min_size=6, max_size=6),
+    st.lists(st.one_of(st.none(), st.integers(0, 2_000)), min_size=6, max_size=6),
+)
+def test_R1_1_level_within_limits_sums_to_the_target_and_keeps_each_limit(
+    targets: list[int], days: list[int], limits: list[int | None]
+) -> None:
+    limits[-1] = None  # the last month is never limited in a plan
+    most = np.array([[UNLIMITED if x is None else x for x in limits]] * len(targets))
+    target = np.array(targets, dtype=np.int64)
+    open_days = np.array([days] * len(targets), dtype=np.int64)
+    out = level_within(target, open_days, most)
+    assert (out.sum(axis=1) == target).all()
+    assert (out >= 0).all() and (out <= most).all()
 
 
 @settings(max_examples=40, deadline=None)
 @given(profiles(with_own_inputs=False))
-def test_R8_1_delivery_issues_each_month_what_arrives_in_it(p: Profiles) -> None:
-    """No card waits: the delivery schedule is the deliveries, scaled to the target."""
+def test_R8_1_delivery_issues_what_arrives_the_forecast_and_the_gap(p: Profiles) -> None:
+    """No card is issued before it arrives; once new staff can be trained every card that has
+    arrived is issued; the gap's cards are issued as they arrive."""
     plan = make_plan(p, CALENDAR, PARAMS, "delivery")
-    deliveries = plan.demand.deliveries
-    total = deliveries.sum(axis=1)
-    ok = total > 0
-    expected = deliveries[ok] / total[ok, None] * p.target[ok, None]
-    assert (np.abs(plan.issuance[ok] - expected) < 1.0 + 1e-9).all()
+    gap = plan.gap
+    lead = int(PARAMS["staffing.recruit_lead_months"])
+    forecast_issued = plan.issuance - gap.deliveries_needed
+    issued = np.cumsum(forecast_issued, axis=1)
+    arrived = np.cumsum(gap.forecast_deliveries, axis=1)
+    assert (forecast_issued >= 0).all() and (issued <= arrived).all()
+    assert np.array_equal(issued[:, lead:], arrived[:, lead:])
+    assert (gap.applications_needed.sum(axis=1) == p.target - arrived[:, -1]).all()
 
 
 def test_R3_1_the_qr_mailing_raises_deliveries_in_the_months_after_it() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.findings_csv import findings_text
 from kofuplan.adapters.text_columns import (
     TextColumn,
     decimal_text,
@@ -25,7 +26,10 @@ from kofuplan.adapters.text_columns import (
 from kofuplan.domain.aggregate import by_prefecture, national_aims, totals
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.capacity import NO_RECRUIT
+from kofuplan.domain.gap import gap_totals
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.plan_columns import GAP_COLUMNS
+from kofuplan.domain.plan_findings import national_pace, plan_findings
 from kofuplan.domain.promotion import as_dict, rollup
 
 # Added after the contract: where the figures came from.
@@ -43,6 +47,7 @@ EXTRA_COLUMNS = (
     # (kofuplan.domain.waits); empty for a month without such open days or residents.
     "wait_weekday_minutes",
     "wait_weekend_minutes",
+    *GAP_COLUMNS,
 )
 BUDGET_COLUMNS = ("lg_code", "fiscal_year", "item", "yen")
 
@@ -103,6 +108,8 @@ def plan_text_columns(plan: Plan, waits: bool = True) -> dict[str, TextColumn]:
             for source, values in plan.demand.by_source.items()
         },
         **(_wait_columns(plan) if waits else {}),
+        "applications_needed": text_column(plan.gap.applications_needed),
+        "deliveries_needed": text_column(plan.gap.deliveries_needed),
     }
 
 
@@ -204,6 +211,25 @@ def summary(
             "months_at_daily_pace_aim": list(aims.months_at_daily_aim),
             "counters_added_by_end": aims.counters_added_by_end,
             "staff_added_by_end": aims.staff_added_by_end,
+            "counters_added_at_peak": aims.counters_added_at_peak,
+            "counters_peak_month": aims.counters_peak_month,
+            "staff_added_at_peak": aims.staff_added_at_peak,
+            "staff_peak_month": aims.staff_peak_month,
+            "applications_needed": {
+                m: int(x)
+                for m, x in zip(months, plan.gap.applications_needed.sum(axis=0), strict=True)
+            },
+            "pace": national_pace(plan, params),
+        },
+        # Forecast, plan and gap (issue 11): target = forecast deliveries + applications needed.
+        "gap": {
+            "national": gap_totals(plan.gap, plan.profiles.target).as_dict(),
+            "prefectures": {
+                str(code): gap_totals(
+                    plan.gap, plan.profiles.target, plan.profiles.pref_code == code
+                ).as_dict()
+                for code in np.unique(plan.profiles.pref_code)
+            },
         },
         "prefectures": {
             code: {"target": t.target, "monthly": monthly(t)}
@@ -244,6 +270,8 @@ def write_plan(
     write_columns(out / "budget.csv", budget_text_columns(plan))
     text = json.dumps(summary(plan, params, as_of, sample, waits), ensure_ascii=False, indent=1)
     (out / "summary.json").write_text(text + "\n", encoding="utf-8")
+    findings = findings_text(plan_findings(plan, params))
+    (out / "plan_findings.csv").write_text(findings, encoding="utf-8")
 
 
 def promotion_rollups(plan: Plan) -> dict[str, Any]:

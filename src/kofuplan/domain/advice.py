@@ -155,3 +155,34 @@ def cost_over_grant(fiscal_year: int, total: int, grant: int) -> str:
         f"{_n(grant)}円を{_n(total - grant)}円上回っています。"
         "経費の内訳と財源を確認し、個人番号カード交付事務費補助金の活用を検討してください。"
     )
+
+
+# R3 (issue 11): the plan needs more applications than the forecast
+
+
+def applications_gap(needed: int, forecast: int, target: int, last_month: str) -> str:
+    return (
+        f"{reiwa_month(last_month)}までの交付目標{_n(target)}枚に対し、現在の申請の見込みで"
+        f"届くカードは{_n(forecast)}枚です。残る{_n(needed)}枚分の申請を新たに掘り起こす必要が"
+        "あります。QRコード付き申請書の送付（未取得者への個別送付）、商業施設・公民館等での"
+        "出張申請受付、交付時の健康保険証利用登録の支援など、申請を促す取組を計画に加えて"
+        "ください。"
+    )
+
+
+# R8.2 (issue 11): the plan's pace against the pace achieved so far
+
+
+def pace_beyond_achieved(month: str, needed: float, achieved: float, multiple: float) -> str:
+    if achieved <= 0:
+        return (
+            f"{reiwa_month(month)}に1日当たり{_n(round(needed))}枚の交付を計画していますが、"
+            "直近の交付実績がありません。この計画を実行できる交付体制と申請の見込みを"
+            "確認してください。"
+        )
+    return (
+        f"{reiwa_month(month)}に1日当たり{_n(round(needed))}枚の交付を計画しており、直近の"
+        f"実績（1日当たり{_n(round(achieved, 1))}枚）の{needed / achieved:.1f}倍です"
+        f"（目安は{multiple:g}倍まで）。窓口・職員の増強と申請の掘り起こしが間に合うか確認し、"
+        "必要なら月ごとの交付枚数を見直してください。"
+    )

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.rule_values import NationalRules
 
 IntArray = npt.NDArray[np.int64]
 
@@ -65,23 +66,28 @@ class NationalAims:
     months_at_daily_aim: tuple[str, ...]
     counters_added_by_end: int
     staff_added_by_end: int
+    # The most added in any month, and that month: a plan's set-up is built for its peak.
+    counters_added_at_peak: int
+    counters_peak_month: str
+    staff_added_at_peak: int
+    staff_peak_month: str
 
 
 def national_aims(plan: Plan, params: Mapping[str, Any]) -> NationalAims:
     nat = totals(plan)
     months = plan.months
-    aim = int(params["national.monthly_issuance_aim"])
-    daily_aim = round(
-        float(params["national.daily_pace_now"]) * float(params["national.daily_pace_multiplier"])
-    )
+    national = NationalRules.from_rules(params)
+    aim = national.monthly_issuance_aim
+    daily_aim = round(national.daily_pace_now * national.daily_pace_multiplier)
     peak = int(np.argmax(nat.issuance))
     over = tuple(m for m, x in zip(months, nat.issuance, strict=True) if x >= aim)
     pace = nat.issuance / np.maximum(plan.calendar.open_weekdays, 1)
     p = plan.profiles
     counters_now = int((p.dedicated_counters + p.combined_counters).sum())
-    counters_end = int(
-        (plan.capacity.dedicated_counters[:, -1] + plan.capacity.combined_counters[:, -1]).sum()
-    )
+    counters = nat.dedicated_counters + nat.combined_counters
+    counters_end = int(counters[-1])
+    counters_peak = int(np.argmax(counters))
+    staff_peak = int(np.argmax(nat.staff))
     return NationalAims(
         peak_month=months[peak],
         peak_issuance=int(nat.issuance[peak]),
@@ -93,4 +99,8 @@ def national_aims(plan: Plan, params: Mapping[str, Any]) -> NationalAims:
         months_at_daily_aim=tuple(m for m, x in zip(months, pace, strict=True) if x >= daily_aim),
         counters_added_by_end=counters_end - counters_now,
         staff_added_by_end=int(plan.capacity.staff[:, -1].sum() - p.staff.sum()),
+        counters_added_at_peak=int(counters[counters_peak]) - counters_now,
+        counters_peak_month=months[counters_peak],
+        staff_added_at_peak=int(nat.staff[staff_peak] - p.staff.sum()),
+        staff_peak_month=months[staff_peak],
     )

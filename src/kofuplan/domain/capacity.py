@@ -7,7 +7,7 @@ are the fewest needed on top; those that do not fit in the office stand outside 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +16,11 @@ import numpy.typing as npt
 
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import CapacityRules
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 # Per-counter figures are kept to hundredths of a card, so that a capacity computed again
 # from the written CSV gives the same whole number.
@@ -115,7 +117,7 @@ def plan_capacity(
     counter_days = open_days + evenings
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )
     combined = np.broadcast_to(profiles.combined_counters[:, None], (n, m)).copy()
     dedicated = fewest_dedicated(issuance, ded_daily, combined, comb_daily, counter_days)
@@ -126,7 +128,8 @@ def plan_capacity(
     back, staff, terminals = staff_and_terminals(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
     )
-    recruit = recruit_start(staff, profiles.staff, int(params["staffing.recruit_lead_months"]))
+    staff = hold_staff(staff, calendar.months, params)
+    recruit = recruit_start(staff, profiles.staff, params)
     return Capacity(
         weekend_days=weekend,
         open_days=open_days,
@@ -156,29 +159,61 @@ def staff_and_terminals(
     Shared by the engine and by the checks, which derive staff for a hand-written plan.
     """
     # Pre-issuance setup is back-office work on weekdays.
-    presetup = float(params["capacity.presetup_cards_per_staff_day"])
+    rules = CapacityRules.from_rules(params)
+    presetup = rules.presetup_cards_per_staff_day
     back = np.ceil(issuance / (presetup * np.maximum(open_weekdays, 1)))
     staff = np.ceil(
-        dedicated * float(params["capacity.staff_per_dedicated_counter"])
-        + combined * float(params["capacity.staff_per_combined_counter"])
+        dedicated * rules.staff_per_dedicated_counter
+        + combined * rules.staff_per_combined_counter
         + back
         - _EPS
     ).astype(np.int64)
     terminals = np.ceil(
-        (dedicated + combined) * float(params["capacity.terminals_per_counter"])
-        + back * float(params["capacity.presetup_terminals_per_staff"])
+        (dedicated + combined) * rules.terminals_per_counter
+        + back * rules.presetup_terminals_per_staff
         - _EPS
     ).astype(np.int64)
     return back.astype(np.int64), staff, terminals
 
 
-def recruit_start(staff: IntArray, staff_now: IntArray, lead_months: int) -> IntArray:
-    """R2.3: for each month whose staff exceed every earlier month's (and today's), the month
-    recruiting must start so the new staff are trained in time; NO_RECRUIT where none."""
+def staff_without_hiring(staff_now: IntArray, params: Mapping[str, Any]) -> IntArray:
+    """Today's card staff plus those the municipality can move from other sections for the
+    card work (``staffing.transfer_share`` of today's, rounded down): staff that need no
+    recruiting, so they can work from the plan's first month."""
+    share = float(params["staffing.transfer_share"])
+    moved = np.floor(np.asarray(staff_now, dtype=np.float64) * share + _EPS).astype(np.int64)
+    out: IntArray = np.asarray(staff_now, dtype=np.int64) + moved
+    return out
+
+
+def appointment_starts(months: Sequence[str], params: Mapping[str, Any]) -> BoolArray:
+    """Months in which a new appointment period of fiscal-year staff begins (the month after
+    ``staffing.term_end_month``): only then can staff taken on earlier be let go."""
+    first = int(params["staffing.term_end_month"]) % 12 + 1
+    return np.array([int(m[5:7]) == first for m in months], dtype=np.bool_)
+
+
+def hold_staff(staff: IntArray, months: Sequence[str], params: Mapping[str, Any]) -> IntArray:
+    """Staff who are taken on stay for their term (会計年度任用職員, appointed to the end of the
+    fiscal year): within an appointment period a month's staff never fall below an earlier
+    month's. Computed for every municipality at once."""
+    period = np.cumsum(appointment_starts(months, params)).astype(np.int64)
+    # A running maximum that restarts with each period: lift each period above every
+    # earlier one (staff are ≥ 0 and below `lift`), accumulate, and lower it again.
+    lift = int(staff.max(initial=0)) + 1
+    lifted = staff + period[None, :] * lift
+    held: IntArray = np.maximum.accumulate(lifted, axis=1) - period[None, :] * lift
+    return held
+
+
+def recruit_start(staff: IntArray, staff_now: IntArray, params: Mapping[str, Any]) -> IntArray:
+    """R2.3: for each month whose staff exceed every earlier month's (and what is available
+    without hiring, :func:`staff_without_hiring`), the month recruiting must start so the new
+    staff are trained in time; NO_RECRUIT where none."""
+    lead_months = int(params["staffing.recruit_lead_months"])
     m = staff.shape[1]
-    before = np.maximum.accumulate(
-        np.concatenate([staff_now[:, None], staff[:, :-1]], axis=1), axis=1
-    )
+    base = staff_without_hiring(staff_now, params)
+    before = np.maximum.accumulate(np.concatenate([base[:, None], staff[:, :-1]], axis=1), axis=1)
     rise = staff > before
     index = np.arange(m, dtype=np.int64)[None, :] - lead_months
     return np.where(rise, index, np.int64(NO_RECRUIT))

@@ -16,7 +16,9 @@ Subject to:
 - each month's issuance fits its capacity, computed as the engine computes it (R2.0, R2.2),
   back-office pre-issuance setup included;
 - counters beyond the office's limit stand outside it (R6.1-3);
-- staff cannot rise before ``staffing.recruit_lead_months`` after the plan starts (R2.3). Where
+- staff cannot rise above those needing no hiring (today's and those moved from other
+  sections, ``staffing.transfer_share``) before ``staffing.recruit_lead_months`` after the
+  plan starts (R2.3). Where
   that makes the one-month rule impossible in the first months, cards may wait longer at
   ``optimal.late_card_month_penalty_yen`` a card-month; :attr:`OptimalSchedule.late_cards`
   reports them.
@@ -41,7 +43,12 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.calendar import MonthCalendar
-from kofuplan.domain.capacity import Capacity, effective_combined_daily, plan_capacity
+from kofuplan.domain.capacity import (
+    Capacity,
+    effective_combined_daily,
+    plan_capacity,
+    staff_without_hiring,
+)
 from kofuplan.domain.profiles import Profiles
 
 __all__ = [
@@ -87,6 +94,7 @@ class Setting:
     weekend_staff_day_yen: float
     late_yen: float
     lead_months: int
+    staff_base: int = -1  # staff without hiring (today's and those moved); -1: today's
 
 
 def settings_of(
@@ -102,6 +110,7 @@ def settings_of(
     every = (calendar.saturdays + calendar.sundays).astype(np.int64)
     n, m = supply.shape
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
+    base = staff_without_hiring(profiles.staff, params)
     out = []
     for i in range(len(profiles)):
         low = every if profiles.weekend_policy[i] == "all" else calendar.required_weekend_days
@@ -131,6 +140,7 @@ def settings_of(
                 weekend_staff_day_yen=float(params["optimal.weekend_staff_day_yen"]),
                 late_yen=float(params["optimal.late_card_month_penalty_yen"]),
                 lead_months=int(params["staffing.recruit_lead_months"]),
+                staff_base=int(base[i]),
             )
         )
     return out
@@ -218,7 +228,8 @@ def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
         + s.weekend_staff_day_yen * e * (s.staff_per_dedicated * d + s.staff_per_combined * c)
     )
     # R2.3: before the lead time is over nobody new is trained yet.
-    trained = max(float(s.staff_now), float(np.ceil(s.staff_per_combined * c - _EPS)))
+    base = s.staff_now if s.staff_base < 0 else s.staff_base
+    trained = max(float(base), float(np.ceil(s.staff_per_combined * c - _EPS)))
     ok = (t >= s.lead_months) | (staff <= trained)
     t, cap, cost, d, e = t[ok], cap[ok], cost[ok], d[ok], e[ok]
     # Keep a set-up only if every set-up of its month issuing at least as much costs more.
@@ -335,9 +346,16 @@ def optimal_schedule(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
+    fallback: tuple[IntArray, IntArray] | None = None,
 ) -> OptimalSchedule:
-    """Solve every municipality. ``supply`` (N, M) is the ``delivery`` schedule;
-    ``evening_days`` (N, M) the evening opening the engine counts as extra open days."""
+    """Solve every municipality. ``supply`` (N, M) is the cards that arrive;
+    ``evening_days`` (N, M) the evening opening the engine counts as extra open days.
+
+    ``fallback``: another plan of the same arrivals, its issuance and weekend days (the
+    ``delivery`` plan). The programme prices staff month by month, while the engine keeps
+    staff to the end of their term (:func:`kofuplan.domain.capacity.hold_staff`), which the
+    programme does not see; where that makes its plan dearer than the fallback at the
+    engine's prices (:func:`capacity_cost`), the municipality keeps the fallback."""
     results = []
     for code, setting in zip(
         profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
@@ -348,13 +366,23 @@ def optimal_schedule(
             raise ValueError(f"{code}: {exc}") from None
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
+    late = np.stack([r.late_cards for r in results])
     cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+    cost = capacity_cost(cap, profiles, params)
+    if fallback is not None:
+        other, other_weekend = fallback
+        other_cap = plan_capacity(
+            other, profiles, calendar, params, evening_days, weekend=other_weekend
+        )
+        dearer = capacity_cost(other_cap, profiles, params) < cost
+        if dearer.any():
+            issuance = np.where(dearer[:, None], other, issuance)
+            weekend = np.where(dearer[:, None], other_weekend, weekend)
+            late = np.where(dearer[:, None], 0.0, late)
+            cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+            cost = capacity_cost(cap, profiles, params)
     return OptimalSchedule(
-        issuance=issuance,
-        weekend_days=weekend,
-        capacity=cap,
-        cost_yen=capacity_cost(cap, profiles, params),
-        late_cards=np.stack([r.late_cards for r in results]),
+        issuance=issuance, weekend_days=weekend, capacity=cap, cost_yen=cost, late_cards=late
     )
 
 

@@ -64,7 +64,9 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
     model = _Model()
     c = float(s.combined)
     x = []
-    lead_room = max(0.0, float(np.ceil(s.staff_per_combined * c - 1e-6)) - s.staff_now)
+    base = s.staff_now if s.staff_base < 0 else s.staff_base
+    trained = max(float(base), float(np.ceil(s.staff_per_combined * c - 1e-6)))
+    lead_room = max(0.0, trained - s.staff_now)
     for t in range(m):
         w = float(s.weekdays[t])
         evening = float(s.evenings[t])

@@ -19,11 +19,21 @@ from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
+from kofuplan.domain.gap import Gap, plan_gap
+from kofuplan.domain.lead_time import (
+    UNLIMITED,
+    issue_arrivals,
+    level_within,
+    season_weekends,
+    seasonal_limit,
+    weekends_within_staff,
+    without_hiring,
+)
 from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.schedule import schedule
+from kofuplan.domain.schedule import METHODS
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
@@ -47,6 +57,7 @@ class Plan:
     cumulative_issued: IntArray  # (N, M), the cards issued before the plan included
     capacity: Capacity
     budget: Budget
+    gap: Gap  # what the plan needs beyond the forecast (kofuplan.domain.gap)
     queueing: QueueingParameters | None = None
 
     @cached_property
@@ -177,24 +188,72 @@ def _plan_block(
     demand: Demand,
 ) -> Plan:
     target = profiles.target
+    gap = plan_gap(target, demand, calendar, params)
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings = evening_day_equivalents(
         codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
     )
-    open_days = calendar.open_weekdays[None, :] + weekend_days(profiles, calendar)
+    policy_weekend = weekend_days(profiles, calendar)
+    # Before new staff are trained, only what needs no hiring (kofuplan.domain.lead_time).
+    most = without_hiring(profiles, calendar, params, evenings)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    in_season = np.zeros(len(profiles), dtype=np.bool_)
+    if method == "level":
+        issuance, in_season = level_issuance(target, profiles, calendar, params, evenings, most)
+    else:
+        # `delivery`, and the plan `optimal` improves on: the forecast's cards as they
+        # arrive, and those of the applications needed.
+        issuance = issue_arrivals(gap.forecast_deliveries, most) + gap.deliveries_needed
+    weekend = weekends_within_staff(issuance, profiles, calendar, params, evenings, policy_weekend)
+    weekend = season_weekends(issuance, profiles, calendar, params, evenings, weekend, in_season)
     if method == "optimal":
-        # The cheapest plan also chooses its weekend days; its cards arrive as `delivery` has them.
-        supply = schedule("delivery", target, open_days, demand)
-        chosen = optimal_schedule(supply, profiles, calendar, params, evenings)
+        # The cheapest plan of the same arrivals; it also chooses its weekend days.
+        supply = gap.forecast_deliveries + gap.deliveries_needed
+        chosen = optimal_schedule(
+            supply, profiles, calendar, params, evenings, fallback=(issuance, weekend)
+        )
         issuance, cap = chosen.issuance, chosen.capacity
     else:
-        issuance = schedule(method, target, open_days, demand)
-        cap = plan_capacity(issuance, profiles, calendar, params, evenings)
+        cap = plan_capacity(issuance, profiles, calendar, params, evenings, weekend=weekend)
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     queueing = QueueingParameters.from_rules(params)
-    return Plan(method, profiles, calendar, demand, issuance, cumulative, cap, budget, queueing)
+    return Plan(
+        method, profiles, calendar, demand, issuance, cumulative, cap, budget, gap, queueing
+    )
+
+
+def level_issuance(
+    target: IntArray,
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    evenings: FloatArray,
+    most: IntArray,
+) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """``level``: the same count on every open day, within what today's staff can issue
+    before new staff are trained, and with no counter added for the moving season alone.
+    Returns the issuance and the municipalities whose season the combined counters carry."""
+    weekend = weekend_days(profiles, calendar)
+    open_days = calendar.open_weekdays[None, :] + weekend
+    issuance = level_within(target, open_days, most)
+    season = seasonal_limit(issuance, profiles, calendar, params, weekend, evenings)
+    limited = np.asarray((season < UNLIMITED).any(axis=1), dtype=np.bool_)
+    if not limited.any():
+        return issuance, limited
+    rows = np.flatnonzero(limited)
+    again = level_within(target[rows], open_days[rows], np.minimum(most, season)[rows])
+    # Keep the change only where it adds no dedicated counter in any other month.
+    still = seasonal_limit(
+        again, profiles.take(rows), calendar, params, weekend[rows], evenings[rows]
+    )
+    ok = np.zeros(len(target), dtype=np.bool_)
+    ok[rows] = (still == season[rows]).all(axis=1)
+    out = issuance.copy()
+    out[ok] = again[ok[rows]]
+    return out, ok
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:

@@ -21,3 +21,9 @@ PLAN_COLUMNS = (
     "terminals",
     "recruit_start_month",
 )
+
+# After the contract (issue 11): the forecast, what is expected to happen with no promotion
+# beyond what is planned, and the gap, what the plan needs beyond it
+# (kofuplan.domain.gap). Every method writes all four.
+FORECAST_COLUMNS = ("applications_expected", "deliveries_expected")
+GAP_COLUMNS = ("applications_needed", "deliveries_needed")

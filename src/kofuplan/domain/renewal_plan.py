@@ -31,6 +31,7 @@ from kofuplan.domain.budget import plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import plan_capacity
 from kofuplan.domain.findings import FindingCode
+from kofuplan.domain.gap import no_gap
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents
@@ -177,4 +178,7 @@ def make_renewal_plan(
     cumulative = profiles.issued[:, None] + np.cumsum(issuance, axis=1)
     budget = plan_budget(calendar.months, issuance, cap, profiles, params)
     queueing = QueueingParameters.from_rules(params)
-    return Plan(METHOD, profiles, calendar, demand, issuance, cumulative, cap, budget, queueing)
+    gap = no_gap(*issuance.shape)  # renewals are due, not promoted: no gap
+    return Plan(
+        METHOD, profiles, calendar, demand, issuance, cumulative, cap, budget, gap, queueing
+    )

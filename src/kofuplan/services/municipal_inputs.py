@@ -23,12 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
 from kofuplan.adapters.storage.models import InputRevision, Municipality, ReviewEvent
 from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
 from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
+from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import Conflict, status_of
 
 INPUT_FIELDS: tuple[str, ...] = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
@@ -115,7 +117,14 @@ def _whole(value: Any, field: str, label: str) -> int:
         value = int(value.strip().replace(",", ""))
     if not isinstance(value, int) or value < 0:
         raise _bad(field, label, "0以上の整数", value)
+    ceiling = _bounds().count_ceiling  # beyond it a figure overflows the arrays: refuse it here
+    if value > ceiling:
+        raise _bad(field, label, f"0以上{ceiling:,}以下の整数", value)
     return value
+
+
+def _bounds() -> PlanBounds:
+    return PlanBounds.from_rules(rules_on(None))
 
 
 def _number(
@@ -203,7 +212,8 @@ def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
         if field in _WHOLE:
             out[field] = _whole(value, field, label)
         elif field in _POSITIVE:
-            out[field] = _number(value, field, label, 0.0, math.inf, open_low=True)
+            high = _bounds().daily_per_counter_ceiling
+            out[field] = _number(value, field, label, 0.0, high, open_low=True)
         elif field in _BOUNDED:
             out[field] = _number(value, field, label, 0.0, _BOUNDED[field], open_low=False)
         elif field == "weekend_policy":

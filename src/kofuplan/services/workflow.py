@@ -4,7 +4,6 @@ functions enforce the plan's own rules: stale saves, status moves, valid numbers
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -26,8 +25,8 @@ from kofuplan.domain.plan_form import PlanBounds, count_field_error, figure_erro
 from kofuplan.domain.plan_table import FIGURE_COLUMNS
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.errors import ConflictError, InputError
-from kofuplan.parameters import load_rules
 from kofuplan.services.access import Principal
+from kofuplan.services.rule_clock import rules_on
 
 
 class Conflict(ConflictError):
@@ -42,12 +41,13 @@ class InvalidInput(InputError):
     """Bad input from an editor; the message names the month and field."""
 
 
-def plan_rules() -> Mapping[str, Any]:
-    return load_rules().at(dt.date(2020, 10, 1))
+def plan_rules(m: Municipality | None = None) -> Mapping[str, Any]:
+    """The rules at the municipality's data date (or the clock's day without one)."""
+    return rules_on(m.baseline_date if m is not None else None)
 
 
 def target_of(m: Municipality) -> int:
-    share = float(plan_rules()["plan.target_share_of_population"])
+    share = float(plan_rules(m)["plan.target_share_of_population"])
     return plan_edit.target(m.population, m.cards_issued_baseline, share)
 
 
@@ -72,17 +72,19 @@ def status_of(repo: Repository, lg_code: str) -> Status:
     return cast(Status, event.status) if event else "not_started"
 
 
-def plan_bounds() -> PlanBounds:
-    return PlanBounds.from_rules(plan_rules())
+def plan_bounds(m: Municipality | None = None) -> PlanBounds:
+    return PlanBounds.from_rules(plan_rules(m))
 
 
 def merge_edits(
-    base: Sequence[Mapping[str, Any]], edits: Sequence[Mapping[str, Any]]
+    base: Sequence[Mapping[str, Any]],
+    edits: Sequence[Mapping[str, Any]],
+    m: Municipality | None = None,
 ) -> list[dict[str, Any]]:
     """The base rows with the editable cells replaced by the edits (other cells are ignored);
     a cell that is not a whole count within the bounds is refused naming its month and field."""
     by_month = {str(r["month"]): dict(r) for r in base}
-    bounds = plan_bounds()
+    bounds = plan_bounds(m)
     for i, e in enumerate(edits):
         month = str(e.get("month", ""))
         if month not in by_month:
@@ -97,10 +99,12 @@ def merge_edits(
     return [by_month[str(r["month"])] for r in base]
 
 
-def whole_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def whole_rows(
+    rows: Sequence[Mapping[str, Any]], m: Municipality | None = None
+) -> list[dict[str, Any]]:
     """A whole plan (an import) as plain values; refused, naming the row, month and field,
     when a figure is out of bounds."""
-    bounds = plan_bounds()
+    bounds = plan_bounds(m)
     out = []
     for i, row in enumerate(rows):
         month = str(row.get("month", ""))
@@ -137,9 +141,9 @@ def save_plan(
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
     if latest is not None and merge:
-        content = merge_edits(latest.content, rows)
+        content = merge_edits(latest.content, rows, m)
     else:
-        content = whole_rows(rows)
+        content = whole_rows(rows, m)
     content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
     inputs = repo.latest_inputs(m.lg_code)
     if inputs is not None:  # the daily figures per counter and evenings are the inputs'
@@ -242,6 +246,10 @@ def enter_actual(
     issued: int,
     backlog: int | None,
 ) -> None:
+    bounds = plan_bounds(m)  # a figure beyond the ceiling is the field's error, never a 500
+    for label, value in (("交付枚数", issued), ("滞留", backlog)):
+        if value is not None and value > bounds.count_ceiling:
+            raise InvalidInput(f"「{label}」は{bounds.count_ceiling:,}以下の整数で入力してください")
     latest = repo.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:

@@ -124,7 +124,7 @@ def test_R8_4_national_page_shows_the_aim_the_map_and_the_rankings(
     assert html.count('class="map"') == 1
     assert len(re.findall(r"<g><title>[^<]+: [0-9.]+%</title>", html)) == 47
     assert "都道府県の交付率の順位" in html and "市区町村の交付率" in html
-    assert "重点フォロー対象" in html
+    assert "重点的フォローアップの対象" in html
 
 
 def test_R8_3_plan_page_shows_weekday_and_weekend_waits(service: tuple[str, Any]) -> None:
@@ -142,8 +142,8 @@ def test_R8_3_plan_page_shows_weekday_and_weekend_waits(service: tuple[str, Any]
         "dedicated_counters": 2,
         "combined_counters": 1,
     }
-    [few] = with_waits([row])
-    [many] = with_waits([{**row, "dedicated_counters": 6}])
+    [few] = with_waits([row], None)
+    [many] = with_waits([{**row, "dedicated_counters": 6}], None)
     assert (
         few["wait_weekend_minutes"] == "∞"
         or many["wait_weekend_minutes"] <= few["wait_weekend_minutes"]

@@ -36,6 +36,8 @@ class Municipality(Base):
     # many days): the engine derives the current counters from it, so the checks need it.
     recent_increase: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     recent_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # 特別区 / 指定都市 / 市 / 町 / 村 from the statistics: the focus designation groups by it.
+    municipality_type: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class User(Base):

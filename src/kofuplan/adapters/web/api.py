@@ -185,7 +185,8 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
     """Save the inputs as a new revision based on ``base_revision_id`` (409 when stale)."""
     try:
         content = municipal_inputs.normalize(
-            body.inputs.model_dump(mode="json", exclude_none=True), views.plan_months()
+            body.inputs.model_dump(mode="json", exclude_none=True),
+            views.plan_months(access.municipality.baseline_date),
         )
         municipal_inputs.save_inputs(
             access.repo, access.who, access.municipality, body.base_revision_id, body.reason,

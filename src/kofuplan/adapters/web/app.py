@@ -12,11 +12,12 @@ from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSigne
 from kofuplan.adapters.web.render import STATIC, templates
 from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.bootstrap import bootstrap
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = db or Database(settings.database_url)
+    db = bootstrap(settings.database_url, database=db).database
     app = FastAPI(
         title="kofuplan — マイナンバーカード交付円滑化計画",
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",

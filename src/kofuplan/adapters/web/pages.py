@@ -113,7 +113,9 @@ def municipality_page_response(
     m = access.municipality
     if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
         shown = rows_under_inputs(m, rows, v.inputs.content if v.inputs else None)
-        shown = views.with_waits(plan_edit.recompute(shown, m.population, m.cards_issued_baseline))
+        shown = views.with_waits(
+            plan_edit.recompute(shown, m.population, m.cards_issued_baseline), m.baseline_date
+        )
         findings = workflow.check_revision(m, shown, v.inputs.content if v.inputs else None)
     else:
         shown, findings = v.rows, v.findings
@@ -155,7 +157,7 @@ def municipality_page_response(
             "reason": reason,
             "cumulative_chart": cumulative_chart,
             "capacity_chart": capacity_chart,
-            "plan_months": views.plan_months(),
+            "plan_months": views.plan_months(m.baseline_date),
             "inputs": inputs_form,
             "input_labels": municipal_inputs.LABELS,
             "weekend_policies": municipal_inputs.WEEKEND_POLICY_LABELS,
@@ -211,7 +213,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
         base.content if base and base.lg_code == access.municipality.lg_code else latest.content
     )
     try:
-        merged = workflow.merge_edits(base_rows, edits)
+        merged = workflow.merge_edits(base_rows, edits, access.municipality)
     except workflow.InvalidInput as e:
         return municipality_page_response(
             request, access, error=str(e), base_revision_id=base_id, reason=reason, status_code=422
@@ -255,7 +257,9 @@ async def municipality_inputs(request: Request, access: EditMunicipality) -> Res
         {k: v for k, v in raw.items() if isinstance(v, str)}, typed_events, base_id, reason
     )
     try:
-        content = municipal_inputs.normalize(raw, views.plan_months())
+        content = municipal_inputs.normalize(
+            raw, views.plan_months(access.municipality.baseline_date)
+        )
         municipal_inputs.save_inputs(
             access.repo, access.who, access.municipality, base_id, reason, content
         )

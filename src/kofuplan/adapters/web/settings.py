@@ -3,14 +3,13 @@ full-stack template: outside development, a default or short secret is refused."
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
+from kofuplan.services.rule_clock import rules_on
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 MIN_SECRET_LENGTH = 32  # bytes of a URL-safe token: 256 bits when made by secrets.token_urlsafe
@@ -44,7 +43,7 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_LENGTH} characters outside development "
                 '(python -c "import secrets; print(secrets.token_urlsafe(32))")'
             )
-        rules: Any = load_rules().at(dt.date(2020, 10, 1))
+        rules: Any = rules_on(None)  # the server's limits as the rules give them today
         for name in (
             "login_max_failures",
             "login_max_failures_per_address",
