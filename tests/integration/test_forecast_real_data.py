@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.services.forecast import run_backtest, run_forecast
 from kofuplan.services.planning import rules_at
@@ -30,7 +31,7 @@ from tests.cli_runner import run_cli
 def test_R8_2_backtest_error_measures_on_the_record(
     long_stats: Path, as_of: str, to: str, mape: float, corr: float, cumulative: float
 ) -> None:
-    (b,) = run_backtest(long_stats, [dt.date.fromisoformat(as_of)], to)
+    (b,) = run_backtest(long_stats, read_actuals(long_stats), [dt.date.fromisoformat(as_of)], to)
     n = b.national
     assert b.months[-1] == to
     assert n.mape_pct[0] <= mape

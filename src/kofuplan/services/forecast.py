@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.actuals_csv import read_actuals
+from kofuplan.domain.actuals import Actuals
 from kofuplan.domain.backtest import ForecastErrors, by_group, forecast_errors
 from kofuplan.domain.calendar import add_months, month_range
 from kofuplan.domain.demand import Demand
@@ -72,9 +72,9 @@ class Backtest:
 
 
 def run_backtest(
-    stats_path: Path, as_ofs: list[dt.date], to_month: str | None = None
+    stats_path: Path, actuals: Actuals, as_ofs: list[dt.date], to_month: str | None = None
 ) -> list[Backtest]:
-    actuals = read_actuals(stats_path)
+    """``actuals`` are the month-end figures of the same statistics (the record)."""
     out = []
     for as_of in as_ofs:
         run = run_forecast(stats_path, as_of, to_month)

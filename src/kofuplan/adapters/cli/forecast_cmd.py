@@ -75,11 +75,12 @@ def backtest_command(
 ) -> None:
     """Forecast from each --as-of with only what was known then and compare with the record:
     per month (nation, prefectures), MAPE, correlation, peak month and cumulative error."""
+    from kofuplan.adapters.actuals_csv import read_actuals
     from kofuplan.adapters.forecast_csv import write_backtest
     from kofuplan.services.forecast import run_backtest
 
     try:
-        runs = run_backtest(stats, [_day(a) for a in as_of], to)
+        runs = run_backtest(stats, read_actuals(stats), [_day(a) for a in as_of], to)
         paths = write_backtest(out, runs)
         if chart:
             from kofuplan.adapters.forecast_chart import backtest_chart_png
