@@ -20,6 +20,7 @@ from kofuplan.domain.rule_values import NationalRules
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.national_focus import focus_list
+from kofuplan.services.plan_figures import latest_figures
 from kofuplan.services.review_checks import (
     data_as_of,
     plan_calendar_at,
@@ -178,7 +179,8 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
 
 
 def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
-    """Each revision with the cells it changed against its base."""
+    """Each revision with the figures a person changed against its base (the editable cells;
+    the columns recomputed from them are left out), and its base by 版 number."""
     revisions = list(reversed(repo.revisions(lg_code)))
     by_id = {r.id: r for r in revisions}
     logins = repo.user_logins([r.author_id for r in revisions])
@@ -190,10 +192,17 @@ def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
                 "id": r.id,
                 "seq": r.seq,
                 "base_revision_id": r.base_revision_id,
+                "base_seq": base.seq if base else None,
                 "reason": r.reason,
                 "at": r.created_at,
                 "by": logins.get(r.author_id or -1, "system"),
-                "changes": plan_edit.diff(base.content if base else [], r.content) if base else [],
+                "changes": [
+                    change
+                    for change in plan_edit.diff(base.content, r.content)
+                    if change[1] in plan_edit.EDITABLE_COLUMNS
+                ]
+                if base
+                else [],
             }
         )
     return list(reversed(out))
@@ -263,17 +272,17 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
     index = {m: i for i, m in enumerate(months)}
     planned = np.zeros(len(months), dtype=np.int64)
     capacity = np.zeros(len(months), dtype=np.int64)
-    revisions = repo.latest_revisions([m.lg_code for m in ms]) if ms else {}
-    for r in revisions.values():
-        for row in r.content:
-            i = index.get(str(row["month"]))
+    figures = latest_figures(repo, [m.lg_code for m in ms]) if ms else {}
+    for f in figures.values():
+        for month, cards in f.issuance.items():
+            i = index.get(month)
             if i is not None:
-                planned[i] += int(row.get("issuance") or 0)
-                capacity[i] += int(row.get("capacity") or 0)
+                planned[i] += cards
+                capacity[i] += f.capacity[month]
     codes = {m.lg_code for m in ms}
     actual = np.zeros(len(months), dtype=np.int64)
     seen = np.zeros(len(months), dtype=bool)
-    for lg, by_month in repo.all_actuals().items():
+    for lg, by_month in repo.all_actuals(codes).items():
         if lg not in codes:
             continue
         for month, issued in by_month.items():

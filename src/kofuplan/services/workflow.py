@@ -186,22 +186,47 @@ def _latest_id(repo: Repository, lg_code: str) -> int | None:
     return latest.id if latest else None
 
 
-def submit_to_prefecture(repo: Repository, who: Principal, m: Municipality, comment: str) -> Status:
+def submit_to_prefecture(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    comment: str,
+    explanations: Mapping[str, str] | None = None,
+) -> Status:
+    """Hand the latest revision in; each of its errors needs an explanation (理由), keyed
+    ``code|month`` (``review_guard.error_key``), else UnexplainedErrors."""
+    from kofuplan.services import review_guard
+
     latest = repo.latest_revision(m.lg_code)
     if latest is None:
         raise InvalidInput("提出する計画がまだありません")
-    return _move(repo, who, m, "submit", comment, latest.id)
+    errors = review_guard.revision_errors(repo, m, latest)
+    given = review_guard.explain(errors, explanations or {})
+    return _move(repo, who, m, "submit", comment, latest.id, given or None)
 
 
 def review(
-    repo: Repository, who: Principal, m: Municipality, decision: str, comment: str
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    decision: str,
+    comment: str,
+    seen_revision_id: int | None = None,
 ) -> Status:
+    """Accept or return the revision the prefecture saw (``seen_revision_id``); a newer one
+    since is refused with review_guard.StaleReview."""
+    from kofuplan.services import review_guard
+
     if decision not in ("accept", "return"):
-        raise InvalidInput(f"判定 {decision!r} は accept か return です")
+        raise InvalidInput("審査の結果は「受理」か「差戻し」を選んでください")
     if decision == "return" and not comment.strip():
         raise InvalidInput("差戻しには理由（コメント）が必要です")
-    latest = repo.latest_revision(m.lg_code)
-    return _move(repo, who, m, decision, comment, latest.id if latest else None)
+    try:  # a move the status does not allow is refused first, whatever was seen
+        next_status(status_of(repo, m.lg_code), cast(Action, decision))
+    except TransitionError as e:
+        raise InvalidInput(str(e)) from None
+    latest = review_guard.check_seen(repo, m, seen_revision_id)
+    return _move(repo, who, m, decision, comment, latest.id)
 
 
 def _move(
@@ -211,6 +236,7 @@ def _move(
     action: str,
     comment: str,
     revision_id: int | None,
+    explanations: list[dict[str, Any]] | None = None,
 ) -> Status:
     try:
         new = next_status(status_of(repo, m.lg_code), cast(Action, action))
@@ -223,6 +249,7 @@ def _move(
             revision_id=revision_id,
             actor_id=who.user_id,
             comment=comment.strip(),
+            explanations=explanations,
         )
     )
     repo.session.commit()
@@ -253,11 +280,11 @@ def enter_actual(
     latest = repo.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:
-        raise InvalidInput(f"月 {month!r} は計画期間にありません")
+        raise InvalidInput(f"「月」{month[:20]} は計画期間にありません")
     if len(month) != 7 or month[4] != "-":
-        raise InvalidInput(f"月 {month!r} は YYYY-MM で入力してください")
+        raise InvalidInput(f"「月」{month[:20]} は YYYY-MM の形で入力してください")
     if issued < 0 or (backlog is not None and backlog < 0):
-        raise InvalidInput(f"{month}: 負の値は入力できません")
+        raise InvalidInput("「交付枚数」「滞留」に負の値は入力できません")
     repo.add_actual(
         Actual(
             lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
@@ -277,6 +304,14 @@ def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> Prefe
     }
     if not accepted:
         raise InvalidInput("受理済みの計画がないため提出できません")
+    from kofuplan.services.review_guard import unexplained_accepted
+
+    unexplained = unexplained_accepted(repo, list(repo.municipalities(pref_code)), accepted)
+    if unexplained:
+        raise InvalidInput(
+            "次の市区町村の受理した計画に、理由のない誤りがあるため提出できません。"
+            "差し戻して理由を書いてもらってください：" + "、".join(unexplained)
+        )
     submission = PrefectureSubmission(
         pref_code=pref_code,
         author_id=who.user_id,

@@ -32,6 +32,8 @@ ALLOWED: dict[Policy, set[str]] = {
     Policy.VIEW_PREFECTURE: {"own prefecture", "ministry"},
     Policy.SUBMIT_PREFECTURE: {"own prefecture"},
     Policy.VIEW_NATION: {"ministry"},
+    Policy.RESET_MUNICIPALITY_PASSWORD: {"own prefecture", "ministry"},
+    Policy.RESET_PREFECTURE_PASSWORD: {"ministry"},
 }  # fmt: skip
 
 # The OpenAPI description: public by design (it describes the API and holds no data).

@@ -45,7 +45,8 @@ def demo_command(
         serve_demo(port=port)
     else:
         console.print(
-            "Web画面: [bold]uv run kofuplan demo --serve[/] （サンプルの利用者で署名できます）"
+            "Web画面: [bold]uv run kofuplan demo --serve[/] "
+            "（サンプルのアカウントでログインできます）"
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kofuplan.domain.sign_in_throttle import ThrottleRule
 from kofuplan.errors import InputError
 from kofuplan.services.rule_clock import rules_on
 
@@ -27,8 +28,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # None: Secure exactly when the request came over HTTPS (directly or via the proxy headers).
     cookie_secure: bool | None = None
-    login_max_failures: int = 0  # 0: from rules/service.yaml
-    login_max_failures_per_address: int = 0
+    login_free_failures: int = 0  # 0: from rules/service.yaml
+    login_free_failures_per_address: int = 0
+    login_delay_base_seconds: float = 0
+    login_delay_max_seconds: float = 0
     login_window_seconds: int = 0
     session_max_age_seconds: int = 0
     upload_max_bytes: int = 0
@@ -45,12 +48,24 @@ class Settings(BaseSettings):
             )
         rules: Any = rules_on(None)  # the server's limits as the rules give them today
         for name in (
-            "login_max_failures",
-            "login_max_failures_per_address",
+            "login_free_failures",
+            "login_free_failures_per_address",
             "login_window_seconds",
             "session_max_age_seconds",
             "upload_max_bytes",
         ):
             if getattr(self, name) <= 0:
                 setattr(self, name, int(rules[f"service.{name}"]))
+        for name in ("login_delay_base_seconds", "login_delay_max_seconds"):
+            if getattr(self, name) <= 0:
+                setattr(self, name, float(rules[f"service.{name}"]))
         return self
+
+    def throttle_rule(self) -> ThrottleRule:
+        return ThrottleRule(
+            free_failures=self.login_free_failures,
+            free_failures_per_address=self.login_free_failures_per_address,
+            base_delay_seconds=self.login_delay_base_seconds,
+            max_delay_seconds=self.login_delay_max_seconds,
+            window_seconds=self.login_window_seconds,
+        )

@@ -2,7 +2,7 @@
 designation's groups on the national page (issue 12)
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 07:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"  # "0005" once the service branch's sign-in audit lands first
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
