@@ -2,6 +2,10 @@
 an analyst would script it from two tables (municipalities, months), with groupby over the
 municipalities. It follows docs/plan.md; it shares no code with kofuplan's engine, and the
 benchmark checks that both give the same figures, cell for cell.
+
+The level schedule here is the plain one (``schedule("level", …)``: the same count every open
+day); the engine's ``--method level`` also keeps within what can be staffed before recruiting
+(kofuplan.domain.lead_time), which the peer does not attempt.
 """
 
 from __future__ import annotations
@@ -112,8 +116,17 @@ def level_plan(munis: pd.DataFrame, months: pd.DataFrame, p: Mapping[str, Any]) 
         - EPS
     ).astype("int64")
 
-    # Recruiting starts the lead time before a month whose staff exceed every earlier one's.
-    previous = df.groupby("lg_code", sort=False)["staff"].shift(1).fillna(df["staff_now"])
+    # Staff taken on stay to the end of their appointment (the fiscal year): within it a
+    # month never has fewer than an earlier month.
+    first_month = int(p["staffing.term_end_month"]) % 12 + 1
+    df["term"] = (df["month"].str[5:7].astype(int) == first_month).groupby(by_muni).cumsum()
+    df["staff"] = df.groupby(["lg_code", "term"], sort=False)["staff"].cummax()
+
+    # Recruiting starts the lead time before a month whose staff exceed every earlier one's
+    # and those available without hiring (today's plus those moved from other sections).
+    moved = np.floor(df["staff_now"] * float(p["staffing.transfer_share"]) + EPS)
+    without_hiring = df["staff_now"] + moved.astype("int64")
+    previous = df.groupby("lg_code", sort=False)["staff"].shift(1).fillna(without_hiring)
     highest_before = previous.groupby(by_muni, sort=False).cummax()
     rise = df["staff"] > highest_before
     lead = int(p["staffing.recruit_lead_months"])

@@ -17,9 +17,9 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from kofuplan.domain.optimal import Setting, most_per_month
+from kofuplan.domain.optimal import Setting, _set_ups, most_per_month
 
-__all__ = ["MilpResult", "solve_milp"]
+__all__ = ["MilpResult", "solve_milp", "solve_milp_setups"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -135,6 +135,77 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
     values = np.asarray(result.x)
     return MilpResult(
         issuance=np.rint(values[x]).astype(np.int64),
+        objective_yen=float(result.fun),
+        mip_gap=float(getattr(result, "mip_gap", 0.0) or 0.0),
+        dual_bound_yen=float(getattr(result, "mip_dual_bound", result.fun)),
+        status=int(result.status),
+    )
+
+
+def solve_milp_setups(s: Setting, time_limit: float = 60.0) -> MilpResult:
+    """The same programme on a tight formulation, at gap 0: one binary per month and set-up
+    worth choosing (:func:`kofuplan.domain.optimal._set_ups`, the dynamic programme's list),
+    so the relaxation already knows each month's capacities and costs; issuance and the cards
+    left late are the only other variables. The benchmark's peer (``bench/bench_optimal.py``)
+    and the reference of the slow test on real municipalities: HiGHS proves the optimum."""
+    m = s.supply.size
+    most = most_per_month(s)
+    menu = _set_ups(s, most)
+    cum = np.cumsum(s.supply)
+    sizes = [u.capacity.size for u in menu]
+    n_y = sum(sizes)
+    # Columns: y (one per month and set-up), then x (issuance, M), then late (M).
+    x0, late0 = n_y, n_y + m
+    n = n_y + 2 * m
+    cost = np.concatenate([*(u.cost for u in menu), np.zeros(m), np.full(m, s.late_yen)])
+    low = np.zeros(n)
+    high = np.concatenate([np.ones(n_y), most, np.where(np.arange(m) < s.lead_months, np.inf, 0.0)])
+    # Issuance need not be declared whole: once the set-ups are chosen, the constraints on it
+    # are intervals of months with whole bounds (a network matrix), so its optimum is whole.
+    integer = np.concatenate([np.ones(n_y), np.zeros(2 * m)])
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lows: list[float] = []
+    highs: list[float] = []
+
+    def row(terms: list[tuple[int, float]], lo: float, hi: float) -> None:
+        r = len(lows)
+        for col, val in terms:
+            rows.append(r)
+            cols.append(col)
+            vals.append(val)
+        lows.append(lo)
+        highs.append(hi)
+
+    start = 0
+    for t, u in enumerate(menu):
+        ys = range(start, start + u.capacity.size)
+        row([(y, 1.0) for y in ys], 1.0, 1.0)  # one set-up a month
+        row(
+            [(x0 + t, 1.0), *((y, -float(c)) for y, c in zip(ys, u.capacity, strict=True))],
+            -np.inf,
+            0.0,
+        )  # issuance within its capacity
+        issued_so_far = [(x0 + k, 1.0) for k in range(t + 1)]
+        row(issued_so_far, -np.inf, float(cum[t]))  # never before the cards arrive
+        before = float(cum[t - 1]) if t > 0 else 0.0
+        row([*issued_so_far, (late0 + t, 1.0)], before, np.inf)  # a month's wait at most
+        start += u.capacity.size
+    row([(x0 + t, 1.0) for t in range(m)], float(cum[-1]), float(cum[-1]))
+    matrix = coo_array((vals, (rows, cols)), shape=(len(lows), n)).tocsr()
+    result = milp(
+        cost,
+        integrality=integer,
+        bounds=Bounds(low, high),
+        constraints=LinearConstraint(matrix, lows, highs),
+        options={"mip_rel_gap": 0.0, "time_limit": time_limit},
+    )
+    if result.x is None:
+        raise ValueError(f"optimal (HiGHS): no plan found ({result.message})")
+    values = np.asarray(result.x)
+    return MilpResult(
+        issuance=np.rint(values[x0 : x0 + m]).astype(np.int64),
         objective_yen=float(result.fun),
         mip_gap=float(getattr(result, "mip_gap", 0.0) or 0.0),
         dual_bound_yen=float(getattr(result, "mip_dual_bound", result.fun)),
