@@ -99,15 +99,26 @@ def test_R8_1_delivery_issues_what_arrives_the_forecast_and_the_gap(p: Profiles)
     assert (gap.applications_needed.sum(axis=1) == p.target - arrived[:, -1]).all()
 
 
-def test_R3_1_the_qr_mailing_raises_deliveries_from_january() -> None:
+def test_R3_1_the_qr_mailing_raises_deliveries_in_the_months_after_it() -> None:
+    """Issue 11: the QR mailing's answer is spread over the following months by its response
+    profile and reaches the municipality after the production lag: nothing before December
+    2020, more from January 2021, and all of it (its share) by the end of the plan."""
     from kofuplan.domain.profiles import build_profiles
 
     from .strategies import stats_rows
 
     p = build_profiles(stats_rows([100_000], [0.2], [1_500]), {}, PARAMS)
-    plan = make_plan(p, CALENDAR, PARAMS, "delivery")
+    without = dict(PARAMS)
+    without["campaigns.national"] = [
+        c for c in PARAMS["campaigns.national"] if c["kind"] != "qr_mailing"
+    ]
+    extra = (
+        make_plan(p, CALENDAR, PARAMS, "delivery").demand.deliveries[0]
+        - make_plan(p, CALENDAR, without, "delivery").demand.deliveries[0]
+    )
     months = list(CALENDAR.months)
-    d = plan.demand.deliveries[0]
-    # Applications of Dec 2020–Mar 2021 (the QR mailing) arrive one month later.
-    assert d[months.index("2021-01")] > d[months.index("2020-12")] * 1.5
-    assert d[months.index("2021-05")] < d[months.index("2021-04")]
+    assert np.allclose(extra[: months.index("2020-12")], 0.0)
+    assert extra[months.index("2021-01") : months.index("2021-05")].min() > 0
+    share = p.target[0] / PARAMS["campaigns.national_non_holders"]
+    whole = 80_000_000 * PARAMS["demand.campaign_response_rate"]["qr_mailing"] * share
+    assert np.isclose(extra.sum(), whole, rtol=1e-6)

@@ -81,6 +81,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
     cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
     seen: set[str] = set()
     dates: set[str] = set()
+    earlier: dict[str, dict[str, str]] = {}
     with handle:
         try:
             for line, row in enumerate(reader, start=2):
@@ -88,6 +89,11 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
                     continue
                 date = row[ix["snapshot_date"]]
                 dates.add(date)
+                if date < wanted and len(row) == len(header):
+                    # Earlier snapshots: the demand model smooths today's pace over them.
+                    earlier.setdefault(date, {})[row[ix["lg_code"]].strip()] = row[
+                        ix["cards_issued_cumulative"]
+                    ]
                 if date != wanted:
                     continue
                 where = f"{path.name}:{line}"
@@ -121,6 +127,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
             prev_days.append((as_of - dt.date.fromisoformat(d)).days if d else 0)
         except ValueError:
             raise InputError(f"{path}: prev_snapshot_date {d!r} is not a date") from None
+    history, days_before = _history(cols["lg_code"], earlier, as_of)
     return StatsRows(
         lg_code=np.array(cols["lg_code"], dtype=np.str_),
         pref_code=np.array(cols["pref_code"], dtype=np.str_),
@@ -131,7 +138,29 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
         issued=np.array(cols["cards_issued_cumulative"], dtype=np.int64),
         recent_increase=np.array(cols["cards_issued_increase_since_prev"], dtype=np.int64),
         recent_days=np.array(prev_days, dtype=np.int64),
+        history_issued=history,
+        history_days_before=days_before,
     )
+
+
+def _history(
+    codes: list[str], earlier: Mapping[str, Mapping[str, str]], as_of: dt.date
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], np.ndarray[Any, np.dtype[np.int64]]]:
+    """Cumulative counts of ``codes`` at the earlier snapshots that hold all of them as whole
+    numbers (a snapshot that does not is left out: it only smooths the pace)."""
+    columns: list[list[int]] = []
+    days: list[int] = []
+    for date, by_code in sorted(earlier.items()):
+        try:
+            day = dt.date.fromisoformat(date)
+            column = [int(by_code[c]) for c in codes]
+        except (KeyError, ValueError):
+            continue
+        columns.append(column)
+        days.append((as_of - day).days)
+    if not columns:
+        return np.zeros((len(codes), 0), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.array(columns, dtype=np.int64).T, np.array(days, dtype=np.int64)
 
 
 _DECIMAL_FIELDS = ("dedicated_daily_per_counter", "combined_daily_per_counter")

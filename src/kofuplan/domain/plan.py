@@ -6,7 +6,8 @@ One municipality and the whole nation run the same code over (municipalities, mo
 from __future__ import annotations
 
 import calendar as _cal
-from collections.abc import Callable, Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import cached_property
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ import numpy.typing as npt
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
+from kofuplan.domain.demand import Demand, DemandRules, campaigns_known, expected_demand
 from kofuplan.domain.gap import Gap, plan_gap
 from kofuplan.domain.lead_time import (
     UNLIMITED,
@@ -31,7 +33,7 @@ from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.schedule import METHODS, Demand, expected_demand
+from kofuplan.domain.schedule import METHODS
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
 IntArray = npt.NDArray[np.int64]
@@ -130,16 +132,21 @@ def make_plan(
     """Plan every municipality: schedule, capacity, budget. ``planned(k)`` is told each time
     ``k`` more municipalities are done (a caller's progress bar; the domain prints nothing)."""
     n = len(profiles)
+    # The forecast couples the municipalities planned together (the national production
+    # capacity, the campaigns' answer cleared out of today's pace): it is made once for all
+    # of them, so that a plan in blocks equals one pass.
+    demand = plan_demand(profiles, calendar, params)
     if n <= BLOCK:
-        return _plan_block(profiles, calendar, params, method, planned)
+        return _plan_block(profiles, calendar, params, method, demand, planned)
     # Each block's figures are copied into the whole plan's arrays as soon as it is made,
     # while they are still in cache, and the block is dropped: no second copy of the whole
     # plan (a concatenation at the end) and half the peak memory. The blocks' profiles are
     # views of `profiles`, which the plan keeps as they are.
     plan: Plan | None = None
     for s in range(0, n, BLOCK):
+        rows = slice(s, min(s + BLOCK, n))
         block = _plan_block(
-            profiles.take(slice(s, min(s + BLOCK, n))), calendar, params, method, planned
+            profiles.take(rows), calendar, params, method, demand.take(rows), planned
         )
         if plan is None:
             plan = replace(_empty_rows(block, n), profiles=profiles)
@@ -182,10 +189,10 @@ def _plan_block(
     calendar: MonthCalendar,
     params: Mapping[str, Any],
     method: str,
+    demand: Demand,
     planned: Callable[[int], None],
 ) -> Plan:
     target = profiles.target
-    demand = plan_demand(profiles, calendar, params)
     gap = plan_gap(target, demand, calendar, params)
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
@@ -262,21 +269,36 @@ def level_issuance(
 
 
 def plan_demand(profiles: Profiles, calendar: MonthCalendar, params: Mapping[str, Any]) -> Demand:
-    """Expected applications and deliveries (R3): today's pace, the national campaigns, and
-    the municipality's own mailing and events."""
+    """Expected applications and deliveries over the plan's months (R3)."""
+    return forecast_demand(profiles, calendar.months, params, rules_day(params, calendar))
+
+
+def forecast_demand(
+    profiles: Profiles, months: Sequence[str], params: Mapping[str, Any], as_of: dt.date
+) -> Demand:
+    """The forecast (R3, kofuplan.domain.demand): today's pace, the national campaigns known
+    at ``as_of``, and the municipality's own mailing and events."""
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     own = promotion_demand(
-        codes, calendar.months, promotions, float(params["demand.own_mailing_response_rate"])
+        codes, tuple(months), promotions, float(params["demand.own_mailing_response_rate"])
     )
     return expected_demand(
-        calendar.months,
-        profiles.recent_daily_issuance,
+        months,
+        profiles.demand_pace,
         profiles.target,
-        params["campaigns.national"],
-        params["demand.campaign_response_rate"],
-        int(params["demand.production_lag_months"]),
-        days_in_months(calendar),
+        campaigns_known(params["campaigns.national"], as_of),
+        DemandRules.from_rules(params),
         own,
         int(params["campaigns.national_non_holders"]),
     )
+
+
+def rules_day(params: Mapping[str, Any], calendar: MonthCalendar) -> dt.date:
+    """The as-of date: the day the rules snapshot was read at (a plain mapping of rules, as
+    some tests pass, stands for the first planned month)."""
+    day = getattr(params, "day", None)
+    if isinstance(day, dt.date):
+        return day
+    first = calendar.months[0]
+    return dt.date(int(first[:4]), int(first[5:7]), 1)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.demand import smoothed_daily_pace
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 
 IntArray = npt.NDArray[np.int64]
@@ -53,6 +54,10 @@ class StatsRows:
     issued: IntArray
     recent_increase: IntArray  # cards issued since the previous snapshot
     recent_days: IntArray  # calendar days that increase covers
+    # Cumulative counts at earlier snapshots (N, K), taken the given days before this one
+    # (K,): what the demand model smooths today's pace over. Empty when not read.
+    history_issued: IntArray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    history_days_before: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,16 @@ class Profiles:
     estimated_grant_yen: IntArray  # per fiscal year; -1 where the default per card applies
     promotion: npt.NDArray[np.object_]  # MunicipalPromotion per municipality (R2.4, R3, R8.3)
     defaulted: Mapping[str, BoolArray] = field(default_factory=dict)
+    # Today's pace smoothed over the rules' window (demand.pace_window_months), cards per day;
+    # None when no earlier snapshot was read (then the one-snapshot pace stands in).
+    demand_daily_pace: FloatArray | None = None
+
+    @property
+    def demand_pace(self) -> FloatArray:
+        """The pace the demand model starts from (R3, kofuplan.domain.demand)."""
+        if self.demand_daily_pace is None:
+            return self.recent_daily_issuance
+        return self.demand_daily_pace
 
     def __len__(self) -> int:
         return int(self.lg_code.shape[0])
@@ -96,7 +111,11 @@ class Profiles:
     def take(self, index: npt.NDArray[np.intp] | slice) -> Profiles:
         """The profiles of a subset of municipalities, in the given order (a slice gives
         views, without copying)."""
-        arrays = {f: getattr(self, f)[index] for f in self.__dataclass_fields__ if f != "defaulted"}
+        arrays = {
+            f: getattr(self, f)[index]
+            for f in self.__dataclass_fields__
+            if f != "defaulted" and getattr(self, f) is not None
+        }
         return replace(self, **arrays, defaulted={k: v[index] for k, v in self.defaulted.items()})
 
 
@@ -186,6 +205,18 @@ def build_profiles(
         estimated_grant_yen=grant,
         promotion=_promotion_column(stats.lg_code, given),
         defaulted=masks,
+        demand_daily_pace=_smoothed_pace(stats, params),
+    )
+
+
+def _smoothed_pace(stats: StatsRows, params: Mapping[str, Any]) -> FloatArray | None:
+    if stats.history_issued.shape[0] != stats.issued.shape[0]:
+        return None
+    return smoothed_daily_pace(
+        stats.issued,
+        stats.history_issued,
+        stats.history_days_before,
+        int(params["demand.pace_window_months"]),
     )
 
 

@@ -7,20 +7,17 @@ once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.domain.calendar import add_months
-from kofuplan.domain.promotion import PromotionDemand
+from kofuplan.domain.demand import Demand
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 METHODS = ("level", "delivery", "optimal")
+
+__all__ = ["METHODS", "Demand", "apportion", "level_weights", "schedule"]
 
 
 def apportion(total: IntArray, weights: FloatArray) -> IntArray:
@@ -53,70 +50,6 @@ def apportion(total: IntArray, weights: FloatArray) -> IntArray:
 def level_weights(open_days: IntArray) -> FloatArray:
     """``level``: the same count on every open day."""
     return open_days.astype(np.float64)
-
-
-@dataclass(frozen=True)
-class Demand:
-    """Expected applications and J-LIS deliveries per municipality and month (N, M)."""
-
-    applications: FloatArray
-    deliveries: FloatArray
-    # Applications by source (R3): today's pace, the national campaigns, the municipality's
-    # own QR mailing and its off-site events; they add up to ``applications``.
-    by_source: dict[str, FloatArray]
-
-
-def expected_demand(
-    months: Sequence[str],
-    daily_pace: FloatArray,
-    non_holders: IntArray,
-    campaigns: Sequence[Mapping[str, Any]],
-    response_rate: Mapping[str, float],
-    lag_months: int,
-    days_in_month: IntArray,
-    own: PromotionDemand | None = None,
-    national_non_holders: int | None = None,
-) -> Demand:
-    """Applications: today's pace plus the national campaigns of R3.1, shared out by
-    non-holders; deliveries follow applications after the production lag.
-
-    The applications of the ``lag_months`` before the first month are taken at today's pace,
-    so the first months' deliveries are the cards already in production.
-    """
-    first = months[0]
-    span = tuple(add_months(first, k - lag_months) for k in range(len(months) + lag_months))
-    days = np.concatenate(
-        [np.full(lag_months, 30, dtype=np.int64), np.asarray(days_in_month, dtype=np.int64)]
-    )
-    base = daily_pace[:, None] * days[None, :].astype(np.float64)
-    national = np.zeros_like(base)
-    # Each municipality's share of a national campaign is its share of the nation's
-    # non-holders, whichever municipalities are being planned together.
-    nation = national_non_holders or int(non_holders.sum())
-    share = non_holders / max(nation, 1)
-    own_mailing = np.zeros_like(base)
-    events = np.zeros_like(base)
-    if own is not None:
-        own_mailing[:, lag_months:] = own.own_mailing
-        events[:, lag_months:] = own.events
-    for campaign in campaigns:
-        kind = str(campaign["kind"])
-        pieces = float(campaign.get("pieces", 0)) * float(response_rate.get(kind, 0.0))
-        active = [k for k, month in enumerate(span) if month in set(campaign["months"])]
-        if pieces <= 0 or not active:
-            continue
-        mine = share * pieces / len(active)
-        if kind == "qr_mailing" and own is not None:
-            # A municipality that schedules its own QR mailing replaces its national share.
-            mine = np.where(own.mailing_given, 0.0, mine)
-        national[:, active] += mine[:, None]
-    apps = base + national + own_mailing + events
-    sources = {"base": base, "national": national, "own_mailing": own_mailing, "events": events}
-    return Demand(
-        applications=apps[:, lag_months:],
-        deliveries=apps[:, : len(months)],
-        by_source={k: v[:, lag_months:] for k, v in sources.items()},
-    )
 
 
 def schedule(

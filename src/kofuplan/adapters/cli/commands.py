@@ -21,6 +21,8 @@ COMMAND_MODULES = {
     "excel": "excel_cmd",
     "counters": "counters_cmd",
     "risk": "risk_cmd",
+    "forecast": "forecast_cmd",
+    "backtest": "forecast_cmd",
     "renewals": "renewals_cmd",
     "db": "db_cmd",
     "users": "db_cmd",
