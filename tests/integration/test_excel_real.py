@@ -29,7 +29,11 @@ def test_R7_1_tokyo_templates_round_trip_to_the_engines_plan(
     assert result.exit_code == 0, result.output
     engine = [r for r in _rows(tmp_path / "plan" / "plan_monthly.csv") if r["pref_code"] == "13"]
     read = _rows(tmp_path / "r" / "plan_monthly.csv")
-    assert [{c: r[c] for c in read[0]} for r in engine] == read
+    # The expected demand (applications_*, deliveries_expected) excel read adds for `risk` is
+    # forecast from the workbooks read (one prefecture), the engine's from the whole nation
+    # (the forecast couples municipalities): the plan's own columns must agree exactly.
+    own = [c for c in read[0] if not c.startswith("applications_") and c != "deliveries_expected"]
+    assert [{c: r[c] for c in own} for r in engine] == [{c: r[c] for c in own} for r in read]
     checked = tmp_path / "plan" / "findings.csv"
     assert run_cli("check", "--plan", str(tmp_path / "plan" / "plan_monthly.csv"), *common,
                    "--out", str(checked)).exit_code == 0  # fmt: skip
