@@ -51,7 +51,10 @@ def test_R7_1_templates_read_back_give_the_engines_plan(
     assert result.exit_code == 0, result.output
     engine = [r for r in _csv(plan / "plan_monthly.csv") if r["lg_code"].startswith("13")]
     read = _csv(tmp_path / "plan_monthly.csv")
-    contract = [c for c in read[0] if c in engine[0]]
+    # The demand excel read adds (applications_*, deliveries_expected) is forecast from the
+    # workbooks read, the engine's from all municipalities together: not compared here.
+    demand = {c for c in read[0] if c.startswith("applications_")} | {"deliveries_expected"}
+    contract = [c for c in read[0] if c in engine[0] and c not in demand]
     assert len(contract) >= 18
     assert [{c: r[c] for c in contract} for r in read] == [
         {c: r[c] for c in contract} for r in engine
