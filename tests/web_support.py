@@ -106,3 +106,16 @@ def signed_in(base_url: str, login: str) -> Client:
     r = c.login(login)
     assert r.status_code == 200, r.text
     return c
+
+
+def eventually(check: Any, timeout: float = 15.0) -> Any:
+    """``check()``'s first truthy result, retried: the national and prefecture aggregates are
+    recomputed a moment after a change (kofuplan.services.summaries), not within it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)

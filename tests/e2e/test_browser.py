@@ -86,6 +86,11 @@ def test_R6_municipality_edits_a_month_sees_the_check_change_saves_then_prefectu
     # The saved revision's checks are the same set.
     expect(page.locator('#review-findings [data-code="R6.1-2"]')).to_contain_text("令和2年11月")
 
+    # The saved plan has errors: each needs a 理由 before it can be handed in (issue 14).
+    reasons = page.locator('#hand-in textarea[name^="reason."]')
+    expect(reasons.first).to_be_visible()
+    for k in range(reasons.count()):
+        reasons.nth(k).fill("11月は出張交付で対応するため")
     page.get_by_role("button", name="この計画を提出").click()
     expect(page.locator("#status")).to_have_text("提出済")
     page.close()
@@ -164,7 +169,8 @@ def test_R3_promotion_section_without_javascript_changes_the_checks(
     form.get_by_label("証明書のコンビニ手数料（円）").fill("300")
     form.get_by_label("支援する住民の割合（0〜1）").fill("1.5")
     form.get_by_role("button", name="入力を保存").click()
-    expect(page.locator("#inputs-error")).to_contain_text("insurance_assist_share")
+    expect(page.locator("#inputs-error")).to_contain_text("支援する住民の割合")
+    expect(page.locator("#inputs-error")).not_to_contain_text("insurance_assist_share")
     expect(page.locator("#inputs-form").get_by_label("証明書の窓口手数料（円）")).to_have_value(
         "300"
     )

@@ -4,6 +4,7 @@ and the values handed to the plan engine."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from kofuplan.services.municipal_inputs import (
 )
 from kofuplan.services.views import plan_months
 
-MONTHS = plan_months()
+MONTHS = plan_months(dt.date(2020, 10, 1))
 
 whole = st.integers(min_value=0, max_value=10**7)
 month = st.sampled_from(MONTHS)
@@ -100,9 +101,9 @@ def test_R3_the_engine_gets_the_promotion_section_as_typed_values(content: dict[
         ({"evening_hours": "25"}, "evening_hours", "0から24までの数"),
         ({"konbini_offered": "maybe"}, "konbini_offered", "「はい」か「いいえ」"),
         ({"konbini_reduction_from": "2021-02-30"}, "konbini_reduction_from", "YYYY-MM-DD"),
-        ({"weekend_policy": "x"}, "weekend_policy", "min・all"),
+        ({"weekend_policy": "x"}, "weekend_policy", "「毎週土日とも」のいずれか"),
         ({"offsite_events": [{"month": "2021-01", "days": "", "applications_per_day": "3"}]},
-         "offsite_events", "1行目」（offsite_events）の日数"),
+         "offsite_events", "1行目」の日数"),
         ({"offsite_events": [{"month": "2021-01", "days": "2", "applications_per_day": "x"}]},
          "offsite_events", "1行目の1日の申請見込み"),
     ],
@@ -111,7 +112,9 @@ def test_R3_bad_values_name_the_field(raw: dict[str, Any], field: str, words: st
     with pytest.raises(InputsError) as caught:
         normalize(raw, MONTHS)
     assert caught.value.field == field
-    assert field in str(caught.value) and words in str(caught.value)
+    # Issue 14: the clerk reads the field's label, never its column name.
+    assert words in str(caught.value) and field not in str(caught.value)
+    assert str(caught.value).startswith("「")
 
 
 def test_R3_blank_means_not_given() -> None:

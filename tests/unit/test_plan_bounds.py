@@ -23,6 +23,7 @@ from kofuplan.domain.plan_form import (
 )
 from kofuplan.parameters import load_rules
 from kofuplan.services import workflow
+from kofuplan.services.municipal_inputs import LABELS, InputsError, normalize
 from kofuplan.services.review_checks import prefecture_checks
 
 BOUNDS = PlanBounds.from_rules(load_rules().at(dt.date(2020, 10, 1)))
@@ -137,3 +138,26 @@ def test_R1_2_a_stored_row_out_of_range_is_a_finding_not_a_crash(value: Any) -> 
     ]
     found = prefecture_checks([_municipality()], {"131016": rows})["131016"]
     assert any(f.code == "R1.2" and f.month == "2020-10" for f in found)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.sampled_from(("dedicated_counters", "staff", "qr_mailing_forms", "office_max_counters")),
+    st.integers(CEILING + 1, 10**40),
+)
+def test_R2_inputs_beyond_the_ceiling_get_the_fields_own_error(field: str, value: int) -> None:
+    """The municipality's own inputs (the page's form and the API body) are bounded too: a
+    huge count is refused naming the field's label, never stored to overflow later."""
+    for raw in (value, str(value)):
+        with pytest.raises(InputsError) as caught:
+            normalize({field: raw}, MONTHS)
+        assert caught.value.field == field and LABELS[field] in str(caught.value)
+    assert normalize({field: CEILING}, MONTHS)[field] == CEILING
+
+
+def test_R2_a_daily_figure_per_counter_is_bounded() -> None:
+    with pytest.raises(InputsError):
+        normalize({"dedicated_daily_per_counter": "1e300"}, MONTHS)
+    assert normalize({"dedicated_daily_per_counter": "40"}, MONTHS) == {
+        "dedicated_daily_per_counter": 40.0
+    }

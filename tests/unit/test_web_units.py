@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kofuplan.adapters.web.charts import TILES, line_chart, tile_map
-from kofuplan.adapters.web.security import LoginThrottle, SessionCodec, csrf_matches
+from kofuplan.adapters.web.security import SessionCodec, csrf_matches
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -41,18 +41,6 @@ def test_R8_map_shades_every_prefecture_given(values: dict[str, float]) -> None:
     assert len(grey) == 47 - len(values)
 
 
-def test_R6_throttle_blocks_a_login_after_failures_and_forgets_after_the_window() -> None:
-    now = [0.0]
-    t = LoginThrottle(3, 60, max_failures_per_address=10, clock=lambda: now[0])
-    for _ in range(3):
-        assert not t.blocked("login:a", "ip:1")
-        t.fail("login:a", "ip:1")
-    assert t.blocked("login:a", "ip:1")
-    assert not t.blocked("login:b", "ip:1")  # the address has room left
-    now[0] = 61.0
-    assert not t.blocked("login:a", "ip:1")
-
-
 def test_R6_session_tokens_are_signed_and_expire() -> None:
     codec = SessionCodec("k" * 40, max_age_seconds=60)
     token = codec.dump("session-42")
@@ -63,3 +51,23 @@ def test_R6_session_tokens_are_signed_and_expire() -> None:
     assert codec.load(None) is None
     assert csrf_matches("abc", "abc") and not csrf_matches("abc", "abd")
     assert not csrf_matches(None, None) and not csrf_matches("", "")
+
+
+def test_R8_chart_draws_a_single_month_of_actuals_as_a_point() -> None:
+    """Issue 14: one month of actuals drew nothing (a polyline of one point is invisible)."""
+    months = ["2020-10", "2020-11", "2020-12"]
+    svg = str(line_chart("累計", months, [("実績", [1200.0, None, None])]))
+    root = ET.fromstring(svg)
+    assert root.findall(f"{SVG}polyline") == []
+    (point,) = root.findall(f"{SVG}circle")
+    assert "令和2年10月" in "".join(point.itertext())
+
+
+def test_R8_chart_axis_uses_man_and_reiwa() -> None:
+    """Issue 14: 375万 rather than 3.75百万; months as 令和 (R2.10)."""
+    months = ["2020-10", "2020-11"]
+    svg = str(line_chart("全国", months, [("計画", [3_000_000.0, 3_750_000.0])]))
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "百万" not in svg
+    assert any(t.endswith("万") for t in texts) and "R2.10" in texts
+    assert "375万" in texts  # a tick of 0…5,000,000 (the issue saw 3.75百万)

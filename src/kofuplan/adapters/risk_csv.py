@@ -1,17 +1,18 @@
-"""Reads what the backlog risk needs from ``plan_monthly.csv``; writes the risk per month.
+"""Reads what the backlog risk needs from ``plan_monthly.csv`` (through the one plan reader);
+writes the risk per month.
 
 Errors name the file, the line and the column; the output is written whole or not at all.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.risk import BacklogRisk
 from kofuplan.errors import InputError
 
@@ -52,50 +53,34 @@ class PlanDemand:
 
 
 def read_plan_demand(path: Path) -> PlanDemand:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-            missing = [c for c in NEEDED if c not in header]
-            if missing:
-                raise InputError(
-                    f"{path}: missing column(s) {', '.join(missing)} "
-                    "(write the plan with `kofuplan plan`)"
-                )
-            rows = list(reader)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+    """The columns the risk needs, through the one plan reader (file, line and column named)."""
+    rows = read_plan_rows(path, NEEDED)
     if not rows:
         raise InputError(f"{path}: no rows")
     codes: list[str] = []
     months: list[str] = []
     for row in rows:
-        if not codes or codes[-1] != row["lg_code"]:
-            codes.append(row["lg_code"])
+        code = str(row.cells["lg_code"]).strip()
+        if not codes or codes[-1] != code:
+            codes.append(code)
         if len(codes) == 1:
-            months.append(row["month"])
+            months.append(str(row.cells["month"]).strip())
     n, m = len(codes), len(months)
     if len(set(codes)) != n or len(rows) != n * m:
         raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
     values = {name: np.empty(n * m) for name in NEEDED[2:]}
     for k, row in enumerate(rows):
-        line = k + 2
-        if row["month"] != months[k % m]:
-            raise InputError(
-                f"{path}:{line}: month: expected {months[k % m]}, got {row['month']!r}"
-            )
+        month = str(row.cells["month"]).strip()
+        if month != months[k % m]:
+            raise InputError(f"{path}:{row.line}: month: expected {months[k % m]}, got {month!r}")
         for name, column in values.items():
-            raw = row[name]
+            raw = row.cells[name]
             try:
-                value = float(raw)
-            except (TypeError, ValueError):
-                raise InputError(f"{path}:{line}: {name}: not a number: {raw!r}") from None
+                value = float(str(raw).strip()) if raw is not None else float("nan")
+            except ValueError:
+                raise InputError(f"{path}:{row.line}: {name}: not a number: {raw!r}") from None
             if not np.isfinite(value) or value < 0:
-                raise InputError(f"{path}:{line}: {name}: must be a number ≥ 0, got {raw!r}")
+                raise InputError(f"{path}:{row.line}: {name}: must be a number ≥ 0, got {raw!r}")
             column[k] = value
     shaped = {name: column.reshape(n, m) for name, column in values.items()}
     return PlanDemand(

@@ -22,6 +22,7 @@ COLUMN_LABELS = {
     "dedicated_daily_per_counter": "専用窓口1窓口1日当たりの平均交付枚数",
     "combined_daily_per_counter": "兼用窓口1窓口1日当たりの平均交付枚数",
     "evening_day_equivalents": "夜間開庁（開庁日換算）",
+    "terminals": "統合端末の台数",
 }
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.rule_values import NationalRules
 
 IntArray = npt.NDArray[np.int64]
 
@@ -75,10 +76,9 @@ class NationalAims:
 def national_aims(plan: Plan, params: Mapping[str, Any]) -> NationalAims:
     nat = totals(plan)
     months = plan.months
-    aim = int(params["national.monthly_issuance_aim"])
-    daily_aim = round(
-        float(params["national.daily_pace_now"]) * float(params["national.daily_pace_multiplier"])
-    )
+    national = NationalRules.from_rules(params)
+    aim = national.monthly_issuance_aim
+    daily_aim = round(national.daily_pace_now * national.daily_pace_multiplier)
     peak = int(np.argmax(nat.issuance))
     over = tuple(m for m, x in zip(months, nat.issuance, strict=True) if x >= aim)
     pace = nat.issuance / np.maximum(plan.calendar.open_weekdays, 1)

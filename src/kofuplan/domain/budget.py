@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.capacity import Capacity
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import CostRules
 
 IntArray = npt.NDArray[np.int64]
 
@@ -52,12 +53,13 @@ def plan_budget(
     added_counters = np.maximum(in_office - now_counters, 0)
     added_terminals = np.maximum(cap.terminals - profiles.terminals[:, None], 0)
 
+    costs = CostRules.from_rules(params)
     monthly = {
         "staff": added_staff * profiles.staff_month_yen[:, None],
-        "counters": added_counters * int(params["costs.counter_month_yen"]),
+        "counters": added_counters * costs.counter_month_yen,
         "offsite_counters": cap.offsite_counters * profiles.offsite_counter_month_yen[:, None],
-        "terminals": added_terminals * int(params["costs.terminal_month_yen"]),
-        "notices": issuance * int(params["costs.notice_postage_yen"]),
+        "terminals": added_terminals * costs.terminal_month_yen,
+        "notices": issuance * costs.notice_postage_yen,
     }
     n = issuance.shape[0]
     yen = np.zeros((n, len(fys), len(ALL_ITEMS)), dtype=np.int64)
@@ -65,7 +67,7 @@ def plan_budget(
         yen[:, :, k] = monthly[item].astype(np.int64) @ onehot
     total = yen[:, :, : len(COST_ITEMS)].sum(axis=2)
     # Without the Ministry's figure, the default grant follows the cards issued in the year.
-    per_card = int(params["costs.grant_per_cap_yen"])
+    per_card = costs.grant_per_cap_yen
     default_grant = (issuance.astype(np.int64) @ onehot) * per_card
     given = profiles.estimated_grant_yen[:, None]
     grant = np.where(given >= 0, given, default_grant)

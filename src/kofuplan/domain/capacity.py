@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import CapacityRules
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +117,7 @@ def plan_capacity(
     counter_days = open_days + evenings
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )
     combined = np.broadcast_to(profiles.combined_counters[:, None], (n, m)).copy()
     dedicated = fewest_dedicated(issuance, ded_daily, combined, comb_daily, counter_days)
@@ -158,17 +159,18 @@ def staff_and_terminals(
     Shared by the engine and by the checks, which derive staff for a hand-written plan.
     """
     # Pre-issuance setup is back-office work on weekdays.
-    presetup = float(params["capacity.presetup_cards_per_staff_day"])
+    rules = CapacityRules.from_rules(params)
+    presetup = rules.presetup_cards_per_staff_day
     back = np.ceil(issuance / (presetup * np.maximum(open_weekdays, 1)))
     staff = np.ceil(
-        dedicated * float(params["capacity.staff_per_dedicated_counter"])
-        + combined * float(params["capacity.staff_per_combined_counter"])
+        dedicated * rules.staff_per_dedicated_counter
+        + combined * rules.staff_per_combined_counter
         + back
         - _EPS
     ).astype(np.int64)
     terminals = np.ceil(
-        (dedicated + combined) * float(params["capacity.terminals_per_counter"])
-        + back * float(params["capacity.presetup_terminals_per_staff"])
+        (dedicated + combined) * rules.terminals_per_counter
+        + back * rules.presetup_terminals_per_staff
         - _EPS
     ).astype(np.int64)
     return back.astype(np.int64), staff, terminals

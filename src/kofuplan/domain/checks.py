@@ -35,6 +35,7 @@ from kofuplan.domain.plan_form import R1_2
 from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents
+from kofuplan.domain.rule_values import CapacityRules, CheckRules, StaffingRules
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -74,14 +75,13 @@ def complete_plan(
     the dedicated counters, as the engine writes them.
     """
     n, m = figures.issuance.shape
+    rates = CapacityRules.from_rules(params)
     valid = figures.valid
     available = (calendar.saturdays + calendar.sundays)[None, :]
     weekend = np.minimum(figures.weekend_days, available)
     open_days = calendar.open_weekdays[None, :] + weekend
     ded_now = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m))
-    comb_now = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
-    )
+    comb_now = effective_combined_daily(profiles, calendar, rates.combined_card_share_by_month)
     ded_daily = _stated_or(figures.stated("dedicated_daily_per_counter"), ded_now)
     comb_daily = _stated_or(figures.stated("combined_daily_per_counter"), comb_now)
     dedicated = figures.dedicated_counters
@@ -90,9 +90,7 @@ def complete_plan(
     codes = [str(c) for c in figures.lg_code]
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings_now = np.round(
-        evening_day_equivalents(
-            codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
-        ),
+        evening_day_equivalents(codes, calendar.months, promotions, rates.counter_hours_per_day),
         2,
     )
     stated = figures.stated("evening_day_equivalents")
@@ -156,7 +154,7 @@ def check_plan(
         add(R1_2, i, months[j], w, a, advice.weekend_days_over_month(months[j], w, a))
 
     # R6.1-1: the cumulative at the end of the plan against the nearly_all rule.
-    share = float(params["checks.nearly_all_share"])
+    share = CheckRules.from_rules(params).nearly_all_share
     cumulative = profiles.issued + issuance.sum(axis=1)
     needed = np.array([math.ceil(share * int(p) - 1e-9) for p in profiles.population])
     for i in np.nonzero(cumulative < needed)[0].tolist():
@@ -197,7 +195,7 @@ def check_plan(
         add(R6_1_4, i, months[j], w, r, advice.weekend_short(months[j], w, r))
 
     # R2.3: a rise in staff whose recruiting had to start before the plan's first month.
-    lead = int(params["staffing.recruit_lead_months"])
+    lead = StaffingRules.from_rules(params).recruit_lead_months
     late = (cap.recruit_start_index != NO_RECRUIT) & (cap.recruit_start_index < 0)
     if late.any():
         base = staff_without_hiring(profiles.staff, params)

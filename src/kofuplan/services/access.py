@@ -4,6 +4,8 @@
 * A prefecture sees its own municipalities, reviews them (findings, advice, accept or return)
   and submits them to the Ministry (R7.1).
 * The Ministry sees everything and edits nothing that belongs to a municipality.
+* A forgotten password is reset by the prefecture (its municipalities) or the Ministry (any
+  municipality or prefecture account).
 
 Every web route declares one of the :class:`Policy` values through a dependency in
 ``kofuplan.adapters.web.deps``; those dependencies call :func:`allowed` and nothing else.
@@ -45,7 +47,9 @@ class Policy(Enum):
     REVIEW_MUNICIPALITY = "review_municipality"  # accept/return, advice
     VIEW_PREFECTURE = "view_prefecture"
     SUBMIT_PREFECTURE = "submit_prefecture"
-    VIEW_NATION = "view_nation"
+    VIEW_NATION = "view_nation"  # also the sign-in audit log
+    RESET_MUNICIPALITY_PASSWORD = "reset_municipality_password"
+    RESET_PREFECTURE_PASSWORD = "reset_prefecture_password"
 
 
 def allowed(
@@ -82,6 +86,10 @@ def allowed(
             return pref_code is not None and own_prefecture
         case Policy.VIEW_NATION:
             return ministry
+        case Policy.RESET_MUNICIPALITY_PASSWORD:  # the prefecture for its municipalities
+            return lg_code is not None and (own_prefecture or ministry)
+        case Policy.RESET_PREFECTURE_PASSWORD:
+            return pref_code is not None and ministry
     return False  # pragma: no cover - every policy is matched above
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import Capacity
@@ -27,8 +25,8 @@ from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import CODES as PROMOTION_CODES
 from kofuplan.domain.promotion import has_promotion_section, promotion_findings
+from kofuplan.domain.rule_values import NationalRules, PromotionRules
 from kofuplan.parameters import Snapshot
-from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
 
 
 def promotion_checks(
@@ -39,7 +37,7 @@ def promotion_checks(
     Only municipalities whose inputs have a promotion section are checked: the statistics
     alone say nothing of mailings or events, and the summary counts who gave none."""
     applications = plan_demand(profiles, calendar, params).applications.sum(axis=1)
-    deadline = str(params["promotion.qr_mailing_deadline"])
+    deadline = PromotionRules.from_rules(params).qr_mailing_deadline
     out: list[Finding] = []
     for i, code in enumerate(profiles.lg_code.tolist()):
         if not has_promotion_section(profiles.promotion[i]):
@@ -105,16 +103,6 @@ def check_table(
     return CheckRun(as_of, params, calendar, figures, profiles, cap, budget, findings)
 
 
-def check_plan_file(
-    plan_path: Path, stats_path: Path, as_of: dt.date, profiles_path: Path | None = None
-) -> CheckRun:
-    params = rules_at(as_of)
-    rows = read_plan_rows(plan_path)
-    all_profiles = load_profiles(stats_path, as_of, profiles_path, params)
-    calendar = plan_calendar(params, as_of)
-    return check_rows(rows, all_profiles, calendar, params, as_of)
-
-
 def check_summary(run: CheckRun) -> dict[str, Any]:
     """Counts by severity and code, passes per prefecture, the nation against R8.4."""
     by_severity = {s: 0 for s in ("error", "warning", "info")}
@@ -140,6 +128,6 @@ def check_summary(run: CheckRun) -> dict[str, Any]:
         "national": national_against_aim(
             run.calendar.months,
             planned_issuance(run.figures),
-            int(run.params["national.monthly_issuance_aim"]),
+            NationalRules.from_rules(run.params).monthly_issuance_aim,
         ),
     }

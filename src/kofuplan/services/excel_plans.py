@@ -28,11 +28,11 @@ from kofuplan.domain.capacity import (
     recruit_start,
 )
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import PlanRow
+from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
 from kofuplan.parameters import Snapshot
-from kofuplan.services.checking import check_rows
+from kofuplan.services.checking import check_table
 from kofuplan.services.planning import PlanRun
 
 IntArray = npt.NDArray[np.int64]
@@ -110,6 +110,35 @@ class ImportedPlans:
     staff: IntArray
     terminals: IntArray
     recruit_start_index: IntArray
+
+    def table(self) -> PlanTable:
+        """The imported plans as the plan table every consumer takes (no text in between)."""
+        pop = np.maximum(self.profiles.population, 1)[:, None]
+        return table_of(
+            self.profiles.lg_code,
+            self.months,
+            counts={
+                "issuance": self.issuance,
+                "cumulative_issued": self.cumulative_issued,
+                "open_weekdays": self.open_weekdays[None, :],
+                "weekend_days": self.weekend_days,
+                "required_weekend_days": self.required_weekend_days[None, :],
+                "open_days": self.open_days,
+                "dedicated_counters": self.dedicated_counters,
+                "combined_counters": self.combined_counters,
+                "capacity": self.capacity,
+                "offsite_counters": self.offsite_counters,
+                "staff": self.staff,
+                "terminals": self.terminals,
+            },
+            decimals={
+                "coverage_pct": self.cumulative_issued / pop * 100.0,
+                "dedicated_daily_per_counter": self.dedicated_daily_per_counter,
+                "combined_daily_per_counter": self.combined_daily_per_counter,
+                "evening_day_equivalents": self.evening_day_equivalents,
+            },
+            recruit_start_index=self.recruit_start_index,
+        )
 
 
 def _stack(books: Sequence[PlanWorkbook], name: str, months: int) -> IntArray:
@@ -297,10 +326,5 @@ def check_imported(
     office). The budget check uses the engine's costs and grant; the clerk's budget table is
     carried to budget.csv but not checked (its grant is a whole-period figure).
     """
-    columns = imported_columns(plans)
-    names = list(columns)
-    rows = [
-        PlanRow(line, dict(zip(names, values, strict=True)))
-        for line, values in enumerate(zip(*columns.values(), strict=True), start=2)
-    ]
-    return check_rows(rows, plans.profiles, calendar, params, as_of).findings
+    # The workbook reader has refused every flawed cell: no problem of form is left (R1.2).
+    return check_table(plans.table(), [], plans.profiles, calendar, params, as_of).findings

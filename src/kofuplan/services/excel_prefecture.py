@@ -27,10 +27,12 @@ from kofuplan.adapters.excel.prefecture import (
     RosterEntry,
 )
 from kofuplan.adapters.excel.reader import file_lg_code
+from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
+from kofuplan.domain.plan_form import Cell
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
 
@@ -61,12 +63,11 @@ def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
         raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
 
 
-def _int(row: Mapping[str, str], col: str, where: str) -> int:
-    raw = row[col].strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise InputError(f"{where}: {col} must be a whole number, got {raw!r}") from None
+def _int(row: Mapping[str, Cell], col: str, where: str) -> int:
+    value = row.get(col)
+    if isinstance(value, int):
+        return value
+    raise InputError(f"{where}: {col} must be a whole number, got {value!r}")
 
 
 Members = Sequence[tuple[str, str]]  # (団体コード, 団体名) of the prefecture's municipalities
@@ -143,13 +144,14 @@ def build_prefecture_book(
     checks the names against the statistics."""
     plan_path = plans_dir / "plan_monthly.csv"
     by_code: dict[str, dict[str, dict[str, int]]] = {}
-    for line, row in enumerate(_rows(plan_path, PLAN_NEEDS), start=2):
-        code = row["lg_code"].strip()
+    for plan_row in read_plan_rows(plan_path, PLAN_NEEDS):  # the one plan reader
+        cells = plan_row.cells
+        code = str(cells["lg_code"]).strip()
         if code[:2] != pref_code:
             continue
-        where = f"{plan_path.name}:{line}"
-        values = {c: _int(row, c, where) for c in PLAN_NEEDS if c not in ("lg_code", "month")}
-        by_code.setdefault(code, {})[row["month"].strip()] = values
+        where = f"{plan_path.name}:{plan_row.line}"
+        values = {c: _int(cells, c, where) for c in PLAN_NEEDS if c not in ("lg_code", "month")}
+        by_code.setdefault(code, {})[str(cells["month"]).strip()] = values
     if not by_code:
         raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
     codes = sorted(by_code)

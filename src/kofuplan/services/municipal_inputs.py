@@ -23,12 +23,14 @@ from sqlalchemy.exc import IntegrityError
 from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
 from kofuplan.adapters.storage.models import InputRevision, Municipality, ReviewEvent
 from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
 from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
+from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import Conflict, status_of
 
 INPUT_FIELDS: tuple[str, ...] = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
@@ -101,9 +103,9 @@ def _blank(value: Any) -> bool:
 
 
 def _bad(field: str, label: str, what: str, value: Any = None) -> InputsError:
-    """「label」（field）は what で入力してください（入力値：value）."""
+    """「label」は what で入力してください（入力値：value）."""
     typed = "" if value is None else f"（入力値：{str(value).strip()[:40]}）"
-    return InputsError(field, f"「{label}」（{field}）は{what}で入力してください{typed}")
+    return InputsError(field, f"「{label}」は{what}で入力してください{typed}")
 
 
 def _whole(value: Any, field: str, label: str) -> int:
@@ -115,7 +117,14 @@ def _whole(value: Any, field: str, label: str) -> int:
         value = int(value.strip().replace(",", ""))
     if not isinstance(value, int) or value < 0:
         raise _bad(field, label, "0以上の整数", value)
+    ceiling = _bounds().count_ceiling  # beyond it a figure overflows the arrays: refuse it here
+    if value > ceiling:
+        raise _bad(field, label, f"0以上{ceiling:,}以下の整数", value)
     return value
+
+
+def _bounds() -> PlanBounds:
+    return PlanBounds.from_rules(rules_on(None))
 
 
 def _number(
@@ -145,7 +154,7 @@ def _month(value: Any, field: str, label: str, months: Sequence[str]) -> str:
     if months and raw not in months:
         raise InputsError(
             field,
-            f"「{label}」（{field}）の {raw} は計画期間（{reiwa_month(months[0])}〜"
+            f"「{label}」の {raw} は計画期間（{reiwa_month(months[0])}〜"
             f"{reiwa_month(months[-1])}）の外です",
         )
     return raw
@@ -170,7 +179,7 @@ def _events(value: Any, months: Sequence[str]) -> list[dict[str, Any]]:
         missing = [p for p in ("month", "days", "applications_per_day") if _blank(event.get(p))]
         if missing:
             names = "・".join(EVENT_PARTS[p] for p in missing)
-            raise InputsError(field, f"「{where}」（{field}）の{names}が入力されていません")
+            raise InputsError(field, f"「{where}」の{names}が入力されていません")
         out.append(
             {
                 "month": _month(event["month"], field, f"{where}の月", months),
@@ -193,7 +202,7 @@ def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
     'not given'); InputsError naming the first bad field. ``months``: the plan period."""
     unknown = sorted(set(raw) - set(INPUT_FIELDS))
     if unknown:
-        raise InputsError(unknown[0], f"項目 {', '.join(unknown)} はありません")
+        raise InputsError(unknown[0], f"項目 {'、'.join(unknown)} はありません")
     out: dict[str, Any] = {}
     for field in INPUT_FIELDS:
         value = raw.get(field)
@@ -203,13 +212,14 @@ def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
         if field in _WHOLE:
             out[field] = _whole(value, field, label)
         elif field in _POSITIVE:
-            out[field] = _number(value, field, label, 0.0, math.inf, open_low=True)
+            high = _bounds().daily_per_counter_ceiling
+            out[field] = _number(value, field, label, 0.0, high, open_low=True)
         elif field in _BOUNDED:
             out[field] = _number(value, field, label, 0.0, _BOUNDED[field], open_low=False)
         elif field == "weekend_policy":
             if value not in WEEKEND_POLICIES:
-                choices = "・".join(WEEKEND_POLICIES)
-                raise _bad(field, label, f" {choices} のいずれか", value)
+                choices = "・".join(f"「{WEEKEND_POLICY_LABELS[p]}」" for p in WEEKEND_POLICIES)
+                raise _bad(field, label, f"{choices}のいずれか", value)
             out[field] = value
         elif field == "qr_mailing_months":
             items = _MONTH_SEPARATORS.split(value.strip()) if isinstance(value, str) else value

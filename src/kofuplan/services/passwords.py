@@ -1,21 +1,60 @@
-"""Password hashing with argon2 (argon2-cffi's defaults, RFC 9106 parameters)."""
+"""Password hashing with argon2id. The parameters are dated rules (``service.argon2_*`` in
+rules/service.yaml): OWASP's minimum configuration (m=19 MiB, t=2, p=1). A hash made with
+other parameters (an older default) still verifies and is replaced at the next sign-in."""
 
 from __future__ import annotations
+
+import datetime as dt
+import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# A hash checked when the login is unknown, so that unknown and known logins take equally long.
-_DUMMY = _hasher.hash("kofuplan-dummy-password")
+from kofuplan.parameters import load_rules
+
+# Letters and digits a clerk can read out and type without confusion (no 0/O, 1/l/I).
+_TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@cache
+def hasher() -> PasswordHasher:
+    rules = load_rules().at(dt.date(2020, 10, 1))
+    return PasswordHasher(
+        time_cost=int(rules["service.argon2_time_cost"]),
+        memory_cost=int(rules["service.argon2_memory_kib"]),
+        parallelism=int(rules["service.argon2_parallelism"]),
+    )
+
+
+@cache
+def _dummy() -> str:
+    # A hash checked when the login is unknown, so unknown and known logins take equally long.
+    return hasher().hash("kofuplan-dummy-password")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        return hasher().verify(password_hash or _dummy(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    try:
+        return hasher().check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+def min_length() -> int:
+    return int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+
+
+def temporary_password() -> str:
+    """A one-time password for a reset: 14 characters, about 80 bits."""
+    return "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(14))

@@ -15,12 +15,10 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
@@ -28,11 +26,19 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.domain.profiles import StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.municipal_inputs import given_values
-from kofuplan.services.planning import plan_calendar, rules_at
+from kofuplan.services.planning import plan_calendar
+from kofuplan.services.ports import InputRevisionRecord as InputRevision
+from kofuplan.services.ports import MunicipalityRecord as Municipality
+from kofuplan.services.ports import PlanRevisionRecord as PlanRevision
+from kofuplan.services.rule_clock import current, rules_on
 
-AS_OF = dt.date(2020, 10, 1)  # the notice's planning baseline (plan.baseline_date)
+
+def data_as_of(ms: Sequence[Municipality]) -> dt.date | None:
+    """The as-of date of the stored statistics (the latest snapshot loaded), None if none."""
+    return max((m.baseline_date for m in ms), default=None)
 
 
 def _stats(ms: Sequence[Municipality]) -> StatsRows:
@@ -41,7 +47,7 @@ def _stats(ms: Sequence[Municipality]) -> StatsRows:
         pref_code=np.array([m.pref_code for m in ms], dtype=np.str_),
         pref_name=np.array(["" for _ in ms], dtype=np.str_),
         name=np.array([m.name for m in ms], dtype=np.str_),
-        municipality_type=np.array(["" for _ in ms], dtype=np.str_),
+        municipality_type=np.array([m.municipality_type or "" for m in ms], dtype=np.str_),
         population=np.array([m.population for m in ms], dtype=np.int64),
         issued=np.array([m.cards_issued_baseline for m in ms], dtype=np.int64),
         recent_increase=np.array([m.recent_increase or 0 for m in ms], dtype=np.int64),
@@ -49,10 +55,17 @@ def _stats(ms: Sequence[Municipality]) -> StatsRows:
     )
 
 
-@cache
-def _calendar() -> MonthCalendar:
-    """The plan period's calendar: the same for every check, so built once per process."""
-    return plan_calendar(rules_at(AS_OF), AS_OF)
+_calendars: dict[tuple[int, dt.date], MonthCalendar] = {}
+
+
+def plan_calendar_at(as_of: dt.date) -> MonthCalendar:
+    """The plan period's calendar at ``as_of``: the same for every check of the rule book,
+    so built once per process."""
+    clock = current()
+    key = (id(clock.book), as_of)
+    if key not in _calendars:
+        _calendars[key] = plan_calendar(clock.at(as_of), as_of)
+    return _calendars[key]
 
 
 _CACHE_SIZE = 4096  # revisions; a few MB at most
@@ -75,7 +88,8 @@ def revision_findings(
     # The times tell apart revisions of the same id in different databases (tests, demos).
     key = (revision.id, str(revision.created_at), inputs.id if inputs else 0,
            str(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
-           m.recent_increase or 0, m.recent_days or 0)  # fmt: skip
+           m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
+           id(current().book))  # fmt: skip
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -100,18 +114,18 @@ def rows_under_inputs(
     derived columns (capacity …) recomputed; the rows unchanged without saved inputs."""
     if inputs is None or not rows:
         return [dict(r) for r in rows]
-    params = rules_at(AS_OF)
-    calendar = _calendar()
+    params = rules_on(m.baseline_date)
+    calendar = plan_calendar_at(m.baseline_date)
     profiles = build_profiles(_stats([m]), {m.lg_code: given_values(inputs)}, params)
     combined = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )[0]
     evenings = np.round(
         evening_day_equivalents(
             [m.lg_code],
             calendar.months,
             {m.lg_code: profiles.promotion[0]},
-            float(params["capacity.counter_hours_per_day"]),
+            CapacityRules.from_rules(params).counter_hours_per_day,
         ),
         2,
     )[0]
@@ -152,15 +166,17 @@ def check_run(
     if not with_plan:
         return None
     inputs = inputs or {}
-    params = rules_at(AS_OF)
+    as_of = data_as_of(with_plan)
+    assert as_of is not None  # with_plan is not empty
+    params = rules_on(as_of)
     given = {lg: given_values(content) for lg, content in inputs.items()}
     profiles = build_profiles(_stats(with_plan), given, params)
-    calendar = _calendar()
+    calendar = plan_calendar_at(as_of)
     rows = [
         PlanRow(line=k + 2, cells=_row_cells(row, lg in inputs))
         for k, (lg, row) in enumerate((m.lg_code, r) for m in with_plan for r in plans[m.lg_code])
     ]
-    return check_rows(rows, profiles, calendar, params, AS_OF)
+    return check_rows(rows, profiles, calendar, params, as_of)
 
 
 def prefecture_checks(

@@ -14,9 +14,9 @@ from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
 from kofuplan.services.passwords import hash_password
+from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import save_plan
 
 
@@ -28,7 +28,6 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
     """Create or update the prefectures and municipalities of one statistics snapshot
     (the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
     stats = read_stats(path, as_of)
-    baseline = load_rules().at(dt.date(2020, 10, 1))["plan.baseline_date"]
     with db.session() as s:
         repo = Repository(s)
         prefs = sorted(set(zip(stats.pref_code.tolist(), stats.pref_name.tolist(), strict=True)))
@@ -43,9 +42,10 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
                     name=str(stats.name[i]),
                     population=int(stats.population[i]),
                     cards_issued_baseline=int(stats.issued[i]),
-                    baseline_date=_as_date(baseline),
+                    baseline_date=as_of,  # the data's as-of date: the rules follow it
                     recent_increase=int(stats.recent_increase[i]),
                     recent_days=int(stats.recent_days[i]),
+                    municipality_type=str(stats.municipality_type[i]),
                 )
             )
         s.commit()
@@ -96,7 +96,7 @@ def add_user(
 ) -> User:
     if role not in ROLES:
         raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
-    min_length = int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+    min_length = int(rules_on(None)["service.password_min_length"])  # the clock's day
     if len(password) < min_length:
         raise UserError(f"password: at least {min_length} characters")
     if not login or len(login) > 64:

@@ -14,15 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.plan_reader import is_plan_file, read_plan_header, read_plan_rows
 from kofuplan.domain.checks import CODES
-from kofuplan.domain.findings import FINDING_COLUMNS, Finding
+from kofuplan.domain.findings import Finding
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
+from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import CheckRules
 from kofuplan.errors import InputError
+from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
-from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
+from kofuplan.services.planning import plan_calendar
 
 
 @dataclass(frozen=True)
@@ -43,62 +45,34 @@ class Submission:
         return self.on > self.deadline
 
 
-def _is_findings_file(path: Path) -> bool:
-    try:
-        return tuple(read_plan_header(path)) == tuple(FINDING_COLUMNS)
-    except InputError:
-        return False
-
-
-def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """The plan files named, or found (recursively) in the directories named, and the CSV
-    files in those directories that are not plans."""
-    files: list[Path] = []
-    skipped: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*.csv")):
-                # findings.csv (beside the plan in what `excel read` and `check` write) has
-                # lg_code and month too, but is the checks' output, not a plan.
-                plan = is_plan_file(candidate) and not _is_findings_file(candidate)
-                (files if plan else skipped).append(candidate)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or directory")
-    if not files:
-        raise InputError(f"no plan file found in {', '.join(str(p) for p in paths)}")
-    return files, skipped
-
-
 def submit(
     pref: str,
-    paths: Sequence[Path],
-    stats_path: Path,
+    files: Sequence[Path],
+    skipped: Sequence[Path],
+    plan_rows: Sequence[PlanRow],
+    all_profiles: Profiles,
+    params: Snapshot,
     as_of: dt.date,
-    profiles_path: Path | None = None,
     on: dt.date | None = None,
 ) -> Submission:
+    """Check the prefecture's rows among ``plan_rows`` (read from ``files`` by the one plan
+    reader) against its municipalities in ``all_profiles``."""
     pref = pref.strip().zfill(2)
-    params = rules_at(as_of)
-    all_profiles = load_profiles(stats_path, as_of, profiles_path, params)
     mine = np.nonzero(all_profiles.pref_code == pref)[0]
     if mine.size == 0:
         known = ", ".join(sorted({str(p) for p in all_profiles.pref_code}))
-        raise InputError(f"--pref {pref}: no such prefecture code in {stats_path} ({known})")
+        raise InputError(f"--pref {pref}: no such prefecture code in the statistics ({known})")
     profiles = all_profiles.take(mine)
-    files, skipped = plan_files(paths)
     rows: list[PlanRow] = []
     others = 0
-    for path in files:
-        for row in read_plan_rows(path):
-            # A national or regional file may be given: keep this prefecture's rows, and
-            # rows whose code is malformed (they belong to no prefecture; R1.2 reports them).
-            code = str(row.cells.get("lg_code") or "").strip()
-            if code.startswith(pref) or lg_code_error(code) is not None:
-                rows.append(row)
-            else:
-                others += 1
+    for row in plan_rows:
+        # A national or regional file may be given: keep this prefecture's rows, and
+        # rows whose code is malformed (they belong to no prefecture; R1.2 reports them).
+        code = str(row.cells.get("lg_code") or "").strip()
+        if code.startswith(pref) or lg_code_error(code) is not None:
+            rows.append(row)
+        else:
+            others += 1
     calendar = plan_calendar(params, as_of)
     run = check_rows(rows, profiles, calendar, params, as_of)
     members = tuple((str(c), str(n)) for c, n in zip(profiles.lg_code, profiles.name, strict=True))
@@ -110,7 +84,7 @@ def submit(
         run=run,
         members=members,
         missing=missing,
-        deadline=params["checks.submission_deadline"],
+        deadline=CheckRules.from_rules(params).submission_deadline,
         on=on or dt.date.today(),
         files=tuple(files),
         skipped=tuple(skipped),

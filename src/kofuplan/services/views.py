@@ -16,27 +16,28 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollup
 from kofuplan.domain.review import Status
+from kofuplan.domain.rule_values import NationalRules
 from kofuplan.domain.waits import QueueingParameters, plan_waits
-from kofuplan.parameters import load_rules
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
-from kofuplan.services.review_checks import revision_findings, rows_under_inputs
+from kofuplan.services.national_focus import focus_list
+from kofuplan.services.plan_figures import latest_figures
+from kofuplan.services.review_checks import (
+    data_as_of,
+    plan_calendar_at,
+    revision_findings,
+    rows_under_inputs,
+)
+from kofuplan.services.rule_clock import current, rules_on
 from kofuplan.services.workflow import status_of, target_of
 
 
-def _rules() -> Any:
-    return load_rules().at(dt.date(2020, 10, 1))
+def _rules(as_of: dt.date | None) -> Any:
+    return rules_on(as_of)
 
 
-def plan_months() -> list[str]:
-    """The plan period's months, YYYY-MM (from rules/plan.yaml)."""
-    r = _rules()
-    start, end = str(r["plan.period_start"]), str(r["plan.period_end"])
-    y, m = int(start[:4]), int(start[5:7])
-    out = []
-    while f"{y:04d}-{m:02d}" <= end:
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+def plan_months(as_of: dt.date | None) -> list[str]:
+    """The plan period's months at the data's as-of date, YYYY-MM (rules/plan.yaml)."""
+    return list(plan_calendar_at(as_of or current().today()).months)
 
 
 @dataclass
@@ -56,7 +57,9 @@ class MunicipalityView:
     input_revisions: list[dict[str, Any]] = field(default_factory=list)
 
     def cumulative_series(self) -> tuple[list[str], list[float | None], list[float | None]]:
-        months = [str(r["month"]) for r in self.rows] or plan_months()
+        months = [str(r["month"]) for r in self.rows] or plan_months(
+            self.municipality.baseline_date
+        )
         base = float(self.municipality.cards_issued_baseline)
         planned: list[float | None] = [float(r["cumulative_issued"]) for r in self.rows]
         actual: list[float | None] = []
@@ -72,7 +75,7 @@ class MunicipalityView:
         return months, planned, actual
 
 
-def with_waits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_waits(rows: list[dict[str, Any]], as_of: dt.date | None) -> list[dict[str, Any]]:
     """The rows with the residents' expected waits (R2.0, R8.3), in minutes in the busiest
     hour of a weekday and of a weekend day, computed from the rows' own counts and counters
     (the stored revision may have been edited since the engine wrote its figures)."""
@@ -87,7 +90,7 @@ def with_waits(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         column("open_weekdays"),
         column("weekend_days"),
         (column("dedicated_counters") + column("combined_counters")).astype(np.int64),
-        QueueingParameters.from_rules(_rules()),
+        QueueingParameters.from_rules(_rules(as_of)),
     )
     out = []
     for k, row in enumerate(rows):
@@ -109,7 +112,9 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     input_revisions = repo.input_revisions(m.lg_code)
     inputs = input_revisions[0] if input_revisions else None
     own = inputs.content if inputs else None
-    rows = with_waits(rows_under_inputs(m, revision.content if revision else [], own))
+    rows = with_waits(
+        rows_under_inputs(m, revision.content if revision else [], own), m.baseline_date
+    )
     # One check set: the saved revision's checks are the editor's and the prefecture's.
     review = revision_findings(m, revision, inputs)
     events = repo.events(m.lg_code)
@@ -174,7 +179,8 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
 
 
 def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
-    """Each revision with the cells it changed against its base."""
+    """Each revision with the figures a person changed against its base (the editable cells;
+    the columns recomputed from them are left out), and its base by 版 number."""
     revisions = list(reversed(repo.revisions(lg_code)))
     by_id = {r.id: r for r in revisions}
     logins = repo.user_logins([r.author_id for r in revisions])
@@ -186,10 +192,17 @@ def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
                 "id": r.id,
                 "seq": r.seq,
                 "base_revision_id": r.base_revision_id,
+                "base_seq": base.seq if base else None,
                 "reason": r.reason,
                 "at": r.created_at,
                 "by": logins.get(r.author_id or -1, "system"),
-                "changes": plan_edit.diff(base.content if base else [], r.content) if base else [],
+                "changes": [
+                    change
+                    for change in plan_edit.diff(base.content, r.content)
+                    if change[1] in plan_edit.EDITABLE_COLUMNS
+                ]
+                if base
+                else [],
             }
         )
     return list(reversed(out))
@@ -255,21 +268,21 @@ class AreaSummary:
 
 
 def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
-    months = plan_months()
+    months = plan_months(data_as_of(ms))
     index = {m: i for i, m in enumerate(months)}
     planned = np.zeros(len(months), dtype=np.int64)
     capacity = np.zeros(len(months), dtype=np.int64)
-    revisions = repo.latest_revisions([m.lg_code for m in ms]) if ms else {}
-    for r in revisions.values():
-        for row in r.content:
-            i = index.get(str(row["month"]))
+    figures = latest_figures(repo, [m.lg_code for m in ms]) if ms else {}
+    for f in figures.values():
+        for month, cards in f.issuance.items():
+            i = index.get(month)
             if i is not None:
-                planned[i] += int(row.get("issuance") or 0)
-                capacity[i] += int(row.get("capacity") or 0)
+                planned[i] += cards
+                capacity[i] += f.capacity[month]
     codes = {m.lg_code for m in ms}
     actual = np.zeros(len(months), dtype=np.int64)
     seen = np.zeros(len(months), dtype=bool)
-    for lg, by_month in repo.all_actuals().items():
+    for lg, by_month in repo.all_actuals(codes).items():
         if lg not in codes:
             continue
         for month, issued in by_month.items():
@@ -303,7 +316,8 @@ class NationView:
     pref_names: dict[str, str]
     pref_ranking: list[dict[str, Any]]
     municipality_ranking: list[dict[str, Any]]
-    focus: list[dict[str, Any]]
+    focus: list[dict[str, Any]]  # kofuplan focus's designated municipalities
+    focus_month: str | None
     submissions: dict[str, Any]
     status_counts: dict[str, dict[str, int]]
     promotion_by_pref: dict[str, PromotionRollup] = field(default_factory=dict)
@@ -313,16 +327,14 @@ class NationView:
 def national_view(repo: Repository) -> NationView:
     ms = list(repo.municipalities())
     summary = summarize(repo, ms)
-    aim = int(_rules()["national.monthly_issuance_aim"])
+    rules = _rules(data_as_of(ms))
+    aim = NationalRules.from_rules(rules).monthly_issuance_aim
     actuals = repo.all_actuals()
-    revisions = repo.latest_revisions()
     events = repo.latest_events()
     pop: dict[str, int] = defaultdict(int)
     issued: dict[str, int] = defaultdict(int)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     muni_rank = []
-    focus = []
-    ratio = float(_rules()["service.focus_progress_ratio"])
     for m in ms:
         done = sum(actuals.get(m.lg_code, {}).values())
         pop[m.pref_code] += m.population
@@ -331,22 +343,8 @@ def national_view(repo: Repository) -> NationView:
         counts[m.pref_code][e.status if e else "not_started"] += 1
         cov = 100.0 * (m.cards_issued_baseline + done) / m.population if m.population else 0.0
         muni_rank.append({"lg_code": m.lg_code, "name": m.name, "coverage_pct": cov})
-        months_done = set(actuals.get(m.lg_code, {}))
-        r = revisions.get(m.lg_code)
-        if r is not None and months_done:
-            planned = sum(
-                int(row.get("issuance") or 0) for row in r.content if row["month"] in months_done
-            )
-            if planned > 0 and done < ratio * planned:
-                focus.append(
-                    {
-                        "lg_code": m.lg_code,
-                        "name": m.name,
-                        "planned": planned,
-                        "actual": done,
-                        "progress": done / planned,
-                    }
-                )
+    # kofuplan focus's designation on the stored figures: one rule (domain/focus.py).
+    focus = focus_list(ms, actuals, current().book)
     prefs = {p.code: p.name for p in repo.prefectures()}
     coverage = {c: 100.0 * issued[c] / pop[c] for c in prefs if pop[c] > 0}
     submissions = {
@@ -367,7 +365,6 @@ def national_view(repo: Repository) -> NationView:
         key=lambda d: -cast(float, d["coverage_pct"]),
     )
     muni_rank.sort(key=lambda d: -cast(float, d["coverage_pct"]))
-    focus.sort(key=lambda d: cast(float, d["progress"]))
     over = [m for m, p in zip(summary.months, summary.planned, strict=True) if p >= aim]
     by_pref, total = promotion_rollups(repo, ms)
     return NationView(
@@ -378,7 +375,8 @@ def national_view(repo: Repository) -> NationView:
         pref_names=prefs,
         pref_ranking=pref_rank,
         municipality_ranking=muni_rank,
-        focus=focus,
+        focus=focus.rows,
+        focus_month=focus.month,
         submissions=submissions,
         status_counts={k: dict(v) for k, v in counts.items()},
         promotion_by_pref=by_pref,

@@ -7,6 +7,7 @@ revision, its profile figures and promotion section the inputs revision beside i
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Mapping
@@ -25,7 +26,7 @@ from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
 from kofuplan.services.municipal_inputs import normalize, save_inputs
-from kofuplan.services.review_checks import AS_OF, check_run
+from kofuplan.services.review_checks import check_run
 from kofuplan.services.workflow import Conflict, save_plan
 
 
@@ -72,7 +73,7 @@ def workbook_bytes(
     ]
     book, calendar = plan_workbook_from_columns(profile, columns, lines, p.promotion[0])
     out = io.BytesIO()
-    build_workbook(book, calendar, as_of=AS_OF).save(out)
+    build_workbook(book, calendar, as_of=m.baseline_date).save(out)
     return out.getvalue()
 
 
@@ -114,14 +115,16 @@ def inputs_of(book: PlanWorkbook, previous: Mapping[str, Any] | None) -> dict[st
     return normalize(raw, book.months)
 
 
-def read_upload(filename: str, data: bytes, previous: Mapping[str, Any] | None) -> UploadedWorkbook:
+def read_upload(
+    filename: str, data: bytes, previous: Mapping[str, Any] | None, as_of: dt.date
+) -> UploadedWorkbook:
     """The whole workbook: its monthly table as editor rows and its profile figures and
     promotion section as inputs; raises WorkbookError naming the sheet and cell of every
     problem (the inputs are checked like the page's, InputsError naming the field)."""
     with tempfile.TemporaryDirectory(prefix="kofuplan-upload-") as tmp:
         path = Path(tmp) / (Path(filename or "upload.xlsx").name or "upload.xlsx")
         path.write_bytes(data)
-        book = read_plan_workbook(path, ReadSettings.at(AS_OF))
+        book = read_plan_workbook(path, ReadSettings.at(as_of))  # the rules of the data's date
     rows = [
         {"month": month, **{name: values[i] for name, values in book.counts.items()}}
         for i, month in enumerate(book.months)
@@ -129,9 +132,11 @@ def read_upload(filename: str, data: bytes, previous: Mapping[str, Any] | None) 
     return UploadedWorkbook(book.profile.lg_code, rows, inputs_of(book, previous))
 
 
-def edits_from_workbook(filename: str, data: bytes) -> tuple[str, list[dict[str, Any]]]:
+def edits_from_workbook(
+    filename: str, data: bytes, as_of: dt.date
+) -> tuple[str, list[dict[str, Any]]]:
     """(the workbook's 団体コード, the monthly counts as editor rows)."""
-    upload = read_upload(filename, data, None)
+    upload = read_upload(filename, data, None, as_of)
     return upload.lg_code, upload.rows
 
 
@@ -169,7 +174,7 @@ def save_upload(
     InputsError, also before anything is written."""
     latest = repo.latest_inputs(m.lg_code)
     previous = latest.content if latest else None
-    upload = read_upload(filename, data, previous)
+    upload = read_upload(filename, data, previous, m.baseline_date)
     if upload.lg_code != m.lg_code:
         raise WrongMunicipality(
             f"このブックは団体コード {upload.lg_code} のものです（{m.lg_code} ではありません）。"

@@ -4,7 +4,6 @@ functions enforce the plan's own rules: stale saves, status moves, valid numbers
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -26,8 +25,8 @@ from kofuplan.domain.plan_form import PlanBounds, count_field_error, figure_erro
 from kofuplan.domain.plan_table import FIGURE_COLUMNS
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.errors import ConflictError, InputError
-from kofuplan.parameters import load_rules
 from kofuplan.services.access import Principal
+from kofuplan.services.rule_clock import rules_on
 
 
 class Conflict(ConflictError):
@@ -42,12 +41,13 @@ class InvalidInput(InputError):
     """Bad input from an editor; the message names the month and field."""
 
 
-def plan_rules() -> Mapping[str, Any]:
-    return load_rules().at(dt.date(2020, 10, 1))
+def plan_rules(m: Municipality | None = None) -> Mapping[str, Any]:
+    """The rules at the municipality's data date (or the clock's day without one)."""
+    return rules_on(m.baseline_date if m is not None else None)
 
 
 def target_of(m: Municipality) -> int:
-    share = float(plan_rules()["plan.target_share_of_population"])
+    share = float(plan_rules(m)["plan.target_share_of_population"])
     return plan_edit.target(m.population, m.cards_issued_baseline, share)
 
 
@@ -72,17 +72,19 @@ def status_of(repo: Repository, lg_code: str) -> Status:
     return cast(Status, event.status) if event else "not_started"
 
 
-def plan_bounds() -> PlanBounds:
-    return PlanBounds.from_rules(plan_rules())
+def plan_bounds(m: Municipality | None = None) -> PlanBounds:
+    return PlanBounds.from_rules(plan_rules(m))
 
 
 def merge_edits(
-    base: Sequence[Mapping[str, Any]], edits: Sequence[Mapping[str, Any]]
+    base: Sequence[Mapping[str, Any]],
+    edits: Sequence[Mapping[str, Any]],
+    m: Municipality | None = None,
 ) -> list[dict[str, Any]]:
     """The base rows with the editable cells replaced by the edits (other cells are ignored);
     a cell that is not a whole count within the bounds is refused naming its month and field."""
     by_month = {str(r["month"]): dict(r) for r in base}
-    bounds = plan_bounds()
+    bounds = plan_bounds(m)
     for i, e in enumerate(edits):
         month = str(e.get("month", ""))
         if month not in by_month:
@@ -97,10 +99,12 @@ def merge_edits(
     return [by_month[str(r["month"])] for r in base]
 
 
-def whole_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def whole_rows(
+    rows: Sequence[Mapping[str, Any]], m: Municipality | None = None
+) -> list[dict[str, Any]]:
     """A whole plan (an import) as plain values; refused, naming the row, month and field,
     when a figure is out of bounds."""
-    bounds = plan_bounds()
+    bounds = plan_bounds(m)
     out = []
     for i, row in enumerate(rows):
         month = str(row.get("month", ""))
@@ -137,9 +141,9 @@ def save_plan(
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
     if latest is not None and merge:
-        content = merge_edits(latest.content, rows)
+        content = merge_edits(latest.content, rows, m)
     else:
-        content = whole_rows(rows)
+        content = whole_rows(rows, m)
     content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
     inputs = repo.latest_inputs(m.lg_code)
     if inputs is not None:  # the daily figures per counter and evenings are the inputs'
@@ -182,22 +186,47 @@ def _latest_id(repo: Repository, lg_code: str) -> int | None:
     return latest.id if latest else None
 
 
-def submit_to_prefecture(repo: Repository, who: Principal, m: Municipality, comment: str) -> Status:
+def submit_to_prefecture(
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    comment: str,
+    explanations: Mapping[str, str] | None = None,
+) -> Status:
+    """Hand the latest revision in; each of its errors needs an explanation (理由), keyed
+    ``code|month`` (``review_guard.error_key``), else UnexplainedErrors."""
+    from kofuplan.services import review_guard
+
     latest = repo.latest_revision(m.lg_code)
     if latest is None:
         raise InvalidInput("提出する計画がまだありません")
-    return _move(repo, who, m, "submit", comment, latest.id)
+    errors = review_guard.revision_errors(repo, m, latest)
+    given = review_guard.explain(errors, explanations or {})
+    return _move(repo, who, m, "submit", comment, latest.id, given or None)
 
 
 def review(
-    repo: Repository, who: Principal, m: Municipality, decision: str, comment: str
+    repo: Repository,
+    who: Principal,
+    m: Municipality,
+    decision: str,
+    comment: str,
+    seen_revision_id: int | None = None,
 ) -> Status:
+    """Accept or return the revision the prefecture saw (``seen_revision_id``); a newer one
+    since is refused with review_guard.StaleReview."""
+    from kofuplan.services import review_guard
+
     if decision not in ("accept", "return"):
-        raise InvalidInput(f"判定 {decision!r} は accept か return です")
+        raise InvalidInput("審査の結果は「受理」か「差戻し」を選んでください")
     if decision == "return" and not comment.strip():
         raise InvalidInput("差戻しには理由（コメント）が必要です")
-    latest = repo.latest_revision(m.lg_code)
-    return _move(repo, who, m, decision, comment, latest.id if latest else None)
+    try:  # a move the status does not allow is refused first, whatever was seen
+        next_status(status_of(repo, m.lg_code), cast(Action, decision))
+    except TransitionError as e:
+        raise InvalidInput(str(e)) from None
+    latest = review_guard.check_seen(repo, m, seen_revision_id)
+    return _move(repo, who, m, decision, comment, latest.id)
 
 
 def _move(
@@ -207,6 +236,7 @@ def _move(
     action: str,
     comment: str,
     revision_id: int | None,
+    explanations: list[dict[str, Any]] | None = None,
 ) -> Status:
     try:
         new = next_status(status_of(repo, m.lg_code), cast(Action, action))
@@ -219,6 +249,7 @@ def _move(
             revision_id=revision_id,
             actor_id=who.user_id,
             comment=comment.strip(),
+            explanations=explanations,
         )
     )
     repo.session.commit()
@@ -242,14 +273,18 @@ def enter_actual(
     issued: int,
     backlog: int | None,
 ) -> None:
+    bounds = plan_bounds(m)  # a figure beyond the ceiling is the field's error, never a 500
+    for label, value in (("交付枚数", issued), ("滞留", backlog)):
+        if value is not None and value > bounds.count_ceiling:
+            raise InvalidInput(f"「{label}」は{bounds.count_ceiling:,}以下の整数で入力してください")
     latest = repo.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:
-        raise InvalidInput(f"月 {month!r} は計画期間にありません")
+        raise InvalidInput(f"「月」{month[:20]} は計画期間にありません")
     if len(month) != 7 or month[4] != "-":
-        raise InvalidInput(f"月 {month!r} は YYYY-MM で入力してください")
+        raise InvalidInput(f"「月」{month[:20]} は YYYY-MM の形で入力してください")
     if issued < 0 or (backlog is not None and backlog < 0):
-        raise InvalidInput(f"{month}: 負の値は入力できません")
+        raise InvalidInput("「交付枚数」「滞留」に負の値は入力できません")
     repo.add_actual(
         Actual(
             lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
@@ -269,6 +304,14 @@ def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> Prefe
     }
     if not accepted:
         raise InvalidInput("受理済みの計画がないため提出できません")
+    from kofuplan.services.review_guard import unexplained_accepted
+
+    unexplained = unexplained_accepted(repo, list(repo.municipalities(pref_code)), accepted)
+    if unexplained:
+        raise InvalidInput(
+            "次の市区町村の受理した計画に、理由のない誤りがあるため提出できません。"
+            "差し戻して理由を書いてもらってください：" + "、".join(unexplained)
+        )
     submission = PrefectureSubmission(
         pref_code=pref_code,
         author_id=who.user_id,

@@ -39,3 +39,17 @@ def _refused(c: Any, lg: str, rev_id: int, month: str, value: str) -> None:
         data={"base_revision_id": str(rev_id), "action": "save", f"{month}.issuance": value},
     )
     assert page.status_code == 422 and "交付枚数" in page.text
+
+
+def test_R6_2_an_actual_beyond_the_ceiling_is_refused_naming_the_field(tmp_path: Path) -> None:
+    db = fresh_database("sqlite", tmp_path)
+    with sample_service(db, per_prefecture=1) as (url, accounts):
+        lg = next(code for code in accounts.municipalities if code.startswith("13"))
+        c = signed_in(url, accounts.municipalities[lg])
+        month = c.get(f"/api/municipalities/{lg}/plan").json()["revision"]["content"][0]["month"]
+        r = c.send("PUT", f"/api/municipalities/{lg}/actuals/{month}", json={"issued": int(HUGE)})
+        assert r.status_code == 422 and "交付枚数" in r.text, r.text
+        page = c.post(f"/m/{lg}/actuals", data={"month": month, "issued": HUGE})
+        assert page.status_code == 422 and "交付枚数" in page.text
+        assert c.get(f"/m/{lg}").status_code == 200
+    db.dispose()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kofuplan.adapters.storage.db import Database
-from tests.web_support import sample_service, signed_in
+from tests.web_support import eventually, sample_service, signed_in
 
 FULL_SECTION: dict[str, Any] = {
     "dedicated_counters": 2,
@@ -126,7 +126,13 @@ def test_R2_4_R3_2_checks_and_national_rollup_follow_the_inputs(database: Databa
         listing = signed_in(url, "pref01").get("/api/prefectures/01").json()
         row = next(m for m in listing["municipalities"] if m["lg_code"] == lg)
         assert "R3.2" not in row["finding_codes"]
-        nation = signed_in(url, accounts.ministry).get("/api/nation").json()
+        ministry = signed_in(url, accounts.ministry)
+        nation = eventually(
+            lambda: (
+                (n := ministry.get("/api/nation").json())["promotion_by_pref"]["01"]["forms_mailed"]
+                and n
+            )
+        )
         hokkaido = nation["promotion_by_pref"]["01"]
         assert hokkaido["forms_mailed"] == FULL_SECTION["qr_mailing_forms"]
         assert hokkaido["events"] == 2 and hokkaido["event_days"] == 5

@@ -108,7 +108,10 @@ def test_R6_2_actuals_advice_and_review_through_the_forms(service: tuple[str, An
     r = pref.post(f"/m/{lg}/review", data={"decision": "accept", "comment": ""})
     assert r.status_code == 409 and "受理" in r.text
     assert muni.post(f"/m/{lg}/submit", data={"comment": ""}).status_code == 303
-    assert pref.post(f"/m/{lg}/review", data={"decision": "accept"}).status_code == 303
+    seen = re.search(r'name="revision_id" value="(\d+)"', pref.get(f"/m/{lg}").text)
+    assert seen is not None
+    r = pref.post(f"/m/{lg}/review", data={"decision": "accept", "revision_id": seen.group(1)})
+    assert r.status_code == 303
     listing = pref.get("/p/01").text
     assert re.search(rf'data-lg-code="{lg}".*?受理', listing, flags=re.S)
     assert pref.post("/p/01/submit", data={}).status_code == 303
@@ -120,11 +123,11 @@ def test_R8_4_national_page_shows_the_aim_the_map_and_the_rankings(
 ) -> None:
     url, _ = service
     html = signed_in(url, "ministry").get("/nation").text
-    assert "3,300,000" in html and "月間330万枚" in html
+    assert "330万" in html and "月間330万枚" in html
     assert html.count('class="map"') == 1
     assert len(re.findall(r"<g><title>[^<]+: [0-9.]+%</title>", html)) == 47
     assert "都道府県の交付率の順位" in html and "市区町村の交付率" in html
-    assert "重点フォロー対象" in html
+    assert "重点的フォローアップの対象" in html
 
 
 def test_R8_3_plan_page_shows_weekday_and_weekend_waits(service: tuple[str, Any]) -> None:
@@ -142,8 +145,8 @@ def test_R8_3_plan_page_shows_weekday_and_weekend_waits(service: tuple[str, Any]
         "dedicated_counters": 2,
         "combined_counters": 1,
     }
-    [few] = with_waits([row])
-    [many] = with_waits([{**row, "dedicated_counters": 6}])
+    [few] = with_waits([row], None)
+    [many] = with_waits([{**row, "dedicated_counters": 6}], None)
     assert (
         few["wait_weekend_minutes"] == "∞"
         or many["wait_weekend_minutes"] <= few["wait_weekend_minutes"]

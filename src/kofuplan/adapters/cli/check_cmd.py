@@ -9,12 +9,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from kofuplan.adapters.check_files import check_plan_file, submit
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.findings_csv import write_findings
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError, RuleError
-from kofuplan.services.checking import check_plan_file, check_summary
-from kofuplan.services.submission import Submission, submit, unknown_code_findings
+from kofuplan.services.checking import check_summary
+from kofuplan.services.submission import Submission, unknown_code_findings
 
 err = Console(stderr=True)
 

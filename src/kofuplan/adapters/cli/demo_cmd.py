@@ -45,13 +45,15 @@ def demo_command(
         serve_demo(port=port)
     else:
         console.print(
-            "Web画面: [bold]uv run kofuplan demo --serve[/] （サンプルの利用者で署名できます）"
+            "Web画面: [bold]uv run kofuplan demo --serve[/] "
+            "（サンプルのアカウントでログインできます）"
         )
 
 
 def _checks(console: Console, stats: Path, out: Path) -> None:
+    from kofuplan.adapters.check_files import check_plan_file
     from kofuplan.adapters.findings_csv import write_findings
-    from kofuplan.services.checking import check_plan_file, check_summary
+    from kofuplan.services.checking import check_summary
 
     run = check_plan_file(out / "plan_monthly.csv", stats, AS_OF)
     summary = check_summary(run)

@@ -18,6 +18,9 @@ def serve(
         bool, typer.Option("--demo", help="start on a fresh database with sample data and accounts")
     ] = False,
     database_url: Annotated[str | None, typer.Option("--database-url")] = None,
+    workers: Annotated[
+        int, typer.Option(help="server processes (production: one per CPU core)", min=1)
+    ] = 1,
 ) -> None:
     """Start the shared web service (pages and API)."""
     from pydantic import ValidationError
@@ -29,7 +32,7 @@ def serve(
         if demo:
             server.serve_demo(host, port)
         else:
-            server.serve(host, port, database_url)
+            server.serve(host, port, database_url, workers)
     except (SettingsError, ValidationError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None

@@ -14,6 +14,7 @@ from kofuplan.adapters.excel.layout import PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.domain.snapshots import month_range
 from kofuplan.parameters import Snapshot, load_rules
 
 TableSource = Callable[[Path, str, Iterable[str]], Mapping[str, RawTable]]
@@ -21,13 +22,7 @@ TableSource = Callable[[Path, str, Iterable[str]], Mapping[str, RawTable]]
 
 def plan_months(rules: Snapshot) -> tuple[str, ...]:
     """Every month of the plan period, YYYY-MM (2020-10 … 2023-03)."""
-    start, end = str(rules["plan.period_start"]), str(rules["plan.period_end"])
-    year, month = int(start[:4]), int(start[5:7])
-    out: list[str] = []
-    while f"{year:04d}-{month:02d}" <= end:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(out)
+    return tuple(month_range(str(rules["plan.period_start"]), str(rules["plan.period_end"])))
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from kofuplan.adapters.storage import summary_store
 
 DEFAULT_SQLITE_FILE = "kofuplan.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -48,6 +48,9 @@ def make_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (what `kofuplan db init` runs)."""
+    from alembic import command  # only when migrating: a second of the server's start-up
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
@@ -62,6 +65,8 @@ class Database:
         self.url = database_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Called with the stale summaries' scopes after a commit that changed what they sum.
+        self.summary_listeners = summary_store.watch(self.sessions)
 
     def init(self) -> None:
         migrate(self.engine)

@@ -6,7 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -36,6 +48,8 @@ class Municipality(Base):
     # many days): the engine derives the current counters from it, so the checks need it.
     recent_increase: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     recent_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # 特別区 / 指定都市 / 市 / 町 / 村 from the statistics: the focus designation groups by it.
+    municipality_type: Mapped[str] = mapped_column(String(8), default="", server_default="")
 
 
 class User(Base):
@@ -47,6 +61,31 @@ class User(Base):
     lg_code: Mapped[str | None] = mapped_column(ForeignKey("municipalities.lg_code"))
     pref_code: Mapped[str | None] = mapped_column(ForeignKey("prefectures.code"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by a reset (a temporary password): every page asks for a new password first.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInEvent(Base):
+    """The audit log of signing in: every success, failure, refusal while throttled, password
+    change and reset (migration 0005). The throttle reads its recent failures from here, so it
+    holds across server processes."""
+
+    __tablename__ = "sign_in_events"
+    __table_args__ = (
+        Index("ix_sign_in_events_login_address", "login", "address", "at"),
+        Index("ix_sign_in_events_address", "address", "at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    login: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    # success | failure | throttled | password_changed | password_reset
+    outcome: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who reset it
 
 
 class LoginSession(Base):
@@ -111,6 +150,9 @@ class ReviewEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # On a hand-in: the municipality's explanation (理由) of each error of the revision,
+    # as [{code, month, message, reason}] (migration 0005).
+    explanations: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Actual(Base):
@@ -161,3 +203,18 @@ class PrefectureSubmission(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revisions: Mapped[dict[str, Any]] = mapped_column(JSON)  # lg_code -> revision id
+
+
+class Summary(Base):
+    """A stored aggregate read by the national and prefecture pages (issue 14): ``scope`` is
+    ``nation`` or ``pref:XX``. Every change of a plan, an actual, a status, an input or a
+    submission bumps ``version`` in the same transaction; the aggregate is recomputed after
+    the change (``computed_version`` says which version it holds) and read on view."""
+
+    __tablename__ = "summaries"
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    computed_version: Mapped[int] = mapped_column(Integer, default=-1)
+    computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -3,11 +3,12 @@ this module only reads and appends rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, defer
 
 from kofuplan.adapters.storage.models import (
@@ -20,11 +21,14 @@ from kofuplan.adapters.storage.models import (
     Prefecture,
     PrefectureSubmission,
     ReviewEvent,
+    SignInEvent,
     StoredFinding,
     User,
     utcnow,
 )
 from kofuplan.domain.findings import Finding
+
+MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL's int4)
 
 
 class Repository:
@@ -79,6 +83,68 @@ class Repository:
             row.ended_at = utcnow()
             self.session.commit()
 
+    def end_user_sessions(self, user_id: int, keep: str | None = None) -> None:
+        """End every open session of a user (after a reset or a password change)."""
+        q = update(LoginSession).where(
+            LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)
+        )
+        if keep is not None:
+            q = q.where(LoginSession.id != keep)
+        self.session.execute(q.values(ended_at=utcnow()))
+
+    def users_of(
+        self, *, lg_code: str | None = None, pref_code: str | None = None
+    ) -> Sequence[User]:
+        """The accounts of a municipality, or a prefecture's own accounts."""
+        q = select(User).order_by(User.login)
+        if lg_code is not None:
+            q = q.where(User.role == "municipality", User.lg_code == lg_code)
+        else:
+            q = q.where(User.role == "prefecture", User.pref_code == pref_code)
+        return self.session.scalars(q).all()
+
+    # --- sign-in audit log (also what the throttle counts) ------------------------------
+    def add_sign_in_event(self, event: SignInEvent) -> None:
+        self.session.add(event)
+
+    def pair_sign_ins(
+        self, login: str, address: str, since: dt.datetime, limit: int = 64
+    ) -> list[tuple[str, dt.datetime]]:
+        """(outcome, at) of a login from an address since ``since``, newest first."""
+        q = (
+            select(SignInEvent.outcome, SignInEvent.at)
+            .where(
+                SignInEvent.login == login,
+                SignInEvent.address == address,
+                SignInEvent.at >= since,
+                SignInEvent.outcome.in_(("success", "failure")),
+            )
+            .order_by(SignInEvent.id.desc())
+            .limit(limit)
+        )
+        return [(o, at) for o, at in self.session.execute(q).all()]
+
+    def address_failures(
+        self, address: str, since: dt.datetime, limit: int = 256
+    ) -> list[dt.datetime]:
+        q = (
+            select(SignInEvent.at)
+            .where(
+                SignInEvent.address == address,
+                SignInEvent.at >= since,
+                SignInEvent.outcome == "failure",
+            )
+            .order_by(SignInEvent.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(q).all())
+
+    def sign_in_events(self, login: str | None = None, limit: int = 500) -> Sequence[SignInEvent]:
+        q = select(SignInEvent).order_by(SignInEvent.id.desc()).limit(limit)
+        if login:
+            q = q.where(SignInEvent.login == login)
+        return self.session.scalars(q).all()
+
     def has_users(self) -> bool:
         return self.session.scalars(select(User.id).limit(1)).first() is not None
 
@@ -97,6 +163,8 @@ class Repository:
 
     # --- plan revisions -----------------------------------------------------------------
     def revision(self, revision_id: int) -> PlanRevision | None:
+        if not 0 < revision_id <= MAX_ID:  # beyond the column's range: no such revision
+            return None
         return self.session.get(PlanRevision, revision_id)
 
     def latest_revision(self, lg_code: str) -> PlanRevision | None:
@@ -129,6 +197,29 @@ class Repository:
             sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
         )
         return {r.lg_code: r for r in self.session.scalars(q).all()}
+
+    def latest_revision_heads(
+        self, lg_codes: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """lg_code -> (id, created_at) of its latest revision, without the contents."""
+        newest = select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq")).group_by(
+            PlanRevision.lg_code
+        )
+        if lg_codes is not None:
+            newest = newest.where(PlanRevision.lg_code.in_(list(lg_codes)))
+        sub = newest.subquery()
+        q = select(PlanRevision.lg_code, PlanRevision.id, PlanRevision.created_at).join(
+            sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
+        )
+        return {lg: (rid, at) for lg, rid, at in self.session.execute(q).all()}
+
+    def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        out: dict[int, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            q = select(PlanRevision.id, PlanRevision.content).where(PlanRevision.id.in_(chunk))
+            out.update({rid: content for rid, content in self.session.execute(q).all()})
+        return out
 
     def add_revision(self, revision: PlanRevision) -> PlanRevision:
         self.session.add(revision)
@@ -194,8 +285,10 @@ class Repository:
         q = select(Actual).where(Actual.lg_code == lg_code).order_by(Actual.id)
         return {a.month: a for a in self.session.scalars(q).all()}
 
-    def all_actuals(self) -> dict[str, dict[str, int]]:
+    def all_actuals(self, lg_codes: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
         newest = select(func.max(Actual.id)).group_by(Actual.lg_code, Actual.month)
+        if lg_codes is not None:
+            newest = newest.where(Actual.lg_code.in_(list(lg_codes)))
         q = select(Actual.lg_code, Actual.month, Actual.issued).where(Actual.id.in_(newest))
         out: dict[str, dict[str, int]] = {}
         for lg, month, issued in self.session.execute(q).all():

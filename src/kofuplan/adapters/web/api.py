@@ -28,7 +28,8 @@ from kofuplan.adapters.web.deps import (
     ViewPrefecture,
 )
 from kofuplan.domain.promotion import as_dict
-from kofuplan.services import municipal_inputs, views, workflow
+from kofuplan.errors import InputError
+from kofuplan.services import municipal_inputs, review_guard, summaries, views, workflow
 from kofuplan.services.access import Principal, home_path
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -43,6 +44,15 @@ def _conflict(c: workflow.Conflict) -> JSONResponse:
     content = s.ConflictOut(detail=str(c), current_revision_id=c.current_revision_id)
     return JSONResponse(status_code=409, content=content.model_dump())
 
+
+# Every API route may answer these (the sign-in route's own 401 is a wrong password).
+SIGN_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": s.ErrorOut, "description": "ログインしていません（セッションがない・切れた）"},
+    403: {
+        "model": s.ErrorOut,
+        "description": "権限がない、CSRF トークンがない・違う、または仮パスワードの変更が必要",
+    },
+}
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": s.ConflictOut, "description": "the plan changed since its base"}
@@ -60,18 +70,31 @@ def _session_out(request: Request, who: Principal) -> s.SessionOut:
     )
 
 
-@router.post("/login", responses={401: {}, 429: {}})
-def api_login(
-    body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public
-) -> s.SessionOut:
+@router.post(
+    "/login",
+    response_model=s.SessionOut,
+    responses={
+        401: {"model": s.ErrorOut, "description": "ログイン名またはパスワードが違う"},
+        429: {"model": s.ErrorOut, "description": "失敗が続いたため待ち時間中（Retry-After 秒）"},
+    },
+)
+def api_login(body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public) -> Any:
+    """Sign in. With a temporary password (after a reset), ``must_change_password`` is true and
+    only ``POST /api/account/password`` is allowed until it is changed."""
     try:
-        who = authenticate(request, repo, body.login, body.password)
-    except Throttled:
-        raise _error(429, "ログイン失敗が続いたため、しばらく待ってからお試しください") from None
-    except BadCredentials:
-        raise _error(401, "ログイン名またはパスワードが違います") from None
-    start_session(request, response, repo, who)
-    return _session_out(request, who)
+        signed = authenticate(request, repo, body.login, body.password)
+    except Throttled as t:
+        return JSONResponse(
+            {"detail": str(t)},
+            status_code=429,
+            headers={"Retry-After": str(max(1, round(t.wait)))},
+        )
+    except BadCredentials as e:
+        raise _error(401, str(e)) from None
+    start_session(request, response, repo, signed.who)
+    out = _session_out(request, signed.who)
+    out.must_change_password = signed.must_change_password
+    return out
 
 
 @router.get("/session")
@@ -185,7 +208,8 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
     """Save the inputs as a new revision based on ``base_revision_id`` (409 when stale)."""
     try:
         content = municipal_inputs.normalize(
-            body.inputs.model_dump(mode="json", exclude_none=True), views.plan_months()
+            body.inputs.model_dump(mode="json", exclude_none=True),
+            views.plan_months(access.municipality.baseline_date),
         )
         municipal_inputs.save_inputs(
             access.repo, access.who, access.municipality, body.base_revision_id, body.reason,
@@ -193,8 +217,8 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
         )  # fmt: skip
     except workflow.Conflict as c:
         return _conflict(c)
-    except municipal_inputs.InputsError as e:
-        raise _error(422, str(e)) from None
+    except municipal_inputs.InputsError as e:  # the message names the label; ``field`` the key
+        return JSONResponse(status_code=422, content={"detail": str(e), "field": e.field})
     return _inputs_out(access)
 
 
@@ -227,24 +251,44 @@ def put_actual(month: str, body: s.ActualIn, access: EditMunicipality) -> None:
         raise _error(422, str(e)) from None
 
 
-@router.post("/municipalities/{lg_code}/submit")
-def submit_plan(body: s.CommentIn, access: EditMunicipality) -> s.StatusOut:
+@router.post(
+    "/municipalities/{lg_code}/submit",
+    responses={422: {"model": s.ErrorOut, "description": "an error of the plan has no 理由"}},
+)
+def submit_plan(body: s.HandInIn, access: EditMunicipality) -> s.StatusOut:
+    """Hand the latest revision in; each error (誤り) needs an explanation."""
     try:
         status = workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, body.comment
+            access.repo, access.who, access.municipality, body.comment, body.explanations
         )
+    except review_guard.UnexplainedErrors as e:
+        raise _error(422, str(e)) from None
     except workflow.InvalidInput as e:
         raise _error(409, str(e)) from None
     return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
 
 
-@router.post("/municipalities/{lg_code}/review")
-def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> s.StatusOut:
+@router.post(
+    "/municipalities/{lg_code}/review",
+    responses={409: {"model": s.StaleReviewOut, "description": "a newer revision since"}},
+)
+def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> Any:
+    """Accept or return the revision ``revision_id`` (the one reviewed)."""
     try:
         status = workflow.review(
-            access.repo, access.who, access.municipality, body.decision, body.comment
+            access.repo,
+            access.who,
+            access.municipality,
+            body.decision,
+            body.comment,
+            body.revision_id,
         )
-    except workflow.InvalidInput as e:
+    except review_guard.StaleReview as e:
+        out = s.StaleReviewOut(
+            detail=str(e), current_revision_id=e.current_revision_id, changes=e.changes
+        )
+        return JSONResponse(status_code=409, content=out.model_dump(mode="json"))
+    except (workflow.InvalidInput, InputError) as e:
         raise _error(409, str(e)) from None
     return s.StatusOut(lg_code=access.municipality.lg_code, status=status)
 
@@ -298,8 +342,8 @@ def submit_prefecture(access: SubmitPrefecture) -> s.SubmissionOut:
 
 
 @router.get("/nation")
-def get_nation(access: ViewNation) -> s.NationOut:
-    n = views.national_view(access.repo)
+def get_nation(request: Request, access: ViewNation) -> s.NationOut:
+    n = summaries.nation(access.repo, request.app.state.db)
     return s.NationOut(
         months=n.summary.months,
         planned=n.summary.planned,

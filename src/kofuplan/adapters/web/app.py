@@ -7,16 +7,35 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web import api, api_docs, errors, excel_routes, pages
-from kofuplan.adapters.web.deps import CsrfFailed, Forbidden, NotFound, NotSignedIn, verify_csrf
+from kofuplan.adapters.web import (
+    accounts,
+    api,
+    api_docs,
+    errors,
+    excel_routes,
+    exports,
+    guide,
+    pages,
+)
+from kofuplan.adapters.web.deps import (
+    CsrfFailed,
+    Forbidden,
+    MustChangePassword,
+    NotFound,
+    NotSignedIn,
+    principal_for_page,
+    verify_csrf,
+)
 from kofuplan.adapters.web.render import STATIC, templates
-from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, LoginThrottle, SessionCodec
+from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, SessionCodec
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.bootstrap import bootstrap
+from kofuplan.services import summaries
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = db or Database(settings.database_url)
+    db = bootstrap(settings.database_url, database=db).database
     app = FastAPI(
         title="kofuplan — マイナンバーカード交付円滑化計画",
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
@@ -27,26 +46,36 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = db
+    summaries.start(db)  # national and prefecture aggregates recomputed after each change
     app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
-    app.state.throttle = LoginThrottle(
-        settings.login_max_failures,
-        settings.login_window_seconds,
-        settings.login_max_failures_per_address,
-    )
+    app.state.throttle_rule = settings.throttle_rule()
 
-    app.include_router(api.router)
+    app.include_router(api.router, responses=api.SIGN_IN_RESPONSES)
+    app.include_router(accounts.api, responses=api.SIGN_IN_RESPONSES)
     app.include_router(pages.router)
+    app.include_router(accounts.pages)
+    app.include_router(guide.router)
+    app.include_router(exports.router)
     app.include_router(api_docs.router)
-    app.include_router(excel_routes.router)
+    app.include_router(excel_routes.router, responses=api.SIGN_IN_RESPONSES)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def _is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
     def _page(request: Request, status: int, message: str) -> Response:
+        # The signed-in user keeps the header (who, help, sign-out) on an error page too.
+        who = principal_for_page(request)
         return templates.TemplateResponse(
-            request, "error.html", {"who": None, "status": status, "message": message}, status
+            request, "error.html", {"who": who, "status": status, "refusal": message}, status
         )
+
+    @app.exception_handler(MustChangePassword)
+    async def must_change(request: Request, _: Exception) -> Response:
+        if _is_api(request):
+            msg = "仮パスワードのままです。先にパスワードを変更してください。"
+            return JSONResponse({"detail": msg}, status_code=403)
+        return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, _: Exception) -> Response:

@@ -7,29 +7,17 @@ from fastapi import Request, Response
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.security import CSRF_COOKIE, SESSION_COOKIE
 from kofuplan.services.access import Principal
-from kofuplan.services.passwords import verify_password
+from kofuplan.services.sign_in import BadCredentials, SignedIn, Throttled, sign_in
+
+__all__ = ["BadCredentials", "Throttled", "authenticate", "client_address", "end_session"]
 
 
-class Throttled(Exception):
-    pass
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
-class BadCredentials(Exception):
-    pass
-
-
-def authenticate(request: Request, repo: Repository, login: str, password: str) -> Principal:
-    throttle = request.app.state.throttle
-    client = request.client.host if request.client else "unknown"
-    keys = (f"login:{login}", f"ip:{client}")
-    if throttle.blocked(*keys):
-        raise Throttled
-    user = repo.user_by_login(login)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        throttle.fail(*keys)
-        raise BadCredentials
-    throttle.succeed(keys[0])
-    return Principal(user.id, user.login, user.role, user.lg_code, user.pref_code)  # type: ignore[arg-type]
+def authenticate(request: Request, repo: Repository, login: str, password: str) -> SignedIn:
+    return sign_in(repo, login, password, client_address(request), request.app.state.throttle_rule)
 
 
 def secure_cookies(request: Request) -> bool:

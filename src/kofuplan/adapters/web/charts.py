@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
+from kofuplan.domain.wareki import reiwa_month
+
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 80, 20, 30, 50
 PALETTE = ("#1f5fa8", "#d2691e", "#2e8b57", "#8b008b")
@@ -23,11 +25,27 @@ def _nice_max(value: float) -> float:
 
 
 def _fmt(v: float) -> str:
-    if v >= 1_000_000:
-        return f"{v / 1_000_000:g}百万"
+    """An axis value as it is written in Japanese: 375万 (not 3.75百万), 1.2億."""
+    if v >= 100_000_000:
+        return f"{v / 100_000_000:,.4g}億"
     if v >= 10_000:
-        return f"{v / 10_000:g}万"
+        return f"{v / 10_000:,.4g}万"
     return f"{v:,.0f}"
+
+
+def _month_label(month: str) -> str:
+    """'2021-01' -> 'R3.1' on an axis (the full 令和3年1月 is in each point's tooltip)."""
+    try:
+        return f"R{int(month[:4]) - 2018}.{int(month[5:7])}"
+    except ValueError:
+        return month
+
+
+def _month_title(month: str) -> str:
+    try:
+        return reiwa_month(month)
+    except (ValueError, IndexError):
+        return month
 
 
 def _frame(months: Sequence[str], y_max: float, title: str) -> list[str]:
@@ -52,7 +70,7 @@ def _frame(months: Sequence[str], y_max: float, title: str) -> list[str]:
             x = LEFT + plot_w * (i + 0.5) / n
             parts.append(
                 f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" font-size="10" '
-                f'text-anchor="middle">{escape(m)}</text>'
+                f'text-anchor="middle">{escape(_month_label(m))}</text>'
             )
     return parts
 
@@ -107,22 +125,29 @@ def line_chart(
             parts.append(
                 f'<rect x="{x:.1f}" y="{y_at(bar):.1f}" width="{bar_w:.1f}" '
                 f'height="{TOP + plot_h - y_at(bar):.1f}" fill="{color}" opacity="0.6">'
-                f"<title>{escape(months[i])}: {bar:,.0f}</title></rect>"
+                f"<title>{escape(_month_title(months[i]))}: {bar:,.0f}</title></rect>"
             )
     for k, (label, line_values) in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
         legend.append((label, color, "line"))
-        segments: list[list[str]] = [[]]
+        segments: list[list[tuple[int, float]]] = [[]]
         for i, point in enumerate(line_values):
             if point is None:
                 segments.append([])
             else:
-                segments[-1].append(f"{x_at(i):.1f},{y_at(point):.1f}")
+                segments[-1].append((i, point))
         for seg in segments:
-            if seg:
+            if len(seg) > 1:
+                points = " ".join(f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in seg)
                 parts.append(
-                    f'<polyline fill="none" stroke="{color}" stroke-width="2.5" '
-                    f'points="{" ".join(seg)}"/>'
+                    f'<polyline fill="none" stroke="{color}" stroke-width="2.5" points="{points}"/>'
+                )
+            elif seg:  # a single month (one month of actuals): a line of one point is invisible
+                ((i, v),) = seg
+                parts.append(
+                    f'<circle cx="{x_at(i):.1f}" cy="{y_at(v):.1f}" r="4" fill="{color}">'
+                    f"<title>{escape(label)} {escape(_month_title(months[i]))}: {v:,.0f}</title>"
+                    "</circle>"
                 )
     if reference:
         label, v = reference

@@ -37,6 +37,16 @@ class CsrfFailed(Exception):
     pass
 
 
+class MustChangePassword(Exception):
+    """Signed in with a temporary password: only the password change (and signing out, help)
+    may be used until it is replaced."""
+
+
+# Paths usable while a temporary password is still to be changed.
+TEMPORARY_PASSWORD_PATHS = ("/account/password", "/api/account/password", "/logout",
+                            "/api/logout", "/api/session", "/help")  # fmt: skip
+
+
 def get_repo(request: Request) -> Iterator[Repository]:
     with request.app.state.db.session() as session:
         yield Repository(session)
@@ -55,7 +65,19 @@ def current_principal(request: Request, repo: Repo) -> Principal | None:
     user = repo.user(login_session.user_id)
     if user is None:
         return None
+    request.state.login_session_id = sid
+    if user.must_change_password and not request.url.path.startswith(TEMPORARY_PASSWORD_PATHS):
+        raise MustChangePassword
     return Principal(user.id, user.login, user.role, user.lg_code, user.pref_code)  # type: ignore[arg-type]
+
+
+def principal_for_page(request: Request) -> Principal | None:
+    """The signed-in user for an error page (outside the route's own dependencies)."""
+    try:
+        with request.app.state.db.session() as session:
+            return current_principal(request, Repository(session))
+    except Exception:  # a temporary password, or the database itself failing: no user menu
+        return None
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(current_principal)]
@@ -187,3 +209,9 @@ ReviewMunicipality = Annotated[
 ViewPrefecture = Annotated[PrefectureAccess, Depends(_prefecture(Policy.VIEW_PREFECTURE))]
 SubmitPrefecture = Annotated[PrefectureAccess, Depends(_prefecture(Policy.SUBMIT_PREFECTURE))]
 ViewNation = Annotated[NationAccess, Depends(view_nation)]
+ResetMunicipalityPassword = Annotated[
+    MunicipalityAccess, Depends(_municipality(Policy.RESET_MUNICIPALITY_PASSWORD))
+]
+ResetPrefecturePassword = Annotated[
+    PrefectureAccess, Depends(_prefecture(Policy.RESET_PREFECTURE_PASSWORD))
+]

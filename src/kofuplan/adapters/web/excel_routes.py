@@ -4,13 +4,12 @@ in, upload a filled workbook as a new revision (same stale-save rule as the edit
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.web.deps import (
     EditMunicipality,
     MunicipalityAccess,
@@ -19,14 +18,22 @@ from kofuplan.adapters.web.deps import (
     ViewPrefecture,
 )
 from kofuplan.adapters.web.pages import municipality_page_response
-from kofuplan.services import web_excel, web_submission, workflow
+from kofuplan.services import workflow
 from kofuplan.services.municipal_inputs import InputsError
+
+if TYPE_CHECKING:
+    from kofuplan.services import web_excel
+
+# The Excel stack (openpyxl, the template writer and the reader) loads at the first workbook
+# asked for or uploaded, not when the service starts.
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(access: MunicipalityAccess) -> Response:
+    from kofuplan.services import web_excel
+
     revision = access.repo.latest_revision(access.municipality.lg_code)
     if revision is None:
         raise HTTPException(404, "計画がまだありません")
@@ -44,6 +51,9 @@ def _download(access: MunicipalityAccess) -> Response:
 
 async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, str]:
     """(HTTP status, message) of storing an uploaded workbook as a new revision."""
+    from kofuplan.adapters.excel.errors import WorkbookError
+    from kofuplan.services import web_excel
+
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
@@ -62,7 +72,11 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
             _inputs_base(form.get("inputs_base_revision_id")),
             reason,
         )
-    except (WorkbookError, InputsError) as e:
+    except WorkbookError as e:
+        # One problem a line; the clerk knows which file was sent: the lines start at the sheet.
+        prefix = f"{upload.filename}: "
+        return 422, "\n".join(p.removeprefix(prefix) for p in e.problems)
+    except InputsError as e:
         return 422, str(e)
     except web_excel.WrongMunicipality as e:
         return 422, str(e)
@@ -81,6 +95,8 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
 def _inputs_base(raw: Any) -> int | web_excel.Latest | None:
     """The inputs revision the workbook was downloaded with: the form's hidden field; an API
     client that does not send it means the latest."""
+    from kofuplan.services import web_excel
+
     if raw is None:
         return web_excel.LATEST
     text = str(raw)
@@ -124,6 +140,8 @@ async def api_upload(request: Request, access: EditMunicipality) -> Any:
 
 
 def _submission(access: PrefectureAccess) -> Response:
+    from kofuplan.services import web_submission
+
     try:
         data = web_submission.submission_workbook(
             access.repo, access.prefecture.code, dt.date.today()

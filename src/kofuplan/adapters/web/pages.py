@@ -3,6 +3,7 @@ JavaScript; a little optional script only updates totals while typing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,7 +32,15 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
-from kofuplan.services import municipal_inputs, views, workflow
+from kofuplan.errors import InputError
+from kofuplan.services import (
+    municipal_inputs,
+    prefecture_list,
+    review_guard,
+    summaries,
+    views,
+    workflow,
+)
 from kofuplan.services.access import home_path
 from kofuplan.services.review_checks import rows_under_inputs
 
@@ -63,16 +72,17 @@ async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
     form = await request.form()
     login, password = str(form.get("login", "")), str(form.get("password", ""))
     try:
-        who = authenticate(request, repo, login, password)
-    except Throttled:
-        msg = "ログインの失敗が続いたため、しばらく時間をおいてからお試しください。"
-        return _render(request, "login.html", {"who": None, "error": msg}, 429)
-    except BadCredentials:
-        msg = "ログイン名またはパスワードが違います。"
-        return _render(request, "login.html", {"who": None, "error": msg}, 401)
-    response = _see_other(home_path(who))
-    start_session(request, response, repo, who)
-    return response
+        signed = authenticate(request, repo, login, password)
+    except Throttled as t:
+        response = _render(request, "login.html", {"who": None, "error": str(t)}, 429)
+        response.headers["Retry-After"] = str(max(1, round(t.wait)))
+        return response
+    except BadCredentials as e:
+        return _render(request, "login.html", {"who": None, "error": str(e)}, 401)
+    next_page = "/account/password" if signed.must_change_password else home_path(signed.who)
+    redirect = _see_other(next_page)
+    start_session(request, redirect, repo, signed.who)
+    return redirect
 
 
 @router.post("/logout")
@@ -105,6 +115,8 @@ def municipality_page_response(
     reason: str = "",
     status_code: int = 200,
     inputs_form: InputsForm | None = None,
+    stale: review_guard.StaleReview | None = None,
+    typed_reasons: dict[str, str] | None = None,
 ) -> HTMLResponse:
     v = views.municipality_view(access.repo, access.municipality)
     if inputs_form is None:
@@ -113,7 +125,9 @@ def municipality_page_response(
     m = access.municipality
     if rows is not None:  # an unsaved preview or a refused save: show what the editor typed
         shown = rows_under_inputs(m, rows, v.inputs.content if v.inputs else None)
-        shown = views.with_waits(plan_edit.recompute(shown, m.population, m.cards_issued_baseline))
+        shown = views.with_waits(
+            plan_edit.recompute(shown, m.population, m.cards_issued_baseline), m.baseline_date
+        )
         findings = workflow.check_revision(m, shown, v.inputs.content if v.inputs else None)
     else:
         shown, findings = v.rows, v.findings
@@ -134,6 +148,17 @@ def municipality_page_response(
     )
     can_edit = access.who.role == "municipality"
     can_review = access.who.role == "prefecture"
+    resettable = [] if can_edit else list(access.repo.users_of(lg_code=m.lg_code))
+    # Errors of the saved revision, each needing a 理由 to hand in; what was given at hand-in.
+    errors: dict[str, Any] = {}
+    for f in (*v.findings, *v.review_findings):
+        if f.severity == "error":
+            errors.setdefault(review_guard.error_key(f), f)
+    explanations = (
+        review_guard.handed_in_explanations(access.repo, m.lg_code, v.revision.id)
+        if v.revision
+        else []
+    )
     return _render(
         request,
         "municipality.html",
@@ -147,6 +172,11 @@ def municipality_page_response(
             "editable": plan_edit.EDITABLE_COLUMNS,
             "can_edit": can_edit,
             "can_review": can_review,
+            "resettable": resettable,
+            "plan_errors": errors,
+            "typed_reasons": typed_reasons or {},
+            "explanations": explanations,
+            "stale": stale,
             "message": message,
             "error": error,
             "base_revision_id": base_revision_id
@@ -155,7 +185,7 @@ def municipality_page_response(
             "reason": reason,
             "cumulative_chart": cumulative_chart,
             "capacity_chart": capacity_chart,
-            "plan_months": views.plan_months(),
+            "plan_months": views.plan_months(m.baseline_date),
             "inputs": inputs_form,
             "input_labels": municipal_inputs.LABELS,
             "weekend_policies": municipal_inputs.WEEKEND_POLICY_LABELS,
@@ -165,9 +195,17 @@ def municipality_page_response(
     )
 
 
+NOTICES = {
+    "password": "パスワードを変更しました。",
+    "bulk": "指摘のない提出済みの計画を受理しました。",
+    "submitted_pref": "都道府県の計画を総務省に提出しました。",
+}
+
+
 @router.get("/m/{lg_code}")
 def municipality_page(request: Request, access: ViewMunicipality) -> Response:
     notices = {
+        **NOTICES,
         "saved": "計画を保存しました。",
         "submitted": "計画を都道府県に提出しました。",
         "actual": "実績を登録しました。",
@@ -211,7 +249,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
         base.content if base and base.lg_code == access.municipality.lg_code else latest.content
     )
     try:
-        merged = workflow.merge_edits(base_rows, edits)
+        merged = workflow.merge_edits(base_rows, edits, access.municipality)
     except workflow.InvalidInput as e:
         return municipality_page_response(
             request, access, error=str(e), base_revision_id=base_id, reason=reason, status_code=422
@@ -255,7 +293,9 @@ async def municipality_inputs(request: Request, access: EditMunicipality) -> Res
         {k: v for k, v in raw.items() if isinstance(v, str)}, typed_events, base_id, reason
     )
     try:
-        content = municipal_inputs.normalize(raw, views.plan_months())
+        content = municipal_inputs.normalize(
+            raw, views.plan_months(access.municipality.baseline_date)
+        )
         municipal_inputs.save_inputs(
             access.repo, access.who, access.municipality, base_id, reason, content
         )
@@ -307,9 +347,18 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
 @router.post("/m/{lg_code}/submit")
 async def municipality_submit(request: Request, access: EditMunicipality) -> Response:
     form = await request.form()
+    reasons = {
+        str(k)[len("reason.") :]: str(v)[: review_guard.MAX_REASON]
+        for k, v in form.multi_items()
+        if str(k).startswith("reason.")
+    }
     try:
         workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, str(form.get("comment", ""))
+            access.repo, access.who, access.municipality, str(form.get("comment", "")), reasons
+        )
+    except review_guard.UnexplainedErrors as e:
+        return municipality_page_response(
+            request, access, error=str(e), status_code=422, typed_reasons=reasons
         )
     except workflow.InvalidInput as e:
         return municipality_page_response(request, access, error=str(e), status_code=409)
@@ -319,6 +368,7 @@ async def municipality_submit(request: Request, access: EditMunicipality) -> Res
 @router.post("/m/{lg_code}/review")
 async def municipality_review(request: Request, access: ReviewMunicipality) -> Response:
     form = await request.form()
+    raw_seen = str(form.get("revision_id", ""))
     try:
         workflow.review(
             access.repo,
@@ -326,8 +376,11 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
             access.municipality,
             str(form.get("decision", "")),
             str(form.get("comment", "")),
+            int(raw_seen) if raw_seen.isdigit() else None,
         )
-    except workflow.InvalidInput as e:
+    except review_guard.StaleReview as e:
+        return municipality_page_response(request, access, error=str(e), status_code=409, stale=e)
+    except (workflow.InvalidInput, InputError) as e:
         return municipality_page_response(request, access, error=str(e), status_code=409)
     return _see_other(f"/m/{access.municipality.lg_code}?done=reviewed")
 
@@ -342,13 +395,28 @@ async def municipality_advice(request: Request, access: ReviewMunicipality) -> R
     return _see_other(f"/m/{access.municipality.lg_code}?done=advised")
 
 
-def prefecture_context(repo: Any, pref: Any) -> dict[str, Any]:
-    rows = workflow.prefecture_overview(repo, pref.code)
-    ms = [r.municipality for r in rows]
-    summary = views.summarize(repo, ms)
+def prefecture_context(
+    repo: Any, pref: Any, query: Mapping[str, str] | None = None, db: Any = None
+) -> dict[str, Any]:
+    """The prefecture page's content; ``query`` holds the list's filters and order."""
+    query = query or {}
+    all_rows = prefecture_list.list_rows(repo, pref.code)
+    shown = prefecture_list.select(
+        all_rows,
+        status=query.get("status", ""),
+        findings=query.get("findings", ""),
+        sort=query.get("sort", "code"),
+        descending=query.get("order") == "desc",
+    )
+    summary = summaries.prefecture(repo, pref.code, db)  # stored, recomputed on change
     return {
         "pref": pref,
-        "rows": rows,
+        "rows": shown,
+        "all_count": len(all_rows),
+        "query": {k: query.get(k, "") for k in ("status", "findings", "sort", "order")},
+        "sorts": prefecture_list.SORTS,
+        "finding_filters": prefecture_list.FINDING_FILTERS,
+        "clean_submitted": [r for r in all_rows if r.entry.status == "submitted" and r.clean],
         "summary": summary,
         "submission": repo.latest_submissions().get(pref.code),
         "cumulative_chart": charts.line_chart(
@@ -371,12 +439,15 @@ def prefecture_context(repo: Any, pref: Any) -> dict[str, Any]:
 
 @router.get("/p/{pref_code}")
 def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
-    context = prefecture_context(access.repo, access.prefecture)
+    context = prefecture_context(
+        access.repo, access.prefecture, dict(request.query_params), request.app.state.db
+    )
     context.update(
         who=access.who,
-        message="都道府県の計画を総務省に提出しました。"
-        if request.query_params.get("done") == "submitted"
-        else None,
+        resettable=list(access.repo.users_of(pref_code=access.prefecture.code))
+        if access.who.role == "ministry"
+        else [],
+        message=NOTICES.get(request.query_params.get("done", "")),
         error=None,
     )
     return _render(request, "prefecture.html", context)
@@ -388,16 +459,38 @@ def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
         workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
     except workflow.InvalidInput as e:
         context = prefecture_context(access.repo, access.prefecture)
-        context.update(who=access.who, message=None, error=str(e))
+        context.update(who=access.who, message=None, error=str(e), resettable=[])
         return _render(request, "prefecture.html", context, 409)
-    return _see_other(f"/p/{access.prefecture.code}?done=submitted")
+    return _see_other(f"/p/{access.prefecture.code}?done=submitted_pref")
 
 
-def nation_context(repo: Any) -> dict[str, Any]:
-    n = views.national_view(repo)
+@router.post("/p/{pref_code}/accept-clean")
+async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> Response:
+    """Accept, at once, the handed-in plans with no findings that the list showed (each with
+    the revision it showed: one saved again since is skipped)."""
+    form = await request.form()
+    seen: dict[str, int] = {}
+    for value in form.getlist("accept"):
+        lg, _, rid = str(value).partition(":")
+        if rid.isdigit():
+            seen[lg] = int(rid)
+    accepted, skipped = prefecture_list.bulk_accept(
+        access.repo, access.who, access.prefecture.code, seen
+    )
+    context = prefecture_context(access.repo, access.prefecture)
+    parts = [f"{len(accepted)} 団体の計画を受理しました。"]
+    if skipped:
+        parts.append("一覧を表示した後に変わったため受理しなかった団体：" + "、".join(skipped))
+    context.update(who=access.who, message="".join(parts), error=None, resettable=[])
+    return _render(request, "prefecture.html", context)
+
+
+def nation_context(repo: Any, db: Any = None) -> dict[str, Any]:
+    n = summaries.nation(repo, db)  # stored, recomputed after each change
     s = n.summary
     return {
         "n": n,
+        "summary_at": summaries.computed_at(repo),
         "monthly_chart": charts.line_chart(
             "全国の月別交付枚数（計画・実績）と目標330万枚",
             s.months,
@@ -428,6 +521,7 @@ def nation_context(repo: Any) -> dict[str, Any]:
 
 @router.get("/nation")
 def nation_page(request: Request, access: ViewNation) -> Response:
-    context = nation_context(access.repo)
+    context = nation_context(access.repo, request.app.state.db)
     context["who"] = access.who
+    context["message"] = NOTICES.get(request.query_params.get("done", ""))
     return _render(request, "nation.html", context)

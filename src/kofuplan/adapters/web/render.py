@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
 
+from kofuplan.domain import checks, followup, plan_form, promotion
 from kofuplan.domain.review import STATUS_LABELS
-from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.wareki import reiwa_month, reiwa_year
 from kofuplan.services.access import ROLE_LABELS
 
 HERE = Path(__file__).parent
@@ -48,6 +50,18 @@ def _num(value: Any) -> str:
         return str(value)
 
 
+def _man(value: Any) -> str:
+    """A large count as written in Japanese: 3,750,000 -> 375万; 123,456,789 -> 1億2,346万."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return _num(value)
+    if abs(n) < 10_000:
+        return f"{n:,}"
+    oku, rest = divmod(round(n / 10_000), 10_000)
+    return (f"{oku:,}億" if oku else "") + (f"{rest:,}万" if rest or not oku else "")
+
+
 def _month(value: Any) -> str:
     try:
         return reiwa_month(str(value))
@@ -55,14 +69,28 @@ def _month(value: Any) -> str:
         return str(value)
 
 
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
 def _when(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else ""
+    """A stored time (UTC) as an office reads it: 令和3年1月4日 09:30, Japan time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite gives back naive times, stored as UTC
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(JST)
+    return f"{reiwa_year(local.year)}{local.month}月{local.day}日 {local:%H:%M}"
 
 
 env = templates.env
 env.filters["num"] = _num
+env.filters["man"] = _man
 env.filters["reiwa"] = _month
 env.filters["when"] = _when
 env.globals["STATUS_LABELS"] = STATUS_LABELS
 env.globals["ROLE_LABELS"] = ROLE_LABELS
 env.globals["COLUMN_LABELS"] = COLUMN_LABELS
+# A finding's code stays out of the text a clerk reads: the list shows each code's title.
+env.globals["FINDING_TITLES"] = {
+    c.code: c.title for module in (checks, promotion, followup, plan_form) for c in module.CODES
+}

@@ -22,6 +22,11 @@ class SessionOut(BaseModel):
     pref_code: str | None
     home: str
     csrf_token: str
+    must_change_password: bool = False
+
+
+class ErrorOut(BaseModel):
+    detail: str
 
 
 class PlanRowEdit(BaseModel):
@@ -84,6 +89,7 @@ class RevisionSummary(BaseModel):
     at: dt.datetime
     by: str
     changes: list[tuple[str, str, Any, Any]]
+    base_seq: int | None = None
 
 
 class ConflictOut(BaseModel):
@@ -99,6 +105,24 @@ class ActualIn(BaseModel):
 class ReviewIn(BaseModel):
     decision: Literal["accept", "return"]
     comment: str = Field("", max_length=4000)
+    revision_id: int | None = Field(
+        None, description="the revision reviewed (as shown); a newer one since gets 409"
+    )
+
+
+class HandInIn(BaseModel):
+    comment: str = Field("", max_length=4000)
+    explanations: dict[str, str] = Field(
+        default_factory=dict,
+        description="理由 for each error of the plan, keyed 'CODE|YYYY-MM' ('CODE|' for the "
+        "whole plan); every error needs one",
+    )
+
+
+class StaleReviewOut(BaseModel):
+    detail: str
+    current_revision_id: int
+    changes: list[tuple[str, str, Any, Any]]
 
 
 class AdviceIn(BaseModel):

@@ -1,13 +1,9 @@
-"""Sessions, CSRF tokens, login throttling and the request size limit."""
+"""Sessions, CSRF tokens, security headers and the request size limit."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -48,51 +44,6 @@ def new_csrf_token() -> str:
 def csrf_matches(expected: str | None, given: str | None) -> bool:
     """Double-submit check: the token in the form or header equals the cookie's."""
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-class LoginThrottle:
-    """Refuse sign-in for a login or a client address after too many recent failures.
-
-    Kept in memory: one process serves the service (uvicorn with one worker); a restart clears
-    it, which is acceptable for a throttle.
-    """
-
-    def __init__(
-        self,
-        max_failures: int,
-        window_seconds: int,
-        max_failures_per_address: int | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.max_failures_per_address = max_failures_per_address or max_failures
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        cutoff = self._clock() - self.window_seconds
-        while q and q[0] < cutoff:
-            q.popleft()
-        return q
-
-    def blocked(self, login_key: str, address_key: str) -> bool:
-        with self._lock:
-            return (
-                len(self._recent(login_key)) >= self.max_failures
-                or len(self._recent(address_key)) >= self.max_failures_per_address
-            )
-
-    def fail(self, *keys: str) -> None:
-        with self._lock:
-            for k in keys:
-                self._recent(k).append(self._clock())
-
-    def succeed(self, login_key: str) -> None:
-        with self._lock:
-            self._failures.pop(login_key, None)
 
 
 class BodySizeLimit:
@@ -145,16 +96,28 @@ async def _too_large(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# Every page's assets are the app's own (no CDN, no inline script or style), so the policy
+# allows nothing else; SVG charts are inline markup, which needs no source.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
 SECURITY_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
 )
+# Pages and API answers may hold a municipality's plan: never kept by the browser or a proxy,
+# so after signing out, Back on a shared office PC asks the server again (and gets sign-in).
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class CsrfCookie:
     """ASGI middleware: give every browser a CSRF token cookie (read back by the forms and
-    the API as the double-submit value), and add the security headers to every response.
+    the API as the double-submit value), and add the security headers to every response
+    (``Cache-Control: no-store`` on all but the static assets).
     The token is exposed to the app as ``request.state.csrf_token``."""
 
     def __init__(self, app: ASGIApp, secure: bool | None) -> None:
@@ -173,12 +136,15 @@ class CsrfCookie:
         token = token or new_csrf_token()
         scope.setdefault("state", {})["csrf_token"] = token
         secure = self.secure if self.secure is not None else scope.get("scheme") == "https"
+        static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if not static and b"cache-control" not in present:
+                    headers.append(NO_STORE)
                 if fresh:
                     cookie = f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax"
                     headers.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -19,7 +20,15 @@ from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.web_sample import SampleAccounts, seed
 
 
-def serve(host: str, port: int, database_url: str | None = None) -> None:
+def app_from_environment() -> FastAPI:
+    """The app as each server process builds it (``uvicorn --factory``, ``--workers``)."""
+    settings = Settings()
+    return create_app(settings, Database(settings.database_url))
+
+
+def serve(host: str, port: int, database_url: str | None = None, workers: int = 1) -> None:
+    """Serve on ``host:port``; ``workers`` > 1 runs that many server processes (one per core
+    is the production setting), each with its own connection pool."""
     settings = Settings()
     db = Database(database_url or settings.database_url)
     db.init()
@@ -37,6 +46,22 @@ def serve(host: str, port: int, database_url: str | None = None) -> None:
                 "(or start with --demo for sample data)",
                 flush=True,
             )
+    if workers > 1:
+        db.dispose()
+        os.environ["KOFUPLAN_DATABASE_URL"] = db.url  # what each worker process reads
+        uvicorn.run(
+            "kofuplan.adapters.web.server:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            # uvicorn restarts a worker that does not answer its health check in time (5 s by
+            # default): on a busy machine a worker starting up or serving a heavy page can take
+            # longer, and a restart drops its connections.
+            timeout_worker_healthcheck=60,
+        )
+        return
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
 
 

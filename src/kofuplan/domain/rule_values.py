@@ -1,0 +1,123 @@
+"""Typed rules: one frozen dataclass per rules file, built from the dated YAML at a day
+(``Snapshot``), in the manner of :meth:`kofuplan.domain.waits.QueueingParameters.from_rules`.
+
+A key mistyped or a value of the wrong kind fails here, once, where the rules are read, rather
+than as a ``KeyError`` deep in a check; code that takes these types is checked by mypy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    """``rules/checks.yaml``: the prefecture's checks (R6.1) and the submission (R7.1)."""
+
+    nearly_all_share: float
+    submission_deadline: dt.date
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CheckRules:
+        deadline = rules["checks.submission_deadline"]
+        return cls(
+            nearly_all_share=float(rules["checks.nearly_all_share"]),
+            submission_deadline=deadline
+            if isinstance(deadline, dt.date)
+            else dt.date.fromisoformat(str(deadline)),
+        )
+
+
+@dataclass(frozen=True)
+class StaffingRules:
+    """``rules/staffing.yaml``."""
+
+    recruit_lead_months: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> StaffingRules:
+        return cls(recruit_lead_months=int(rules["staffing.recruit_lead_months"]))
+
+
+@dataclass(frozen=True)
+class NationalRules:
+    """``rules/national.yaml``: the nation's aims (R8.2, R8.4)."""
+
+    monthly_issuance_aim: int
+    daily_pace_now: int
+    daily_pace_multiplier: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> NationalRules:
+        return cls(
+            monthly_issuance_aim=int(rules["national.monthly_issuance_aim"]),
+            daily_pace_now=int(rules["national.daily_pace_now"]),
+            daily_pace_multiplier=float(rules["national.daily_pace_multiplier"]),
+        )
+
+
+@dataclass(frozen=True)
+class PromotionRules:
+    """``rules/promotion.yaml``."""
+
+    qr_mailing_deadline: str  # YYYY-MM
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> PromotionRules:
+        return cls(qr_mailing_deadline=str(rules["promotion.qr_mailing_deadline"]))
+
+
+@dataclass(frozen=True)
+class CapacityRules:
+    """``rules/capacity.yaml``: default throughputs and what a counter takes."""
+
+    dedicated_daily_per_counter: float
+    combined_daily_per_counter: float
+    combined_card_share_by_month: Mapping[int, float]
+    default_combined_counters: int
+    office_headroom_factor: float
+    staff_per_dedicated_counter: float
+    staff_per_combined_counter: float
+    terminals_per_counter: float
+    presetup_cards_per_staff_day: float
+    presetup_terminals_per_staff: float
+    counter_hours_per_day: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CapacityRules:
+        def number(key: str) -> float:
+            return float(rules[f"capacity.{key}"])
+
+        share = rules["capacity.combined_card_share_by_month"]
+        return cls(
+            dedicated_daily_per_counter=number("dedicated_daily_per_counter"),
+            combined_daily_per_counter=number("combined_daily_per_counter"),
+            combined_card_share_by_month={int(k): float(v) for k, v in share.items()},
+            default_combined_counters=int(rules["capacity.default_combined_counters"]),
+            office_headroom_factor=number("office_headroom_factor"),
+            staff_per_dedicated_counter=number("staff_per_dedicated_counter"),
+            staff_per_combined_counter=number("staff_per_combined_counter"),
+            terminals_per_counter=number("terminals_per_counter"),
+            presetup_cards_per_staff_day=number("presetup_cards_per_staff_day"),
+            presetup_terminals_per_staff=number("presetup_terminals_per_staff"),
+            counter_hours_per_day=number("counter_hours_per_day"),
+        )
+
+
+@dataclass(frozen=True)
+class CostRules:
+    """``rules/costs.yaml``: unit costs and the grant per card, in yen."""
+
+    staff_month_yen: int
+    counter_month_yen: int
+    offsite_counter_month_yen: int
+    terminal_month_yen: int
+    notice_postage_yen: int
+    grant_per_cap_yen: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CostRules:
+        return cls(**{name: int(rules[f"costs.{name}"]) for name in cls.__dataclass_fields__})

@@ -1,0 +1,56 @@
+"""Each latest plan revision's monthly issuance and capacity, as the aggregates need them.
+
+A revision never changes, so its figures are read from its content once per process and kept
+(keyed by the revision's id and time, which tell apart databases); the national aggregate then
+decodes only the revisions saved since, not the whole country's plans on every recompute.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kofuplan.adapters.storage.repository import Repository
+
+_CACHE_SIZE = 20_000  # revisions: two small tuples each
+_cache: OrderedDict[tuple[int, str], PlanFigures] = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    revision_id: int
+    issuance: dict[str, int]  # month -> planned cards
+    capacity: dict[str, int]
+
+
+def latest_figures(
+    repo: Repository, lg_codes: Iterable[str] | None = None
+) -> dict[str, PlanFigures]:
+    """lg_code -> the figures of its latest revision."""
+    heads = repo.latest_revision_heads(lg_codes)  # lg_code -> (id, created_at)
+    out: dict[str, PlanFigures] = {}
+    missing: dict[int, tuple[str, str]] = {}
+    with _lock:
+        for lg, (rid, at) in heads.items():
+            found = _cache.get((rid, str(at)))
+            if found is None:
+                missing[rid] = (lg, str(at))
+            else:
+                _cache.move_to_end((rid, str(at)))
+                out[lg] = found
+    for rid, content in repo.revision_contents(list(missing)).items():
+        lg, stamp = missing[rid]
+        figures = PlanFigures(
+            rid,
+            {str(r["month"]): int(r.get("issuance") or 0) for r in content},
+            {str(r["month"]): int(r.get("capacity") or 0) for r in content},
+        )
+        out[lg] = figures
+        with _lock:
+            _cache[(rid, stamp)] = figures
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return out
