@@ -93,7 +93,9 @@ def _mean_fluid_queue(queue: FloatArray, net: FloatArray) -> FloatArray:
     """Mean over one hour of max(0, queue + net × t), t in [0, 1]: the carried queue that an
     arrival finds ahead of it."""
     growing = queue + net / 2.0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # A vanishing net rate (a denormal arrival share) overflows to an infinite drain time, which
+    # is what it means; only the sign of net decides which branch is used.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         drain = np.where(net < 0, queue / -net, np.inf)  # hours to clear the carried queue
     cleared_late = queue + net / 2.0
     cleared_early = queue * drain / 2.0
