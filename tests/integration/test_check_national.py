@@ -64,7 +64,8 @@ def test_R6_1_national_engine_plan_has_no_error_findings(
     baseline: list[dict[str, str]], baseline_csv: Path, national: tuple[Path, Rows]
 ) -> None:
     assert [f for f in baseline if f["severity"] == "error"] == []
-    assert {f["code"] for f in baseline} <= {"R2.3", "R5.1"}
+    # Issue 11: the default plan recruits nobody before it starts, so the check finds no R2.3.
+    assert {f["code"] for f in baseline} <= {"R5.1"}
     summary = json.loads(baseline_csv.with_name("findings.summary.json").read_text("utf-8"))
     assert summary["municipalities_checked"] == 1741
     prefs = summary["prefectures"]
