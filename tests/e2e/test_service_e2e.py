@@ -13,26 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.guide import SCREENSHOTS
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.web_support import PASSWORD, Client, sample_service, signed_in
 
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (390, 1366)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (see .ci/services.sh)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -138,30 +138,31 @@ def _reset_page(request: Request, who: Principal, name: str, back: str, out: Res
 
 @pages.post("/m/{lg_code}/password-reset")
 async def reset_municipality_page(request: Request, access: ResetMunicipalityPassword) -> Response:
-    form = await request.form()
     m = access.municipality
     users = list(access.repo.users_of(lg_code=m.lg_code))
-    try:
-        out = _reset(access.repo, request, access.who, users, str(form.get("login", "")))
-    except HTTPException as e:
-        context = {"who": access.who, "name": m.name, "back": f"/m/{m.lg_code}", "out": None,
-                   "error": e.detail}  # fmt: skip
-        return _render(request, "account_reset.html", context, 422)
-    return _reset_page(request, access.who, m.name, f"/m/{m.lg_code}", out)
+    return await _reset_from_form(
+        request, access.repo, access.who, users, m.name, f"/m/{m.lg_code}"
+    )
 
 
 @pages.post("/p/{pref_code}/password-reset")
 async def reset_prefecture_page(request: Request, access: ResetPrefecturePassword) -> Response:
-    form = await request.form()
     p = access.prefecture
     users = list(access.repo.users_of(pref_code=p.code))
+    return await _reset_from_form(request, access.repo, access.who, users, p.name, f"/p/{p.code}")
+
+
+async def _reset_from_form(
+    request: Request, repo: Repository, who: Any, users: list[User], name: str, back: str
+) -> Response:
+    """The reset page's form, for a municipality's or a prefecture's accounts."""
+    form = await request.form()
     try:
-        out = _reset(access.repo, request, access.who, users, str(form.get("login", "")))
+        out = _reset(repo, request, who, users, str(form.get("login", "")))
     except HTTPException as e:
-        context = {"who": access.who, "name": p.name, "back": f"/p/{p.code}", "out": None,
-                   "error": e.detail}  # fmt: skip
+        context = {"who": who, "name": name, "back": back, "out": None, "error": e.detail}
         return _render(request, "account_reset.html", context, 422)
-    return _reset_page(request, access.who, p.name, f"/p/{p.code}", out)
+    return _reset_page(request, who, name, back, out)
 
 
 @api.post("/municipalities/{lg_code}/password-reset")
