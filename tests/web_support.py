@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,19 +16,9 @@ from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.web_sample import SampleAccounts, seed
+from tests.postgres_support import POSTGRES_ENV, postgres_url
 
 PASSWORD = "sample-password-for-tests"
-POSTGRES_ENV = "KOFUPLAN_TEST_POSTGRES_URL"
-
-
-def postgres_url() -> str | None:
-    """The test PostgreSQL, or None locally; on CI (CI=true) its absence is a failure."""
-    url = os.environ.get(POSTGRES_ENV)
-    if url:
-        return url
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{POSTGRES_ENV} is not set on CI: .ci/services.sh should have set it")
-    return None
 
 
 def fresh_database(backend: str, tmp_path: Path) -> Database:
@@ -39,7 +28,7 @@ def fresh_database(backend: str, tmp_path: Path) -> Database:
     if url is None:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set on CI by .ci/services.sh)")
     engine = create_engine(url)
-    with engine.begin() as c:  # an empty schema for each test
+    with engine.begin() as c:  # an empty schema for each test (the process's own database)
         c.execute(text("DROP SCHEMA public CASCADE"))
         c.execute(text("CREATE SCHEMA public"))
     engine.dispose()

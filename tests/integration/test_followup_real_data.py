@@ -18,6 +18,7 @@ from kofuplan.domain.snapshots import month_of_snapshot, month_range
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import focus_for_months
 from tests.cli_runner import run_cli
+from tests.once import plan_once
 
 RULES = load_rules()
 
@@ -36,9 +37,8 @@ def national(shared_data: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def engine_plan(long_stats: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The plan engine's own plan at the baseline (kofuplan plan --as-of 2020-10-01)."""
-    out = tmp_path_factory.mktemp("plan")
-    result = run_cli("plan", "--stats", str(long_stats), "--as-of", "2020-10-01", "--out", str(out))
-    assert result.exit_code == 0, result.output
+    # made once per run, shared with every module that reads the same plan (tests/once.py)
+    out = plan_once(tmp_path_factory, "--stats", str(long_stats), "--as-of", "2020-10-01")
     return out / "plan_monthly.csv"
 
 

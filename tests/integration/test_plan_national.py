@@ -13,26 +13,18 @@ from pathlib import Path
 import pytest
 
 from kofuplan.services.planning import plan_calendar, rules_at
-from tests.cli_runner import run_cli
+from tests.once import plan_once
 
 
 @pytest.fixture(scope="module", params=["level", "delivery", "optimal"])
 def national_plan(
     request: pytest.FixtureRequest, long_stats: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[str, Path]:
-    out = tmp_path_factory.mktemp(f"plan-{request.param}")
-    result = run_cli(
-        "plan",
-        "--stats",
-        str(long_stats),
-        "--as-of",
-        "2020-10-01",
-        "--out",
-        str(out),
-        "--method",
-        request.param,
-    )
-    assert result.exit_code == 0, result.output
+    # made once per run, shared with every module that reads the same plan (tests/once.py)
+    out = plan_once(
+        tmp_path_factory, "--stats", str(long_stats), "--as-of", "2020-10-01",
+        "--method", request.param,
+    )  # fmt: skip
     return request.param, out
 
 
