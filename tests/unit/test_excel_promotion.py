@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from kofuplan.adapters.excel import read_plan_workbook
 from kofuplan.adapters.promotion_fields import promotion_cells, promotion_from_cells
 from kofuplan.adapters.safe_text import csv_text
+from kofuplan.adapters.sample_stats import write_sample_stats
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
-from kofuplan.services.sample import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import SETTINGS, edit, fill, sample_plan, sample_promotion, write_sample
 

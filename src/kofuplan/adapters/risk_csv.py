@@ -7,7 +7,6 @@ Errors name the file, the line and the column; the output is written whole or no
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ import numpy.typing as npt
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.bounds import check_measure
-from kofuplan.domain.risk import BacklogRisk
+from kofuplan.domain.risk import BacklogRisk, PlanDemand
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
@@ -42,18 +41,6 @@ RISK_COLUMNS = (
 )
 
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class PlanDemand:
-    """Arrays N × M from a plan, municipalities and months in the file's order."""
-
-    lg_codes: tuple[str, ...]
-    months: tuple[str, ...]
-    capacity: FloatArray
-    applications: FloatArray
-    campaign_applications: FloatArray  # the national campaigns and the own QR mailing
-    deliveries: FloatArray
 
 
 def read_plan_demand(path: Path) -> PlanDemand:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,21 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
         else:
             values[field] = _whole(raw, where, field)
     return values
+
+
+@dataclass(frozen=True)
+class StatsFiles:
+    """The statistics file and the optional ``--profiles`` file, as the use cases read them
+    (:class:`kofuplan.services.ports.StatsSource`)."""
+
+    stats: Path
+    profiles: Path | None = None
+
+    def stats_at(self, as_of: dt.date) -> StatsRows:
+        return read_stats(self.stats, as_of)
+
+    def snapshot_dates(self) -> list[str]:
+        return snapshot_dates(self.stats)
+
+    def given_profiles(self, known_codes: set[str]) -> dict[str, dict[str, Any]]:
+        return {} if self.profiles is None else read_profiles(self.profiles, known_codes)

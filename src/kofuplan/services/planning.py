@@ -1,20 +1,20 @@
-"""Use case: plan every municipality from the statistics at a snapshot date."""
+"""Use case: plan every municipality from the statistics at a snapshot date (read by the
+adapter behind :class:`kofuplan.services.ports.StatsSource`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.holidays import holidays_between
-from kofuplan.adapters.stats_csv import read_profiles, read_stats
 from kofuplan.domain.calendar import MonthCalendar, add_months, build_calendar, month_range
+from kofuplan.domain.holidays import holidays_between
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.profiles import Profiles, build_profiles
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot, load_rules
+from kofuplan.services.ports import StatsSource
 
 
 def first_plan_month(as_of: dt.date, period_start: str) -> str:
@@ -55,16 +55,10 @@ def rules_at(as_of: dt.date) -> Snapshot:
     return rules.at(as_of)
 
 
-def load_profiles(
-    stats_path: Path, as_of: dt.date, profiles_path: Path | None, params: Snapshot
-) -> Profiles:
-    stats = read_stats(stats_path, as_of)
-    given = (
-        read_profiles(profiles_path, {str(c) for c in stats.lg_code})
-        if profiles_path is not None
-        else {}
-    )
-    return build_profiles(stats, given, params)
+def load_profiles(source: StatsSource, as_of: dt.date, params: Snapshot) -> Profiles:
+    """The profiles from the statistics at ``as_of`` and the municipalities' own inputs."""
+    stats = source.stats_at(as_of)
+    return build_profiles(stats, source.given_profiles({str(c) for c in stats.lg_code}), params)
 
 
 @dataclass(frozen=True)
@@ -75,9 +69,8 @@ class PlanRun:
 
 
 def run_plan(
-    stats_path: Path,
+    source: StatsSource,
     as_of: dt.date,
-    profiles_path: Path | None = None,
     method: str | None = None,
     progress: Callable[[str, int | None], None] = lambda _step, _total: None,
     planned: Callable[[int], None] = lambda _n: None,
@@ -86,7 +79,7 @@ def run_plan(
     municipalities for the planning), ``planned(k)`` as municipalities are done."""
     params = rules_at(as_of)
     progress("統計の読込", None)
-    profiles = load_profiles(stats_path, as_of, profiles_path, params)
+    profiles = load_profiles(source, as_of, params)
     calendar = plan_calendar(params, as_of)
     progress("計画の作成", len(profiles))
     chosen = method or str(params["plan.default_method"])

@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 
-from kofuplan.adapters.risk_csv import PlanDemand, read_plan_demand, write_risk
-from kofuplan.domain.risk import BacklogRisk, backlog_risk
+from kofuplan.domain.risk import BacklogRisk, PlanDemand, backlog_risk
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
 
 def run_risk(
-    plan_path: Path,
-    out_path: Path,
+    read_plan: Callable[[], PlanDemand],
     seed: int,
     draws: int | None = None,
     as_of: dt.date | None = None,
 ) -> tuple[PlanDemand, BacklogRisk]:
-    """Read the plan, simulate, write the risk per municipality and month.
+    """Read the plan (``read_plan``: the adapter's reader, called once the options are
+    known to be good), simulate the risk per municipality and month.
 
     The rules hold at ``as_of`` (by default the first day of the plan's first month).
     """
     ceiling = int(load_rules().at(dt.date.today())["risk.draws_ceiling"])
     if draws is not None and draws > ceiling:
         raise InputError(f"--draws {draws}: 試行回数の上限 {ceiling:,} を超えています")
-    demand = read_plan_demand(plan_path)
+    demand = read_plan()
     first = demand.months[0]
     day = as_of or dt.date(int(first[:4]), int(first[5:7]), 1)
     rules = load_rules().at(day)
@@ -47,5 +46,4 @@ def run_risk(
         # Cards of applications made before the plan are already in production.
         in_production=demand.deliveries[:, :lag],
     )
-    write_risk(out_path, demand, risk)
     return demand, risk

@@ -140,14 +140,14 @@ async def api_upload(request: Request, access: EditMunicipality) -> Any:
 
 
 def _submission(access: PrefectureAccess) -> Response:
+    from kofuplan.adapters.excel.prefecture import prefecture_workbook_bytes
     from kofuplan.services import web_submission
 
     try:
-        data = web_submission.submission_workbook(
-            access.repo, access.prefecture.code, dt.date.today()
-        )
+        book = web_submission.submission_book(access.repo, access.prefecture.code, dt.date.today())
     except web_submission.NothingToSubmit as e:
         raise HTTPException(404, str(e)) from None
+    data = prefecture_workbook_bytes(book)
     name = f"{access.prefecture.code}_submission.xlsx"
     return Response(
         data, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}
