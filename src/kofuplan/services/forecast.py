@@ -15,6 +15,7 @@ from kofuplan.domain.calendar import add_months, month_range
 from kofuplan.domain.demand import Demand
 from kofuplan.domain.plan import forecast_demand
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot
 from kofuplan.services.planning import first_plan_month, load_profiles, rules_at
@@ -46,7 +47,7 @@ def forecast_months(as_of: dt.date, to_month: str) -> tuple[str, ...]:
 def run_forecast(source: StatsSource, as_of: dt.date, to_month: str | None = None) -> ForecastRun:
     params = rules_at(as_of)
     profiles = load_profiles(source, as_of, params)
-    months = forecast_months(as_of, to_month or str(params["plan.period_end"]))
+    months = forecast_months(as_of, to_month or PlanRules.from_rules(params).period_end)
     demand = forecast_demand(profiles, months, params, as_of)
     return ForecastRun(as_of, months, profiles, demand, params)
 

@@ -12,6 +12,7 @@ from kofuplan.domain.calendar import MonthCalendar, add_months, build_calendar, 
 from kofuplan.domain.holidays import holidays_between
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.profiles import Profiles, build_profiles
+from kofuplan.domain.rule_values import CalendarRules, PlanRules
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot, load_rules
 from kofuplan.services.ports import StatsSource
@@ -30,18 +31,20 @@ def first_plan_month(as_of: dt.date, period_start: str) -> str:
 
 
 def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
-    start = first_plan_month(as_of, str(params["plan.period_start"]))
-    end = str(params["plan.period_end"])
+    plan = PlanRules.from_rules(params)
+    start = first_plan_month(as_of, plan.period_start)
+    end = plan.period_end
     if start > end:
         raise InputError(f"--as-of {as_of}: 計画の期間（〜{end}）の後で、計画する月がありません")
     months = tuple(month_range(start, end))
     first = dt.date(int(start[:4]), int(start[5:7]), 1)
     last = dt.date(int(end[:4]), int(end[5:7]), 28) + dt.timedelta(days=4)
+    days = CalendarRules.from_rules(params)
     return build_calendar(
         months,
         holidays_between(first, last),
-        params["calendar.closure_days"],
-        int(params["calendar.weekend_days_per_week"]),
+        days.closure_days,
+        days.weekend_days_per_week,
     )
 
 
@@ -82,6 +85,6 @@ def run_plan(
     profiles = load_profiles(source, as_of, params)
     calendar = plan_calendar(params, as_of)
     progress("計画の作成", len(profiles))
-    chosen = method or str(params["plan.default_method"])
+    chosen = method or PlanRules.from_rules(params).default_method
     plan = make_plan(profiles, calendar, params, chosen, planned)
     return PlanRun(plan, params, as_of)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from kofuplan.domain.risk import BacklogRisk, PlanDemand, backlog_risk
+from kofuplan.domain.rule_values import RiskRules
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 
@@ -23,7 +24,7 @@ def run_risk(
 
     The rules hold at ``as_of`` (by default the first day of the plan's first month).
     """
-    ceiling = int(load_rules().at(dt.date.today())["risk.draws_ceiling"])
+    ceiling = RiskRules.from_rules(load_rules().at(dt.date.today())).draws_ceiling
     if draws is not None and draws > ceiling:
         raise InputError(f"--draws {draws}: 試行回数の上限 {ceiling:,} を超えています")
     demand = read_plan()
@@ -31,16 +32,16 @@ def run_risk(
     day = as_of or dt.date(int(first[:4]), int(first[5:7]), 1)
     rules = load_rules().at(day)
     lag = int(rules["demand.production_lag_months"])
-    band = rules["risk.campaign_response_multiplier"]
+    risk_rules = RiskRules.from_rules(rules)
     campaign = np.minimum(demand.campaign_applications, demand.applications)
     risk = backlog_risk(
         demand.applications - campaign,
         campaign,
         demand.capacity,
         production_lag_months=lag,
-        response_low=float(band["low"]),
-        response_high=float(band["high"]),
-        draws=int(rules["risk.draws"]) if draws is None else draws,
+        response_low=risk_rules.response_low,
+        response_high=risk_rules.response_high,
+        draws=risk_rules.draws if draws is None else draws,
         rng=np.random.default_rng(seed),
         max_wait_months=max(int(rules["demand.max_wait_months"]), 1),
         # Cards of applications made before the plan are already in production.

@@ -14,6 +14,7 @@ from kofuplan.adapters.excel.layout import PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.snapshots import month_range
 from kofuplan.parameters import Snapshot, load_rules
 
@@ -22,7 +23,8 @@ TableSource = Callable[[Path, str, Iterable[str]], Mapping[str, RawTable]]
 
 def plan_months(rules: Snapshot) -> tuple[str, ...]:
     """Every month of the plan period, YYYY-MM (2020-10 … 2023-03)."""
-    return tuple(month_range(str(rules["plan.period_start"]), str(rules["plan.period_end"])))
+    plan = PlanRules.from_rules(rules)
+    return tuple(month_range(plan.period_start, plan.period_end))
 
 
 @dataclass(frozen=True)

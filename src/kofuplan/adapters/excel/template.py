@@ -74,6 +74,7 @@ from kofuplan.adapters.excel.sheet_layout import (
 )
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.parameters import Snapshot, load_rules
 
@@ -412,7 +413,7 @@ def build_workbook(
     monthly = wb.active
     assert monthly is not None
     monthly.title = sheet_title(MONTHLY_TABLE)
-    share_of = float(rules["plan.target_share_of_population"])
+    share_of = PlanRules.from_rules(rules).target_share_of_population
     _write_monthly(monthly, plan, calendar, rules, share_of, day)
     _write_profile(wb.create_sheet(sheet_title(PROFILE_TABLE)), plan)
     _write_budget(wb.create_sheet(sheet_title(BUDGET_TABLE)), plan, spare_budget_rows)
