@@ -23,11 +23,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, read_many
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.adapters.stats_csv import StatsFiles
+from kofuplan.domain.workbook import PlanWorkbook, TemplateCalendar
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 

@@ -217,14 +217,13 @@ def read_command(
     rejected.
     """
     from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.imported_csv import imported_columns, profile_rows
     from kofuplan.adapters.excel.reader import account_for, expand
     from kofuplan.services.excel_plans import (
         budget_rows,
         check_imported,
         import_plans,
-        imported_columns,
         municipality_rows,
-        profile_rows,
     )
 
     if lang not in LANGS:

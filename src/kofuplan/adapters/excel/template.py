@@ -12,6 +12,7 @@ clerk types. The layout is documented in docs/excel.md.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,6 @@ from kofuplan.adapters.excel.layout import (
     column_header,
     sheet_title,
 )
-from kofuplan.adapters.excel.model import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
 from kofuplan.adapters.excel.sheet_layout import (
     BAD_FILL,
@@ -76,6 +76,7 @@ from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
+from kofuplan.domain.workbook import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.parameters import Snapshot, load_rules
 
 
@@ -450,3 +451,10 @@ def template_content(
     """The workbook as content for :func:`kofuplan.adapters.output.write_files`: built only
     when written, so a prefecture's workbooks are never all in memory at once."""
     return lambda tmp: build_workbook(plan, calendar, as_of=as_of, made_on=made_on).save(tmp)
+
+
+def workbook_bytes(plan: PlanWorkbook, calendar: TemplateCalendar, as_of: dt.date) -> bytes:
+    """The template workbook in memory (the service's download)."""
+    out = io.BytesIO()
+    build_workbook(plan, calendar, as_of=as_of).save(out)
+    return out.getvalue()
