@@ -1,6 +1,6 @@
 """Issue 12, "one rule each": a helper that is a rule (the month range, the era date, the check
-set, the plan CSV reader) is defined once in the package; a second definition of the same name
-fails here, as ``grep`` would show it."""
+set, the plan CSV reader, the promotion section's validator) is defined once in the package; a
+second definition of the same name fails here, as ``grep`` would show it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ ONE_EACH = {
     "read_plan_form": "domain/plan_form.py",
     "holidays_between": "domain/holidays.py",
     "prefecture_book": "domain/prefecture_book.py",
+    # The promotion section's one validator (item 5); the adapters only convert.
+    "promotion_value": "domain/promotion_input.py",
+    "event_value": "domain/promotion_input.py",
+    "kind_value": "domain/promotion_input.py",
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.promotion_fields import promotion_value
+from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.bounds import check_measure, parse_count
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
@@ -208,7 +208,7 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
         if not raw:
             continue
         if field in PROMOTION_FIELDS:
-            values[field] = promotion_value(field, raw, where)
+            values[field] = promotion_cell(field, raw, where)
         elif field == "weekend_policy":
             if raw not in WEEKEND_POLICIES:
                 raise InputError(
