@@ -16,6 +16,7 @@ from typing import Any
 
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.clerk_input import number_text
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 from kofuplan.domain.promotion_input import (
     EVENING_HOURS_MAX,
@@ -43,7 +44,7 @@ _EN = {
 
 def _ceiling() -> int:
     # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
-    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    return PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
 
 
 def _message(bad: BadPromotionValue, where: str, ceiling: int) -> str:

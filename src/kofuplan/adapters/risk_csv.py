@@ -15,6 +15,7 @@ import numpy.typing as npt
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.bounds import check_measure
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.risk import BacklogRisk, PlanDemand
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
@@ -60,7 +61,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
     if len(set(codes)) != n or len(rows) != n * m:
         raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
     values = {name: np.empty(n * m) for name in NEEDED[2:]}
-    ceiling = float(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    ceiling = float(PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling)
     for k, row in enumerate(rows):
         month = str(row.cells["month"]).strip()
         if month != months[k % m]:

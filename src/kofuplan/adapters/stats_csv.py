@@ -17,6 +17,7 @@ import numpy as np
 from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.bounds import check_measure, parse_count
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
@@ -55,7 +56,7 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
 
 def _ceiling() -> int:
     # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
-    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    return PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
 
 
 def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:

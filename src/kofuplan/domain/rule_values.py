@@ -177,3 +177,25 @@ class RiskRules:
             draws=int(rules["risk.draws"]),
             draws_ceiling=int(rules["risk.draws_ceiling"]),
         )
+
+
+@dataclass(frozen=True)
+class ServiceRules:
+    """``rules/service.yaml``: the password policy (NIST SP 800-63B, OWASP's argon2id minimum)
+    and how often the summaries are recomputed. The server's limits are ``Settings``."""
+
+    password_min_length: int
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    argon2_parallelism: int
+    summary_refresh_seconds: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> ServiceRules:
+        return cls(
+            password_min_length=int(rules["service.password_min_length"]),
+            argon2_memory_kib=int(rules["service.argon2_memory_kib"]),
+            argon2_time_cost=int(rules["service.argon2_time_cost"]),
+            argon2_parallelism=int(rules["service.argon2_parallelism"]),
+            summary_refresh_seconds=float(rules["service.summary_refresh_seconds"]),
+        )

@@ -23,6 +23,7 @@ from kofuplan.domain.plan import plan_demand
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.domain.schedule import Demand
 from kofuplan.domain.workbook import (
     BudgetLine,
@@ -179,13 +180,13 @@ def import_plans(
             codes.tolist(),
             calendar.months,
             promotions,
-            float(params["capacity.counter_hours_per_day"]),
+            CapacityRules.from_rules(params).counter_hours_per_day,
         ),
         2,
     )
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )
     return ImportedPlans(
         profiles=profiles,

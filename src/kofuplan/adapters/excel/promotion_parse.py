@@ -29,6 +29,7 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
 )
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.promotion import Event, MunicipalPromotion
 from kofuplan.domain.promotion_input import BadPromotionValue, event_part, promotion_value
 from kofuplan.parameters import load_rules
@@ -120,7 +121,7 @@ def parse_promotion(
         )
         return None
     # Every value through the one validator of the section (the CSV's and the page's too).
-    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    ceiling = PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
     items = _items(tables[PROMOTION_TABLE], months, ceiling, out)
     events = _events(tables[EVENTS_TABLE], months, max_event_rows, ceiling, out)
     if items is None or events is None:

@@ -74,7 +74,7 @@ from kofuplan.adapters.excel.sheet_layout import (
 )
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
-from kofuplan.domain.rule_values import PlanRules
+from kofuplan.domain.rule_values import CapacityRules, PlanRules
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.domain.workbook import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.parameters import Snapshot, load_rules
@@ -175,7 +175,8 @@ def _write_monthly(
     col = {f.name: get_column_letter(MONTHLY_FIRST_COL + j) for j, f in enumerate(MONTHLY_FIELDS)}
     calc = {h: get_column_letter(CALC_FIRST_COL + j) for j, (h, _) in enumerate(CALC_HEADERS)}
     shares = calendar.combined_share or tuple(
-        float(rules["capacity.combined_card_share_by_month"][int(m[5:7])]) for m in plan.months
+        CapacityRules.from_rules(rules).combined_card_share_by_month[int(m[5:7])]
+        for m in plan.months
     )
     last = first + len(plan.months) - 1
     # As the engine counts evening opening (kofuplan.domain.promotion.evening_day_equivalents,
