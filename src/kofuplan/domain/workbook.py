@@ -6,20 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kofuplan.domain.plan_edit import EDITABLE_COLUMNS
 from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.promotion import MunicipalPromotion
 
-# The monthly table's figures a clerk fills in, in the workbook's order (the Excel layout's
-# MONTHLY_COUNTS names the same columns).
-WORKBOOK_COUNTS = (
-    "issuance",
-    "dedicated_counters",
-    "combined_counters",
-    "offsite_counters",
-    "weekend_days",
-    "staff",
-    "terminals",
-)
+# The monthly table's figures a clerk fills in, in the workbook's order: the editor's (the
+# Excel layout's MONTHLY_COUNTS names the same columns).
+WORKBOOK_COUNTS = EDITABLE_COLUMNS
 
 
 @dataclass(frozen=True)
