@@ -121,3 +121,81 @@ class CostRules:
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CostRules:
         return cls(**{name: int(rules[f"costs.{name}"]) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    """``rules/plan.yaml``: the plan's period, target and method."""
+
+    period_start: str  # YYYY-MM
+    period_end: str
+    target_share_of_population: float
+    default_method: str
+    feasible_pace_multiple: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> PlanRules:
+        return cls(
+            period_start=str(rules["plan.period_start"]),
+            period_end=str(rules["plan.period_end"]),
+            target_share_of_population=float(rules["plan.target_share_of_population"]),
+            default_method=str(rules["plan.default_method"]),
+            feasible_pace_multiple=float(rules["plan.feasible_pace_multiple"]),
+        )
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """``rules/calendar.yaml``: the year-end closure and the weekend days a week asked for."""
+
+    closure_days: tuple[str, ...]  # MM-DD
+    weekend_days_per_week: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CalendarRules:
+        return cls(
+            closure_days=tuple(str(d) for d in rules["calendar.closure_days"]),
+            weekend_days_per_week=int(rules["calendar.weekend_days_per_week"]),
+        )
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    """``rules/risk.yaml``: the Monte Carlo of the backlog risk."""
+
+    response_low: float  # the campaign response multiplier's band
+    response_high: float
+    draws: int
+    draws_ceiling: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> RiskRules:
+        band = rules["risk.campaign_response_multiplier"]
+        return cls(
+            response_low=float(band["low"]),
+            response_high=float(band["high"]),
+            draws=int(rules["risk.draws"]),
+            draws_ceiling=int(rules["risk.draws_ceiling"]),
+        )
+
+
+@dataclass(frozen=True)
+class ServiceRules:
+    """``rules/service.yaml``: the password policy (NIST SP 800-63B, OWASP's argon2id minimum)
+    and how often the summaries are recomputed. The server's limits are ``Settings``."""
+
+    password_min_length: int
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    argon2_parallelism: int
+    summary_refresh_seconds: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> ServiceRules:
+        return cls(
+            password_min_length=int(rules["service.password_min_length"]),
+            argon2_memory_kib=int(rules["service.argon2_memory_kib"]),
+            argon2_time_cost=int(rules["service.argon2_time_cost"]),
+            argon2_parallelism=int(rules["service.argon2_parallelism"]),
+            summary_refresh_seconds=float(rules["service.summary_refresh_seconds"]),
+        )
