@@ -23,32 +23,7 @@ settings.register_profile(
 )
 settings.load_profile("kofuplan")
 
-SHARED_SCOPES = ("module", "class", "package")
 ON_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (--dist loadgroup, pyproject)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that share a module- or class-scoped fixture run in one xdist worker, so the
-    fixture is computed once; a parametrized one once per parameter (each its own group).
-    Every other test goes to whichever worker is free."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:  # e.g. the YAML cases
-            continue
-        shared = [
-            name
-            for name in info.names_closure
-            if (defs := info.name2fixturedefs.get(name)) and defs[-1].scope in SHARED_SCOPES
-        ]
-        if not shared:
-            continue
-        params = getattr(item, "callspec", None)
-        ids = [str(params.params[n]) for n in shared if params and n in params.params]
-        where = item.nodeid.split("::")[0]
-        if any(defs[-1].scope == "class" for n in shared if (defs := info.name2fixturedefs[n])):
-            where = "::".join(item.nodeid.split("::")[:2])
-        item.add_marker(pytest.mark.xdist_group("|".join([where, *ids])))
 
 
 @pytest.hookimpl(wrapper=True)
