@@ -234,3 +234,16 @@ class FocusRules:
             large_city_population=int(rules["focus.large_city_population"]),
             core_cities=rules["core_cities.designated"],
         )
+
+
+@dataclass(frozen=True)
+class RenewalPeriod:
+    """``rules/renewal.yaml``: the months a renewal plan covers (the rest of the file is
+    :class:`kofuplan.domain.renewal.RenewalRules`)."""
+
+    period_start: str  # YYYY-MM
+    period_end: str
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> RenewalPeriod:
+        return cls(str(rules["renewal.period_start"]), str(rules["renewal.period_end"]))
