@@ -199,3 +199,51 @@ class ServiceRules:
             argon2_parallelism=int(rules["service.argon2_parallelism"]),
             summary_refresh_seconds=float(rules["service.summary_refresh_seconds"]),
         )
+
+
+@dataclass(frozen=True)
+class FollowupRules:
+    """``rules/followup.yaml``: the monthly follow-up's thresholds (R6.2)."""
+
+    behind_tolerance: float
+    backlog_months_of_issuance: float
+    slow_median_days: float
+    focus_first_month: str  # YYYY-MM: the focus designation applies from this month
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> FollowupRules:
+        return cls(
+            behind_tolerance=float(rules["followup.behind_tolerance"]),
+            backlog_months_of_issuance=float(rules["followup.backlog_months_of_issuance"]),
+            slow_median_days=float(rules["followup.slow_median_days"]),
+            focus_first_month=str(rules["followup.focus_first_month"]),
+        )
+
+
+@dataclass(frozen=True)
+class FocusRules:
+    """``rules/focus.yaml`` and ``rules/core_cities.yaml``: the focus groups' city threshold
+    and the core cities (中核市) with the day each designation holds from."""
+
+    large_city_population: int
+    core_cities: Mapping[str, Mapping[str, Any]]  # lg_code -> {since: date, …}
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> FocusRules:
+        return cls(
+            large_city_population=int(rules["focus.large_city_population"]),
+            core_cities=rules["core_cities.designated"],
+        )
+
+
+@dataclass(frozen=True)
+class RenewalPeriod:
+    """``rules/renewal.yaml``: the months a renewal plan covers (the rest of the file is
+    :class:`kofuplan.domain.renewal.RenewalRules`)."""
+
+    period_start: str  # YYYY-MM
+    period_end: str
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> RenewalPeriod:
+        return cls(str(rules["renewal.period_start"]), str(rules["renewal.period_end"]))

@@ -26,6 +26,7 @@ from kofuplan.domain.renewal_plan import (
     renewal_profiles,
     renewal_values,
 )
+from kofuplan.domain.rule_values import RenewalPeriod
 from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
@@ -58,8 +59,9 @@ def _setup(
     stats: StatsSource, as_of: dt.date, sources: RenewalSource
 ) -> tuple[RenewalRun, RenewalDemand, Snapshot, Profiles, str]:
     base = rules_at(as_of)
-    first = first_plan_month(as_of, str(base["renewal.period_start"]))
-    last = str(base["renewal.period_end"])
+    period = RenewalPeriod.from_rules(base)
+    first = first_plan_month(as_of, period.period_start)
+    last = period.period_end
     if first > last:
         raise InputError(f"--as-of {as_of}: the renewal plan ends in {last}")
     run = run_renewals(sources, first, last)
