@@ -27,7 +27,7 @@ def _plans(long_stats: Path, as_of: dt.date) -> tuple[dict[str, Plan], Any]:
     params = rules_at(as_of)
     profiles = load_profiles(long_stats, as_of, None, params)
     calendar = plan_calendar(params, as_of)
-    return {m: make_plan(profiles, calendar, params, m) for m in ("level", "delivery")}, params
+    return {m: make_plan(profiles, calendar, params, m) for m in METHODS}, params
 
 
 @pytest.fixture(scope="module")
