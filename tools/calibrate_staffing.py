@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.aggregate import national_aims
 from kofuplan.domain.capacity import NO_RECRUIT
 from kofuplan.domain.plan import make_plan
@@ -65,7 +66,7 @@ def main() -> None:
                     "capacity.dedicated_daily_per_counter": ded,
                 },
             )
-            profiles = load_profiles(stats, AS_OF, None, params)  # type: ignore[arg-type]
+            profiles = load_profiles(StatsFiles(stats), AS_OF, params)  # type: ignore[arg-type]
             plan = make_plan(profiles, plan_calendar(params, AS_OF), params, "level")  # type: ignore[arg-type]
             a = national_aims(plan, params)
             rs = plan.capacity.recruit_start_index

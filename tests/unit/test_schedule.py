@@ -144,9 +144,9 @@ def test_issue_11_R3_applications_needed_rise_over_the_ramp_months(p: Profiles) 
     assert np.array_equal(apps.sum(axis=1), plan.gap.needed)
     share = np.zeros(m)
     k = np.arange(1, last - first + 2)
-    share[first : last + 1] = np.minimum(k / (ramp + 1), 1.0) * CALENDAR.open_weekdays[
-        first : last + 1
-    ]
+    share[first : last + 1] = (
+        np.minimum(k / (ramp + 1), 1.0) * CALENDAR.open_weekdays[first : last + 1]
+    )
     exact = plan.gap.needed[:, None] * share[None, :] / share.sum()
     assert (np.abs(apps - exact) < 1.0).all()
     # The first month of the rule gets less than the months after the ramp, per weekday.

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.budget import hiring_yen
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import (
     Capacity,
@@ -328,9 +329,12 @@ def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
         sel = sel[np.argsort(raw.capacity[sel], kind="stable")]
         out.append(
             _SetUps(
-                raw.capacity[sel], raw.cost[sel], raw.added[sel], raw.dedicated[sel],
+                raw.capacity[sel],
+                raw.cost[sel],
+                raw.added[sel],
+                raw.dedicated[sel],
                 raw.weekend[sel],
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -537,9 +541,8 @@ def solve_setting(s: Setting) -> SettingResult:
         order = _pareto(total - s.hire_yen * grid[new_level], left, new_level)
         if order.size > _STATES_PER_LEVEL * n_levels:
             order = _thin(order, left, total, new_level, _STATES_PER_LEVEL)
-        trail.append(
-            (parent[order], choice[order], reach[order] - left[order], new_level[order], late[order])
-        )
+        issued = reach[order] - left[order]
+        trail.append((parent[order], choice[order], issued, new_level[order], late[order]))
         carry, spent, level = left[order], total[order], new_level[order]
 
     issuance = np.zeros(m, dtype=np.int64)
@@ -584,17 +587,6 @@ def solve_setting(s: Setting) -> SettingResult:
     return SettingResult(issuance, weekend, dedicated, cost, late_cards, held, kept)
 
 
-def staff_changes(
-    staff: IntArray, staff_now: IntArray
-) -> tuple[FloatArray, FloatArray]:
-    """Staff taken on and let go (N,): the rises and the falls of the staff above today's,
-    month by month (from none before the plan; those still on at its end are not counted as
-    let go: the programme ends with them)."""
-    added = np.maximum(staff - staff_now[:, None], 0).astype(np.float64)
-    step = np.diff(added, axis=1, prepend=0.0)
-    return np.maximum(step, 0.0).sum(axis=1), np.maximum(-step, 0.0).sum(axis=1)
-
-
 def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) -> FloatArray:
     """The programme's objective for any plan's capacity (N,): to compare methods."""
     staff_added = np.maximum(cap.staff - profiles.staff[:, None], 0)
@@ -613,10 +605,8 @@ def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) 
         + terminals_added * float(params["costs.terminal_month_yen"])
         + weekend_staff * float(params["optimal.weekend_staff_day_yen"])
     )
-    hired, released = staff_changes(cap.staff, profiles.staff)
-    once = hired * float(params["costs.staff_hire_yen"]) + released * float(
-        params["costs.staff_release_yen"]
-    )
+    # Taking staff on and letting them go, as the budget prices it (issue 11).
+    once = hiring_yen(cap.staff, profiles.staff, params).sum(axis=1)
     return np.asarray(monthly.sum(axis=1) + once, dtype=np.float64)
 
 

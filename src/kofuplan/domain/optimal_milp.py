@@ -167,8 +167,8 @@ def solve_milp_setups(s: Setting, time_limit: float = 60.0) -> MilpResult:
     worth choosing (:func:`kofuplan.domain.optimal._set_ups`: those no other beats on all of
     capacity, cost and added staff; exact, whatever ``staff_levels``), so the relaxation
     already knows each month's capacities and costs; issuance, the cards left late and the
-    added staff held, taken on and let go are the only other variables. The benchmark's peer (``bench/bench_optimal.py``)
-    and the reference of the slow test on real municipalities: HiGHS proves the optimum."""
+    added staff held, taken on and let go are the only other variables. The benchmark's peer
+    (``bench/bench_optimal.py``) and the reference of the slow test on real municipalities."""
     m = s.supply.size
     most = most_per_month(s)
     menu = _set_ups(s, most)
