@@ -9,10 +9,8 @@ rules' renewal.period_start) to renewal.period_end.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -29,20 +27,11 @@ from kofuplan.domain.renewal_plan import (
     renewal_values,
 )
 from kofuplan.errors import InputError
-from kofuplan.parameters import RuleBook, Snapshot
+from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import first_plan_month, load_profiles, plan_calendar, rules_at
+from kofuplan.services.renewal_checks import with_values
 from kofuplan.services.renewals import RenewalRun, RenewalSources, run_renewals
-
-
-def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snapshot:
-    """The snapshot with ``values`` in place of its own (each with its source), as a
-    snapshot of the same day: every reader of rules takes it unchanged."""
-    book = dict(params.book.parameters)
-    for key, (value, source) in values.items():
-        old = params.book.parameter(key)
-        book[key] = replace(old, source=f"renewal plan: {source}", values=((dt.date.min, value),))
-    return Snapshot(params.day, RuleBook(book))
 
 
 @dataclass(frozen=True)
