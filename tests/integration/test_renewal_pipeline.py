@@ -8,6 +8,9 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from kofuplan.services.renewal_planning import run_renewal_plan
 from tests.cli_runner import run_cli
@@ -188,3 +191,34 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
             if r["severity"] == "error"
         }
     assert errors == {("011002", "2025-05", "R6.1-2")}
+
+
+def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan --kind renewal` checks the plan it wrote with the run that made it: the renewal
+    estimate runs once (it ran twice), and the findings are those of a fresh check."""
+    from kofuplan.services import renewal_planning
+
+    stats = write_renewal_sample(tmp_path / "stats")
+    calls: list[str] = []
+    estimate = renewal_planning.run_renewals
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("run_renewals")
+        return estimate(*args, **kwargs)
+
+    monkeypatch.setattr(renewal_planning, "run_renewals", counted)
+    out = tmp_path / "plan"
+    args = ["--stats", str(stats), "--as-of", "2025-04-01"]
+    result = run_cli("plan", "--kind", "renewal", *args, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert calls == ["run_renewals"]
+    fresh = renewal_planning.check_renewal_plan(
+        out / "plan_monthly.csv", stats, dt.date(2025, 4, 1)
+    )
+    assert len(calls) == 2  # the fresh check estimates on its own
+    with (out / "findings.csv").open(encoding="utf-8") as f:
+        written = sorted((r["lg_code"], r["month"], r["code"]) for r in csv.DictReader(f))
+    assert written == sorted((f.lg_code, f.month or "", f.code) for f in fresh.findings)
+    assert written  # the sample plan has findings to compare (budget, lead time)

@@ -84,11 +84,18 @@ def check_renewal_plan(
     as_of: dt.date,
     profiles_path: Path | None = None,
     sources: RenewalSources | None = None,
+    made_with: RenewalPlanRun | None = None,
 ) -> CheckRun:
     """The checks that apply to renewals, on a renewal plan in the plan_monthly.csv format
-    (written by `kofuplan plan --kind renewal`, or by hand)."""
-    _, _, params, profiles, _ = _setup(stats, as_of, profiles_path, sources)
-    calendar = plan_calendar(params, as_of)
+    (written by `kofuplan plan --kind renewal`, or by hand). ``made_with``: the run that made
+    the plan, whose rules, profiles and calendar are those the checks need (the renewal
+    estimate is then not run a second time)."""
+    if made_with is not None:
+        params, profiles = made_with.params, made_with.plan.profiles
+        calendar = made_with.plan.calendar
+    else:
+        _, _, params, profiles, _ = _setup(stats, as_of, profiles_path, sources)
+        calendar = plan_calendar(params, as_of)
     checked = check_rows(read_plan_rows(plan_path), profiles, calendar, params, as_of)
     kept: list[Finding] = [f for f in checked.findings if applies_to_renewal(f.code)]
     return CheckRun(

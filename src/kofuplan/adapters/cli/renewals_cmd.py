@@ -78,7 +78,9 @@ def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path)
         with staged(out) as stage:
             summary = write_renewal_plan(stage, run)
             # The checks read the written plan back, as they would any plan.
-            checked = check_renewal_plan(stage / "plan_monthly.csv", stats, as_of, profiles)
+            checked = check_renewal_plan(
+                stage / "plan_monthly.csv", stats, as_of, profiles, made_with=run
+            )
             counts = write_renewal_findings(stage, checked.findings)
     except (KofuplanError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
