@@ -85,6 +85,13 @@ def plan_months() -> tuple[str, ...]:
     return plan_calendar(rules_at(start), start).months
 
 
+def renewal_plan_months() -> tuple[str, ...]:
+    """Every month a stored renewal plan may hold (renewal.period_start … period_end)."""
+    from kofuplan.services.renewal_checks import renewal_months
+
+    return renewal_months(dt.date(2020, 10, 1))
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
