@@ -240,9 +240,7 @@ def test_I17_3_db_load_plan_kind_renewal_stores_the_engines_renewal_plan(tmp_pat
     )  # fmt: skip
     assert made.exit_code == 0, made.output
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
-    loaded = run_cli(
-        "db", "load-stats", str(stats), "--as-of", "2023-01-01", "--database-url", url
-    )
+    loaded = run_cli("db", "load-stats", str(stats), "--as-of", "2023-01-01", "--database-url", url)
     assert loaded.exit_code == 0, loaded.output
     plan_csv = str(out / "plan_monthly.csv")
     wrong = run_cli("db", "load-plan", plan_csv, "--database-url", url)  # not issuance months
