@@ -210,3 +210,21 @@ def test_I17_3_prefecture_and_nation_sum_the_renewal_plans(seeded: Database) -> 
         nation = views.national_view(repo).summary.renewal
         assert nation["municipalities_with_plan"] == len(repo.municipalities())
         assert sum(nation["expected"]) >= sum(ren["expected"])
+
+
+def test_I17_3_the_stored_renewal_plans_meet_the_plan_contract(seeded: Database) -> None:
+    """The renewal plans the service holds (the sample's, made by make_renewal_plan and
+    stored through save_plan) meet the contract every plan meets (tests/plan_contract.py)."""
+    from tests.plan_contract import assert_plan_contract
+
+    with seeded.session() as s:
+        repo = Repository(s)
+        ms = [m for m in repo.municipalities() if m.lg_code not in _codes(seeded)[1:5]]
+        rows = {}
+        for m in ms:
+            revision = repo.latest_revision(m.lg_code, "renewal")
+            assert revision is not None and revision.seq == 1
+            rows[m.lg_code] = revision.content
+        calendar = renewal_checks.renewal_setup(ms[0], rows[ms[0].lg_code], None).calendar
+        assert calendar.months[0] == "2025-04" and len(calendar.months) == 72
+        assert_plan_contract(rows, calendar)
