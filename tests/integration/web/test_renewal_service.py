@@ -228,3 +228,33 @@ def test_I17_3_the_stored_renewal_plans_meet_the_plan_contract(seeded: Database)
         calendar = renewal_checks.renewal_setup(ms[0], rows[ms[0].lg_code], None).calendar
         assert calendar.months[0] == "2025-04" and len(calendar.months) == 72
         assert_plan_contract(rows, calendar)
+
+
+def test_I17_3_the_renewal_plan_is_read_with_the_municipalitys_own_inputs(
+    seeded: Database,
+) -> None:
+    """Once a municipality has saved its inputs, its renewal plan's daily figure per counter is
+    the one it gave (as `plan --kind renewal --profiles` keeps it), and the derived capacity
+    and checks follow; one not given stays the renewal default of its mix of kinds."""
+    from kofuplan.services import municipal_inputs
+
+    lg = _codes(seeded)[5]
+    with seeded.session() as s:
+        repo = Repository(s)
+        m = repo.municipality(lg)
+        assert m is not None
+        before = renewal_views.renewal_view(repo, m)
+        default = before.rows[0]["dedicated_daily_per_counter"]
+        content = municipal_inputs.normalize(
+            {"dedicated_daily_per_counter": 12.5}, views.plan_months(m.baseline_date)
+        )
+        municipal_inputs.save_inputs(repo, CLERK, m, None, "入力", content)
+        after = renewal_views.renewal_view(repo, m)
+        assert default != 12.5
+        assert {r["dedicated_daily_per_counter"] for r in after.rows} == {12.5}
+        busy = next(k for k, r in enumerate(after.rows) if int(r["dedicated_counters"]) > 0)
+        assert after.rows[busy]["capacity"] < before.rows[busy]["capacity"]
+        assert {f.code for f in after.findings} <= set(RENEWAL_CHECK_CODES)
+        # the issuance plan is read with the same inputs, with its own (issuance) defaults
+        issuance = views.municipality_view(repo, m)
+        assert {r["dedicated_daily_per_counter"] for r in issuance.rows} == {12.5}
