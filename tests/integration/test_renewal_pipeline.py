@@ -12,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from kofuplan.adapters.plan_reader import read_plan_rows
+from kofuplan.adapters.renewal_inputs import RenewalSources
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.renewal_planning import run_renewal_plan
 from tests.cli_runner import run_cli
 from tests.plan_contract import read_plan
@@ -132,7 +135,7 @@ def test_I17_3_renewal_plan_is_a_plan_table(tmp_path: Path) -> None:
     """The renewal plan is the engine's Plan, so it gives the one typed PlanTable every
     consumer takes."""
     stats = write_renewal_sample(tmp_path / "stats")
-    run = run_renewal_plan(stats, dt.date(2025, 4, 1))
+    run = run_renewal_plan(StatsFiles(stats), dt.date(2025, 4, 1), RenewalSources.beside(stats))
     table = run.plan.table()
     assert table.months == run.plan.months and table.months[0] == "2025-04"
     assert table.valid.all()
@@ -215,7 +218,10 @@ def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
     assert result.exit_code == 0, result.output
     assert calls == ["run_renewals"]
     fresh = renewal_planning.check_renewal_plan(
-        out / "plan_monthly.csv", stats, dt.date(2025, 4, 1)
+        read_plan_rows(out / "plan_monthly.csv"),
+        StatsFiles(stats),
+        dt.date(2025, 4, 1),
+        RenewalSources.beside(stats),
     )
     assert len(calls) == 2  # the fresh check estimates on its own
     with (out / "findings.csv").open(encoding="utf-8") as f:
