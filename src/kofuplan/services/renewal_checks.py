@@ -192,6 +192,14 @@ _cache: OrderedDict[tuple[Any, ...], RenewalResult] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _stamp(at: dt.datetime) -> str:
+    """A stored time as the same text whether it was just written (aware) or read back
+    (SQLite gives it naive, in UTC): a save's result is then found again on view."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat()
+
+
 def revision_result(
     m: Municipality, revision: PlanRevision | None, inputs: InputRevision | None
 ) -> RenewalResult:
@@ -199,8 +207,8 @@ def revision_result(
     revisions never change (keyed as ``review_checks.revision_findings``)."""
     if revision is None:
         return RenewalResult([], (), {})
-    key = (revision.id, str(revision.created_at), inputs.id if inputs else 0,
-           str(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
+    key = (revision.id, _stamp(revision.created_at), inputs.id if inputs else 0,
+           _stamp(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
            m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
            id(current().book))  # fmt: skip
     with _lock:

@@ -218,7 +218,13 @@ def save_plan(
         # Someone else saved on the same base between our read and our insert.
         repo.session.rollback()
         raise Conflict(_latest_id(repo, m.lg_code, kind)) from None
-    repo.add_findings(revision.id, check_revision(m, content, own, kind))
+    if kind == RENEWAL:  # kept for the pages, which show this revision next
+        from kofuplan.services.renewal_checks import revision_result
+
+        findings = revision_result(m, revision, inputs).findings
+    else:
+        findings = check_revision(m, content, own, kind)
+    repo.add_findings(revision.id, findings)
     if kind == "issuance":
         repo.add_event(
             ReviewEvent(
