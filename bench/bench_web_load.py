@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.parameters import load_rules
-from kofuplan.services.web_sample import SampleAccounts, seed
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 
 HOST = "127.0.0.1"  # loopback only
 PASSWORD = "bench-password-123"

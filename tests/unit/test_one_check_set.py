@@ -20,7 +20,7 @@ from kofuplan.domain.plan_table import table_rows
 from kofuplan.services import workflow
 from kofuplan.services.planning import run_plan
 from kofuplan.services.review_checks import prefecture_checks
-from kofuplan.services.web_sample import AS_OF, write_sample_stats
+from kofuplan.adapters.web.sample import AS_OF, write_sample_stats
 
 
 def _key(f: Finding) -> tuple[Any, ...]:

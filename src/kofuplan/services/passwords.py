@@ -1,36 +1,46 @@
 """Password hashing with argon2id. The parameters are dated rules (``service.argon2_*`` in
 rules/service.yaml): OWASP's minimum configuration (m=19 MiB, t=2, p=1). A hash made with
-other parameters (an older default) still verifies and is replaced at the next sign-in."""
+other parameters (an older default) still verifies and is replaced at the next sign-in. The
+rules are read on the bootstrap's clock (``rule_clock``): a dated revision of the parameters
+applies from its day."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kofuplan.parameters import load_rules
+from kofuplan.services.rule_clock import rules_on
 
 # Letters and digits a clerk can read out and type without confusion (no 0/O, 1/l/I).
 _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-@cache
 def hasher() -> PasswordHasher:
-    rules = load_rules().at(dt.date(2020, 10, 1))
-    return PasswordHasher(
-        time_cost=int(rules["service.argon2_time_cost"]),
-        memory_cost=int(rules["service.argon2_memory_kib"]),
-        parallelism=int(rules["service.argon2_parallelism"]),
+    """The hasher with the parameters in force on the clock's day."""
+    rules = rules_on(None)
+    return _hasher(
+        int(rules["service.argon2_time_cost"]),
+        int(rules["service.argon2_memory_kib"]),
+        int(rules["service.argon2_parallelism"]),
     )
 
 
 @cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
 def _dummy() -> str:
     # A hash checked when the login is unknown, so unknown and known logins take equally long.
-    return hasher().hash("kofuplan-dummy-password")
+    return _dummy_of(hasher())
+
+
+@cache
+def _dummy_of(h: PasswordHasher) -> str:
+    return h.hash("kofuplan-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -52,7 +62,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def min_length() -> int:
-    return int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+    return int(rules_on(None)["service.password_min_length"])
 
 
 def temporary_password() -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
 from kofuplan.adapters.promotion_fields import promotion_cells
 from kofuplan.adapters.safe_text import write_csv
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
 from kofuplan.services.excel_prefecture import build_prefecture_book
+from kofuplan.services.ports import UnitOfWork
 from kofuplan.services.review_checks import check_run
 
 
@@ -25,14 +25,14 @@ class NothingToSubmit(InputError):
     pass
 
 
-def submission_workbook(repo: Repository, pref_code: str, made_on: dt.date) -> bytes:
-    ms = list(repo.municipalities(pref_code))
-    revisions = repo.latest_revisions([m.lg_code for m in ms])
+def submission_workbook(uow: UnitOfWork, pref_code: str, made_on: dt.date) -> bytes:
+    ms = list(uow.places.municipalities(pref_code))
+    revisions = uow.plans.latest_revisions([m.lg_code for m in ms])
     with_plan = [m for m in ms if m.lg_code in revisions]
     if not with_plan:
         raise NothingToSubmit("計画のある市区町村がまだありません")
     contents = {m.lg_code: revisions[m.lg_code].content for m in with_plan}
-    inputs = {lg: r.content for lg, r in repo.latest_inputs_of(contents).items()}
+    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(contents).items()}
     run = check_run(with_plan, contents, inputs)
     assert run is not None
     p = run.profiles

@@ -12,9 +12,8 @@ from typer.testing import CliRunner
 from kofuplan.adapters.cli import app, commands
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.services.planning import run_plan
-from kofuplan.services.web_sample import AS_OF, seed, write_sample_stats
+from kofuplan.adapters.web.sample import AS_OF, seed, write_sample_stats
 
 commands.load()  # registers every command
 runner = CliRunner()
@@ -37,11 +36,10 @@ def test_R6_db_init_and_load_stats_create_every_municipality_and_its_baseline(
     assert code == 0, out
     assert "1741" in out
     db = Database(url)
-    with db.session() as s:
-        repo = Repository(s)
-        assert len(repo.municipalities()) == 1741
-        assert len(repo.prefectures()) == 47
-        sapporo = repo.municipality("011002")
+    with db.unit_of_work() as uow:
+        assert len(uow.places.municipalities()) == 1741
+        assert len(uow.places.prefectures()) == 47
+        sapporo = uow.places.municipality("011002")
         assert sapporo is not None and sapporo.pref_code == "01"
         assert 0 < sapporo.cards_issued_baseline < sapporo.population
     db.dispose()
@@ -82,8 +80,8 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     seed(Database(url), per_prefecture=1, password="whatever-123", with_actuals=False)
     db = Database(url)
-    with db.session() as s:
-        lg = Repository(s).municipalities()[0].lg_code
+    with db.unit_of_work() as uow:
+        lg = uow.places.municipalities()[0].lg_code
     db.dispose()
     pw = tmp_path / "pw.txt"
     pw.write_text("a-long-password\n", encoding="utf-8")
@@ -127,9 +125,8 @@ def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
         code, out = kofuplan("db", "load-plan", str(plan_csv), "--database-url", url)
         assert code == 0 and "47" in out, out
         db = Database(url)
-        with db.session() as s:
-            repo = Repository(s)
-            revisions = repo.latest_revisions()
+        with db.unit_of_work() as uow:
+            revisions = uow.plans.latest_revisions()
             assert len(revisions) == 47
             assert {r.seq for r in revisions.values()} == {expected_seq}
             r = next(iter(revisions.values()))
@@ -171,9 +168,8 @@ def test_R6_demo_database_has_sample_accounts_and_says_how_to_sign_in(tmp_path: 
     text = sign_in_help("127.0.0.1", 8000, accounts)
     assert accounts.password in text and "http://127.0.0.1:8000/" in text
     assert accounts.ministry in text and "pref" in text
-    with db.session() as s:
-        repo = Repository(s)
-        assert len(repo.prefectures()) == 47
-        assert all(m.name.startswith("サンプル") for m in repo.municipalities())
-        assert len(repo.latest_revisions()) == len(accounts.municipalities)
+    with db.unit_of_work() as uow:
+        assert len(uow.places.prefectures()) == 47
+        assert all(m.name.startswith("サンプル") for m in uow.places.municipalities())
+        assert len(uow.plans.latest_revisions()) == len(accounts.municipalities)
     db.dispose()

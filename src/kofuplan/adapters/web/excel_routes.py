@@ -34,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _download(access: MunicipalityAccess) -> Response:
     from kofuplan.services import web_excel
 
-    revision = access.repo.latest_revision(access.municipality.lg_code)
+    revision = access.uow.plans.latest_revision(access.municipality.lg_code)
     if revision is None:
         raise HTTPException(404, "計画がまだありません")
     name = web_excel.workbook_name(access.municipality, revision)
@@ -42,7 +42,7 @@ def _download(access: MunicipalityAccess) -> Response:
         web_excel.workbook_bytes(
             access.municipality,
             revision,
-            access.repo.latest_inputs(access.municipality.lg_code),
+            access.uow.inputs.latest_inputs(access.municipality.lg_code),
         ),
         media_type=XLSX,
         headers={"content-disposition": f'attachment; filename="{name}"'},
@@ -63,7 +63,7 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
     reason = str(form.get("reason", "") or "Excel から読込み")[:2000]
     try:
         saved = web_excel.save_upload(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             upload.filename or "",
@@ -144,7 +144,7 @@ def _submission(access: PrefectureAccess) -> Response:
 
     try:
         data = web_submission.submission_workbook(
-            access.repo, access.prefecture.code, dt.date.today()
+            access.uow, access.prefecture.code, dt.date.today()
         )
     except web_submission.NothingToSubmit as e:
         raise HTTPException(404, str(e)) from None

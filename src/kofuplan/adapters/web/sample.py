@@ -1,7 +1,10 @@
 """Sample data for the web service's demo, browser tests and load test: made-up
 municipalities in all 47 prefectures (labelled サンプル, never the real statistics), written in
 the official long format and planned by the plan engine, exactly as real data would be.
-Sample accounts share one password, printed by `kofuplan serve --demo`."""
+Sample accounts share one password, printed by `kofuplan serve --demo`.
+
+An adapter, not a use case: it writes a statistics file, runs the plan engine on it and stores
+the results through the use cases of ``kofuplan.services.setup``, as the command line does."""
 
 from __future__ import annotations
 
@@ -15,15 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from kofuplan.adapters.stats_csv import STATS_COLUMNS
-from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.models import Actual
-from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.stats_csv import STATS_COLUMNS, read_stats
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan_form import Cell
 from kofuplan.domain.plan_table import table_rows
 from kofuplan.services.passwords import hash_password
 from kofuplan.services.planning import run_plan
+from kofuplan.services.ports import Storage
 from kofuplan.services.setup import add_user, import_plans, load_baseline
 
 AS_OF = dt.date(2020, 10, 1)  # the planning baseline snapshot (end of September 2020)
@@ -74,7 +75,7 @@ def write_sample_stats(path: Path, per_prefecture: int, rng: np.random.Generator
 
 
 def seed(
-    db: Database,
+    db: Storage,
     *,
     per_prefecture: int = 3,
     password: str | None = None,
@@ -83,15 +84,15 @@ def seed(
 ) -> SampleAccounts:
     """Fill an empty database with sample municipalities, engine-made plans and accounts."""
     db.init()
-    with db.session() as s:
-        if Repository(s).prefectures():
+    with db.unit_of_work() as uow:
+        if uow.places.prefectures():
             raise ValueError("the database already has data; use an empty one for the sample")
     rng = np.random.default_rng(seed_value)
     password = password or secrets.token_urlsafe(9)
     with tempfile.TemporaryDirectory(prefix="kofuplan-sample-") as tmp:
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
-        load_baseline(db, stats, AS_OF)
+        load_baseline(db, read_stats(stats, AS_OF), AS_OF)
         plans = table_rows(run_plan(stats, AS_OF).plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
@@ -115,20 +116,19 @@ def seed(
 
 
 def _sample_actuals(
-    db: Database, plans: Mapping[str, Sequence[Mapping[str, Cell]]], rng: np.random.Generator
+    db: Storage, plans: Mapping[str, Sequence[Mapping[str, Cell]]], rng: np.random.Generator
 ) -> None:
     """Two months of sample actual results, each municipality at 50–120 % of its plan."""
-    with db.session() as s:
+    with db.unit_of_work() as uow:
         for lg, rows in plans.items():
             pace = rng.uniform(0.5, 1.2)
             for row in rows[:2]:
                 planned = int(row["issuance"] or 0)
-                s.add(
-                    Actual(
-                        lg_code=lg,
-                        month=str(row["month"]),
-                        issued=int(planned * pace),
-                        backlog=int(planned * rng.uniform(0, 0.3)),
-                    )
+                uow.reviews.add_actual(
+                    lg_code=lg,
+                    month=str(row["month"]),
+                    issued=int(planned * pace),
+                    backlog=int(planned * rng.uniform(0, 0.3)),
+                    author_id=None,
                 )
-        s.commit()
+        uow.commit()
