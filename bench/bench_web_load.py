@@ -36,8 +36,8 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.parameters import load_rules
 from kofuplan.adapters.web.sample import SampleAccounts, seed
+from kofuplan.parameters import load_rules
 
 HOST = "127.0.0.1"  # loopback only
 PASSWORD = "bench-password-123"

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, text
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.adapters.web.sample import SampleAccounts, seed
 
 PASSWORD = "sample-password-for-tests"
 POSTGRES_ENV = "KOFUPLAN_TEST_POSTGRES_URL"

@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.stats_csv import read_stats
+from kofuplan.adapters.storage.db import Database
 from kofuplan.services.setup import load_baseline
 from kofuplan.services.views import national_view
 from tests.cli_runner import run_cli

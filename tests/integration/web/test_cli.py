@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from kofuplan.adapters.cli import app, commands
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.adapters.storage.db import Database
-from kofuplan.services.planning import run_plan
 from kofuplan.adapters.web.sample import AS_OF, seed, write_sample_stats
+from kofuplan.services.planning import run_plan
 
 commands.load()  # registers every command
 runner = CliRunner()
