@@ -14,16 +14,16 @@ from typing import Any
 
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.bounds import check_count
-from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.domain.promotion import (
+    EVENING_HOURS_MAX,
+    PROMOTION_FIELDS,
+    SHARE_MAX,
+    Event,
+    MunicipalPromotion,
+    yes_no,
+)
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
-
-# The ranges of the two bounded numbers: a share of residents, and hours in a day.
-SHARE_MAX = 1.0
-EVENING_HOURS_MAX = 24.0
-
-_YES = {"yes": True, "y": True, "true": True, "1": True, "はい": True, "有": True}
-_NO = {"no": False, "n": False, "false": False, "0": False, "いいえ": False, "無": False}
 
 
 class PromotionFieldError(InputError):
@@ -45,16 +45,6 @@ def _whole(raw: str, where: str, field: str) -> int:
         raise PromotionFieldError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}")
     ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
     return check_count(int(raw), where, field, ceiling)
-
-
-def yes_no(raw: str) -> bool | None:
-    """``yes``/``はい``/… as True, ``no``/``いいえ``/… as False, anything else None."""
-    key = raw.strip().lower()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    return None
 
 
 def _flag(raw: str, where: str, field: str) -> bool:

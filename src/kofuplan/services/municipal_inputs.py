@@ -18,10 +18,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
-from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.domain.promotion import (
+    EVENING_HOURS_MAX,
+    PROMOTION_FIELDS,
+    SHARE_MAX,
+    Event,
+    MunicipalPromotion,
+    yes_no,
+)
 from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError

@@ -12,8 +12,8 @@ from typing import Any
 from kofuplan.adapters.excel.errors import WorkbookError, cell_name, shown, shown_ja
 from kofuplan.adapters.excel.layout import Field, sheet_title, without_unit
 from kofuplan.adapters.excel.tables import RawTable
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.domain import clerk_input
+from kofuplan.domain.promotion import EVENING_HOURS_MAX, SHARE_MAX
 
 MAX_PROBLEMS = 30  # beyond this a file is clearly the wrong one; say so instead of listing all
 _MONTH_SEPARATORS = re.compile(r"[;；,、，\s]+")
