@@ -15,7 +15,7 @@ import pytest
 from kofuplan.adapters.memory import MemoryStorage
 from kofuplan.domain.findings import Finding
 from kofuplan.errors import InputError
-from kofuplan.services import setup, summaries, workflow
+from kofuplan.services import setup, summaries, views, workflow
 from kofuplan.services.access import Principal
 from kofuplan.services.ports import MunicipalityData, RevisionTaken, Storage
 from tests.web_support import fresh_database
@@ -287,6 +287,10 @@ def test_issue12_a_summary_is_computed_from_the_store_and_refreshed_after_a_chan
     assert summaries.refresh(storage, "nation") and not summaries.refresh(storage, "nation")
     with storage.unit_of_work() as uow:
         assert summaries.nation(uow, storage).summary.actual[0] == 4321
+        assert summaries.nation(uow, storage) == views.national_view(uow)  # stored = computed
+        assert summaries.prefecture(uow, "13", storage) == views.summarize(
+            uow, list(uow.places.municipalities("13"))
+        )
 
 
 def test_issue12_findings_are_stored_with_their_revision(storage: Storage) -> None:

@@ -191,6 +191,7 @@ class MemoryStorage:
         self.key = f"memory:{id(self)}"
         self.commits = 0  # how many units of work committed (tests: nothing half-written)
         self._next_id = 0
+        self.reserved: dict[tuple[str, str, int], MemoryUnitOfWork] = {}  # appended, uncommitted
 
     def new_id(self) -> int:
         with self.lock:
@@ -206,6 +207,16 @@ class MemoryStorage:
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
+
+    def copy(self) -> MemoryStorage:
+        """Another store holding what this one holds (tests: one seeded store, a copy each);
+        the records are shared, as none is changed in place."""
+        other = MemoryStorage()
+        with self.lock:
+            other.tables = _shallow(self.tables)
+            other.tables.summaries = {k: copy.copy(v) for k, v in self.tables.summaries.items()}
+            other._next_id = self._next_id
+        return other
 
 
 class MemoryRepository:
@@ -299,7 +310,7 @@ class MemoryRepository:
             t.plan_revisions.append(revision)
             return revision
 
-        self._uow.taken(lambda t: _has_seq(t.plan_revisions, lg_code, seq))
+        self._uow.taken("plan", lg_code, seq, lambda t: _has_seq(t.plan_revisions, lg_code, seq))
         self._touch(lg_code[:2])
         return cast(PlanRevision, self._uow.do(op))
 
@@ -345,7 +356,7 @@ class MemoryRepository:
             t.input_revisions.append(revision)
             return revision
 
-        self._uow.taken(lambda t: _has_seq(t.input_revisions, lg_code, seq))
+        self._uow.taken("inputs", lg_code, seq, lambda t: _has_seq(t.input_revisions, lg_code, seq))
         self._touch(lg_code[:2])
         return cast(InputRevision, self._uow.do(op))
 
@@ -673,12 +684,21 @@ class MemoryUnitOfWork:
         self.log.append(op)
         return result
 
-    def taken(self, test: Callable[[Tables], bool]) -> None:
+    def taken(self, kind: str, lg_code: str, seq: int, test: Callable[[Tables], bool]) -> None:
         """RevisionTaken when another unit of work committed the same number since this one
-        began (the SQL store's flush finds it in the unique index)."""
+        began, or appended it and has not finished (the SQL store's flush finds it in the
+        unique index); else the number is this unit of work's until it ends."""
+        key = (kind, lg_code, seq)
         with self._storage.lock:
-            if test(self._storage.tables):
+            holder = self._storage.reserved.get(key)
+            if test(self._storage.tables) or (holder is not None and holder is not self):
                 raise RevisionTaken("another save took this revision number")
+            self._storage.reserved[key] = self
+
+    def _release(self) -> None:
+        with self._storage.lock:
+            for key in [k for k, v in self._storage.reserved.items() if v is self]:
+                del self._storage.reserved[key]
 
     def commit(self) -> None:
         log, self.log = self.log, []
@@ -692,6 +712,8 @@ class MemoryUnitOfWork:
                 tables.summaries[scope] = dataclasses.replace(row, version=row.version + 1)
             self._storage.tables = tables
             self._storage.commits += 1
+            for key in [k for k, v in self._storage.reserved.items() if v is self]:
+                del self._storage.reserved[key]
             listeners = list(self._storage.summary_listeners)
         self.tables = self._copy()
         for listener in listeners if stale else []:
@@ -700,6 +722,7 @@ class MemoryUnitOfWork:
     def rollback(self) -> None:
         self.stale = set()
         self.log = []
+        self._release()
         self.tables = self._copy()
 
 
