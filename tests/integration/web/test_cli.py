@@ -108,6 +108,29 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
     assert code == 2 and "at least" in out
 
 
+def test_R6_issue12_users_add_refuses_a_missing_code_before_creating_the_database(
+    tmp_path: Path,
+) -> None:
+    """What needs no database (the role's code, the password's length) is refused before
+    the database file is opened or created: nothing is written."""
+    pw = tmp_path / "pw.txt"
+    pw.write_text("a-long-password\n", encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text("short\n", encoding="utf-8")
+    cases = {
+        "--pref": ["--role", "prefecture", "--password-file", str(pw)],
+        "--lg-code": ["--role", "municipality", "--password-file", str(pw)],
+        "at least": ["--role", "ministry", "--password-file", str(short)],
+    }
+    for expected, args in cases.items():
+        file = tmp_path / f"never{len(expected)}.sqlite3"
+        code, out = kofuplan(
+            "users", "add", *args, "--login", "x", "--database-url", f"sqlite:///{file}"
+        )
+        assert code == 2 and expected in out, (expected, out)
+        assert not file.exists()
+
+
 def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
     tmp_path: Path,
 ) -> None:
