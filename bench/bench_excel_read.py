@@ -37,6 +37,7 @@ from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.reader import ReadOutcome
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 
@@ -124,7 +125,7 @@ def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[s
 def generate(stats: Path, directory: Path, count: int) -> list[Path]:
     """The templates as `excel template --pref all` writes them (stamped: seconds, not
     minutes), a few of them broken."""
-    run = run_plan(stats, AS_OF)
+    run = run_plan(StatsFiles(stats), AS_OF)
     codes = [str(c) for c in run.plan.profiles.lg_code.tolist()][:count]
     paths = []
     stamper = TemplateStamper(as_of=AS_OF, made_on=AS_OF)

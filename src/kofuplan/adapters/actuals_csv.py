@@ -28,6 +28,7 @@ from kofuplan.domain.actuals import SURVEY_COLUMNS, Actuals, ActualsError
 from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.focus import MUNICIPALITY_TYPES
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.snapshots import first_day, month_range, snapshots_by_month
 from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, load_rules
@@ -51,7 +52,7 @@ def _int(raw: str, where: str, ceiling: int) -> int:
 
 def _count_ceiling() -> int:
     # Bounds guard against mistyped input, whatever the months: today's value holds.
-    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    return PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
 
 
 def _float(raw: str, where: str, ceiling: int) -> float:

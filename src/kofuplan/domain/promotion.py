@@ -37,23 +37,6 @@ PROMOTION_FIELDS = (
     "konbini_reduction_from",
 )
 
-# The ranges of the two bounded numbers: a share of residents, and hours in a day.
-SHARE_MAX = 1.0
-EVENING_HOURS_MAX = 24.0
-
-_YES = {"yes": True, "y": True, "true": True, "1": True, "はい": True, "有": True}
-_NO = {"no": False, "n": False, "false": False, "0": False, "いいえ": False, "無": False}
-
-
-def yes_no(raw: str) -> bool | None:
-    """``yes``/``はい``/… as True, ``no``/``いいえ``/… as False, anything else None."""
-    key = raw.strip().lower()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    return None
-
 
 @dataclass(frozen=True)
 class Event:

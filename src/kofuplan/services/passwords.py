@@ -12,6 +12,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kofuplan.domain.rule_values import ServiceRules
 from kofuplan.services.rule_clock import rules_on
 
 # Letters and digits a clerk can read out and type without confusion (no 0/O, 1/l/I).
@@ -19,13 +20,8 @@ _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def hasher() -> PasswordHasher:
-    """The hasher with the parameters in force on the clock's day."""
-    rules = rules_on(None)
-    return _hasher(
-        int(rules["service.argon2_time_cost"]),
-        int(rules["service.argon2_memory_kib"]),
-        int(rules["service.argon2_parallelism"]),
-    )
+    rules = ServiceRules.from_rules(rules_on(None))  # the clock's day
+    return _hasher(rules.argon2_time_cost, rules.argon2_memory_kib, rules.argon2_parallelism)
 
 
 @cache
@@ -62,7 +58,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def min_length() -> int:
-    return int(rules_on(None)["service.password_min_length"])
+    return ServiceRules.from_rules(rules_on(None)).password_min_length
 
 
 def temporary_password() -> str:

@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from kofuplan.domain.actuals import Actuals
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.profiles import StatsRows
+from kofuplan.domain.renewal_history import Series
 from kofuplan.errors import ConflictError
+from kofuplan.parameters import RuleBook
 
 # --- records -------------------------------------------------------------------------------
 
@@ -218,6 +222,29 @@ class SummaryRecord(Protocol):
     def computed_at(self) -> dt.datetime | None: ...
     @property
     def content(self) -> dict[str, Any] | None: ...
+
+
+class StatsSource(Protocol):
+    """Where the published statistics and the municipalities' own inputs come from (the
+    CSV files: :class:`kofuplan.adapters.stats_csv.StatsFiles`; a test may pass plain rows).
+    The use case builds the profiles from what it gives."""
+
+    def stats_at(self, as_of: dt.date) -> StatsRows: ...
+    def snapshot_dates(self) -> list[str]: ...
+    def given_profiles(self, known_codes: set[str]) -> dict[str, dict[str, Any]]: ...
+
+
+class RenewalSource(Protocol):
+    """The statistics the renewal wave is estimated from (the official long files:
+    :class:`kofuplan.adapters.renewal_inputs.RenewalSources`)."""
+
+    def actuals(self, book: RuleBook) -> Actuals: ...
+    def prefectures(self) -> Series: ...
+    def national(self) -> Series: ...
+    def ages(self) -> Series: ...
+    def where(self, key: str) -> str:
+        """The name of the source ``key`` (``stats``, ``prefectures``) for a message."""
+        ...
 
 
 class RevisionTaken(ConflictError):

@@ -30,11 +30,11 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_TABLE,
     TABLES,
 )
-from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.workbook import BudgetLine, PlanWorkbook, Profile
 
 
 def _marked(table: RawTable, sheet_row: int, width: int) -> bool:

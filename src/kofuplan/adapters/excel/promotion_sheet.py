@@ -30,7 +30,8 @@ from kofuplan.adapters.excel.layout import (
     sheet_title,
 )
 from kofuplan.adapters.safe_text import set_excel_text
-from kofuplan.domain.promotion import EVENING_HOURS_MAX, SHARE_MAX, Event, MunicipalPromotion
+from kofuplan.domain.promotion import Event, MunicipalPromotion
+from kofuplan.domain.promotion_input import EVENING_HOURS_MAX, SHARE_MAX
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT = "@"  # a text cell: Excel keeps 2021-01 as typed instead of turning it into a date

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kofuplan.adapters.stats_csv import STATS_COLUMNS, read_stats
+from kofuplan.adapters.stats_csv import STATS_COLUMNS, StatsFiles
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan_form import Cell
 from kofuplan.domain.plan_table import table_rows
@@ -92,8 +92,8 @@ def seed(
     with tempfile.TemporaryDirectory(prefix="kofuplan-sample-") as tmp:
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
-        load_baseline(db, read_stats(stats, AS_OF), AS_OF)
-        plans = table_rows(run_plan(stats, AS_OF).plan.table())
+        load_baseline(db, StatsFiles(stats).stats_at(AS_OF), AS_OF)
+        plans = table_rows(run_plan(StatsFiles(stats), AS_OF).plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
     hashed = hash_password(password)
