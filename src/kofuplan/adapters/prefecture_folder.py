@@ -16,12 +16,13 @@ import datetime as dt
 from pathlib import Path
 
 from kofuplan.adapters.excel.reader import file_lg_code
+from kofuplan.adapters.input_bounds import input_bounds
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
-from kofuplan.domain.plan_form import PlanBounds, plan_table_of
+from kofuplan.domain.plan_form import plan_table_of
 from kofuplan.domain.prefecture_book import (
     PLAN_NEEDS,
     UNKNOWN,
@@ -32,7 +33,6 @@ from kofuplan.domain.prefecture_book import (
 )
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 
 def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
@@ -93,8 +93,7 @@ def build_prefecture_book(
     ]
     if not rows:
         raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
-    bounds = PlanBounds.from_rules(load_rules().at(dt.date.today()))
-    table = plan_table_of(rows, PLAN_NEEDS, bounds, plan_path.name)
+    table = plan_table_of(rows, PLAN_NEEDS, input_bounds(), plan_path.name)
     codes = {str(c) for c in table.lg_code.tolist()}
     profiles = _profiles(plans_dir / "profiles.csv")
     for code, row in _profiles(plans_dir / "municipalities.csv").items():

@@ -9,14 +9,13 @@ Lists are written in one cell, items separated by ';' (``；`` is read too):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.clerk_input import number_text
-from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 from kofuplan.domain.promotion_input import (
     EVENING_HOURS_MAX,
@@ -27,7 +26,6 @@ from kofuplan.domain.promotion_input import (
     promotion_value,
 )
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 _EN = {
     "count": "must be a whole number ≥ 0",
@@ -40,11 +38,6 @@ _EN = {
     "text": f"must be a text of at most {TEXT_MAX:,} characters",
     "events": "must list events",
 }
-
-
-def _ceiling() -> int:
-    # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
-    return PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
 
 
 def _message(bad: BadPromotionValue, where: str, ceiling: int) -> str:
@@ -75,7 +68,7 @@ def _event_parts(raw: str, where: str) -> list[dict[str, str]]:
 def promotion_cell(field: str, raw: str, where: str) -> Any:
     """The validated value of one promotion cell (:func:`kofuplan.domain.promotion_input.
     promotion_value`, any month); errors name the place and the field."""
-    ceiling = _ceiling()
+    ceiling = count_ceiling()
     value: Any = raw
     if field == "offsite_events":
         value = _event_parts(raw, where)

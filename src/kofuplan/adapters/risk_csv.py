@@ -6,19 +6,17 @@ Errors name the file, the line and the column; the output is written whole or no
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.bounds import check_measure
-from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.risk import BacklogRisk, PlanDemand
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 NEEDED = (
     "lg_code",
@@ -61,7 +59,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
     if len(set(codes)) != n or len(rows) != n * m:
         raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
     values = {name: np.empty(n * m) for name in NEEDED[2:]}
-    ceiling = float(PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling)
+    ceiling = float(count_ceiling())
     for k, row in enumerate(rows):
         month = str(row.cells["month"]).strip()
         if month != months[k % m]:

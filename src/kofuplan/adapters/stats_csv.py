@@ -14,14 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.bounds import check_measure, parse_count
 from kofuplan.domain.lgcode import lg_code_error
-from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 STATS_COLUMNS = (
     "snapshot_date",
@@ -54,13 +53,8 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
     return header, reader, handle
 
 
-def _ceiling() -> int:
-    # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
-    return PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
-
-
 def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:
-    return parse_count(raw, where, field, ceiling or _ceiling())
+    return parse_count(raw, where, field, ceiling or count_ceiling())
 
 
 def snapshot_dates(path: Path) -> list[str]:
@@ -79,7 +73,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     ix = {c: header.index(c) for c in STATS_COLUMNS}
     wanted = as_of.isoformat()
-    ceiling = _ceiling()
+    ceiling = count_ceiling()
     cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
     seen: set[str] = set()
     dates: set[str] = set()
@@ -224,7 +218,7 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
                 number = -1.0
             if not number > 0 or number != number or number == float("inf"):
                 raise InputError(f"{where}: {field} must be a number > 0, got {raw!r}")
-            values[field] = check_measure(number, where, field, _ceiling())
+            values[field] = check_measure(number, where, field, count_ceiling())
         else:
             values[field] = _whole(raw, where, field)
     return values

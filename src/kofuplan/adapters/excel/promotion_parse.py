@@ -8,7 +8,6 @@ neither table and reads as no promotion section.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,10 +28,9 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
 )
 from kofuplan.adapters.excel.tables import RawTable
-from kofuplan.domain.plan_form import PlanBounds
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.domain.promotion import Event, MunicipalPromotion
 from kofuplan.domain.promotion_input import BadPromotionValue, event_part, promotion_value
-from kofuplan.parameters import load_rules
 
 
 def _items(
@@ -121,7 +119,7 @@ def parse_promotion(
         )
         return None
     # Every value through the one validator of the section (the CSV's and the page's too).
-    ceiling = PlanBounds.from_rules(load_rules().at(dt.date.today())).count_ceiling
+    ceiling = count_ceiling()
     items = _items(tables[PROMOTION_TABLE], months, ceiling, out)
     events = _events(tables[EVENTS_TABLE], months, max_event_rows, ceiling, out)
     if items is None or events is None:
