@@ -6,6 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No property test has a deadline (STYLE: the machine is shared; a slow example is not a bug).
+settings.register_profile("kofuplan", deadline=None)
+settings.load_profile("kofuplan")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "mynumbercard"

@@ -90,6 +90,7 @@ class PlanRevision:
     reason: str
     content: list[dict[str, Any]]
     created_at: dt.datetime = field(default_factory=_now)
+    kind: str = "issuance"
 
 
 @dataclass
@@ -268,21 +269,26 @@ class MemoryRepository:
     def revision(self, revision_id: int) -> PlanRevision | None:
         return next((r for r in self.t.plan_revisions if r.id == revision_id), None)
 
-    def revisions(self, lg_code: str, *, with_content: bool = True) -> Sequence[PlanRevision]:
-        found = [r for r in self.t.plan_revisions if r.lg_code == lg_code]
+    def revisions(
+        self, lg_code: str, *, with_content: bool = True, kind: str = "issuance"
+    ) -> Sequence[PlanRevision]:
+        found = [r for r in self.t.plan_revisions if r.lg_code == lg_code and r.kind == kind]
         return sorted(found, key=lambda r: -r.seq)
 
-    def latest_revision(self, lg_code: str) -> PlanRevision | None:
-        found = self.revisions(lg_code)
+    def latest_revision(self, lg_code: str, kind: str = "issuance") -> PlanRevision | None:
+        found = self.revisions(lg_code, kind=kind)
         return found[0] if found else None
 
-    def latest_revisions(self, lg_codes: Iterable[str] | None = None) -> dict[str, PlanRevision]:
-        return _latest(self.t.plan_revisions, lg_codes)
+    def latest_revisions(
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
+    ) -> dict[str, PlanRevision]:
+        return _latest([r for r in self.t.plan_revisions if r.kind == kind], lg_codes)
 
     def latest_revision_heads(
-        self, lg_codes: Iterable[str] | None = None
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
     ) -> dict[str, tuple[int, dt.datetime]]:
-        return {lg: (r.id, r.created_at) for lg, r in self.latest_revisions(lg_codes).items()}
+        found = self.latest_revisions(lg_codes, kind)
+        return {lg: (r.id, r.created_at) for lg, r in found.items()}
 
     def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
         wanted = set(ids)
@@ -297,22 +303,39 @@ class MemoryRepository:
         author_id: int | None,
         reason: str,
         content: list[dict[str, Any]],
+        kind: str = "issuance",
     ) -> PlanRevision:
         rid, at, content = self._uow.new_id(), _now(), copy.deepcopy(content)
 
         def op(t: Tables) -> PlanRevision:
             _known(t, lg_code)
-            if _has_seq(t.plan_revisions, lg_code, seq):
+            if _taken(t, lg_code, seq, kind):
                 raise RevisionTaken("another save took this revision number")
             revision = PlanRevision(
-                rid, lg_code, seq, base_revision_id, author_id, reason, copy.deepcopy(content), at
+                rid,
+                lg_code,
+                seq,
+                base_revision_id,
+                author_id,
+                reason,
+                copy.deepcopy(content),
+                at,
+                kind,
             )
             t.plan_revisions.append(revision)
             return revision
 
-        self._uow.taken("plan", lg_code, seq, lambda t: _has_seq(t.plan_revisions, lg_code, seq))
+        self._uow.taken(
+            f"plan:{kind}",
+            lg_code,
+            seq,
+            lambda t: _has_seq([r for r in t.plan_revisions if r.kind == kind], lg_code, seq),
+        )
         self._touch(lg_code[:2])
         return cast(PlanRevision, self._uow.do(op))
+
+    def findings(self, revision_id: int) -> Sequence[Finding]:
+        return [f.finding for f in self.t.findings if f.revision_id == revision_id]
 
     def add_findings(self, revision_id: int, findings: Iterable[Finding]) -> None:
         found = list(findings)
@@ -730,6 +753,10 @@ def _shallow(t: Tables) -> Tables:
     """A copy of the containers, sharing the records: a record is never changed in place
     (a change replaces it), so a unit of work's copy is cheap and isolated."""
     return Tables(**{f.name: copy.copy(getattr(t, f.name)) for f in dataclasses.fields(t)})
+
+
+def _taken(t: Tables, lg_code: str, seq: int, kind: str) -> bool:
+    return any(r.lg_code == lg_code and r.seq == seq and r.kind == kind for r in t.plan_revisions)
 
 
 def _has_seq(rows: Sequence[Any], lg_code: str, seq: int) -> bool:

@@ -79,6 +79,13 @@ def plan_months() -> tuple[str, ...]:
     return plan_calendar(rules_at(start), start).months
 
 
+def renewal_plan_months() -> tuple[str, ...]:
+    """Every month a stored renewal plan may hold (renewal.period_start … period_end)."""
+    from kofuplan.services.renewal_checks import renewal_months
+
+    return renewal_months(dt.date(2020, 10, 1))
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -88,10 +95,11 @@ def import_plans(
     plans: Mapping[str, Sequence[Mapping[str, Any]]],
     reason: str,
     stored: Callable[[int], None] = lambda _n: None,
+    kind: str = "issuance",
 ) -> int:
-    """Store each municipality's plan rows as its newest revision (author: none), all in one
-    transaction: a plan refused halfway stores none. ``stored(1)`` is told after each
-    municipality (a caller's progress)."""
+    """Store each municipality's plan rows as its newest revision of the ``kind`` plan
+    (author: none), all in one transaction: a plan refused halfway stores none. ``stored(1)``
+    is told after each municipality (a caller's progress)."""
     n = 0
     with storage.unit_of_work() as uow:
         who = Principal(user_id=None, login="system", role="ministry")
@@ -99,8 +107,9 @@ def import_plans(
             m = uow.places.municipality(lg_code)
             if m is None:
                 raise InputError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
-            latest = uow.plans.latest_revision(lg_code)
-            append_plan(uow, who, m, latest.id if latest else None, reason, rows, merge=False)
+            latest = uow.plans.latest_revision(lg_code, kind)
+            base = latest.id if latest else None
+            append_plan(uow, who, m, base, reason, rows, merge=False, kind=kind)
             n += 1
             stored(1)
         uow.commit()
