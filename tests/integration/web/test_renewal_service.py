@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import PlanRevision, ReviewEvent
+from kofuplan.adapters.web import sample as web_sample
 from kofuplan.domain.renewal_plan import RENEWAL_CHECK_CODES, RENEWAL_LABELS
-from kofuplan.services import renewal_checks, renewal_views, views, web_sample, workflow
+from kofuplan.services import renewal_checks, renewal_views, views, workflow
 from kofuplan.services.access import Principal
 from tests.web_support import PASSWORD
 
