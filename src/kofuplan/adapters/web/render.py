@@ -59,6 +59,7 @@ BUDGET_LABELS = {
     "offsite_counters": "臨時窓口",
     "terminals": "統合端末の増設",
     "notices": "通知の郵送",
+    "hiring": "職員の採用・任用終了",
     "total": "費用計",
     "estimated_grant": "補助金の見込み",
     "shortfall": "不足額",
