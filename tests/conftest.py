@@ -6,6 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No test may fail for being slow on a busy machine (STYLE: no tight deadlines).
+settings.register_profile("kofuplan", deadline=None)
+settings.load_profile("kofuplan")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "mynumbercard"

@@ -83,8 +83,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "--stats", str(stats),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    submission = root / "13_submit.xlsx"
+    result = run_cli(
+        "submit", "--pref", "13", "--plans", str(read_dir), "--stats", str(stats),
+        "--out", str(submission),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
     pdf, csv_dir, saved = root / "pdf", root / "csv", root / "saved"
-    convert([book, pref_book], "pdf", pdf, profile)
+    convert([book, pref_book, submission], "pdf", pdf, profile)
     convert(
         [book],
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
@@ -97,6 +103,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "book": book,
         "pref_book": pref_book,
+        "submission": submission,
         "pdf": pdf,
         "csv": csv_dir,
         "saved": saved,
@@ -149,6 +156,37 @@ def test_R7_1_prefecture_workbook_prints_every_sheet_one_page_wide(
         assert re.search(r"\d+ / \d+ ページ", p)
 
 
+# The submission's 計画 sheet has a row per municipality and month (62 × 30 rows for 東京都):
+# printed one page wide, a page must hold at least this many rows (it printed as 173 pages
+# of 11 rows, several pages across, before issue 15; 81 rows a page for 東京都 since).
+SUBMISSION_ROWS_PER_PAGE = 50
+
+
+def test_R7_1_issue15_submit_workbook_prints_one_page_wide_with_its_header_on_every_page(
+    rendered: dict[str, Any],
+) -> None:
+    path = rendered["pdf"] / (rendered["submission"].stem + ".pdf")
+    reader = PdfReader(path)
+    pages = _pages(path)
+    text = "\n".join(pages)
+    assert not ERRORS.search(text), ERRORS.search(text)
+    for page in reader.pages:  # A4 landscape
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2
+    wb = openpyxl.load_workbook(rendered["submission"])
+    for title in ("計画", "提出状況", "指摘事項"):
+        ws = wb[title]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$1:$1" and ws.print_area
+        sheet = [p for p in pages if re.search(rf"{title}\s*\d+ / \d+ ページ", p)]
+        rows = ws.max_row - 1
+        assert sheet, title
+        assert len(sheet) <= max(1, -(-rows // SUBMISSION_ROWS_PER_PAGE)), (title, len(sheet))
+        assert all(str(ws["A1"].value) in p for p in sheet), title  # the title row repeats
+        last = str(ws.cell(1, ws.max_column).value)
+        assert all(last in p for p in sheet), title  # one page wide: the last column too
+
+
 def _width(text: str) -> float:
     """Width of a text in Excel's column units: a full-width character counts two."""
     return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
@@ -197,7 +235,9 @@ def test_R6_1_formulas_recompute_in_libreoffice_to_the_engines_values(
     code = rendered["book"].name[:6]
     with rendered["plan"].open(encoding="utf-8-sig", newline="") as fh:
         engine = [r for r in csv.DictReader(fh) if r["lg_code"] == code]
-    with (rendered["csv"] / f"{rendered['book'].stem}-月別計画.csv").open(encoding="utf-8") as fh:
+    with (rendered["csv"] / f"{rendered['book'].stem}-月別計画.csv").open(
+        encoding="utf-8-sig"
+    ) as fh:
         rows = list(csv.reader(fh))
     header = rows[5]
     data = {r[1]: dict(zip(header, r, strict=False)) for r in rows[6:36]}

@@ -33,7 +33,7 @@ def print_ready(ws: Worksheet, *, title_rows: tuple[int, int], area: str, footer
     """A4 landscape, fit to one page wide (as many pages down as needed), the title rows on
     every page, the print area, and 「name ページ N / M」 in the footer."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
