@@ -25,6 +25,7 @@ from kofuplan.adapters.excel.prefecture import (
     MunicipalityRow,
     PrefectureBook,
     RosterEntry,
+    with_contacts,
 )
 from kofuplan.adapters.excel.reader import file_lg_code
 from kofuplan.adapters.plan_reader import read_plan_rows
@@ -176,6 +177,11 @@ def build_prefecture_book(
         codes, names, _returned(plans_dir, pref_code), members[1] if members else None
     )
     names = [shown[c] for c in codes]
+    # who made each plan read (担当課・担当者・連絡先・作成日 from municipalities.csv)
+    roster = tuple(
+        with_contacts(e, profiles.get(e.lg_code, {})) if e.status == SUBMITTED else e
+        for e in roster
+    )
     promotions = _promotions(plans_dir / "profiles.csv", set(codes))
 
     def given(col: str) -> np.ndarray[Any, np.dtype[np.int64]]:

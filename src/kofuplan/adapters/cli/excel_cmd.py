@@ -214,6 +214,7 @@ def read_command(
     rejected.
     """
     from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.model import contact_row
     from kofuplan.adapters.excel.reader import account_for, expand
     from kofuplan.services.excel_plans import (
         budget_rows,
@@ -255,7 +256,9 @@ def read_command(
         values = zip(*columns.values(), strict=True)
         rows = (dict(zip(columns, row, strict=True)) for row in values)
         profiles = profile_rows(imported)
-        munis = municipality_rows(imported)
+        # who made each plan (the header block), beside its profile
+        contacts = {b.profile.lg_code: contact_row(b.contacts) for b in books}
+        munis = [{**m, **contacts.get(str(m["lg_code"]), {})} for m in municipality_rows(imported)]
         budget = ("lg_code", "fiscal_year", "item", "yen")
         texts = {
             "plan_monthly.csv": csv_rows_text(tuple(columns), rows),

@@ -18,6 +18,14 @@ TABLES = (MONTHLY_TABLE, PROFILE_TABLE, BUDGET_TABLE)
 # The promotion section (issue 8) came later: a workbook made before it has neither table and
 # reads as "no promotion section"; one of the two without the other is an error.
 PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
+# The header block above the monthly table (rows 1–4 of its sheet, columns A–H): not an Excel
+# table, read by its labels (form.py writes it); a workbook without one reads as no contacts.
+HEADER_BLOCK = "header"
+HEADER_BLOCK_SIZE = (4, 8)  # rows, columns
+# Its items the clerk types (a label, the value in the cell to its right), and 作成日.
+CONTACT_LABELS = {"担当課": "department", "担当者": "person", "電話": "phone", "メール": "email"}
+MADE_ON_LABEL = "作成日"
+CONTACT_TEXT_MAX = 100  # characters of a 担当課 or 担当者
 
 # Each table sits on a sheet of its own with a Japanese tab name. The reader finds an .xlsx's
 # tables by their (table) name, so a clerk may rename a tab; a file without Excel tables
@@ -25,6 +33,7 @@ PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
 # called before), the table found by its header row.
 SHEET_TITLES = {
     MONTHLY_TABLE: "月別計画",
+    HEADER_BLOCK: "月別計画",
     PROFILE_TABLE: "基本情報",
     BUDGET_TABLE: "経費",
     PROMOTION_TABLE: "申請推進",

@@ -16,10 +16,15 @@ from kofuplan.adapters.excel.cells import (
     read_cell,
     table_columns,
 )
+from kofuplan.adapters.excel.errors import shown, shown_ja
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_CODES,
     BUDGET_TABLE,
+    CONTACT_LABELS,
+    CONTACT_TEXT_MAX,
+    HEADER_BLOCK,
+    MADE_ON_LABEL,
     MONTH,
     MONTHLY_COUNTS,
     MONTHLY_FIELDS,
@@ -30,9 +35,11 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_TABLE,
     TABLES,
 )
-from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile
+from kofuplan.adapters.excel.model import BudgetLine, Contacts, PlanWorkbook, Profile
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.domain import clerk_input
+from kofuplan.domain.clerk_input import whole_number
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.wareki import reiwa_month
 
@@ -51,15 +58,24 @@ def _parse_monthly(
     values: dict[str, list[int]] = {f.name: [0] * len(months) for f in MONTHLY_COUNTS}
     month_col = cols[MONTH.name]
     counts = [(f, cols[f.name], values[f.name]) for f in MONTHLY_COUNTS]
+    assert all(f.kind == "count" for f in MONTHLY_COUNTS)  # whole_number is their reading
     seen: dict[str, int] = {}
+    # The cells as the template holds them (a month as "2020-10", counts as numbers) are
+    # taken as they are; anything else goes through read_cell, which gives the same value
+    # or names the problem. A marked cell (merged, an error) always goes through read_cell.
+    plain = not table.marks
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
-        if all(blank(v) for v in row) and not _marked(table, sheet_row, len(row)):
-            continue
-        where = (table, sheet_row, table.first_col + month_col)
-        month = read_cell(out, *where, MONTH, row[month_col], months)
+        raw_month = row[month_col]
+        month: str | None = raw_month if plain and raw_month in index else None
         if month is None:
-            continue
+            if all(blank(v) for v in row) and not _marked(table, sheet_row, len(row)):
+                continue
+            where = (table, sheet_row, table.first_col + month_col)
+            month = read_cell(out, *where, MONTH, raw_month, months)
+            if month is None:
+                continue
+        where = (table, sheet_row, table.first_col + month_col)
         if month in seen:
             out.at(
                 *where,
@@ -72,7 +88,10 @@ def _parse_monthly(
         i = index[month]
         got: dict[str, int] = {}
         for f, col, column in counts:
-            number = read_cell(out, table, sheet_row, table.first_col + col, f, row[col], months)
+            raw = row[col]
+            number = whole_number(raw) if plain else None
+            if number is None:
+                number = read_cell(out, table, sheet_row, table.first_col + col, f, raw, months)
             if number is not None:
                 column[i] = got[f.name] = number
         dedicated, offsite = got.get("dedicated_counters"), got.get("offsite_counters")
@@ -164,6 +183,74 @@ def _parse_budget(
     return tuple(lines)
 
 
+_CONTACT_ADVICE = {
+    "phone": (
+        "市外局番からの電話番号を文字で入力してください（例: 03-1234-5678。数値として入力すると"
+        "先頭の0が消えます）",
+        "must be a telephone number of 10 or 11 digits from the area code (03-1234-5678)",
+    ),
+    "email": (
+        "メールアドレスを入力してください（例: madoguchi@city.example.lg.jp）",
+        "must be an e-mail address (madoguchi@city.example.lg.jp)",
+    ),
+    "text": (
+        f"{CONTACT_TEXT_MAX}文字以内の文字で入力してください",
+        f"must be text of at most {CONTACT_TEXT_MAX} characters",
+    ),
+    "made_on": (
+        "作成日を日付で入力してください（例: 令和2年10月1日 または 2020-10-01）",
+        "must be a date (令和2年10月1日 or 2020-10-01)",
+    ),
+}
+
+
+def _contact_value(kind: str, raw: Any) -> str | None:
+    if kind == "phone":
+        return clerk_input.phone(raw)
+    if kind == "email":
+        return clerk_input.email(raw)
+    if kind == "made_on":
+        day = clerk_input.serial_date(raw)
+        return day.isoformat() if day is not None and 2000 <= day.year <= 2100 else None
+    if clerk_input.spreadsheet_error(raw) is not None:
+        return None
+    text = cell_text(raw)
+    return text if len(text) <= CONTACT_TEXT_MAX else None
+
+
+def _parse_contacts(table: RawTable | None, out: Problems) -> Contacts:
+    """担当課, 担当者, 電話, メール and 作成日 from the header block, each found by its label
+    (the value in the cell to its right); blank ones stay blank, a bad one is named."""
+    if table is None:
+        return Contacts()
+    wanted = {**CONTACT_LABELS, MADE_ON_LABEL: "made_on"}
+    got: dict[str, str] = {}
+    for r, row in enumerate(table.rows):
+        for c, label in enumerate(row[:-1]):
+            if not isinstance(label, str):
+                continue
+            name = wanted.get(clerk_input.normalise(label))
+            if name is None or name in got:
+                continue
+            raw = row[c + 1]
+            if blank(raw):
+                got[name] = ""
+                continue
+            kind = name if name in ("phone", "email", "made_on") else "text"
+            value = _contact_value(kind, raw)
+            if value is None:
+                ja, en = _CONTACT_ADVICE[kind]
+                header = clerk_input.normalise(label)
+                where = (table, table.header_row + 1 + r, table.first_col + c + 1)
+                out.at(
+                    *where, f"{header}: {ja}。{shown_ja(raw)}", f"{header} {en}, got {shown(raw)}"
+                )
+                got[name] = ""
+            else:
+                got[name] = value
+    return Contacts(**got)
+
+
 def parse_plan_workbook(
     label: str,
     tables: Mapping[str, RawTable],
@@ -191,9 +278,15 @@ def parse_plan_workbook(
         else None
     )
     promotion = parse_promotion(tables, months, max_event_rows, out)
+    contacts = _parse_contacts(tables.get(HEADER_BLOCK), out)
     out.raise_if_any()
     assert profile is not None and counts is not None and budget is not None
     assert promotion is not None
     return PlanWorkbook(
-        profile=profile, months=tuple(months), counts=counts, budget=budget, promotion=promotion
+        profile=profile,
+        months=tuple(months),
+        counts=counts,
+        budget=budget,
+        promotion=promotion,
+        contacts=contacts,
     )

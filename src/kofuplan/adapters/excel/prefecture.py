@@ -5,8 +5,8 @@ a summary. Numbers carry thousands separators, headers are frozen, widths are se
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -62,6 +62,22 @@ class RosterEntry:
     name: str
     status: str  # 提出済, 未提出 or 差戻し
     note: str = ""  # why it was returned; a name that differs from the statistics
+    # who made the plan (the header block of its workbook, through municipalities.csv)
+    contact: str = ""  # 担当課 担当者
+    reach: str = ""  # 電話 / メール
+    made_on: str = ""  # 作成日, YYYY-MM-DD
+
+
+def with_contacts(entry: RosterEntry, row: Mapping[str, str]) -> RosterEntry:
+    """The entry with the contacts of its municipalities.csv row (columns of
+    :func:`kofuplan.adapters.excel.model.contact_row`); unchanged without them."""
+
+    def get(col: str) -> str:
+        return (row.get(col) or "").strip()
+
+    contact = "　".join(v for v in (get("contact_department"), get("contact_person")) if v)
+    reach = " / ".join(v for v in (get("contact_phone"), get("contact_email")) if v)
+    return replace(entry, contact=contact, reach=reach, made_on=get("made_on"))
 
 
 @dataclass(frozen=True)
@@ -337,7 +353,9 @@ def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
         f"{SUBMITTED} {status.count(SUBMITTED)}、{MISSING} {status.count(MISSING)}、"
         f"{RETURNED} {status.count(RETURNED)}"
     )
-    _header(ws, 3, ["団体コード", "団体名", "状況", "備考"])
+    _header(
+        ws, 3, ["団体コード", "団体名", "状況", "備考", "担当課・担当者", "電話・メール", "作成日"]
+    )
     for i, e in enumerate(book.roster, start=4):
         set_excel_text(ws.cell(i, 1), e.lg_code)
         set_excel_text(ws.cell(i, 2), e.name)
@@ -348,10 +366,19 @@ def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
         note = ws.cell(i, 4)
         set_excel_text(note, e.note)
         note.alignment = WRAP_TOP
+        for j, text in enumerate((e.contact, e.reach), start=5):
+            set_excel_text(ws.cell(i, j), text)
+            ws.cell(i, j).alignment = WRAP_TOP
+        if e.made_on:
+            try:
+                ws.cell(i, 7, reiwa_date(dt.date.fromisoformat(e.made_on)))
+            except ValueError:  # an edited municipalities.csv: shown as it is
+                set_excel_text(ws.cell(i, 7), e.made_on)
+            ws.cell(i, 7).alignment = SHRINK
     ws.freeze_panes = "A4"
-    _widths(ws, [10, 16, 8, 90])
+    _widths(ws, [10, 16, 8, 60, 22, 30, 15])
     last = max(len(book.roster) + 3, 4)
-    print_ready(ws, title_rows=(3, 3), area=f"A1:D{last}", footer="提出状況")
+    print_ready(ws, title_rows=(3, 3), area=f"A1:G{last}", footer="提出状況")
 
 
 def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:

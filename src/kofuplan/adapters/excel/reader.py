@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kofuplan.adapters.excel.container import Limits, check_container
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.excel.layout import PROMOTION_TABLES, TABLES
+from kofuplan.adapters.excel.layout import HEADER_BLOCK, PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
@@ -42,7 +42,7 @@ def read_plan_workbook(
     """One workbook's contents, or :class:`WorkbookError` naming the file, sheet and cell."""
     label = path.name
     check_container(path, label, settings.limits)
-    tables = source(path, label, (*TABLES, *PROMOTION_TABLES))
+    tables = source(path, label, (*TABLES, *PROMOTION_TABLES, HEADER_BLOCK))
     return parse_plan_workbook(
         label,
         tables,
