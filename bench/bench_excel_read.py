@@ -34,6 +34,7 @@ from openpyxl.utils.cell import range_boundaries
 from bench.report import Row, Timing, load_average, record
 from kofuplan.adapters.excel import ReadSettings, read_many
 from kofuplan.adapters.excel.errors import WorkbookError
+from kofuplan.adapters.excel.layout import HEADER_BLOCK, HEADER_BLOCK_SIZE, MONTHLY_TABLE
 from kofuplan.adapters.excel.reader import ReadOutcome
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
@@ -116,6 +117,13 @@ def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[s
                 headers=columns,
                 rows=tuple(tuple(r) for r in rows),
             )
+        if HEADER_BLOCK in names and MONTHLY_TABLE in out:  # the same cells ours reads
+            sheet = out[MONTHLY_TABLE].sheet
+            n_rows, n_cols = HEADER_BLOCK_SIZE
+            block = wb[sheet].iter_rows(
+                min_row=1, max_row=n_rows, min_col=1, max_col=n_cols, values_only=True
+            )
+            out[HEADER_BLOCK] = RawTable(HEADER_BLOCK, sheet, -1, 0, (), tuple(map(tuple, block)))
         return out
     finally:
         wb.close()

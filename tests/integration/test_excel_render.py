@@ -26,6 +26,7 @@ from kofuplan.adapters.excel.reader import ReadSettings, account_for, read_plan_
 from kofuplan.services.sample import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import edit
+from tests.renewal_sample import write_renewal_sample
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Skipped only off CI, on a machine without LibreOffice; in CI a missing LibreOffice fails.
@@ -89,8 +90,16 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "--out", str(submission),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    renewals = root / "renewals"  # issue 17: the renewal plan's workbook
+    result = run_cli(
+        "excel", "template", "--kind", "renewal", "--stats",
+        str(write_renewal_sample(root / "renewal_stats")), "--as-of", "2025-04-01",
+        "--pref", "13", "--out-dir", str(renewals),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (renewal_book,) = sorted(renewals.glob("*.xlsx"))
     pdf, csv_dir, saved = root / "pdf", root / "csv", root / "saved"
-    convert([book, pref_book, submission], "pdf", pdf, profile)
+    convert([book, pref_book, submission, renewal_book], "pdf", pdf, profile)
     convert(
         [book],
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
@@ -104,6 +113,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "book": book,
         "pref_book": pref_book,
         "submission": submission,
+        "renewal_book": renewal_book,
         "pdf": pdf,
         "csv": csv_dir,
         "saved": saved,
@@ -142,6 +152,26 @@ def test_R7_1_municipality_workbook_prints_monthly_sheet_on_at_most_two_pages(
         assert label in text
     # every page of the monthly table repeats its header row
     assert all("交付枚数（枚）" in p for p in monthly)
+
+
+def test_I17_3_renewal_workbook_prints_within_the_municipality_workbooks_bounds(
+    rendered: dict[str, Any],
+) -> None:
+    """The renewal plan's workbook (72 months, 令和7年4月〜令和13年3月) prints as the issuance
+    one does: its monthly sheet on at most 2 A4 landscape pages, at most 10 pages in all."""
+    path = rendered["pdf"] / (rendered["renewal_book"].stem + ".pdf")
+    pages = _pages(path)
+    monthly = [p for p in pages if re.search(r"月別計画\s*\d+ / \d+ ページ", p)]
+    assert 1 <= len(monthly) <= 2, len(monthly)
+    assert len(pages) <= 10, len(pages)
+    for page in PdfReader(path).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2
+    text = "\n".join(pages)
+    assert not ERRORS.search(text), ERRORS.search(text)
+    assert "更新計画" in text and "2031-03" in text
+    assert all("更新件数（件）" in p for p in monthly)
+    assert _cut_cells(rendered["renewal_book"]) == []
 
 
 def test_R7_1_prefecture_workbook_prints_every_sheet_one_page_wide(

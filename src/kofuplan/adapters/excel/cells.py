@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.errors import WorkbookError, cell_name, shown, shown_ja
-from kofuplan.adapters.excel.layout import Field, sheet_title, without_unit
+from kofuplan.adapters.excel.layout import Field, issuance_wording, sheet_title, without_unit
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.domain import clerk_input
@@ -225,7 +225,8 @@ def read_cell(
 
 def table_columns(table: RawTable, fields: Sequence[Field], out: Problems) -> dict[str, int] | None:
     """Where each field's column is in ``table``, found by its header; None if any is missing."""
-    found = {without_unit(cell_text(h)): j for j, h in enumerate(table.headers)}
+    # a renewal workbook's headers (更新件数) name the same fields (issue 17)
+    found = {issuance_wording(without_unit(cell_text(h))): j for j, h in enumerate(table.headers)}
     wanted = {f.header for f in fields}
     missing = [f.header for f in fields if f.header not in found]
     if not missing:
@@ -234,7 +235,7 @@ def table_columns(table: RawTable, fields: Sequence[Field], out: Problems) -> di
     strangers = [
         j
         for j, h in enumerate(table.headers)
-        if without_unit(cell_text(h)) not in wanted | optional
+        if issuance_wording(without_unit(cell_text(h))) not in wanted | optional
     ]
     if len(strangers) == len(missing):  # renamed: point at each renamed header cell
         for j, header in zip(strangers, missing, strict=True):

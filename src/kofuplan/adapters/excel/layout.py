@@ -27,6 +27,34 @@ CONTACT_LABELS = {"担当課": "department", "担当者": "person", "電話": "p
 MADE_ON_LABEL = "作成日"
 CONTACT_TEXT_MAX = 100  # characters of a 担当課 or 担当者
 
+# The kind of plan a workbook holds: the 2020–2023 issuance, or the renewal wave from FY2025
+# (issue 17). A renewal workbook has the same tables and fields; where the issuance
+# workbook says 交付 its titles and headers say 更新 (RENEWAL_WORDING), and the reader tells
+# the kind from the monthly table's headers.
+ISSUANCE, RENEWAL = "issuance", "renewal"
+KINDS = (ISSUANCE, RENEWAL)
+RENEWAL_WORDING = {
+    "マイナンバーカード交付円滑化計画（月別）": "マイナンバーカード・電子証明書 更新計画（月別）",
+    "交付枚数": "更新件数",
+    "土日交付日数": "土日開庁日数",
+    "交付能力": "処理能力",
+    "累計交付枚数": "累計更新件数",
+    "交付率": "更新率",
+    "判定:交付能力": "判定:処理能力",
+    "判定:土日交付": "判定:土日開庁",
+}
+_ISSUANCE_WORDING = {v: k for k, v in RENEWAL_WORDING.items()}
+
+
+def issuance_wording(header: str) -> str:
+    """A header of either kind as the issuance workbook words it (the fields' own names)."""
+    return _ISSUANCE_WORDING.get(header, header)
+
+
+def is_renewal_header(header: str) -> bool:
+    return header in _ISSUANCE_WORDING
+
+
 # Each table sits on a sheet of its own with a Japanese tab name. The reader finds an .xlsx's
 # tables by their (table) name, so a clerk may rename a tab; a file without Excel tables
 # (.xls, .ods) is read from the sheet of this name (or the table's name, as sheets were

@@ -71,6 +71,7 @@ class PlanWorkbook:
     budget: tuple[BudgetLine, ...] = ()
     promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)
     contacts: Contacts = field(default_factory=Contacts)
+    kind: str = "issuance"  # or "renewal" (issue 17): layout.KINDS
 
 
 @dataclass(frozen=True)

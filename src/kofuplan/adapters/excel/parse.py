@@ -24,6 +24,7 @@ from kofuplan.adapters.excel.layout import (
     CONTACT_LABELS,
     CONTACT_TEXT_MAX,
     HEADER_BLOCK,
+    ISSUANCE,
     MADE_ON_LABEL,
     MONTH,
     MONTHLY_COUNTS,
@@ -33,7 +34,10 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_FIELDS,
     PROFILE_HEADERS,
     PROFILE_TABLE,
+    RENEWAL,
     TABLES,
+    is_renewal_header,
+    without_unit,
 )
 from kofuplan.adapters.excel.model import BudgetLine, Contacts, PlanWorkbook, Profile
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
@@ -251,6 +255,16 @@ def _parse_contacts(table: RawTable | None, out: Problems) -> Contacts:
     return Contacts(**got)
 
 
+def _kind(monthly: RawTable | None) -> str:
+    """Renewal when the monthly table's headers are worded for renewals (更新件数), else
+    issuance (issue 17)."""
+    if monthly is not None and any(
+        is_renewal_header(without_unit(cell_text(h))) for h in monthly.headers
+    ):
+        return RENEWAL
+    return ISSUANCE
+
+
 def parse_plan_workbook(
     label: str,
     tables: Mapping[str, RawTable],
@@ -258,9 +272,19 @@ def parse_plan_workbook(
     *,
     max_budget_rows: int,
     max_event_rows: int,
+    renewal_months: Sequence[str] = (),
 ) -> PlanWorkbook:
     """The workbook's contents, or :class:`WorkbookError` listing every problem found."""
     out = Problems(label)
+    kind = _kind(tables.get(MONTHLY_TABLE))
+    if kind == RENEWAL:
+        months = renewal_months
+        if not months:
+            out.file(
+                "更新計画のブックです。--as-of に更新計画の基準日を指定して読み込んでください",
+                "a renewal plan's workbook: read it with the renewal plan's --as-of",
+            )
+            out.raise_if_any()
     for name in TABLES:
         if name not in tables:
             out.file(
@@ -289,4 +313,5 @@ def parse_plan_workbook(
         budget=budget,
         promotion=promotion,
         contacts=contacts,
+        kind=kind,
     )

@@ -25,15 +25,23 @@ def plan_months(rules: Snapshot) -> tuple[str, ...]:
     return tuple(month_range(str(rules["plan.period_start"]), str(rules["plan.period_end"])))
 
 
+def renewal_months(rules: Snapshot) -> tuple[str, ...]:
+    """Every month of the renewal plan's period (issue 17: 2025-04 … 2031-03)."""
+    return tuple(month_range(str(rules["renewal.period_start"]), str(rules["renewal.period_end"])))
+
+
 @dataclass(frozen=True)
 class ReadSettings:
     limits: Limits
     months: tuple[str, ...]
+    # The months of a renewal plan's workbook (issue 17); the whole period unless the plan
+    # starts later (a renewal plan made after 2025-04: `excel read` sets them from --as-of).
+    renewal_months: tuple[str, ...] = ()
 
     @classmethod
     def at(cls, day: dt.date) -> ReadSettings:
         rules = load_rules().at(day)
-        return cls(Limits.from_rules(rules), plan_months(rules))
+        return cls(Limits.from_rules(rules), plan_months(rules), renewal_months(rules))
 
 
 def read_plan_workbook(
@@ -49,6 +57,7 @@ def read_plan_workbook(
         settings.months,
         max_budget_rows=settings.limits.max_budget_rows,
         max_event_rows=settings.limits.max_event_rows,
+        renewal_months=settings.renewal_months,
     )
 
 
