@@ -68,33 +68,39 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _table_locations(path: Path) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+def _table_locations(zf: zipfile.ZipFile) -> dict[str, tuple[str, str, tuple[str, ...]]]:
     """Table name -> (sheet name, ref, column names), from the workbook's XML parts
     (openpyxl's read-only mode does not load tables)."""
-    with zipfile.ZipFile(path) as zf:
-        workbook = ET.fromstring(zf.read("xl/workbook.xml"))
-        sheet_parts = _rels(zf, "xl/workbook.xml")
-        out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-        for sheet in workbook.findall("m:sheets/m:sheet", NS):
-            part = sheet_parts.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
-            for target in _rels(zf, part).values():
-                if not target.startswith("xl/tables/"):
-                    continue
-                table = ET.fromstring(zf.read(target))
-                columns = tuple(
-                    c.get("name", "") for c in table.findall("m:tableColumns/m:tableColumn", NS)
-                )
-                out[table.get("displayName") or table.get("name", "")] = (
-                    sheet.get("name", ""),
-                    table.get("ref", ""),
-                    columns,
-                )
-        return out
+    # the zip the container check opened, as ours is given it
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    sheet_parts = _rels(zf, "xl/workbook.xml")
+    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for sheet in workbook.findall("m:sheets/m:sheet", NS):
+        part = sheet_parts.get(sheet.get(f"{{{NS['r']}}}id", ""), "")
+        for target in _rels(zf, part).values():
+            if not target.startswith("xl/tables/"):
+                continue
+            table = ET.fromstring(zf.read(target))
+            columns = tuple(
+                c.get("name", "") for c in table.findall("m:tableColumns/m:tableColumn", NS)
+            )
+            out[table.get("displayName") or table.get("name", "")] = (
+                sheet.get("name", ""),
+                table.get("ref", ""),
+                columns,
+            )
+    return out
 
 
-def read_tables_openpyxl(path: Path, label: str, names: Iterable[str]) -> dict[str, RawTable]:
+def read_tables_openpyxl(
+    path: Path, label: str, names: Iterable[str], container: zipfile.ZipFile | None = None
+) -> dict[str, RawTable]:
     try:
-        where = _table_locations(path)
+        if container is None:
+            with zipfile.ZipFile(path) as zf:
+                where = _table_locations(zf)
+        else:
+            where = _table_locations(container)
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise WorkbookError([f"{label}: a damaged workbook that cannot be read ({exc})"]) from None

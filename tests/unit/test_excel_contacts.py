@@ -147,3 +147,26 @@ def test_issue15_excel_read_and_prefecture_carry_the_contacts(tmp_path: Path) ->
     assert mine[5] == "03-1234-5678 / madoguchi@city.example.lg.jp"
     assert str(mine[6]).startswith("令和")
     assert ws.print_area == "'提出状況'!$A$1:$G$" + str(ws.max_row)
+
+
+def test_issue15_tabs_renamed_by_the_clerk_read_the_same(tmp_path: Path) -> None:
+    """Japanese tab names, and the reader finds the tables by name: renaming stays safe."""
+    path = edit(write_sample(tmp_path), FILLED)
+    before = read_plan_workbook(path, SETTINGS)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        ws.title = f"{ws.title}（令和2年度）"
+    wb.save(path)
+    assert read_plan_workbook(path, SETTINGS) == before
+    assert before.contacts.person == "記入 太郎"  # the header block is found on the renamed tab
+
+
+def test_issue15_windows_shared_folder_debris_is_ignored_with_a_reason(tmp_path: Path) -> None:
+    from kofuplan.adapters.excel.reader import account_for
+
+    (tmp_path / "Thumbs.db").write_bytes(b"\x00" * 16)
+    (tmp_path / "desktop.ini").write_text("[.ShellClassInfo]", encoding="utf-8")
+    outcomes = account_for(sorted(tmp_path.iterdir()), SETTINGS)
+    assert [o.ignored and o.ignored[0] for o in outcomes] == [
+        "隠しファイル・システムファイルのため読み込みません"
+    ] * 2

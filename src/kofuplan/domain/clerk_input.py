@@ -75,17 +75,17 @@ def _number_text(value: Any, *, units: bool) -> float | None:
     return number if math.isfinite(number) else None
 
 
-_MAX_EXACT = 2**53  # floats above this are not exact whole numbers
+MAX_EXACT = 2**53  # floats above this are not exact whole numbers
 
 
 def whole_number(value: Any) -> int | None:
     """A whole number ≥ 0: ``120``, ``"１２０"``, ``"1,200"``, ``"4日"``; else None."""
     if type(value) is float:  # the common case first: spreadsheets store numbers as floats
-        return int(value) if value.is_integer() and 0 <= value < _MAX_EXACT else None
+        return int(value) if value.is_integer() and 0 <= value < MAX_EXACT else None
     if type(value) is int:
         return value if value >= 0 else None
     number = _number_text(value, units=True)
-    if number is None or not number.is_integer() or not 0 <= number < _MAX_EXACT:
+    if number is None or not number.is_integer() or not 0 <= number < MAX_EXACT:
         return None
     return int(number)
 

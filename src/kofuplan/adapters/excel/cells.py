@@ -56,6 +56,9 @@ class BadCell(ValueError):
     """A cell's value is not of its field's kind."""
 
 
+BLANKS = frozenset({"", None})  # empty cells as the sources give them (blank() says more)
+
+
 def blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 

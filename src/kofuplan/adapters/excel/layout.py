@@ -7,6 +7,7 @@ writer and the reader both take their names from here, so the two cannot drift a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 MONTHLY_TABLE = "monthly"
@@ -95,10 +96,13 @@ def column_header(header: str, name: str) -> str:
     return f"{header}（{unit}）" if unit else header
 
 
+_UNIT_SUFFIXES = tuple(f"（{unit}）" for unit in sorted(set(UNITS.values())))
+
+
+@lru_cache(maxsize=1024)
 def without_unit(header: str) -> str:
     """「交付枚数（枚）」 -> 「交付枚数」: the header a column is known by."""
-    for unit in set(UNITS.values()):
-        suffix = f"（{unit}）"
+    for suffix in _UNIT_SUFFIXES:
         if header.endswith(suffix):
             return header[: -len(suffix)]
     return header

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.cells import (
+    BLANKS,
     Problems,
     blank,
     cell_text,
@@ -43,7 +44,7 @@ from kofuplan.adapters.excel.model import BudgetLine, Contacts, PlanWorkbook, Pr
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain import clerk_input
-from kofuplan.domain.clerk_input import whole_number
+from kofuplan.domain.clerk_input import MAX_EXACT
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.wareki import reiwa_month
 
@@ -93,7 +94,12 @@ def _parse_monthly(
         got: dict[str, int] = {}
         for f, col, column in counts:
             raw = row[col]
-            number = whole_number(raw) if plain else None
+            # a count as the template holds it (a whole float), as whole_number reads it
+            number = (
+                int(raw)
+                if plain and type(raw) is float and raw.is_integer() and 0 <= raw < MAX_EXACT
+                else None
+            )
             if number is None:
                 number = read_cell(out, table, sheet_row, table.first_col + col, f, raw, months)
             if number is not None:
@@ -166,17 +172,28 @@ def _parse_budget(
         )
         return None
     lines: list[BudgetLine] = []
+    plain = not table.marks
+    seen: dict[tuple[str, type, Any], Any] = {}
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
+        if plain and BLANKS.issuperset(row):  # a spare row left empty
+            continue
         cells = {f.name: row[cols[f.name]] for f in BUDGET_FIELDS}
         if all(blank(v) for v in cells.values()):
             continue
-        got = {
-            f.name: read_cell(
-                out, table, sheet_row, table.first_col + cols[f.name], f, cells[f.name], months
-            )
-            for f in BUDGET_FIELDS
-        }
+        got = {}
+        for f in BUDGET_FIELDS:
+            raw = cells[f.name]
+            key = (f.name, type(raw), raw)
+            # A value read once is read the same way again (令和2年度 on every line of a year);
+            # a marked cell is never taken from the cache.
+            value = seen.get(key) if plain else None
+            if value is None:
+                col = table.first_col + cols[f.name]
+                value = read_cell(out, table, sheet_row, col, f, raw, months)
+                if value is not None:
+                    seen[key] = value
+            got[f.name] = value
         if all(v is not None for v in got.values()):
             item = str(got["item"])
             lines.append(

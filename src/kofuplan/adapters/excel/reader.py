@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kofuplan.adapters.excel.container import Limits, check_container
+from kofuplan.adapters.excel.container import Limits, open_container
 from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.layout import HEADER_BLOCK, PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.model import PlanWorkbook
@@ -17,7 +18,8 @@ from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
 from kofuplan.domain.snapshots import month_range
 from kofuplan.parameters import Snapshot, load_rules
 
-TableSource = Callable[[Path, str, Iterable[str]], Mapping[str, RawTable]]
+# (file, its label, the tables wanted, the checked .xlsx/.ods zip or None) -> tables found
+TableSource = Callable[[Path, str, Iterable[str], zipfile.ZipFile | None], Mapping[str, RawTable]]
 
 
 def plan_months(rules: Snapshot) -> tuple[str, ...]:
@@ -49,8 +51,8 @@ def read_plan_workbook(
 ) -> PlanWorkbook:
     """One workbook's contents, or :class:`WorkbookError` naming the file, sheet and cell."""
     label = path.name
-    check_container(path, label, settings.limits)
-    tables = source(path, label, (*TABLES, *PROMOTION_TABLES, HEADER_BLOCK))
+    with open_container(path, label, settings.limits) as zf:
+        tables = source(path, label, (*TABLES, *PROMOTION_TABLES, HEADER_BLOCK), zf)
     return parse_plan_workbook(
         label,
         tables,

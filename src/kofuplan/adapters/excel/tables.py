@@ -214,7 +214,9 @@ def _table_marks(
     }
 
 
-def read_tables_calamine(path: Path, label: str, names: Iterable[str]) -> dict[str, RawTable]:
+def read_tables_calamine(
+    path: Path, label: str, names: Iterable[str], container: zipfile.ZipFile | None = None
+) -> dict[str, RawTable]:
     """The tables called ``names`` that exist in the workbook (missing ones are left out).
 
     In an .xlsx, headers are the table's column names, which Excel keeps equal to the header
@@ -223,7 +225,7 @@ def read_tables_calamine(path: Path, label: str, names: Iterable[str]) -> dict[s
     """
     wanted = tuple(names)
     try:
-        with _xlsx_zip(path) as zf:  # None for .xls and .ods, which have no Excel tables
+        with _xlsx_zip(path, container) as zf:  # None: .xls and .ods have no Excel tables
             xlsx = zf is not None
             with python_calamine.load_workbook(str(path), load_tables=xlsx) as wb:
                 present = set(wb.table_names or ()) if xlsx else set()
@@ -284,9 +286,12 @@ def _with_marks(table: RawTable, marks: Mapping[Cell, str]) -> RawTable:
 
 
 @contextmanager
-def _xlsx_zip(path: Path) -> Iterator[zipfile.ZipFile | None]:
-    """The .xlsx's zip, opened once for everything read beside calamine; None for an .xls
-    (not a zip) or an .ods (a zip without ``xl/workbook.xml``)."""
+def _xlsx_zip(path: Path, container: zipfile.ZipFile | None) -> Iterator[zipfile.ZipFile | None]:
+    """The .xlsx's zip (the one the container check opened, when given), for everything read
+    beside calamine; None for an .xls (not a zip) or an .ods (no ``xl/workbook.xml``)."""
+    if container is not None:
+        yield container if "xl/workbook.xml" in container.NameToInfo else None
+        return
     with path.open("rb") as fh:
         head = fh.read(4)
     if head != b"PK\x03\x04":
