@@ -53,12 +53,57 @@ def _marked(table: RawTable, sheet_row: int, width: int) -> bool:
     return any((sheet_row, table.first_col + j) in table.marks for j in range(width))
 
 
+def _whole(column: Sequence[Any]) -> bool:
+    """Every cell a count as a workbook holds one: a float (python-calamine) or an int
+    (openpyxl) that :func:`whole_number` reads as itself."""
+    if all(type(v) is float for v in column):
+        return all(v.is_integer() and 0 <= v < MAX_EXACT for v in column)
+    return all(
+        (type(v) is int and v >= 0) or (type(v) is float and v.is_integer() and 0 <= v < MAX_EXACT)
+        for v in column
+    )
+
+
+def _monthly_as_written(
+    table: RawTable, months: Sequence[str], cols: dict[str, int]
+) -> dict[str, tuple[int, ...]] | None:
+    """The monthly table column by column when it is as the template writes it and a clerk
+    fills it (every month once, as YYYY-MM text, every count a whole number ≥ 0, no marked
+    cell, 臨時窓口数 within 専用窓口数): what the row-by-row reading gives, without its
+    per-cell work. None otherwise: the rows are then read one by one, problems named."""
+    if table.marks or len(table.rows) != len(months):
+        return None
+    columns = list(zip(*table.rows, strict=True)) if table.rows else []
+    if not columns:
+        return None
+    index = {m: i for i, m in enumerate(months)}
+    given = columns[cols[MONTH.name]]
+    if not all(type(m) is str and m in index for m in given) or len(set(given)) != len(months):
+        return None
+    order = [index[m] for m in given]
+    out: dict[str, tuple[int, ...]] = {}
+    for f in MONTHLY_COUNTS:
+        column = columns[cols[f.name]]
+        if not _whole(column):
+            return None
+        values = [0] * len(months)
+        for i, v in zip(order, column, strict=True):
+            values[i] = int(v)
+        out[f.name] = tuple(values)
+    if any(o > d for o, d in zip(out["offsite_counters"], out["dedicated_counters"], strict=True)):
+        return None
+    return out
+
+
 def _parse_monthly(
     table: RawTable, months: Sequence[str], out: Problems
 ) -> dict[str, tuple[int, ...]] | None:
     cols = table_columns(table, MONTHLY_FIELDS, out)
     if cols is None:
         return None
+    fast = _monthly_as_written(table, months, cols)
+    if fast is not None:
+        return fast
     index = {m: i for i, m in enumerate(months)}
     values: dict[str, list[int]] = {f.name: [0] * len(months) for f in MONTHLY_COUNTS}
     month_col = cols[MONTH.name]
