@@ -56,9 +56,14 @@ def _marked(table: RawTable, sheet_row: int, width: int) -> bool:
 def _whole(column: Sequence[Any]) -> bool:
     """Every cell a count as a workbook holds one: a float (python-calamine) or an int
     (openpyxl) that :func:`whole_number` reads as itself."""
-    if all(type(v) is float for v in column):
-        return all(v.is_integer() and 0 <= v < MAX_EXACT for v in column)
-    return all(
+    types = set(map(type, column))
+    if types == {float}:
+        return all(map(float.is_integer, column)) and bool(
+            0 <= min(column) <= max(column) < MAX_EXACT
+        )
+    if types == {int}:
+        return bool(min(column) >= 0)
+    return types == {int, float} and all(
         (type(v) is int and v >= 0) or (type(v) is float and v.is_integer() and 0 <= v < MAX_EXACT)
         for v in column
     )
@@ -76,20 +81,18 @@ def _monthly_as_written(
     columns = list(zip(*table.rows, strict=True)) if table.rows else []
     if not columns:
         return None
-    index = {m: i for i, m in enumerate(months)}
     given = columns[cols[MONTH.name]]
-    if not all(type(m) is str and m in index for m in given) or len(set(given)) != len(months):
-        return None
-    order = [index[m] for m in given]
+    if set(map(type, given)) != {str} or set(given) != set(months):
+        return None  # (with as many rows as months, every month once)
+    index = {m: i for i, m in enumerate(given)}
+    order = None if list(given) == list(months) else [index[m] for m in months]
     out: dict[str, tuple[int, ...]] = {}
     for f in MONTHLY_COUNTS:
         column = columns[cols[f.name]]
         if not _whole(column):
             return None
-        values = [0] * len(months)
-        for i, v in zip(order, column, strict=True):
-            values[i] = int(v)
-        out[f.name] = tuple(values)
+        values = tuple(map(int, column))
+        out[f.name] = values if order is None else tuple(values[i] for i in order)
     if any(o > d for o, d in zip(out["offsite_counters"], out["dedicated_counters"], strict=True)):
         return None
     return out

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,25 +88,34 @@ def _merged_cells(ranges: Iterable[tuple[Cell, Cell]]) -> dict[Cell, str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _sheet_files(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
+    """(tab name, zip part) of every sheet, from workbook.xml and its relationships (the
+    same two parts in every workbook made from one template: parsed once)."""
+    rels_xml = rels.decode("utf-8", "replace")
+    targets = dict(_REL.findall(rels_xml))
+    targets.update({rid: t for t, rid in _REL_REVERSED.findall(rels_xml)})
+    out = []
+    for raw_name, rid in _SHEET.findall(workbook.decode("utf-8", "replace")):
+        if rid in targets:
+            target = targets[rid].lstrip("/")
+            out.append(
+                (_unescape(raw_name), target if target.startswith("xl/") else "xl/" + target)
+            )
+    return tuple(out)
+
+
 def _sheet_parts(zf: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, bytes]:
     """The XML of the named sheets (by their tab names), as stored."""
     wanted = set(sheets)
     names = zf.NameToInfo
-    workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
     rels_name = "xl/_rels/workbook.xml.rels"
-    rels_xml = zf.read(rels_name).decode("utf-8", "replace") if rels_name in names else ""
-    targets = dict(_REL.findall(rels_xml))
-    targets.update({rid: t for t, rid in _REL_REVERSED.findall(rels_xml)})
-    out: dict[str, bytes] = {}
-    for raw_name, rid in _SHEET.findall(workbook):
-        name = _unescape(raw_name)
-        if name not in wanted or rid not in targets:
-            continue
-        target = targets[rid].lstrip("/")
-        part = target if target.startswith("xl/") else "xl/" + target
-        if part in names:
-            out[name] = zf.read(part)
-    return out
+    rels = zf.read(rels_name) if rels_name in names else b""
+    return {
+        name: zf.read(part)
+        for name, part in _sheet_files(zf.read("xl/workbook.xml"), rels)
+        if name in wanted and part in names
+    }
 
 
 def sheet_marks(data: bytes) -> dict[Cell, str]:
