@@ -79,7 +79,7 @@ def test_I17_3_renewal_workbook_is_worded_for_renewals(renewal: dict[str, Path])
 
 
 def test_I17_3_renewal_workbook_reads_back_as_a_renewal_plan(renewal: dict[str, Path]) -> None:
-    settings = ReadSettings.at(dt.date.fromisoformat(AS_OF))
+    settings = ReadSettings.at(dt.date.fromisoformat(AS_OF), renewal=True)
     for book in sorted(renewal["books"].glob("*.xlsx")):
         plan = read_plan_workbook(book, settings)
         assert plan.kind == RENEWAL
@@ -109,7 +109,7 @@ def test_I17_3_a_renewal_workbook_filled_by_the_clerk_is_read_as_filled(
     wb["月別計画"]["C7"] = "１，２３４"  # 更新件数 of 令和7年4月, as a clerk types it
     target = tmp_path / book.name
     wb.save(target)
-    plan = read_plan_workbook(target, ReadSettings.at(dt.date.fromisoformat(AS_OF)))
+    plan = read_plan_workbook(target, ReadSettings.at(dt.date.fromisoformat(AS_OF), renewal=True))
     assert plan.kind == RENEWAL and plan.counts["issuance"][0] == 1234
 
 
@@ -147,3 +147,18 @@ def test_I17_3_renewal_template_refuses_a_schedule_method(renewal: dict[str, Pat
         "--as-of", AS_OF, "--pref", "13", "--out-dir", str(renewal["root"] / "x"),
     )  # fmt: skip
     assert result.exit_code == 2 and "--kind must be issuance or renewal" in result.output
+
+
+def test_I17_3_where_only_issuance_plans_are_taken_a_renewal_workbook_is_refused(
+    renewal: dict[str, Path],
+) -> None:
+    """The service's plan page reads with the issuance settings: refused, said in Japanese."""
+    from kofuplan.adapters.excel import WorkbookError
+
+    book = sorted(renewal["books"].glob("*.xlsx"))[0]
+    with pytest.raises(WorkbookError) as caught:
+        read_plan_workbook(book, ReadSettings.at(dt.date.fromisoformat(AS_OF)))
+    assert list(caught.value.lines("ja")) == [
+        f"{book.name}: 更新計画のブックです。ここでは交付計画のブックだけを読み込めます"
+        "（更新計画は kofuplan excel read で読み込んでください）"
+    ]

@@ -263,7 +263,7 @@ def read_command(
     # A renewal plan's workbook (issue 17) covers its months from --as-of to the period's end.
     start = first_plan_month(day, str(params["renewal.period_start"]))
     renewal = tuple(month_range(start, str(params["renewal.period_end"])))
-    settings = replace(ReadSettings.at(day), renewal_months=renewal)
+    settings = replace(ReadSettings.at(day, renewal=True), renewal_months=renewal)
     check_place(out, folder=True)
     with steps() as progress:
         progress.step("ブックの読込", len(paths))

@@ -346,8 +346,10 @@ def parse_plan_workbook(
         months = renewal_months
         if not months:
             out.file(
-                "更新計画のブックです。--as-of に更新計画の基準日を指定して読み込んでください",
-                "a renewal plan's workbook: read it with the renewal plan's --as-of",
+                "更新計画のブックです。ここでは交付計画のブックだけを読み込めます"
+                "（更新計画は kofuplan excel read で読み込んでください）",
+                "a renewal plan's workbook: only issuance plans are read here "
+                "(read renewal plans with kofuplan excel read)",
             )
             out.raise_if_any()
     for name in TABLES:

@@ -36,14 +36,17 @@ def renewal_months(rules: Snapshot) -> tuple[str, ...]:
 class ReadSettings:
     limits: Limits
     months: tuple[str, ...]
-    # The months of a renewal plan's workbook (issue 17); the whole period unless the plan
-    # starts later (a renewal plan made after 2025-04: `excel read` sets them from --as-of).
+    # The months of a renewal plan's workbook (issue 17); none where only issuance plans are
+    # taken (the service's plan page), so that a renewal workbook is refused, not misread.
     renewal_months: tuple[str, ...] = ()
 
     @classmethod
-    def at(cls, day: dt.date) -> ReadSettings:
+    def at(cls, day: dt.date, *, renewal: bool = False) -> ReadSettings:
+        """The limits and months at ``day``; with ``renewal``, renewal workbooks over the
+        whole renewal period too (`excel read` narrows it to the months from --as-of)."""
         rules = load_rules().at(day)
-        return cls(Limits.from_rules(rules), plan_months(rules), renewal_months(rules))
+        renewals = renewal_months(rules) if renewal else ()
+        return cls(Limits.from_rules(rules), plan_months(rules), renewals)
 
 
 def read_plan_workbook(
