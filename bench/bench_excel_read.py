@@ -39,6 +39,7 @@ from kofuplan.adapters.excel.layout import HEADER_BLOCK, HEADER_BLOCK_SIZE, MONT
 from kofuplan.adapters.excel.reader import ReadOutcome
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 
@@ -139,7 +140,7 @@ def read_tables_openpyxl(
 def generate(stats: Path, directory: Path, count: int) -> list[Path]:
     """The templates as `excel template --pref all` writes them (stamped: seconds, not
     minutes), a few of them broken."""
-    run = run_plan(stats, AS_OF)
+    run = run_plan(StatsFiles(stats), AS_OF)
     codes = [str(c) for c in run.plan.profiles.lg_code.tolist()][:count]
     paths = []
     stamper = TemplateStamper(as_of=AS_OF, made_on=AS_OF)

@@ -23,10 +23,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, read_many
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.template import build_workbook
+from kofuplan.adapters.stats_csv import StatsFiles
+from kofuplan.domain.workbook import PlanWorkbook, TemplateCalendar
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 
@@ -70,7 +71,7 @@ def main() -> None:
     args = ap.parse_args()
     if not args.stats.is_file():
         sys.exit(f"statistics not found: {args.stats}")
-    run = run_plan(args.stats, AS_OF)
+    run = run_plan(StatsFiles(args.stats), AS_OF)
     codes = [str(c) for c in run.plan.profiles.lg_code.tolist()]
     contents = template_contents(run, codes)
     sample = contents[: args.peer_count]

@@ -25,6 +25,7 @@ import time
 import numpy as np
 
 from bench.report import STATS, Row, load_average, record, repeat
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.optimal import capacity_cost, settings_of, solve_setting
 from kofuplan.domain.optimal_milp import solve_milp_setups
 from kofuplan.domain.plan import make_plan
@@ -42,7 +43,7 @@ def main(argv: list[str]) -> None:
         sys.exit(f"the real statistics are missing: expected {STATS}")
     params = rules_at(AS_OF)
     calendar = plan_calendar(params, AS_OF)
-    nation = load_profiles(STATS, AS_OF, None, params)
+    nation = load_profiles(StatsFiles(STATS), AS_OF, params)
     n = len(nation)
     print(f"inputs: {STATS.name} at {AS_OF}: {n:,} municipalities × {len(calendar.months)} months")
     print(f"peer: HiGHS at gap 0 on {sample} random municipalities (seed {seed})")

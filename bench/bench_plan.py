@@ -38,6 +38,7 @@ from bench.report import (
     repeat,
     side_by_side,
 )
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.plan import make_plan, plan_demand
 from kofuplan.domain.schedule import schedule
@@ -57,7 +58,7 @@ from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
 as_of = dt.date(2020, 10, 1)
 params = rules_at(as_of)
 calendar = plan_calendar(params, as_of)
-nation = load_profiles(Path(sys.argv[1]), as_of, None, params)
+nation = load_profiles(StatsFiles(Path(sys.argv[1])), as_of, params)
 grown = nation.take(np.tile(np.arange(len(nation)), int(sys.argv[2])))
 make_plan(grown, calendar, params, "level")
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -98,7 +99,7 @@ def main() -> None:
         sys.exit(f"the real statistics are missing: expected {args.stats}")
     params = rules_at(AS_OF)
     calendar = plan_calendar(params, AS_OF)
-    nation = load_profiles(args.stats, AS_OF, None, params)
+    nation = load_profiles(StatsFiles(args.stats), AS_OF, params)
     n, m = len(nation), len(calendar.months)
     print(f"inputs: {args.stats.name} at {AS_OF}: {n:,} municipalities × {m} months")
     print("peer: pandas (bench/pandas_plan.py), level schedule and capacity, groupby")

@@ -5,7 +5,7 @@ country by default), starts `kofuplan serve` in its own process(es), waits for i
 generous limit, signs every user in at once (timed: argon2 is slow on purpose), then times the
 work: municipality users view and save their plans, a few prefecture users view their lists,
 one Ministry user views the national page. Prints p50/p95/p99 and the errors per kind of
-request, against `service.load_test_p95_target_ms` (rules/service.yaml).
+request, against the load test's p95 target (``Settings.load_test_p95_target_ms``).
 
     uv run python bench/bench_web_load.py [--db sqlite|postgres] [--think 0] [--workers 2]
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import os
 import random
@@ -36,7 +35,7 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.parameters import load_rules
+from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.web_sample import SampleAccounts, seed
 
 HOST = "127.0.0.1"  # loopback only
@@ -250,7 +249,7 @@ def main() -> int:
         "--think",
         type=float,
         default=None,
-        help="mean seconds a user waits between actions (default: rules; 0 = closed loop)",
+        help="mean seconds a user waits between actions (default: Settings; 0 = closed loop)",
     )
     parser.add_argument(
         "--per-prefecture",
@@ -262,9 +261,9 @@ def main() -> int:
     parser.add_argument("--ready-timeout", type=float, default=180.0)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    rules = load_rules().at(dt.date(2020, 10, 1))
-    target_ms = int(rules["service.load_test_p95_target_ms"])
-    think = float(rules["service.load_test_think_seconds"]) if args.think is None else args.think
+    server = Settings()
+    target_ms = server.load_test_p95_target_ms
+    think = server.load_test_think_seconds if args.think is None else args.think
     with tempfile.TemporaryDirectory(prefix="kofuplan-load-") as tmp:
         if args.db == "sqlite":
             url = f"sqlite:///{Path(tmp) / 'load.sqlite3'}"

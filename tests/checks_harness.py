@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from kofuplan.adapters.plan_csv import plan_columns
-from kofuplan.adapters.promotion_fields import promotion_value
+from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan import make_plan
@@ -49,7 +49,7 @@ def profiles_of(municipalities: Sequence[Mapping[str, Any]], params: Snapshot) -
             **{k: v for k, v in m.items() if k in OPTIONAL_FIELDS},
             # Promotion cells are written as in the profile CSV and parsed the same way.
             **{
-                k: promotion_value(k, str(v), f"case {m['lg_code']}")
+                k: promotion_cell(k, str(v), f"case {m['lg_code']}")
                 for k, v in m.items()
                 if k in PROMOTION_FIELDS
             },

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from kofuplan.adapters.cli import app, commands
-from kofuplan.services.sample import write_sample_stats
+from kofuplan.adapters.sample_stats import write_sample_stats
 
 commands.load()  # every command, as `kofuplan --help` sees them
 

@@ -14,12 +14,18 @@ from typing import Any
 import openpyxl
 
 from kofuplan.adapters.excel.layout import sheet_title, without_unit
-from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, plan_months
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.promotion import Event, MunicipalPromotion
+from kofuplan.domain.workbook import (
+    WORKBOOK_COUNTS,
+    BudgetLine,
+    PlanWorkbook,
+    Profile,
+    TemplateCalendar,
+)
 from kofuplan.parameters import load_rules
 
 AS_OF = dt.date(2020, 10, 1)
@@ -35,15 +41,7 @@ def as_read(plan: PlanWorkbook, made_on: dt.date = MADE_ON) -> PlanWorkbook:
 
 MONTHS = plan_months(load_rules().at(AS_OF))
 SETTINGS = ReadSettings.at(AS_OF)
-COUNT_FIELDS = (
-    "issuance",
-    "dedicated_counters",
-    "combined_counters",
-    "offsite_counters",
-    "weekend_days",
-    "staff",
-    "terminals",
-)
+COUNT_FIELDS = WORKBOOK_COUNTS
 
 
 def lg_code(code5: str) -> str:

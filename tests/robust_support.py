@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from typer.testing import Result
 
+from kofuplan.adapters.sample_stats import sample_stats_rows
 from kofuplan.adapters.stats_csv import STATS_COLUMNS
-from kofuplan.services.sample import sample_stats_rows
 from tests.cli_runner import run_cli
 
 AS_OF = "2020-10-01"

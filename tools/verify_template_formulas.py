@@ -25,6 +25,7 @@ from pycel import ExcelCompiler  # type: ignore[import-not-found]
 from kofuplan.adapters.excel.sheet_layout import CALC_FIRST_COL, CALC_HEADERS, MONTHLY_FIRST_ROW
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.excel_plans import template_contents
 from kofuplan.services.planning import run_plan
 
@@ -47,7 +48,7 @@ def main() -> int:
         "--profiles", type=Path, default=None, help="profile CSV, e.g. with evening opening (R8.3)"
     )
     args = ap.parse_args()
-    run = run_plan(args.stats, AS_OF, args.profiles)
+    run = run_plan(StatsFiles(args.stats), AS_OF, args.profiles)
     codes = [c for c in map(str, run.plan.profiles.lg_code.tolist()) if c[:2] == args.pref]
     codes = codes[: args.limit]
     engine = plan_columns(run.plan)

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from kofuplan.adapters.excel.reader import ReadSettings, account_for, read_plan_workbook
-from kofuplan.services.sample import write_sample_stats
+from kofuplan.adapters.sample_stats import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import edit
 from tests.renewal_sample import write_renewal_sample

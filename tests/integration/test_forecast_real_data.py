@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.stats_csv import read_stats
+from kofuplan.adapters.stats_csv import StatsFiles, read_stats
 from kofuplan.services.forecast import run_backtest, run_forecast
 from kofuplan.services.planning import rules_at
 from tests.cli_runner import run_cli
@@ -31,7 +31,9 @@ from tests.cli_runner import run_cli
 def test_R8_2_backtest_error_measures_on_the_record(
     long_stats: Path, as_of: str, to: str, mape: float, corr: float, cumulative: float
 ) -> None:
-    (b,) = run_backtest(long_stats, read_actuals(long_stats), [dt.date.fromisoformat(as_of)], to)
+    (b,) = run_backtest(
+        StatsFiles(long_stats), read_actuals(long_stats), [dt.date.fromisoformat(as_of)], to
+    )
     n = b.national
     assert b.months[-1] == to
     assert n.mape_pct[0] <= mape
@@ -59,7 +61,7 @@ def test_R3_1_issue_11_replan_at_2021_04_01_has_no_lump(long_stats: Path) -> Non
     """The QR mailing's whole answer no longer lands in April 2021: no month's deliveries
     above twice the mean of the months around it. (Applications do jump in April 2021: the
     deadline of マイナポイント第1弾, a campaign month, and production spreads them.)"""
-    run = run_forecast(long_stats, dt.date(2021, 4, 1))
+    run = run_forecast(StatsFiles(long_stats), dt.date(2021, 4, 1))
     series = run.demand.deliveries.sum(axis=0)
     for t in range(len(series)):
         around = [series[k] for k in (t - 1, t + 1) if 0 <= k < len(series)]

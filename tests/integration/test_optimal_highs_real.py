@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import weekend_days
 from kofuplan.domain.optimal import settings_of, solve_setting
 from kofuplan.domain.optimal_milp import solve_milp_setups
@@ -30,7 +31,7 @@ HIGHS_SECONDS = 10.0
 def test_R4_1_optimal_equals_highs_at_gap_0_on_20_real_municipalities(long_stats: Path) -> None:
     params = rules_at(AS_OF)
     calendar = plan_calendar(params, AS_OF)
-    nation = load_profiles(long_stats, AS_OF, None, params)
+    nation = load_profiles(StatsFiles(long_stats), AS_OF, params)
     chosen = np.sort(np.random.default_rng(SEED).choice(len(nation), 20, replace=False))
     profiles = nation.take(chosen)
     demand = plan_demand(profiles, calendar, params)

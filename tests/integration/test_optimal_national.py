@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.optimal import capacity_cost
 from kofuplan.services.planning import run_plan
 
@@ -19,8 +20,8 @@ def test_R4_1_R8_1_optimal_on_the_real_data_is_never_dearer_than_delivery(
     long_stats: Path,
 ) -> None:
     as_of = dt.date(2020, 10, 1)
-    delivery = run_plan(long_stats, as_of, method="delivery")
-    optimal = run_plan(long_stats, as_of, method="optimal")
+    delivery = run_plan(StatsFiles(long_stats), as_of, method="delivery")
+    optimal = run_plan(StatsFiles(long_stats), as_of, method="optimal")
     params = delivery.params
     assert len(optimal.plan.profiles) == 1741
     cost_optimal = capacity_cost(optimal.plan.capacity, optimal.plan.profiles, params)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.plan_csv import summary
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import NO_RECRUIT, staff_without_hiring
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.plan_findings import plan_findings
@@ -27,7 +28,7 @@ SUBMITTED_COUNTERS, SUBMITTED_STAFF = 1_690, 4_991  # Diet answer, February 2021
 
 def _plans(long_stats: Path, as_of: dt.date) -> tuple[dict[str, Plan], Any]:
     params = rules_at(as_of)
-    profiles = load_profiles(long_stats, as_of, None, params)
+    profiles = load_profiles(StatsFiles(long_stats), as_of, params)
     calendar = plan_calendar(params, as_of)
     return {m: make_plan(profiles, calendar, params, m) for m in ("level", "delivery")}, params
 

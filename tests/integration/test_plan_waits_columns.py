@@ -6,17 +6,18 @@ import datetime as dt
 from pathlib import Path
 
 from kofuplan.adapters.plan_csv import plan_columns
+from kofuplan.adapters.sample_stats import write_sample_stats
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.plan_columns import PLAN_COLUMNS
 from kofuplan.domain.waits import QueueingParameters, plan_waits
 from kofuplan.parameters import load_rules
 from kofuplan.services.planning import run_plan
-from kofuplan.services.sample import write_sample_stats
 
 
 def test_R8_3_plan_monthly_adds_weekday_and_weekend_waits(tmp_path: Path) -> None:
     as_of = dt.date(2020, 10, 1)
     stats = write_sample_stats(tmp_path / "stats.csv", as_of)
-    plan = run_plan(stats, as_of, method="level").plan
+    plan = run_plan(StatsFiles(stats), as_of, method="level").plan
     columns = plan_columns(plan)
     names = list(columns)
     assert names[: len(PLAN_COLUMNS)] == list(PLAN_COLUMNS)  # the contract is untouched

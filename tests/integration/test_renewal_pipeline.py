@@ -9,6 +9,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from kofuplan.adapters.renewal_inputs import RenewalSources
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.renewal_planning import run_renewal_plan
 from tests.cli_runner import run_cli
 from tests.plan_contract import read_plan
@@ -129,7 +131,7 @@ def test_I17_3_renewal_plan_is_a_plan_table(tmp_path: Path) -> None:
     """The renewal plan is the engine's Plan, so it gives the one typed PlanTable every
     consumer takes."""
     stats = write_renewal_sample(tmp_path / "stats")
-    run = run_renewal_plan(stats, dt.date(2025, 4, 1))
+    run = run_renewal_plan(StatsFiles(stats), dt.date(2025, 4, 1), RenewalSources.beside(stats))
     table = run.plan.table()
     assert table.months == run.plan.months and table.months[0] == "2025-04"
     assert table.valid.all()

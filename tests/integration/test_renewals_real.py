@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kofuplan.adapters.renewal_inputs import read_age_bands
+from kofuplan.adapters.renewal_inputs import RenewalSources, read_age_bands
 from kofuplan.domain.renewal import birthday_spread, renewal_demand
 from kofuplan.domain.renewal_history import age_group_shares, month_end_ordinals
-from kofuplan.services.renewals import RenewalRun, RenewalSources, run_renewals
+from kofuplan.services.renewals import RenewalRun, run_renewals
 from tests.cli_runner import run_cli
 
 

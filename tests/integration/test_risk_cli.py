@@ -8,15 +8,16 @@ import json
 from pathlib import Path
 
 from kofuplan.adapters.plan_csv import write_plan
+from kofuplan.adapters.sample_stats import write_sample_stats
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.planning import run_plan
-from kofuplan.services.sample import write_sample_stats
 from tests.cli_runner import run_cli
 
 
 def _plan(tmp_path: Path) -> Path:
     as_of = dt.date(2020, 10, 1)
     stats = write_sample_stats(tmp_path / "stats.csv", as_of)
-    run = run_plan(stats, as_of, method="level")
+    run = run_plan(StatsFiles(stats), as_of, method="level")
     write_plan(tmp_path / "plan", run.plan, run.params, as_of.isoformat(), sample=True)
     return tmp_path / "plan" / "plan_monthly.csv"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kofuplan.services.sample import write_sample_stats
+from kofuplan.adapters.sample_stats import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import edit
 

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kofuplan.adapters.excel import WorkbookError, read_plan_workbook
-from kofuplan.adapters.excel.model import Contacts
 from kofuplan.domain import clerk_input
+from kofuplan.domain.workbook import Contacts
 from tests.cli_runner import run_cli, sample_stats
 from tests.excel_support import MADE_ON, SETTINGS, edit, write_sample
 

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from kofuplan.adapters.excel.reader import account_for, expand, read_plan_workbook
-from kofuplan.services.sample import write_sample_stats
+from kofuplan.adapters.sample_stats import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import SETTINGS, edit, sample_plan, sample_promotion, write_sample
 

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from kofuplan.adapters.excel import read_plan_workbook
 from kofuplan.adapters.promotion_fields import promotion_cells, promotion_from_cells
 from kofuplan.adapters.safe_text import csv_text
+from kofuplan.adapters.sample_stats import write_sample_stats
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
-from kofuplan.services.sample import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import SETTINGS, edit, fill, sample_plan, sample_promotion, write_sample
 
@@ -85,10 +85,17 @@ def test_R2_4_bad_flag_and_date_are_named_together(tmp_path: Path) -> None:
 
 
 def test_R3_3_an_event_row_half_filled_names_the_empty_cell(tmp_path: Path) -> None:
-    path = edit(_with_promotion(tmp_path), {("events", "D4"): None})
+    path = edit(_with_promotion(tmp_path), {("events", "B4"): None})
     assert problems(path) == [
-        "131016.xlsx: 出張申請受付!D4: 感染対策 must be はい or いいえ, got an empty cell"
+        "131016.xlsx: 出張申請受付!B4: 日数 must be a whole number ≥ 0, got an empty cell"
     ]
+
+
+def test_R3_3_a_blank_infection_control_is_no_as_on_the_page_issue_12(tmp_path: Path) -> None:
+    """The section's one validator: a blank 感染対策 is いいえ, as the page's unticked box is."""
+    path = edit(_with_promotion(tmp_path), {("events", "D4"): None})
+    first = read_plan_workbook(path, SETTINGS).promotion.offsite_events[0]
+    assert first.infection_control is False
 
 
 def test_R3_3_renamed_events_header_is_named(tmp_path: Path) -> None:

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from kofuplan.adapters.excel import PlanWorkbook, Profile, read_plan_workbook
 from kofuplan.adapters.excel.layout import BUDGET_ITEM_LABELS
-from kofuplan.adapters.excel.model import BudgetLine
 from kofuplan.adapters.safe_text import FORMULA_TRIGGERS
 from kofuplan.domain.promotion import Event, MunicipalPromotion
+from kofuplan.domain.workbook import BudgetLine
 from kofuplan.parameters import load_rules
 from tests.excel_support import (
     AS_OF,

@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.reader import read_plan_workbook
 from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.domain.promotion import Event
+from kofuplan.domain.workbook import PlanWorkbook
 from tests.excel_support import (
     AS_OF,
     SETTINGS,

@@ -8,7 +8,7 @@ import jpholiday
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kofuplan.adapters.holidays import holidays_between
+from kofuplan.domain.holidays import holidays_between
 
 
 def _jpholiday(first: dt.date, last: dt.date) -> frozenset[dt.date]:

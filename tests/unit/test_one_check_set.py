@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.check_files import check_plan_file
-from kofuplan.adapters.stats_csv import read_stats
+from kofuplan.adapters.stats_csv import StatsFiles, read_stats
 from kofuplan.adapters.storage.models import Municipality
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
@@ -31,7 +31,7 @@ def _key(f: Finding) -> tuple[Any, ...]:
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     stats = tmp_path_factory.mktemp("one") / "stats.csv"
     write_sample_stats(stats, 1, np.random.default_rng(7))
-    return stats, run_plan(stats, AS_OF).plan
+    return stats, run_plan(StatsFiles(stats), AS_OF).plan
 
 
 def _municipality(stats: Path, i: int) -> Municipality:

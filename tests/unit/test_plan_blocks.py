@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from kofuplan.adapters.sample_stats import write_sample_stats
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain import plan as plan_module
 from kofuplan.services.planning import run_plan
-from kofuplan.services.sample import write_sample_stats
 
 
 def _leaves(x: Any, path: str = "") -> dict[str, Any]:
@@ -36,10 +37,10 @@ def test_R1_1_plan_in_blocks_equals_one_pass(
 ) -> None:
     as_of = dt.date(2020, 10, 1)
     stats = write_sample_stats(tmp_path / "stats.csv", as_of)
-    whole = run_plan(stats, as_of, method=method).plan
+    whole = run_plan(StatsFiles(stats), as_of, method=method).plan
     n = len(whole.profiles)
     monkeypatch.setattr(plan_module, "BLOCK", max(1, n // 3 - 1))  # uneven blocks, a short last
-    blocked = run_plan(stats, as_of, method=method).plan
+    blocked = run_plan(StatsFiles(stats), as_of, method=method).plan
     assert blocked.profiles is not None and len(blocked.profiles) == n
     one, other = _leaves(whole), _leaves(blocked)
     assert one.keys() == other.keys()

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from kofuplan.adapters.plan_csv import plan_text_columns
+from kofuplan.adapters.sample_stats import write_sample_stats
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.adapters.text_columns import decimal_text, text_column, write_csv
 from kofuplan.services.planning import run_plan
-from kofuplan.services.sample import write_sample_stats
 
 
 def _cell_by_cell_decimals(a: np.ndarray, places: int) -> list[str]:
@@ -57,7 +58,7 @@ def test_R1_2_plan_csv_is_the_cell_by_cell_text_of_the_plan(tmp_path: Path) -> N
     """The streamed file equals the rows built cell by cell from the same columns."""
     as_of = dt.date(2020, 10, 1)
     stats = write_sample_stats(tmp_path / "stats.csv", as_of)
-    plan = run_plan(stats, as_of, method="level").plan
+    plan = run_plan(StatsFiles(stats), as_of, method="level").plan
     columns = plan_text_columns(plan)
     cells = {name: [str(c.labels[k]) for k in c.codes.tolist()] for name, c in columns.items()}
     expected = "\n".join(

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.domain.actuals import SURVEY_COLUMNS, Actuals, ActualsError
 from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.focus import MUNICIPALITY_TYPES
@@ -47,11 +48,6 @@ def _int(raw: str, where: str, ceiling: int) -> int:
         return parse_count(raw, place, field, ceiling)
     except InputError as exc:
         raise ActualsError(str(exc)) from None
-
-
-def _count_ceiling() -> int:
-    # Bounds guard against mistyped input, whatever the months: today's value holds.
-    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
 
 
 def _float(raw: str, where: str, ceiling: int) -> float:
@@ -137,7 +133,7 @@ def read_actuals(
         raise ActualsError(
             f"{path}: 次の月末の実績がありません: {', '.join(missing)}（ある月: {have}）"
         )
-    ceiling = _count_ceiling()
+    ceiling = count_ceiling()
     return _build(
         path, wanted, [by_month[m] for m in wanted], rows_by_date, col, survey_cols, ceiling
     )
@@ -171,7 +167,7 @@ def _sum_kinds(path: Path, col: dict[str, int], rows_by_date: Rows, kinds: Seque
             # first row that gives it.
             first = merged[code][1]
             where = f"{path}:{line_no}: cards_issued_cumulative"
-            ceiling = _count_ceiling()
+            ceiling = count_ceiling()
             first[cards] = str(
                 _int(first[cards], where, ceiling) + _int(row[cards], where, ceiling)
             )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kofuplan.adapters.plan_reader import is_plan_file, read_plan_header, read_plan_rows
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.errors import InputError
@@ -21,7 +22,7 @@ def check_plan_file(
 ) -> CheckRun:
     params = rules_at(as_of)
     rows = read_plan_rows(plan_path)
-    all_profiles = load_profiles(stats_path, as_of, profiles_path, params)
+    all_profiles = load_profiles(StatsFiles(stats_path, profiles_path), as_of, params)
     calendar = plan_calendar(params, as_of)
     return check_rows(rows, all_profiles, calendar, params, as_of)
 
@@ -65,7 +66,7 @@ def submit(
     """``kofuplan submit``: the plan files (or directories of them), the statistics and the
     municipalities' own inputs read here, then the use case."""
     params = rules_at(as_of)
-    all_profiles = load_profiles(stats_path, as_of, profiles_path, params)
+    all_profiles = load_profiles(StatsFiles(stats_path, profiles_path), as_of, params)
     files, skipped = plan_files(paths)
     rows: list[PlanRow] = [row for path in files for row in read_plan_rows(path)]
     return submission.submit(pref, files, skipped, rows, all_profiles, params, as_of, on)

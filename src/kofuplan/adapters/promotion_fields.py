@@ -1,6 +1,7 @@
-"""Parsing the promotion section's cells of the profile CSV (R2.4, R3.2–R3.4, R8.3).
+"""The promotion section's cells of the profile CSV (R2.4, R3.2–R3.4, R8.3), converted to plain
+values for the one validator (:mod:`kofuplan.domain.promotion_input`) and written back.
 
-Lists are written in one cell, items separated by ';':
+Lists are written in one cell, items separated by ';' (``；`` is read too):
 - ``qr_mailing_months``: ``2020-12;2021-01``;
 - ``offsite_events``: ``month/days/applications per day/infection control`` per event, e.g.
   ``2021-01/3/40/yes;2021-02/2/30/no``.
@@ -8,136 +9,84 @@ Lists are written in one cell, items separated by ';':
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.safe_text import looks_like_formula
-from kofuplan.domain.bounds import check_count
-from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.domain.clerk_input import number_text
+from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
+from kofuplan.domain.promotion_input import (
+    EVENING_HOURS_MAX,
+    EVENT_KINDS,
+    SHARE_MAX,
+    TEXT_MAX,
+    BadPromotionValue,
+    promotion_value,
+)
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
-# The ranges of the two bounded numbers: a share of residents, and hours in a day.
-SHARE_MAX = 1.0
-EVENING_HOURS_MAX = 24.0
-
-_YES = {"yes": True, "y": True, "true": True, "1": True, "はい": True, "有": True}
-_NO = {"no": False, "n": False, "false": False, "0": False, "いいえ": False, "無": False}
-
-
-class PromotionFieldError(InputError):
-    pass
-
-
-def _month(raw: str, where: str, field: str) -> str:
-    try:
-        dt.date.fromisoformat(raw + "-01")
-    except ValueError:
-        raise PromotionFieldError(
-            f"{where}: {field} must hold months YYYY-MM, got {raw!r}"
-        ) from None
-    return raw
+_EN = {
+    "count": "must be a whole number ≥ 0",
+    "months": "must hold months YYYY-MM, each once",
+    "month": "must be a month YYYY-MM",
+    "share": f"must be a number from 0 to {SHARE_MAX:g}",
+    "hours": f"must be a number from 0 to {EVENING_HOURS_MAX:g}",
+    "flag": "must be yes or no",
+    "date": "must be a date YYYY-MM-DD",
+    "text": f"must be a text of at most {TEXT_MAX:,} characters",
+    "events": "must list events",
+}
 
 
-def _whole(raw: str, where: str, field: str) -> int:
-    if not (raw.isascii() and raw.isdigit()):
-        raise PromotionFieldError(f"{where}: {field} must be a whole number ≥ 0, got {raw!r}")
-    ceiling = int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
-    return check_count(int(raw), where, field, ceiling)
+def _message(bad: BadPromotionValue, where: str, ceiling: int) -> str:
+    field = bad.field if bad.part is None else f"{bad.field} (event {bad.event}, {bad.part})"
+    if bad.why == "missing":
+        return f"{where}: {field}: event {bad.event} has no {', '.join(bad.missing)}"
+    if bad.why == "ceiling":
+        return f"{where}: {field} must be a whole number from 0 to {ceiling:,}, got {bad.value!r}"
+    return f"{where}: {field} {_EN[bad.kind]}, got {bad.value!r}"
 
 
-def yes_no(raw: str) -> bool | None:
-    """``yes``/``はい``/… as True, ``no``/``いいえ``/… as False, anything else None."""
-    key = raw.strip().lower()
-    if key in _YES:
-        return True
-    if key in _NO:
-        return False
-    return None
+def _event_parts(raw: str, where: str) -> list[dict[str, str]]:
+    """``month/days/applications per day/infection control`` per event, ';' between events."""
+    out = []
+    for item in (x.strip() for x in re.split("[;；]", raw)):
+        if not item:
+            continue
+        parts = item.split("/")
+        if len(parts) != 4:
+            raise InputError(
+                f"{where}: offsite_events: each event is month/days/applications per day/"
+                f"infection control (e.g. 2021-01/3/40/yes), got {item!r}"
+            )
+        out.append(dict(zip(EVENT_KINDS, parts, strict=True)))
+    return out
 
 
-def _flag(raw: str, where: str, field: str) -> bool:
-    answer = yes_no(raw)
-    if answer is None:
-        raise PromotionFieldError(f"{where}: {field} must be yes or no, got {raw!r}")
-    return answer
-
-
-def promotion_value(field: str, raw: str, where: str) -> Any:
-    """The validated value of one promotion cell; errors name the place and the field."""
-    from kofuplan.errors import InputError
-
-    try:
-        return _parse(field, raw, where)
-    except PromotionFieldError as exc:
-        raise InputError(str(exc)) from None
-
-
-def _parse(field: str, raw: str, where: str) -> Any:
-    if field in (
-        "qr_mailing_forms",
-        "evenings_per_month",
-        "konbini_fee_counter_yen",
-        "konbini_fee_store_yen",
-    ):
-        return _whole(raw, where, field)
-    if field == "qr_mailing_months":
-        return tuple(sorted(_month(x.strip(), where, field) for x in raw.split(";") if x.strip()))
+def promotion_cell(field: str, raw: str, where: str) -> Any:
+    """The validated value of one promotion cell (:func:`kofuplan.domain.promotion_input.
+    promotion_value`, any month); errors name the place and the field."""
+    ceiling = count_ceiling()
+    value: Any = raw
     if field == "offsite_events":
-        events = []
-        for item in (x.strip() for x in raw.split(";")):
-            if not item:
-                continue
-            parts = item.split("/")
-            if len(parts) != 4:
-                raise PromotionFieldError(
-                    f"{where}: offsite_events: each event is month/days/applications per day/"
-                    f"infection control (e.g. 2021-01/3/40/yes), got {item!r}"
-                )
-            events.append(
-                Event(
-                    month=_month(parts[0], where, field),
-                    days=_whole(parts[1], where, field),
-                    applications_per_day=_whole(parts[2], where, field),
-                    infection_control=_flag(parts[3], where, field),
-                )
-            )
-        return tuple(events)
-    if field in ("insurance_assist_share", "evening_hours"):
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        high = SHARE_MAX if field == "insurance_assist_share" else EVENING_HOURS_MAX
-        if not 0.0 <= value <= high:
-            raise PromotionFieldError(
-                f"{where}: {field} must be a number from 0 to {high:g}, got {raw!r}"
-            )
-        return value
-    if field == "konbini_offered":
-        return _flag(raw, where, field)
-    if field == "konbini_reduction_from":
-        try:
-            return dt.date.fromisoformat(raw).isoformat()
-        except ValueError:
-            raise PromotionFieldError(
-                f"{where}: {field} must be a date YYYY-MM-DD, got {raw!r}"
-            ) from None
-    # insurance_support_method: free text; undo the apostrophe that keeps a text starting
-    # with "=", "-" … from becoming a formula when the CSV was written (safe_text.csv_text).
-    if raw.startswith("'") and looks_like_formula(raw[1:]):
-        return raw[1:]
-    return raw
-
-
-def _number_cell(x: float) -> str:
-    return str(int(x)) if x.is_integer() else repr(x)  # repr: the float reads back exactly
+        value = _event_parts(raw, where)
+    elif (
+        field == "insurance_support_method" and raw.startswith("'") and looks_like_formula(raw[1:])
+    ):
+        # Undo the apostrophe that keeps a text starting with "=", "-" … from becoming a
+        # formula when the CSV was written (safe_text.csv_text).
+        value = raw[1:]
+    try:
+        return promotion_value(field, value, None, ceiling)
+    except BadPromotionValue as bad:
+        raise InputError(_message(bad, where, ceiling)) from None
 
 
 def promotion_cells(p: MunicipalPromotion) -> dict[str, str]:
     """One municipality's promotion section as profile CSV cells (the inverse of
-    :func:`promotion_value`); blank where a field was not given."""
+    :func:`promotion_cell`); blank where a field was not given."""
     cells = {
         "qr_mailing_forms": "" if p.qr_mailing_forms is None else str(p.qr_mailing_forms),
         "qr_mailing_months": ";".join(p.qr_mailing_months),
@@ -147,10 +96,10 @@ def promotion_cells(p: MunicipalPromotion) -> dict[str, str]:
         ),
         "insurance_support_method": p.insurance_support_method or "",
         "insurance_assist_share": (
-            "" if p.insurance_assist_share is None else _number_cell(p.insurance_assist_share)
+            "" if p.insurance_assist_share is None else number_text(p.insurance_assist_share)
         ),
         "evenings_per_month": str(p.evenings_per_month) if p.evenings_per_month else "",
-        "evening_hours": _number_cell(p.evening_hours) if p.evening_hours else "",
+        "evening_hours": number_text(p.evening_hours) if p.evening_hours else "",
         "konbini_offered": {None: "", True: "yes", False: "no"}[p.konbini_offered],
         "konbini_fee_counter_yen": (
             "" if p.konbini_fee_counter_yen is None else str(p.konbini_fee_counter_yen)
@@ -168,7 +117,7 @@ def promotion_from_cells(cells: Mapping[str, str], where: str) -> MunicipalPromo
     """A promotion section from profile CSV cells (blank = not given); InputError naming
     ``where`` and the field on a bad cell."""
     values = {
-        field: promotion_value(field, raw.strip(), where)
+        field: promotion_cell(field, raw.strip(), where)
         for field, raw in cells.items()
         if field in PROMOTION_FIELDS and raw and raw.strip()
     }

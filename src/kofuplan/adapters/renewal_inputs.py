@@ -18,9 +18,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.domain.renewal_history import AGE_BANDS
+from kofuplan.adapters.actuals_csv import read_actuals
+from kofuplan.domain.actuals import Actuals
+from kofuplan.domain.renewal_history import AGE_BANDS, Series
 from kofuplan.domain.snapshots import last_day, month_of_snapshot, parse_month
 from kofuplan.errors import InputError
+from kofuplan.parameters import RuleBook
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -73,15 +76,6 @@ def standing_day(day: dt.date) -> dt.date:
     """The month end a snapshot stands for (its own date when it stands for none)."""
     month = month_of_snapshot(day)
     return day if month is None else last_day(month)
-
-
-@dataclass(frozen=True)
-class Series:
-    """Cumulative cards at dates: ``values`` (rows, dates) at ordinal ``days``."""
-
-    keys: tuple[str, ...]
-    days: IntArray
-    values: FloatArray
 
 
 def read_prefectures(path: Path) -> Series:
@@ -176,3 +170,68 @@ def read_age_bands(path: Path) -> Series:
         np.array([d.toordinal() for d in days], dtype=np.int64),
         np.array([[sums[d][b] for b in AGE_BANDS] for d in days]),
     )
+
+
+# The files of shared/data/mynumbercard, looked for next to the municipality statistics.
+SIBLINGS = {
+    "prefectures": "prefectures_long.csv",
+    "national": "national_monthly.csv",
+    "secondary": "national_reference_points_secondary.csv",
+    "ages": "national_by_age_sex_long.csv",
+}
+
+
+@dataclass(frozen=True)
+class RenewalSources:
+    """The renewal wave's statistics files (:class:`kofuplan.services.ports.RenewalSource`)."""
+
+    stats: Path
+    prefectures_path: Path
+    national_path: Path
+    secondary: Path | None
+    ages_path: Path
+
+    @classmethod
+    def beside(
+        cls,
+        stats: Path,
+        prefectures: Path | None = None,
+        national: Path | None = None,
+        ages: Path | None = None,
+        secondary: Path | None = None,
+    ) -> RenewalSources:
+        """The given files, or those of the same name next to ``stats``; the secondary
+        reference points are optional."""
+
+        def find(given: Path | None, key: str) -> Path:
+            path = given or stats.parent / SIBLINGS[key]
+            if not path.is_file():
+                raise InputError(
+                    f"{path}: not found (give --{key}; the renewal estimate needs it: "
+                    "docs/renewals.md)"
+                )
+            return path
+
+        second = secondary or stats.parent / SIBLINGS["secondary"]
+        return cls(
+            stats=stats,
+            prefectures_path=find(prefectures, "prefectures"),
+            national_path=find(national, "national"),
+            secondary=second if second.is_file() else None,
+            ages_path=find(ages, "ages"),
+        )
+
+    def actuals(self, book: RuleBook) -> Actuals:
+        return read_actuals(self.stats, rules=book)
+
+    def prefectures(self) -> Series:
+        return read_prefectures(self.prefectures_path)
+
+    def national(self) -> Series:
+        return read_national(self.national_path, self.secondary)
+
+    def ages(self) -> Series:
+        return read_age_bands(self.ages_path)
+
+    def where(self, key: str) -> str:
+        return str({"stats": self.stats, "prefectures": self.prefectures_path}[key])

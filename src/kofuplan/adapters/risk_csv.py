@@ -6,19 +6,17 @@ Errors name the file, the line and the column; the output is written whole or no
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.domain.bounds import check_measure
-from kofuplan.domain.risk import BacklogRisk
+from kofuplan.domain.risk import BacklogRisk, PlanDemand
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 NEEDED = (
     "lg_code",
@@ -44,18 +42,6 @@ RISK_COLUMNS = (
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class PlanDemand:
-    """Arrays N × M from a plan, municipalities and months in the file's order."""
-
-    lg_codes: tuple[str, ...]
-    months: tuple[str, ...]
-    capacity: FloatArray
-    applications: FloatArray
-    campaign_applications: FloatArray  # the national campaigns and the own QR mailing
-    deliveries: FloatArray
-
-
 def read_plan_demand(path: Path) -> PlanDemand:
     """The columns the risk needs, through the one plan reader (file, line and column named)."""
     rows = read_plan_rows(path, NEEDED)
@@ -73,7 +59,7 @@ def read_plan_demand(path: Path) -> PlanDemand:
     if len(set(codes)) != n or len(rows) != n * m:
         raise InputError(f"{path}: expected every municipality's {m} months in consecutive rows")
     values = {name: np.empty(n * m) for name in NEEDED[2:]}
-    ceiling = float(load_rules().at(dt.date.today())["bounds.count_ceiling"])
+    ceiling = float(count_ceiling())
     for k, row in enumerate(rows):
         month = str(row.cells["month"]).strip()
         if month != months[k % m]:

@@ -8,18 +8,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.promotion_fields import promotion_value
+from kofuplan.adapters.input_bounds import count_ceiling
+from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.bounds import check_measure, parse_count
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.errors import InputError
-from kofuplan.parameters import load_rules
 
 STATS_COLUMNS = (
     "snapshot_date",
@@ -52,13 +53,8 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
     return header, reader, handle
 
 
-def _ceiling() -> int:
-    # Bounds guard against mistyped input, whatever the plan's date: today's value holds.
-    return int(load_rules().at(dt.date.today())["bounds.count_ceiling"])
-
-
 def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:
-    return parse_count(raw, where, field, ceiling or _ceiling())
+    return parse_count(raw, where, field, ceiling or count_ceiling())
 
 
 def snapshot_dates(path: Path) -> list[str]:
@@ -77,7 +73,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
         raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
     ix = {c: header.index(c) for c in STATS_COLUMNS}
     wanted = as_of.isoformat()
-    ceiling = _ceiling()
+    ceiling = count_ceiling()
     cols: dict[str, list[Any]] = {c: [] for c in STATS_COLUMNS}
     seen: set[str] = set()
     dates: set[str] = set()
@@ -207,7 +203,7 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
         if not raw:
             continue
         if field in PROMOTION_FIELDS:
-            values[field] = promotion_value(field, raw, where)
+            values[field] = promotion_cell(field, raw, where)
         elif field == "weekend_policy":
             if raw not in WEEKEND_POLICIES:
                 raise InputError(
@@ -222,7 +218,25 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
                 number = -1.0
             if not number > 0 or number != number or number == float("inf"):
                 raise InputError(f"{where}: {field} must be a number > 0, got {raw!r}")
-            values[field] = check_measure(number, where, field, _ceiling())
+            values[field] = check_measure(number, where, field, count_ceiling())
         else:
             values[field] = _whole(raw, where, field)
     return values
+
+
+@dataclass(frozen=True)
+class StatsFiles:
+    """The statistics file and the optional ``--profiles`` file, as the use cases read them
+    (:class:`kofuplan.services.ports.StatsSource`)."""
+
+    stats: Path
+    profiles: Path | None = None
+
+    def stats_at(self, as_of: dt.date) -> StatsRows:
+        return read_stats(self.stats, as_of)
+
+    def snapshot_dates(self) -> list[str]:
+        return snapshot_dates(self.stats)
+
+    def given_profiles(self, known_codes: set[str]) -> dict[str, dict[str, Any]]:
+        return {} if self.profiles is None else read_profiles(self.profiles, known_codes)

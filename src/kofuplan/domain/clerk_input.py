@@ -17,6 +17,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 # 令和 began on 2019-05-01, 平成 on 1989-01-08; year N of an era is (start year + N - 1).
@@ -160,6 +161,12 @@ def flag(value: Any) -> bool | None:
     if key in _NO:
         return False
     return None
+
+
+def number_text(x: float) -> str:
+    """A number as text that reads back exactly through :func:`number`: the shortest digits,
+    never an exponent (``1e-05`` is not a number a clerk types)."""
+    return str(int(x)) if float(x).is_integer() else format(Decimal(repr(float(x))), "f")
 
 
 def fiscal_year(value: Any) -> int | None:

@@ -33,6 +33,7 @@ from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.domain.schedule import METHODS
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
@@ -197,7 +198,7 @@ def _plan_block(
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings = evening_day_equivalents(
-        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
+        codes, calendar.months, promotions, CapacityRules.from_rules(params).counter_hours_per_day
     )
     policy_weekend = weekend_days(profiles, calendar)
     # Before new staff are trained, only what needs no hiring (kofuplan.domain.lead_time).

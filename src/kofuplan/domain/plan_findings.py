@@ -17,6 +17,7 @@ import numpy.typing as npt
 from kofuplan.domain import advice
 from kofuplan.domain.findings import Finding, FindingCode
 from kofuplan.domain.plan import Plan, days_in_months
+from kofuplan.domain.rule_values import PlanRules
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -60,7 +61,7 @@ def plan_pace(plan: Plan, params: Mapping[str, Any]) -> Pace:
         peak_month=peak.astype(np.int64),
         needed_per_day=per_day[np.arange(per_day.shape[0]), peak],
         achieved_per_day=np.asarray(plan.profiles.recent_daily_issuance, dtype=np.float64),
-        multiple=float(params["plan.feasible_pace_multiple"]),
+        multiple=PlanRules.from_rules(params).feasible_pace_multiple,
     )
 
 
@@ -69,7 +70,7 @@ def national_pace(plan: Plan, params: Mapping[str, Any]) -> dict[str, Any]:
     per_day = plan.issuance.sum(axis=0) / days_in_months(plan.calendar)
     peak = int(np.argmax(per_day))
     achieved = float(plan.profiles.recent_daily_issuance.sum())
-    multiple = float(params["plan.feasible_pace_multiple"])
+    multiple = PlanRules.from_rules(params).feasible_pace_multiple
     mean = float(plan.issuance.sum() / days_in_months(plan.calendar).sum())
     return {
         "achieved_per_day": round(achieved, 1),

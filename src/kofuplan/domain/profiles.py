@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.demand import smoothed_daily_pace
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
+from kofuplan.domain.rule_values import CapacityRules, CostRules
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -132,17 +133,18 @@ def build_profiles(
     n = stats.lg_code.shape[0]
     days = np.maximum(stats.recent_days, 1).astype(np.float64)
     pace = stats.recent_increase.astype(np.float64) / days
-    ded_daily_default = float(params["capacity.dedicated_daily_per_counter"])
-    comb_daily_default = float(params["capacity.combined_daily_per_counter"])
-    comb_default = int(params["capacity.default_combined_counters"])
-    headroom = float(params["capacity.office_headroom_factor"])
-    staff_ded = float(params["capacity.staff_per_dedicated_counter"])
-    staff_comb = float(params["capacity.staff_per_combined_counter"])
-    term_per_counter = float(params["capacity.terminals_per_counter"])
-    presetup = float(params["capacity.presetup_cards_per_staff_day"])
-    presetup_terms = float(params["capacity.presetup_terminals_per_staff"])
-    staff_yen = int(params["costs.staff_month_yen"])
-    offsite_yen = int(params["costs.offsite_counter_month_yen"])
+    capacity, costs = CapacityRules.from_rules(params), CostRules.from_rules(params)
+    ded_daily_default = capacity.dedicated_daily_per_counter
+    comb_daily_default = capacity.combined_daily_per_counter
+    comb_default = capacity.default_combined_counters
+    headroom = capacity.office_headroom_factor
+    staff_ded = capacity.staff_per_dedicated_counter
+    staff_comb = capacity.staff_per_combined_counter
+    term_per_counter = capacity.terminals_per_counter
+    presetup = capacity.presetup_cards_per_staff_day
+    presetup_terms = capacity.presetup_terminals_per_staff
+    staff_yen = costs.staff_month_yen
+    offsite_yen = costs.offsite_counter_month_yen
 
     def given_column(name: str) -> tuple[list[Any], BoolArray]:
         values = [given.get(str(code), {}).get(name) for code in stats.lg_code]

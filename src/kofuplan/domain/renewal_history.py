@@ -23,12 +23,23 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Series:
+    """Cumulative cards at dates: ``values`` (rows, dates) at ordinal ``days``."""
+
+    keys: tuple[str, ...]
+    days: IntArray
+    values: FloatArray
+
 
 # The statistics' age bands used for the split, and how they map onto the engine's groups
 # (kofuplan.domain.renewal.AGE_GROUPS): 0–4, 5–9, 10–14 one to one; 15–19 split 3:2 at 18

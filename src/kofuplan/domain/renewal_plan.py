@@ -36,6 +36,7 @@ from kofuplan.domain.plan import Plan
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.domain.renewal import RenewalDemand, RenewalRules
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.domain.schedule import Demand, apportion
 from kofuplan.domain.waits import QueueingParameters
 
@@ -57,7 +58,7 @@ def applies_to_renewal(code: FindingCode | str) -> bool:
 
 def daily_per_counter(minutes: FloatArray | float, params: Mapping[str, Any]) -> FloatArray:
     """Renewals a dedicated counter handles in a day at the rules' occupancy."""
-    hours = float(params["capacity.counter_hours_per_day"])
+    hours = CapacityRules.from_rules(params).counter_hours_per_day
     occupancy = float(params["renewal.counter_occupancy"])
     out: FloatArray = np.round(hours * 60.0 / np.asarray(minutes) * occupancy, 2)
     return out
@@ -82,11 +83,10 @@ def renewal_values(
         else rules.service_minutes_certificate
     )
     dedicated = float(daily_per_counter(minutes, params))
-    ratio = float(params["capacity.combined_daily_per_counter"]) / float(
-        params["capacity.dedicated_daily_per_counter"]
-    )
+    capacity = CapacityRules.from_rules(params)
+    ratio = capacity.combined_daily_per_counter / capacity.dedicated_daily_per_counter
     card_share = cards / total if total > 0 else 1.0
-    presetup = float(params["capacity.presetup_cards_per_staff_day"]) / max(card_share, 1e-6)
+    presetup = capacity.presetup_cards_per_staff_day / max(card_share, 1e-6)
     mix = f"national mix of the window: {minutes:.2f} minutes per renewal, cards {card_share:.1%}"
     return {
         "plan.period_start": (window.months[0], "the renewal window's first month"),
@@ -128,9 +128,8 @@ def renewal_profiles(
         total > 0, minutes / np.where(total > 0, total, 1.0), rules.service_minutes_certificate
     )
     dedicated = daily_per_counter(mean, params)
-    ratio = float(params["capacity.combined_daily_per_counter"]) / float(
-        params["capacity.dedicated_daily_per_counter"]
-    )
+    capacity = CapacityRules.from_rules(params)
+    ratio = capacity.combined_daily_per_counter / capacity.dedicated_daily_per_counter
     ded_given = ~profiles.defaulted.get("dedicated_daily_per_counter", np.ones(len(profiles), bool))
     comb_given = ~profiles.defaulted.get("combined_daily_per_counter", np.ones(len(profiles), bool))
     return replace(
@@ -167,7 +166,7 @@ def make_renewal_plan(
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
     evenings = evening_day_equivalents(
-        codes, calendar.months, promotions, float(params["capacity.counter_hours_per_day"])
+        codes, calendar.months, promotions, CapacityRules.from_rules(params).counter_hours_per_day
     )
     cap = plan_capacity(issuance, profiles, calendar, params, evenings)
     demand = Demand(

@@ -23,9 +23,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["BacklogRisk", "backlog_risk"]
+__all__ = ["BacklogRisk", "PlanDemand", "backlog_risk"]
 
 FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PlanDemand:
+    """Arrays N × M from a plan, municipalities and months in the file's order."""
+
+    lg_codes: tuple[str, ...]
+    months: tuple[str, ...]
+    capacity: FloatArray
+    applications: FloatArray
+    campaign_applications: FloatArray  # the national campaigns and the own QR mailing
+    deliveries: FloatArray
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,129 @@ class CostRules:
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CostRules:
         return cls(**{name: int(rules[f"costs.{name}"]) for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    """``rules/plan.yaml``: the plan's period, target and method."""
+
+    period_start: str  # YYYY-MM
+    period_end: str
+    target_share_of_population: float
+    default_method: str
+    feasible_pace_multiple: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> PlanRules:
+        return cls(
+            period_start=str(rules["plan.period_start"]),
+            period_end=str(rules["plan.period_end"]),
+            target_share_of_population=float(rules["plan.target_share_of_population"]),
+            default_method=str(rules["plan.default_method"]),
+            feasible_pace_multiple=float(rules["plan.feasible_pace_multiple"]),
+        )
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """``rules/calendar.yaml``: the year-end closure and the weekend days a week asked for."""
+
+    closure_days: tuple[str, ...]  # MM-DD
+    weekend_days_per_week: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CalendarRules:
+        return cls(
+            closure_days=tuple(str(d) for d in rules["calendar.closure_days"]),
+            weekend_days_per_week=int(rules["calendar.weekend_days_per_week"]),
+        )
+
+
+@dataclass(frozen=True)
+class RiskRules:
+    """``rules/risk.yaml``: the Monte Carlo of the backlog risk."""
+
+    response_low: float  # the campaign response multiplier's band
+    response_high: float
+    draws: int
+    draws_ceiling: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> RiskRules:
+        band = rules["risk.campaign_response_multiplier"]
+        return cls(
+            response_low=float(band["low"]),
+            response_high=float(band["high"]),
+            draws=int(rules["risk.draws"]),
+            draws_ceiling=int(rules["risk.draws_ceiling"]),
+        )
+
+
+@dataclass(frozen=True)
+class ServiceRules:
+    """``rules/service.yaml``: the password policy (NIST SP 800-63B, OWASP's argon2id minimum)
+    and how often the summaries are recomputed. The server's limits are ``Settings``."""
+
+    password_min_length: int
+    argon2_memory_kib: int
+    argon2_time_cost: int
+    argon2_parallelism: int
+    summary_refresh_seconds: float
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> ServiceRules:
+        return cls(
+            password_min_length=int(rules["service.password_min_length"]),
+            argon2_memory_kib=int(rules["service.argon2_memory_kib"]),
+            argon2_time_cost=int(rules["service.argon2_time_cost"]),
+            argon2_parallelism=int(rules["service.argon2_parallelism"]),
+            summary_refresh_seconds=float(rules["service.summary_refresh_seconds"]),
+        )
+
+
+@dataclass(frozen=True)
+class FollowupRules:
+    """``rules/followup.yaml``: the monthly follow-up's thresholds (R6.2)."""
+
+    behind_tolerance: float
+    backlog_months_of_issuance: float
+    slow_median_days: float
+    focus_first_month: str  # YYYY-MM: the focus designation applies from this month
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> FollowupRules:
+        return cls(
+            behind_tolerance=float(rules["followup.behind_tolerance"]),
+            backlog_months_of_issuance=float(rules["followup.backlog_months_of_issuance"]),
+            slow_median_days=float(rules["followup.slow_median_days"]),
+            focus_first_month=str(rules["followup.focus_first_month"]),
+        )
+
+
+@dataclass(frozen=True)
+class FocusRules:
+    """``rules/focus.yaml`` and ``rules/core_cities.yaml``: the focus groups' city threshold
+    and the core cities (中核市) with the day each designation holds from."""
+
+    large_city_population: int
+    core_cities: Mapping[str, Mapping[str, Any]]  # lg_code -> {since: date, …}
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> FocusRules:
+        return cls(
+            large_city_population=int(rules["focus.large_city_population"]),
+            core_cities=rules["core_cities.designated"],
+        )
+
+
+@dataclass(frozen=True)
+class RenewalPeriod:
+    """``rules/renewal.yaml``: the months a renewal plan covers (the rest of the file is
+    :class:`kofuplan.domain.renewal.RenewalRules`)."""
+
+    period_start: str  # YYYY-MM
+    period_end: str
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> RenewalPeriod:
+        return cls(str(rules["renewal.period_start"]), str(rules["renewal.period_end"]))

@@ -11,18 +11,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.excel.model import (
-    PlanWorkbook,
-    Profile,
-    TemplateCalendar,
-    plan_workbook_from_columns,
-)
-from kofuplan.adapters.plan_csv import budget_columns, demand_columns, plan_columns
-from kofuplan.adapters.promotion_fields import promotion_cells
 from kofuplan.domain import calendar as cal_mod
 from kofuplan.domain.budget import COST_ITEMS
 from kofuplan.domain.capacity import (
-    NO_RECRUIT,
     capacity_of,
     effective_combined_daily,
     recruit_start,
@@ -32,7 +23,15 @@ from kofuplan.domain.plan import plan_demand
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import PROMOTION_FIELDS, evening_day_equivalents
+from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.domain.schedule import Demand
+from kofuplan.domain.workbook import (
+    BudgetLine,
+    PlanWorkbook,
+    Profile,
+    TemplateCalendar,
+    plan_workbook,
+)
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import check_table
@@ -52,22 +51,17 @@ def template_contents(
     unknown = [c for c in lg_codes if c not in index]
     if unknown:
         raise InputError(f"--lg-code {', '.join(unknown)}: この団体コードは統計にありません")
-    columns = plan_columns(plan)
-    budget = budget_columns(plan)
-    m = len(plan.months)
-    f = len(plan.budget.fiscal_years)
-    k = len(plan.budget.items)
-    grant_k = plan.budget.items.index("estimated_grant")
+    table = plan.table()
+    b = plan.budget
+    costs = [k for k, item in enumerate(b.items) if item in COST_ITEMS]
+    grant_k = b.items.index("estimated_grant")
     out = []
     for code in lg_codes:
         i = index[code]
-        rows = slice(i * m, (i + 1) * m)
-        monthly = {name: values[rows] for name, values in columns.items()}
-        start = i * f * k
         lines = [
-            {name: budget[name][j] for name in ("fiscal_year", "item", "yen")}
-            for j in range(start, start + f * k)
-            if budget["item"][j] in COST_ITEMS
+            BudgetLine(int(fy), b.items[k], int(b.yen[i, f, k]))
+            for f, fy in enumerate(b.fiscal_years)
+            for k in costs
         ]
         profile = Profile(
             lg_code=code,
@@ -78,7 +72,7 @@ def template_contents(
             combined_daily_per_counter=float(p.combined_daily_per_counter[i]),
             office_max_counters=int(p.office_max_counters[i]),
             # The grant over the whole plan, as the engine's budget counts it per fiscal year.
-            estimated_grant_yen=int(plan.budget.yen[i, :, grant_k].sum()),
+            estimated_grant_yen=int(b.yen[i, :, grant_k].sum()),
             dedicated_counters_now=int(p.dedicated_counters[i]),
             combined_counters_now=int(p.combined_counters[i]),
             staff_now=int(p.staff[i]),
@@ -86,7 +80,7 @@ def template_contents(
             recent_daily_issuance=float(p.recent_daily_issuance[i]),
             pref_name=str(p.pref_name[i]),
         )
-        out.append(plan_workbook_from_columns(profile, monthly, lines, p.promotion[i]))
+        out.append(plan_workbook(profile, table, i, lines, p.promotion[i]))
     return out
 
 
@@ -186,13 +180,13 @@ def import_plans(
             codes.tolist(),
             calendar.months,
             promotions,
-            float(params["capacity.counter_hours_per_day"]),
+            CapacityRules.from_rules(params).counter_hours_per_day,
         ),
         2,
     )
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], (n, m)).copy()
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )
     return ImportedPlans(
         profiles=profiles,
@@ -234,67 +228,6 @@ def profile_fields(profile: Profile) -> dict[str, Any]:
 def promotion_fields(book: PlanWorkbook) -> dict[str, Any]:
     """A workbook's promotion section as the engine's profile fields (None: not given)."""
     return {name: getattr(book.promotion, name) for name in PROMOTION_FIELDS}
-
-
-def _num(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def imported_columns(plans: ImportedPlans) -> dict[str, list[str]]:
-    """The ``plan_monthly.csv`` contract columns (issue 2), a row per municipality and month."""
-    n, m = plans.issuance.shape
-    pop = np.maximum(plans.profiles.population, 1)[:, None]
-    coverage = plans.cumulative_issued / pop * 100.0
-
-    def flat(a: npt.NDArray[Any]) -> list[str]:
-        return [str(v) for v in np.broadcast_to(a, (n, m)).reshape(-1).tolist()]
-
-    def flat_num(a: npt.NDArray[Any]) -> list[str]:
-        return [_num(v) for v in np.broadcast_to(a, (n, m)).reshape(-1).tolist()]
-
-    recruit = [
-        "" if i == NO_RECRUIT else cal_mod.add_months(plans.months[0], int(i))
-        for i in plans.recruit_start_index.reshape(-1).tolist()
-    ]
-    return {
-        "lg_code": flat(plans.profiles.lg_code[:, None]),
-        "month": list(plans.months) * n,
-        "issuance": flat(plans.issuance),
-        "cumulative_issued": flat(plans.cumulative_issued),
-        "coverage_pct": flat_num(coverage),
-        "open_weekdays": flat(plans.open_weekdays[None, :]),
-        "weekend_days": flat(plans.weekend_days),
-        "required_weekend_days": flat(plans.required_weekend_days[None, :]),
-        "open_days": flat(plans.open_days),
-        "dedicated_counters": flat(plans.dedicated_counters),
-        "dedicated_daily_per_counter": flat_num(plans.dedicated_daily_per_counter),
-        "combined_counters": flat(plans.combined_counters),
-        "combined_daily_per_counter": flat_num(plans.combined_daily_per_counter),
-        "capacity": flat(plans.capacity),
-        "offsite_counters": flat(plans.offsite_counters),
-        "staff": flat(plans.staff),
-        "terminals": flat(plans.terminals),
-        "recruit_start_month": recruit,
-        "pref_code": flat(plans.profiles.pref_code[:, None]),
-        "evening_day_equivalents": flat_num(plans.evening_day_equivalents),
-        # The derived demand, so that `risk` and every plan reader take this plan as `plan`'s.
-        **demand_columns(plans.demand, ("applications_expected", "deliveries_expected")),
-        **demand_columns(plans.demand, ("by_source",)),
-    }
-
-
-def profile_rows(plans: ImportedPlans) -> list[dict[str, Any]]:
-    """One row per municipality in the engine's ``--profiles`` CSV format, so that a re-plan
-    (``kofuplan plan --profiles``) starts from what the clerks gave, promotion section
-    included (its cells blank where not given)."""
-    return [
-        {
-            "lg_code": b.profile.lg_code,
-            **profile_fields(b.profile),
-            **promotion_cells(b.promotion),
-        }
-        for b in plans.workbooks
-    ]
 
 
 def municipality_rows(plans: ImportedPlans) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ and hands arrays to the pure domain (:mod:`kofuplan.domain.followup`, ``focus``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +22,7 @@ from kofuplan.domain.followup import (
     follow_up,
 )
 from kofuplan.domain.planned import PlannedMonths
+from kofuplan.domain.rule_values import FocusRules, FollowupRules
 from kofuplan.domain.snapshots import add_months, first_day, last_day, month_range
 from kofuplan.parameters import RuleBook, load_rules
 
@@ -40,9 +41,9 @@ def focus_for_months(actuals: Actuals, months: Sequence[str], rules: RuleBook) -
     groups = np.empty(population.shape, dtype=np.int64)
     for j, month in enumerate(months):
         day = last_day(month)
-        p = rules.at(day)
-        core = core_cities_in_force(p["core_cities.designated"], day)
-        threshold = p["focus.large_city_population"]
+        focus = FocusRules.from_rules(rules.at(day))
+        core = core_cities_in_force(focus.core_cities, day)
+        threshold = focus.large_city_population
         groups[:, j] = focus_groups(
             actuals.lg_codes, actuals.types, population[:, j], core, threshold
         )
@@ -56,18 +57,18 @@ def focus_for_months(actuals: Actuals, months: Sequence[str], rules: RuleBook) -
 
 
 def _thresholds(months: Sequence[str], rules: RuleBook, focus: bool = True) -> Thresholds:
-    at = [rules.at(first_day(m)) for m in months]
+    at = [FollowupRules.from_rules(rules.at(first_day(m))) for m in months]
 
-    def values(key: str) -> npt.NDArray[np.float64]:
-        return np.array([p[f"followup.{key}"] for p in at], dtype=np.float64)
+    def values(of: Callable[[FollowupRules], float]) -> npt.NDArray[np.float64]:
+        return np.array([of(p) for p in at], dtype=np.float64)
 
-    first_focus = [p["followup.focus_first_month"] for p in at]
     return Thresholds(
-        behind_tolerance=values("behind_tolerance"),
-        backlog_months=values("backlog_months_of_issuance"),
-        slow_median_days=values("slow_median_days"),
+        behind_tolerance=values(lambda p: p.behind_tolerance),
+        backlog_months=values(lambda p: p.backlog_months_of_issuance),
+        slow_median_days=values(lambda p: p.slow_median_days),
         focus_in_force=np.array(
-            [focus and m >= f for m, f in zip(months, first_focus, strict=True)], dtype=bool
+            [focus and m >= p.focus_first_month for m, p in zip(months, at, strict=True)],
+            dtype=bool,
         ),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -16,9 +15,11 @@ from kofuplan.domain.calendar import add_months, month_range
 from kofuplan.domain.demand import Demand
 from kofuplan.domain.plan import forecast_demand
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot
 from kofuplan.services.planning import first_plan_month, load_profiles, rules_at
+from kofuplan.services.ports import StatsSource
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -43,12 +44,10 @@ def forecast_months(as_of: dt.date, to_month: str) -> tuple[str, ...]:
     return months
 
 
-def run_forecast(
-    stats_path: Path, as_of: dt.date, to_month: str | None = None, profiles_path: Path | None = None
-) -> ForecastRun:
+def run_forecast(source: StatsSource, as_of: dt.date, to_month: str | None = None) -> ForecastRun:
     params = rules_at(as_of)
-    profiles = load_profiles(stats_path, as_of, profiles_path, params)
-    months = forecast_months(as_of, to_month or str(params["plan.period_end"]))
+    profiles = load_profiles(source, as_of, params)
+    months = forecast_months(as_of, to_month or PlanRules.from_rules(params).period_end)
     demand = forecast_demand(profiles, months, params, as_of)
     return ForecastRun(as_of, months, profiles, demand, params)
 
@@ -72,12 +71,12 @@ class Backtest:
 
 
 def run_backtest(
-    stats_path: Path, actuals: Actuals, as_ofs: list[dt.date], to_month: str | None = None
+    source: StatsSource, actuals: Actuals, as_ofs: list[dt.date], to_month: str | None = None
 ) -> list[Backtest]:
     """``actuals`` are the month-end figures of the same statistics (the record)."""
     out = []
     for as_of in as_ofs:
-        run = run_forecast(stats_path, as_of, to_month)
+        run = run_forecast(source, as_of, to_month)
         known = set(actuals.months)
         horizon = tuple(m for m in run.months if m in known and add_months(m, -1) in known)
         if not horizon:

@@ -12,20 +12,26 @@ errors are Japanese and name the field (its label and its column name).
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import dataclasses
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX, yes_no
 from kofuplan.adapters.storage.models import InputRevision, Municipality, ReviewEvent
 from kofuplan.adapters.storage.repository import Repository
+from kofuplan.domain.clerk_input import number_text
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
+from kofuplan.domain.promotion_input import (
+    EVENING_HOURS_MAX,
+    SHARE_MAX,
+    TEXT_MAX,
+    BadPromotionValue,
+    promotion_value,
+)
 from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError
@@ -79,15 +85,8 @@ _WHOLE = {
     "staff_month_yen",
     "offsite_counter_month_yen",
     "estimated_grant_yen",
-    "qr_mailing_forms",
-    "evenings_per_month",
-    "konbini_fee_counter_yen",
-    "konbini_fee_store_yen",
 }
 _POSITIVE = {"dedicated_daily_per_counter", "combined_daily_per_counter"}
-_BOUNDED = {"insurance_assist_share": SHARE_MAX, "evening_hours": EVENING_HOURS_MAX}
-_TEXT_MAX = 2000  # characters of the free-text support method, as the plan's reason
-_MONTH_SEPARATORS = re.compile(r"[;,、\s]+")
 
 
 class InputsError(InputError):
@@ -143,58 +142,60 @@ def _number(
     return number
 
 
-def _month(value: Any, field: str, label: str, months: Sequence[str]) -> str:
-    raw = str(value).strip()
-    try:
-        ok = len(raw) == 7 and dt.date.fromisoformat(raw + "-01") is not None
-    except ValueError:
-        ok = False
-    if not ok:
-        raise _bad(field, label, " YYYY-MM の形の月", value)
-    if months and raw not in months:
-        raise InputsError(
+_WHAT = {
+    "count": "0以上の整数",
+    "months": " YYYY-MM の形の月（同じ月は1回）",
+    "month": " YYYY-MM の形の月",
+    "share": f"0から{SHARE_MAX:g}までの数",
+    "hours": f"0から{EVENING_HOURS_MAX:g}までの数",
+    "flag": "「はい」か「いいえ」",
+    "date": " YYYY-MM-DD の形の日付",
+    "text": f"{TEXT_MAX}字以内の文章",
+    "events": "行の並び",
+}
+
+
+def _promotion_error(bad: BadPromotionValue, months: Sequence[str]) -> InputsError:
+    """The page's words for a value the section's one validator refused."""
+    field = bad.field
+    label = LABELS[field]
+    if bad.event is not None:
+        where = f"{label} {bad.event}行目"
+        if bad.why == "missing":
+            names = "・".join(EVENT_PARTS[p] for p in bad.missing)
+            return InputsError(field, f"「{where}」の{names}が入力されていません")
+        label = f"{where}の{EVENT_PARTS[bad.part or '']}"
+    if bad.why == "period":
+        return InputsError(
             field,
-            f"「{label}」の {raw} は計画期間（{reiwa_month(months[0])}〜"
+            f"「{label}」の {str(bad.value).strip()} は計画期間（{reiwa_month(months[0])}〜"
             f"{reiwa_month(months[-1])}）の外です",
         )
-    return raw
+    if bad.why == "ceiling":
+        ceiling = _bounds().count_ceiling
+        return _bad(field, label, f"0以上{ceiling:,}以下の整数", bad.value)
+    shown = None if bad.kind in ("events", "text") else bad.value
+    return _bad(field, label, _WHAT[bad.kind], shown)
 
 
-def _flag(value: Any, field: str, label: str) -> bool:
-    answer = value if isinstance(value, bool) else yes_no(str(value))
-    if answer is None:
-        raise _bad(field, label, "「はい」か「いいえ」", value)
-    return answer
-
-
-def _events(value: Any, months: Sequence[str]) -> list[dict[str, Any]]:
-    field = "offsite_events"
+def _events(value: Any, months: Sequence[str]) -> Any:
+    """The events as the page and the API give them: a mapping of parts each."""
     if not isinstance(value, list | tuple):
-        raise _bad(field, LABELS[field], "行の並び")
-    out = []
+        raise _bad("offsite_events", LABELS["offsite_events"], "行の並び")
     for k, event in enumerate(value, start=1):
-        where = f"{LABELS[field]} {k}行目"
         if not isinstance(event, Mapping):
-            raise _bad(field, where, "月・日数・1日の申請見込み・感染対策")
-        missing = [p for p in ("month", "days", "applications_per_day") if _blank(event.get(p))]
-        if missing:
-            names = "・".join(EVENT_PARTS[p] for p in missing)
-            raise InputsError(field, f"「{where}」の{names}が入力されていません")
-        out.append(
-            {
-                "month": _month(event["month"], field, f"{where}の月", months),
-                "days": _whole(event["days"], field, f"{where}の日数"),
-                "applications_per_day": _whole(
-                    event["applications_per_day"], field, f"{where}の1日の申請見込み"
-                ),
-                "infection_control": (
-                    False
-                    if _blank(event.get("infection_control"))
-                    else _flag(event["infection_control"], field, f"{where}の感染対策")
-                ),
-            }
-        )
-    return out
+            where = f"{LABELS['offsite_events']} {k}行目"
+            raise _bad("offsite_events", where, "月・日数・1日の申請見込み・感染対策")
+    return value
+
+
+def _stored(field: str, value: Any) -> Any:
+    """A validated promotion value as the stored JSON keeps it."""
+    if field == "qr_mailing_months":
+        return list(value)
+    if field == "offsite_events":
+        return [dataclasses.asdict(e) for e in value]
+    return value
 
 
 def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
@@ -214,31 +215,18 @@ def normalize(raw: Mapping[str, Any], months: Sequence[str]) -> dict[str, Any]:
         elif field in _POSITIVE:
             high = _bounds().daily_per_counter_ceiling
             out[field] = _number(value, field, label, 0.0, high, open_low=True)
-        elif field in _BOUNDED:
-            out[field] = _number(value, field, label, 0.0, _BOUNDED[field], open_low=False)
         elif field == "weekend_policy":
             if value not in WEEKEND_POLICIES:
                 choices = "・".join(f"「{WEEKEND_POLICY_LABELS[p]}」" for p in WEEKEND_POLICIES)
                 raise _bad(field, label, f"{choices}のいずれか", value)
             out[field] = value
-        elif field == "qr_mailing_months":
-            items = _MONTH_SEPARATORS.split(value.strip()) if isinstance(value, str) else value
-            if not isinstance(items, list | tuple):
-                raise _bad(field, label, "月の並び")
-            out[field] = sorted({_month(x, field, label, months) for x in items if not _blank(x)})
-        elif field == "offsite_events":
-            out[field] = _events(value, months)
-        elif field == "konbini_offered":
-            out[field] = _flag(value, field, label)
-        elif field == "konbini_reduction_from":
+        else:  # the promotion section: its one validator, over the plain values
+            value = _events(value, months) if field == "offsite_events" else value
             try:
-                out[field] = dt.date.fromisoformat(str(value).strip()).isoformat()
-            except ValueError:
-                raise _bad(field, label, " YYYY-MM-DD の形の日付", value) from None
-        else:  # insurance_support_method: free text
-            if not isinstance(value, str) or len(value) > _TEXT_MAX:
-                raise _bad(field, label, f"{_TEXT_MAX}字以内の文章")
-            out[field] = value.strip()
+                checked = promotion_value(field, value, months, _bounds().count_ceiling)
+            except BadPromotionValue as bad:
+                raise _promotion_error(bad, months) from None
+            out[field] = _stored(field, checked)
     return out
 
 
@@ -272,8 +260,8 @@ def form_values(content: Mapping[str, Any]) -> tuple[dict[str, str], list[dict[s
             values[field] = ";".join(value)
         elif isinstance(value, bool):
             values[field] = "yes" if value else "no"
-        elif isinstance(value, float) and value.is_integer():
-            values[field] = str(int(value))
+        elif isinstance(value, float):
+            values[field] = number_text(value)  # reads back exactly, never 1e-05
         else:
             values[field] = str(value)
     events = [

@@ -4,14 +4,14 @@ other parameters (an older default) still verifies and is replaced at the next s
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kofuplan.parameters import load_rules
+from kofuplan.domain.rule_values import ServiceRules
+from kofuplan.services.rule_clock import rules_on
 
 # Letters and digits a clerk can read out and type without confusion (no 0/O, 1/l/I).
 _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -19,11 +19,11 @@ _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @cache
 def hasher() -> PasswordHasher:
-    rules = load_rules().at(dt.date(2020, 10, 1))
+    rules = ServiceRules.from_rules(rules_on(None))  # the clock's day
     return PasswordHasher(
-        time_cost=int(rules["service.argon2_time_cost"]),
-        memory_cost=int(rules["service.argon2_memory_kib"]),
-        parallelism=int(rules["service.argon2_parallelism"]),
+        time_cost=rules.argon2_time_cost,
+        memory_cost=rules.argon2_memory_kib,
+        parallelism=rules.argon2_parallelism,
     )
 
 
@@ -52,7 +52,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def min_length() -> int:
-    return int(load_rules().at(dt.date(2020, 10, 1))["service.password_min_length"])
+    return ServiceRules.from_rules(rules_on(None)).password_min_length
 
 
 def temporary_password() -> str:

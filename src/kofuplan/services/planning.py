@@ -1,20 +1,21 @@
-"""Use case: plan every municipality from the statistics at a snapshot date."""
+"""Use case: plan every municipality from the statistics at a snapshot date (read by the
+adapter behind :class:`kofuplan.services.ports.StatsSource`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.holidays import holidays_between
-from kofuplan.adapters.stats_csv import read_profiles, read_stats
 from kofuplan.domain.calendar import MonthCalendar, add_months, build_calendar, month_range
+from kofuplan.domain.holidays import holidays_between
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.profiles import Profiles, build_profiles
+from kofuplan.domain.rule_values import CalendarRules, PlanRules
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot, load_rules
+from kofuplan.services.ports import StatsSource
 
 
 def first_plan_month(as_of: dt.date, period_start: str) -> str:
@@ -30,18 +31,20 @@ def first_plan_month(as_of: dt.date, period_start: str) -> str:
 
 
 def plan_calendar(params: Mapping[str, Any], as_of: dt.date) -> MonthCalendar:
-    start = first_plan_month(as_of, str(params["plan.period_start"]))
-    end = str(params["plan.period_end"])
+    plan = PlanRules.from_rules(params)
+    start = first_plan_month(as_of, plan.period_start)
+    end = plan.period_end
     if start > end:
         raise InputError(f"--as-of {as_of}: 計画の期間（〜{end}）の後で、計画する月がありません")
     months = tuple(month_range(start, end))
     first = dt.date(int(start[:4]), int(start[5:7]), 1)
     last = dt.date(int(end[:4]), int(end[5:7]), 28) + dt.timedelta(days=4)
+    days = CalendarRules.from_rules(params)
     return build_calendar(
         months,
         holidays_between(first, last),
-        params["calendar.closure_days"],
-        int(params["calendar.weekend_days_per_week"]),
+        days.closure_days,
+        days.weekend_days_per_week,
     )
 
 
@@ -55,16 +58,10 @@ def rules_at(as_of: dt.date) -> Snapshot:
     return rules.at(as_of)
 
 
-def load_profiles(
-    stats_path: Path, as_of: dt.date, profiles_path: Path | None, params: Snapshot
-) -> Profiles:
-    stats = read_stats(stats_path, as_of)
-    given = (
-        read_profiles(profiles_path, {str(c) for c in stats.lg_code})
-        if profiles_path is not None
-        else {}
-    )
-    return build_profiles(stats, given, params)
+def load_profiles(source: StatsSource, as_of: dt.date, params: Snapshot) -> Profiles:
+    """The profiles from the statistics at ``as_of`` and the municipalities' own inputs."""
+    stats = source.stats_at(as_of)
+    return build_profiles(stats, source.given_profiles({str(c) for c in stats.lg_code}), params)
 
 
 @dataclass(frozen=True)
@@ -75,9 +72,8 @@ class PlanRun:
 
 
 def run_plan(
-    stats_path: Path,
+    source: StatsSource,
     as_of: dt.date,
-    profiles_path: Path | None = None,
     method: str | None = None,
     progress: Callable[[str, int | None], None] = lambda _step, _total: None,
     planned: Callable[[int], None] = lambda _n: None,
@@ -86,9 +82,9 @@ def run_plan(
     municipalities for the planning), ``planned(k)`` as municipalities are done."""
     params = rules_at(as_of)
     progress("統計の読込", None)
-    profiles = load_profiles(stats_path, as_of, profiles_path, params)
+    profiles = load_profiles(source, as_of, params)
     calendar = plan_calendar(params, as_of)
     progress("計画の作成", len(profiles))
-    chosen = method or str(params["plan.default_method"])
+    chosen = method or PlanRules.from_rules(params).default_method
     plan = make_plan(profiles, calendar, params, chosen, planned)
     return PlanRun(plan, params, as_of)

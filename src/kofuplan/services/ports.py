@@ -7,6 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
+from kofuplan.domain.actuals import Actuals
+from kofuplan.domain.profiles import StatsRows
+from kofuplan.domain.renewal_history import Series
+from kofuplan.parameters import RuleBook
+
 
 class MunicipalityRecord(Protocol):
     @property
@@ -49,3 +54,26 @@ class InputRevisionRecord(Protocol):
     def created_at(self) -> dt.datetime: ...
     @property
     def content(self) -> dict[str, Any]: ...
+
+
+class StatsSource(Protocol):
+    """Where the published statistics and the municipalities' own inputs come from (the
+    CSV files: :class:`kofuplan.adapters.stats_csv.StatsFiles`; a test may pass plain rows).
+    The use case builds the profiles from what it gives."""
+
+    def stats_at(self, as_of: dt.date) -> StatsRows: ...
+    def snapshot_dates(self) -> list[str]: ...
+    def given_profiles(self, known_codes: set[str]) -> dict[str, dict[str, Any]]: ...
+
+
+class RenewalSource(Protocol):
+    """The statistics the renewal wave is estimated from (the official long files:
+    :class:`kofuplan.adapters.renewal_inputs.RenewalSources`)."""
+
+    def actuals(self, book: RuleBook) -> Actuals: ...
+    def prefectures(self) -> Series: ...
+    def national(self) -> Series: ...
+    def ages(self) -> Series: ...
+    def where(self, key: str) -> str:
+        """The name of the source ``key`` (``stats``, ``prefectures``) for a message."""
+        ...

@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kofuplan.adapters.plan_reader import read_plan_rows
-from kofuplan.adapters.stats_csv import snapshot_dates
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.renewal import RenewalDemand
 from kofuplan.domain.renewal_plan import (
@@ -28,11 +26,13 @@ from kofuplan.domain.renewal_plan import (
     renewal_profiles,
     renewal_values,
 )
+from kofuplan.domain.rule_values import RenewalPeriod
 from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import first_plan_month, load_profiles, plan_calendar, rules_at
-from kofuplan.services.renewals import RenewalRun, RenewalSources, run_renewals
+from kofuplan.services.ports import RenewalSource, StatsSource
+from kofuplan.services.renewals import RenewalRun, run_renewals
 
 
 def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snapshot:
@@ -56,51 +56,46 @@ class RenewalPlanRun:
 
 
 def _setup(
-    stats: Path, as_of: dt.date, profiles_path: Path | None, sources: RenewalSources | None
+    stats: StatsSource, as_of: dt.date, sources: RenewalSource
 ) -> tuple[RenewalRun, RenewalDemand, Snapshot, Profiles, str]:
     base = rules_at(as_of)
-    first = first_plan_month(as_of, str(base["renewal.period_start"]))
-    last = str(base["renewal.period_end"])
+    period = RenewalPeriod.from_rules(base)
+    first = first_plan_month(as_of, period.period_start)
+    last = period.period_end
     if first > last:
         raise InputError(f"--as-of {as_of}: the renewal plan ends in {last}")
-    run = run_renewals(sources or RenewalSources.beside(stats), first, last)
+    run = run_renewals(sources, first, last)
     window = run.window(first, last)
     params = with_values(base, renewal_values(base, window, run.rules))
-    latest = snapshot_dates(stats)[-1]
-    profiles = load_profiles(stats, dt.date.fromisoformat(latest), profiles_path, base)
+    latest = stats.snapshot_dates()[-1]
+    profiles = load_profiles(stats, dt.date.fromisoformat(latest), base)
     if tuple(str(c) for c in profiles.lg_code) != run.actuals.lg_codes:
         order = {c: i for i, c in enumerate(str(c) for c in profiles.lg_code)}
         missing = [c for c in run.actuals.lg_codes if c not in order]
         if missing:
-            raise InputError(f"{stats}: {latest}: no row for {', '.join(missing[:10])}")
+            raise InputError(
+                f"{sources.where('stats')}: {latest}: no row for {', '.join(missing[:10])}"
+            )
         profiles = profiles.take(np.array([order[c] for c in run.actuals.lg_codes]))
     return run, window, params, renewal_profiles(profiles, window, run.rules, params), latest
 
 
-def run_renewal_plan(
-    stats: Path,
-    as_of: dt.date,
-    profiles_path: Path | None = None,
-    sources: RenewalSources | None = None,
-) -> RenewalPlanRun:
-    run, window, params, profiles, latest = _setup(stats, as_of, profiles_path, sources)
+def run_renewal_plan(stats: StatsSource, as_of: dt.date, sources: RenewalSource) -> RenewalPlanRun:
+    run, window, params, profiles, latest = _setup(stats, as_of, sources)
     calendar = plan_calendar(params, as_of)
     plan = make_renewal_plan(profiles, calendar, params, window)
     return RenewalPlanRun(plan, params, as_of, run, window, latest)
 
 
 def check_renewal_plan(
-    plan_path: Path,
-    stats: Path,
-    as_of: dt.date,
-    profiles_path: Path | None = None,
-    sources: RenewalSources | None = None,
+    rows: list[PlanRow], stats: StatsSource, as_of: dt.date, sources: RenewalSource
 ) -> CheckRun:
     """The checks that apply to renewals, on a renewal plan in the plan_monthly.csv format
-    (written by `kofuplan plan --kind renewal`, or by hand)."""
-    _, _, params, profiles, _ = _setup(stats, as_of, profiles_path, sources)
+    (written by `kofuplan plan --kind renewal`, or by hand), as the one plan reader gives its
+    rows."""
+    _, _, params, profiles, _ = _setup(stats, as_of, sources)
     calendar = plan_calendar(params, as_of)
-    checked = check_rows(read_plan_rows(plan_path), profiles, calendar, params, as_of)
+    checked = check_rows(rows, profiles, calendar, params, as_of)
     kept: list[Finding] = [f for f in checked.findings if applies_to_renewal(f.code)]
     return CheckRun(
         checked.as_of,

@@ -1,24 +1,18 @@
 """Use case: the renewal wave of every municipality, from the published statistics.
 
-The municipality statistics are read as month-end actuals; the prefecture, national and age
-files are found next to them unless given. See docs/renewals.md for the method.
+The municipality statistics as month-end actuals, and the prefecture, national and age series,
+come through :class:`kofuplan.services.ports.RenewalSource` (the files: the adapter
+``RenewalSources``). See docs/renewals.md for the method.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.actuals_csv import read_actuals
-from kofuplan.adapters.renewal_inputs import (
-    read_age_bands,
-    read_national,
-    read_prefectures,
-)
 from kofuplan.domain.actuals import Actuals
 from kofuplan.domain.renewal import RenewalDemand, RenewalRules, renewal_demand
 from kofuplan.domain.renewal_history import (
@@ -29,55 +23,9 @@ from kofuplan.domain.renewal_history import (
 from kofuplan.domain.snapshots import add_months, first_day, month_of, month_range, parse_month
 from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, Snapshot, load_rules
+from kofuplan.services.ports import RenewalSource
 
 FloatArray = npt.NDArray[np.float64]
-
-# The files of shared/data/mynumbercard, looked for next to the municipality statistics.
-SIBLINGS = {
-    "prefectures": "prefectures_long.csv",
-    "national": "national_monthly.csv",
-    "secondary": "national_reference_points_secondary.csv",
-    "ages": "national_by_age_sex_long.csv",
-}
-
-
-@dataclass(frozen=True)
-class RenewalSources:
-    stats: Path
-    prefectures: Path
-    national: Path
-    secondary: Path | None
-    ages: Path
-
-    @classmethod
-    def beside(
-        cls,
-        stats: Path,
-        prefectures: Path | None = None,
-        national: Path | None = None,
-        ages: Path | None = None,
-        secondary: Path | None = None,
-    ) -> RenewalSources:
-        """The given files, or those of the same name next to ``stats``; the secondary
-        reference points are optional."""
-
-        def find(given: Path | None, key: str) -> Path:
-            path = given or stats.parent / SIBLINGS[key]
-            if not path.is_file():
-                raise InputError(
-                    f"{path}: not found (give --{key}; the renewal estimate needs it: "
-                    "docs/renewals.md)"
-                )
-            return path
-
-        second = secondary or stats.parent / SIBLINGS["secondary"]
-        return cls(
-            stats=stats,
-            prefectures=find(prefectures, "prefectures"),
-            national=find(national, "national"),
-            secondary=second if second.is_file() else None,
-            ages=find(ages, "ages"),
-        )
 
 
 @dataclass(frozen=True)
@@ -102,7 +50,7 @@ def _check_month(month: str, name: str) -> None:
 
 
 def run_renewals(
-    sources: RenewalSources, first: str, last: str, book: RuleBook | None = None
+    sources: RenewalSource, first: str, last: str, book: RuleBook | None = None
 ) -> RenewalRun:
     """The renewal wave over every month up to ``last`` (``first`` … ``last`` is the window
     asked for; the rules are read as they hold at its start)."""
@@ -121,21 +69,23 @@ def run_renewals(
     months = month_range(start, add_months(last, rules.months_before_expiry))
     ends = month_end_ordinals(months)
 
-    actuals = read_actuals(sources.stats, rules=book)
+    actuals = sources.actuals(book)
     if actuals.months[0] < start:
-        raise InputError(f"{sources.stats}: figures before the first card ({start})")
+        raise InputError(f"{sources.where('stats')}: figures before the first card ({start})")
     known = [m for m in actuals.months if m <= months[-1]]
     first_known = months.index(actuals.months[0])
     cumulative = actuals.cards[:, : len(known)].astype(np.float64)
 
-    prefs = read_prefectures(sources.prefectures)
+    prefs = sources.prefectures()
     position = {c: i for i, c in enumerate(prefs.keys)}
     absent = sorted({p for p in actuals.pref_codes if p not in position})
     if absent:
-        raise InputError(f"{sources.prefectures}: no rows for prefecture(s) {', '.join(absent)}")
+        raise InputError(
+            f"{sources.where('prefectures')}: no rows for prefecture(s) {', '.join(absent)}"
+        )
     pref_index = np.array([position[p] for p in actuals.pref_codes], dtype=np.int64)
-    national = read_national(sources.national, sources.secondary)
-    ages = read_age_bands(sources.ages)
+    national = sources.national()
+    ages = sources.ages()
 
     def dated(key: str) -> list[int]:
         parameter = book.parameter(key)

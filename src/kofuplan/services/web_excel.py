@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
-from kofuplan.adapters.excel.model import PlanWorkbook, Profile, plan_workbook_from_columns
-from kofuplan.adapters.excel.reader import ReadSettings, read_plan_workbook
-from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.budget import COST_ITEMS
 from kofuplan.domain.promotion import PROMOTION_FIELDS
+from kofuplan.domain.workbook import (
+    BudgetLine,
+    PlanWorkbook,
+    Profile,
+    TemplateCalendar,
+    plan_workbook,
+)
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
 from kofuplan.services.municipal_inputs import normalize, save_inputs
@@ -35,11 +35,11 @@ def workbook_name(m: Municipality, revision: PlanRevision) -> str:
     return f"{m.lg_code}_rev{revision.seq}.xlsx"
 
 
-def workbook_bytes(
+def workbook_contents(
     m: Municipality, revision: PlanRevision, inputs: InputRevision | None = None
-) -> bytes:
+) -> tuple[PlanWorkbook, TemplateCalendar]:
     """The workbook of one revision, with the municipality's own inputs when it saved some
-    (its profile figures and its promotion section)."""
+    (its profile figures and its promotion section), from the checked plan table."""
     run = check_run(
         [m], {m.lg_code: revision.content}, {m.lg_code: inputs.content} if inputs else None
     )
@@ -60,21 +60,15 @@ def workbook_bytes(
         staff_now=int(p.staff[0]),
         terminals_now=int(p.terminals[0]),
     )
-    columns: dict[str, list[Any]] = {
-        name: [row.get(name) or 0 for row in revision.content]
-        for name in ("open_weekdays", "required_weekend_days", *(f.name for f in MONTHLY_COUNTS))
-    }
-    columns["month"] = [row["month"] for row in revision.content]
     lines = [
-        {"fiscal_year": fy, "item": item, "yen": int(budget.yen[0, f, k])}
+        BudgetLine(int(fy), item, int(budget.yen[0, f, k]))
         for f, fy in enumerate(budget.fiscal_years)
         for k, item in enumerate(budget.items)
         if item in COST_ITEMS
     ]
-    book, calendar = plan_workbook_from_columns(profile, columns, lines, p.promotion[0])
-    out = io.BytesIO()
-    build_workbook(book, calendar, as_of=m.baseline_date).save(out)
-    return out.getvalue()
+    row = run.figures.row_of(m.lg_code)
+    assert row is not None  # the revision's own rows
+    return plan_workbook(profile, run.figures, row, lines, p.promotion[0])
 
 
 @dataclass(frozen=True)
@@ -115,29 +109,15 @@ def inputs_of(book: PlanWorkbook, previous: Mapping[str, Any] | None) -> dict[st
     return normalize(raw, book.months)
 
 
-def read_upload(
-    filename: str, data: bytes, previous: Mapping[str, Any] | None, as_of: dt.date
-) -> UploadedWorkbook:
-    """The whole workbook: its monthly table as editor rows and its profile figures and
-    promotion section as inputs; raises WorkbookError naming the sheet and cell of every
-    problem (the inputs are checked like the page's, InputsError naming the field)."""
-    with tempfile.TemporaryDirectory(prefix="kofuplan-upload-") as tmp:
-        path = Path(tmp) / (Path(filename or "upload.xlsx").name or "upload.xlsx")
-        path.write_bytes(data)
-        book = read_plan_workbook(path, ReadSettings.at(as_of))  # the rules of the data's date
+def uploaded(book: PlanWorkbook, previous: Mapping[str, Any] | None) -> UploadedWorkbook:
+    """The whole workbook (read by the Excel adapter, every cell checked there): its monthly
+    table as editor rows and its profile figures and promotion section as inputs (checked
+    like the page's, InputsError naming the field)."""
     rows = [
         {"month": month, **{name: values[i] for name, values in book.counts.items()}}
         for i, month in enumerate(book.months)
     ]
     return UploadedWorkbook(book.profile.lg_code, rows, inputs_of(book, previous))
-
-
-def edits_from_workbook(
-    filename: str, data: bytes, as_of: dt.date
-) -> tuple[str, list[dict[str, Any]]]:
-    """(the workbook's 団体コード, the monthly counts as editor rows)."""
-    upload = read_upload(filename, data, None, as_of)
-    return upload.lg_code, upload.rows
 
 
 class WrongMunicipality(InputError):
@@ -161,20 +141,20 @@ def save_upload(
     repo: Repository,
     who: Principal,
     m: Municipality,
-    filename: str,
-    data: bytes,
+    read: Callable[[dt.date], PlanWorkbook],
     base_revision_id: int | None,
     inputs_base_id: int | Latest | None,
     reason: str,
 ) -> SavedUpload:
-    """Store an uploaded workbook: its monthly table as a plan revision based on
+    """Store an uploaded workbook (``read(as_of)``: the Excel adapter's reader at the rules of
+    the municipality's data): its monthly table as a plan revision based on
     ``base_revision_id`` and, when they changed, its profile figures and promotion section as
     an inputs revision based on ``inputs_base_id``. A stale base of either is refused with
     Conflict (409) before anything is written; a bad workbook, with WorkbookError or
     InputsError, also before anything is written."""
     latest = repo.latest_inputs(m.lg_code)
     previous = latest.content if latest else None
-    upload = read_upload(filename, data, previous, m.baseline_date)
+    upload = uploaded(read(m.baseline_date), previous)
     if upload.lg_code != m.lg_code:
         raise WrongMunicipality(
             f"このブックは団体コード {upload.lg_code} のものです（{m.lg_code} ではありません）。"

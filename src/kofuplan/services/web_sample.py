@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kofuplan.adapters.stats_csv import STATS_COLUMNS
+from kofuplan.adapters.stats_csv import STATS_COLUMNS, StatsFiles
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Actual
 from kofuplan.adapters.storage.repository import Repository
@@ -92,7 +92,7 @@ def seed(
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
         load_baseline(db, stats, AS_OF)
-        plans = table_rows(run_plan(stats, AS_OF).plan.table())
+        plans = table_rows(run_plan(StatsFiles(stats), AS_OF).plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
     hashed = hash_password(password)

@@ -1,23 +1,16 @@
 """R7.1: a prefecture's submission workbook (issue 5's `kofuplan excel prefecture` format),
 made from the stored plans: the latest revision of every municipality that has one, with the
-prefecture's checks. The files the Excel service reads are written to a temporary folder, so
-the workbook is exactly the one the command line makes."""
+prefecture's checks. Built in memory from the checked plan table (no text, no temporary
+files): the same contents the command line makes from the same plans
+(:func:`kofuplan.domain.prefecture_book.prefecture_book`); the web route lays it out."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
-from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
-from kofuplan.adapters.promotion_fields import promotion_cells
-from kofuplan.adapters.safe_text import write_csv
 from kofuplan.adapters.storage.repository import Repository
-from kofuplan.domain.findings import FINDING_COLUMNS
-from kofuplan.domain.plan_columns import PLAN_COLUMNS
-from kofuplan.domain.promotion import PROMOTION_FIELDS
+from kofuplan.domain.prefecture_book import PrefectureBook, Today, prefecture_book
 from kofuplan.errors import InputError
-from kofuplan.services.excel_prefecture import build_prefecture_book
 from kofuplan.services.review_checks import check_run
 
 
@@ -25,7 +18,7 @@ class NothingToSubmit(InputError):
     pass
 
 
-def submission_workbook(repo: Repository, pref_code: str, made_on: dt.date) -> bytes:
+def submission_book(repo: Repository, pref_code: str, made_on: dt.date) -> PrefectureBook:
     ms = list(repo.municipalities(pref_code))
     revisions = repo.latest_revisions([m.lg_code for m in ms])
     with_plan = [m for m in ms if m.lg_code in revisions]
@@ -36,38 +29,17 @@ def submission_workbook(repo: Repository, pref_code: str, made_on: dt.date) -> b
     run = check_run(with_plan, contents, inputs)
     assert run is not None
     p = run.profiles
-    with tempfile.TemporaryDirectory(prefix="kofuplan-submission-") as tmp:
-        folder = Path(tmp)
-        write_csv(
-            folder / "plan_monthly.csv",
-            PLAN_COLUMNS,
-            (
-                {c: row.get(c, "") for c in PLAN_COLUMNS}
-                for m in with_plan
-                for row in contents[m.lg_code]
-            ),
-        )
-        write_csv(
-            folder / "municipalities.csv",
-            ("lg_code", "name", "population"),
-            ({"lg_code": m.lg_code, "name": m.name, "population": m.population} for m in with_plan),
-        )
-        write_csv(
-            folder / "profiles.csv",
-            ("lg_code", "dedicated_counters", "combined_counters", "staff", *PROMOTION_FIELDS),
-            (
-                {
-                    "lg_code": str(p.lg_code[i]),
-                    "dedicated_counters": int(p.dedicated_counters[i]),
-                    "combined_counters": int(p.combined_counters[i]),
-                    "staff": int(p.staff[i]),
-                    **promotion_cells(p.promotion[i]),
-                }
-                for i in range(len(p))
-            ),
-        )
-        write_csv(folder / "findings.csv", FINDING_COLUMNS, (f.as_row() for f in run.findings))
-        book = build_prefecture_book(folder, pref_code, made_on)
-        out = folder / f"{pref_code}_submission.xlsx"
-        write_prefecture_workbook(out, book)
-        return out.read_bytes()
+    return prefecture_book(
+        run.figures,
+        pref_code,
+        made_on,
+        findings=run.findings,
+        names={m.lg_code: m.name for m in with_plan},
+        today={
+            str(p.lg_code[i]): Today(
+                int(p.dedicated_counters[i]), int(p.combined_counters[i]), int(p.staff[i])
+            )
+            for i in range(len(p))
+        },
+        promotions={str(p.lg_code[i]): p.promotion[i] for i in range(len(p))},
+    )

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from kofuplan.adapters.cli import app, commands
 from kofuplan.adapters.plan_csv import write_plan
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.services.planning import run_plan
@@ -116,7 +117,7 @@ def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     stats = tmp_path / "stats.csv"
     write_sample_stats(stats, 1, np.random.default_rng(1))
-    run = run_plan(stats, AS_OF)
+    run = run_plan(StatsFiles(stats), AS_OF)
     write_plan(tmp_path / "out", run.plan, run.params, AS_OF.isoformat(), sample=True)
     plan_csv = tmp_path / "out" / "plan_monthly.csv"
     assert (

@@ -106,7 +106,7 @@ def test_R6_five_wrong_passwords_from_one_address_do_not_stop_the_right_one_from
     path = tmp_path / "throttle.sqlite3"
     with sample_service(Database(f"sqlite:///{path}"), per_prefecture=1) as (url, accounts):
         rule = Settings().throttle_rule()
-        assert rule.free_failures == 5  # the rule as dated in rules/service.yaml
+        assert rule.free_failures == 5  # the default in Settings (adapters/web/settings.py)
         db = Database(f"sqlite:///{path}")
         _wrong_five_then_right_elsewhere(db, accounts, rule)
         db.dispose()

@@ -14,7 +14,7 @@ from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import stderr, stdout, steps
 from kofuplan.adapters.findings_csv import summary_path, write_findings
 from kofuplan.adapters.output import check_place
-from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.wareki import reiwa_date
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.checking import check_summary
 from kofuplan.services.submission import Submission, unknown_code_findings
@@ -158,7 +158,3 @@ def print_submission_summary(console: Console, sub: Submission, out: Path) -> No
             f"計画でない CSV を読み飛ばしました: {', '.join(str(p) for p in sub.skipped)}"
         )
     console.print(f"出力: {out}")
-
-
-def reiwa_date(day: dt.date) -> str:
-    return f"{reiwa_month(f'{day.year:04d}-{day.month:02d}')}{day.day}日"

@@ -17,8 +17,8 @@ from rich.console import Console
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.cli.console import stdout
 from kofuplan.adapters.cli.plan_cmd import print_summary, run_and_write
+from kofuplan.adapters.sample_stats import write_sample_stats
 from kofuplan.domain.wareki import reiwa_month
-from kofuplan.services.sample import write_sample_stats
 
 AS_OF = dt.date(2020, 10, 1)
 

@@ -16,6 +16,7 @@ from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import Steps, say, steps, written_to
 from kofuplan.adapters.output import Content, check_place, write_files
 from kofuplan.adapters.safe_text import csv_rows_text
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.snapshots import month_range
@@ -126,10 +127,15 @@ def template_command(
         run: Any
         try:
             if kind == RENEWAL:
+                from kofuplan.adapters.renewal_inputs import RenewalSources
+
                 progress.step("更新計画")
-                run = run_renewal_plan(stats, day, profiles)
+                sources = RenewalSources.beside(stats)
+                run = run_renewal_plan(StatsFiles(stats, profiles), day, sources)
             else:
-                run = run_plan(stats, day, profiles, method, progress.step, progress.advance)
+                run = run_plan(
+                    StatsFiles(stats, profiles), day, method, progress.step, progress.advance
+                )
         except (InputError, RuleError, ValueError) as exc:
             raise _fail(str(exc)) from None
         settings = ReadSettings.at(day)
@@ -237,17 +243,16 @@ def read_command(
     rejected.
     """
     from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.imported_csv import imported_columns, profile_rows
     from kofuplan.adapters.excel.layout import RENEWAL
-    from kofuplan.adapters.excel.model import contact_row
     from kofuplan.adapters.excel.reader import account_for, expand
     from kofuplan.domain.renewal_plan import applies_to_renewal
+    from kofuplan.domain.workbook import contact_row
     from kofuplan.services.excel_plans import (
         budget_rows,
         check_imported,
         import_plans,
-        imported_columns,
         municipality_rows,
-        profile_rows,
     )
     from kofuplan.services.renewal_planning import with_values
 
@@ -340,7 +345,7 @@ def prefecture_command(
     advice, summary. With --stats every municipality of the prefecture is listed (提出済,
     未提出, 差戻し) and the names are those of the statistics."""
     from kofuplan.adapters.excel.prefecture import write_prefecture_workbook
-    from kofuplan.services.excel_prefecture import build_prefecture_book, prefecture_members
+    from kofuplan.adapters.prefecture_folder import build_prefecture_book, prefecture_members
 
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
         raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")

@@ -43,10 +43,11 @@ def forecast_command(
     """Forecast applications and card deliveries alone: municipality × month, prefectures,
     nation (with the national production queue), using only the campaigns known at --as-of."""
     from kofuplan.adapters.forecast_csv import write_forecast
+    from kofuplan.adapters.stats_csv import StatsFiles
     from kofuplan.services.forecast import run_forecast
 
     try:
-        run = run_forecast(stats, _day(as_of), to, profiles)
+        run = run_forecast(StatsFiles(stats, profiles), _day(as_of), to)
         paths = write_forecast(out, run)
     except (KofuplanError, ValueError) as exc:
         raise _fail(exc) from None
@@ -77,10 +78,11 @@ def backtest_command(
     per month (nation, prefectures), MAPE, correlation, peak month and cumulative error."""
     from kofuplan.adapters.actuals_csv import read_actuals
     from kofuplan.adapters.forecast_csv import write_backtest
+    from kofuplan.adapters.stats_csv import StatsFiles
     from kofuplan.services.forecast import run_backtest
 
     try:
-        runs = run_backtest(stats, read_actuals(stats), [_day(a) for a in as_of], to)
+        runs = run_backtest(StatsFiles(stats), read_actuals(stats), [_day(a) for a in as_of], to)
         paths = write_backtest(out, runs)
         if chart:
             from kofuplan.adapters.forecast_chart import backtest_chart_png

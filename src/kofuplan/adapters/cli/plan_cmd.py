@@ -14,6 +14,7 @@ from kofuplan.adapters.cli import app, console
 from kofuplan.adapters.cli.console import steps
 from kofuplan.adapters.output import check_place
 from kofuplan.adapters.plan_csv import write_plan
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.schedule import METHODS
 from kofuplan.services.planning import PlanRun, run_plan
 
@@ -36,7 +37,7 @@ def run_and_write(
 ) -> tuple[PlanRun, dict[str, object], list[Path]]:
     """Plan and write the plan folder; returns the run, its summary and the files written."""
     with steps() as progress:
-        run = run_plan(stats, as_of, profiles, method, progress.step, progress.advance)
+        run = run_plan(StatsFiles(stats, profiles), as_of, method, progress.step, progress.advance)
         progress.step("書き出し")
         paths = write_plan(out, run.plan, run.params, as_of.isoformat(), sample, waits)
     summary: dict[str, object] = json.loads((out / "summary.json").read_text(encoding="utf-8"))

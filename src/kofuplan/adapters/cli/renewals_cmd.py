@@ -10,11 +10,14 @@ import typer
 from rich.console import Console
 
 from kofuplan.adapters.cli import app
+from kofuplan.adapters.plan_reader import read_plan_rows
+from kofuplan.adapters.renewal_inputs import RenewalSources
 from kofuplan.adapters.renewal_out import write_renewals
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import KofuplanError
 from kofuplan.services.renewal_planning import check_renewal_plan, run_renewal_plan
-from kofuplan.services.renewals import RenewalSources, run_renewals
+from kofuplan.services.renewals import run_renewals
 
 err = Console(stderr=True)
 
@@ -73,12 +76,15 @@ def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path)
     from kofuplan.adapters.renewal_plan_out import write_renewal_findings, write_renewal_plan
 
     try:
-        run = run_renewal_plan(stats, as_of, profiles)
+        files = StatsFiles(stats, profiles)
+        sources = RenewalSources.beside(stats)
+        run = run_renewal_plan(files, as_of, sources)
         out.mkdir(parents=True, exist_ok=True)
         with staged(out) as stage:
             summary = write_renewal_plan(stage, run)
             # The checks read the written plan back, as they would any plan.
-            checked = check_renewal_plan(stage / "plan_monthly.csv", stats, as_of, profiles)
+            rows = read_plan_rows(stage / "plan_monthly.csv")
+            checked = check_renewal_plan(rows, files, as_of, sources)
             counts = write_renewal_findings(stage, checked.findings)
     except (KofuplanError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -106,7 +112,9 @@ def check_renewals(
     from kofuplan.adapters.renewal_plan_out import write_renewal_findings
 
     try:
-        checked = check_renewal_plan(plan, stats, as_of, profiles)
+        checked = check_renewal_plan(
+            read_plan_rows(plan), StatsFiles(stats, profiles), as_of, RenewalSources.beside(stats)
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         counts = write_renewal_findings(out.parent, checked.findings, out.name)
     except (KofuplanError, ValueError) as exc:

@@ -12,6 +12,7 @@ import typer
 from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.output import check_place
+from kofuplan.adapters.risk_csv import read_plan_demand, write_risk
 from kofuplan.errors import InputError, RuleError
 from kofuplan.services.risk import run_risk
 
@@ -40,7 +41,8 @@ def risk_command(
     with steps() as progress:
         progress.step("計画の読込とモンテカルロ法")
         try:
-            demand, risk = run_risk(plan, out, seed, draws, day)
+            demand, risk = run_risk(lambda: read_plan_demand(plan), seed, draws, day)
+            write_risk(out, demand, risk)
         except (InputError, RuleError, ValueError) as exc:
             typer.echo(f"エラー: {one_line(str(exc))}", err=True)
             raise typer.Exit(2) from None

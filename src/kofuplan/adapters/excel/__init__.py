@@ -2,8 +2,8 @@
 submission workbook. Layout: docs/excel.md."""
 
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.excel.model import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.reader import ReadSettings, read_many, read_plan_workbook
+from kofuplan.domain.workbook import BudgetLine, PlanWorkbook, Profile, TemplateCalendar
 
 __all__ = [
     "BudgetLine",

@@ -4,19 +4,16 @@ normaliser of user-typed values (:mod:`kofuplan.domain.clerk_input`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.errors import WorkbookError, cell_name, shown, shown_ja
 from kofuplan.adapters.excel.layout import Field, issuance_wording, sheet_title, without_unit
 from kofuplan.adapters.excel.tables import RawTable
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.domain import clerk_input
+from kofuplan.domain.promotion_input import EVENING_HOURS_MAX, SHARE_MAX
 
 MAX_PROBLEMS = 30  # beyond this a file is clearly the wrong one; say so instead of listing all
-_MONTH_SEPARATORS = re.compile(r"[;；,、，\s]+")
 
 
 class Problems:
@@ -72,15 +69,6 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _months(value: Any, months: Sequence[str]) -> tuple[str, ...]:
-    single = clerk_input.month(value) if isinstance(value, dt.date) else None
-    items = [single] if single else _MONTH_SEPARATORS.split(clerk_input.normalise(cell_text(value)))
-    out = [clerk_input.month(m) for m in items if m]
-    if any(m is None or m not in months for m in out) or len(set(out)) < len(out):
-        raise BadCell
-    return tuple(sorted(m for m in out if m is not None))
-
-
 def _bounded(number: float | None, low: float, high: float) -> float:
     if number is None or not low <= number <= high:
         raise BadCell
@@ -89,6 +77,8 @@ def _bounded(number: float | None, low: float, high: float) -> float:
 
 def cell_value(f: Field, value: Any, months: Sequence[str]) -> Any:
     """The value of a non-blank cell of field ``f``; :class:`BadCell` when it is not one.
+    The promotion section's cells go through its one validator instead
+    (:mod:`kofuplan.domain.promotion_input`).
     Spreadsheet errors (``#DIV/0!``) are never a value."""
     if clerk_input.spreadsheet_error(value) is not None:
         raise BadCell
@@ -105,27 +95,11 @@ def cell_value(f: Field, value: Any, months: Sequence[str]) -> Any:
         return rate
     if kind == "pace":
         return _bounded(clerk_input.number(value), 0.0, float("inf"))
-    if kind == "share":
-        return _bounded(clerk_input.share(value), 0.0, SHARE_MAX)
-    if kind == "hours":
-        return _bounded(clerk_input.number(value), 0.0, EVENING_HOURS_MAX)
     if kind == "month":
         month = clerk_input.month(value)
         if month is None or month not in months:
             raise BadCell
         return month
-    if kind == "months":
-        return _months(value, months)
-    if kind == "flag":
-        answer = clerk_input.flag(value)
-        if answer is None:
-            raise BadCell
-        return answer
-    if kind == "date":
-        day = clerk_input.date(value)
-        if day is None:
-            raise BadCell
-        return day.isoformat()
     if kind == "fiscal_year":
         year = clerk_input.fiscal_year(value)
         if year is None or not 2000 <= year <= 2100:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from kofuplan.domain.workbook import WORKBOOK_COUNTS
+
 MONTHLY_TABLE = "monthly"
 PROFILE_TABLE = "profile"
 BUDGET_TABLE = "budget"
@@ -170,6 +172,7 @@ MONTHLY_FIELDS: tuple[Field, ...] = (
 )
 MONTHLY_HEADERS = tuple(f.header for f in MONTHLY_FIELDS)
 MONTHLY_COUNTS = MONTHLY_FIELDS[1:]
+assert tuple(f.name for f in MONTHLY_COUNTS) == WORKBOOK_COUNTS, "the workbook's monthly counts"
 
 PROFILE_HEADERS = ("項目", "値")
 PROFILE_FIELDS: tuple[Field, ...] = (

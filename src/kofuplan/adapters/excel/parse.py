@@ -40,13 +40,13 @@ from kofuplan.adapters.excel.layout import (
     is_renewal_header,
     without_unit,
 )
-from kofuplan.adapters.excel.model import BudgetLine, Contacts, PlanWorkbook, Profile
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain import clerk_input
 from kofuplan.domain.clerk_input import MAX_EXACT
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.wareki import reiwa_month
+from kofuplan.domain.workbook import BudgetLine, Contacts, PlanWorkbook, Profile
 
 
 def _marked(table: RawTable, sheet_row: int, width: int) -> bool:

@@ -5,8 +5,8 @@ a summary. Numbers carry thousands separators, headers are frozen, widths are se
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -17,7 +17,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kofuplan.adapters.excel.form import print_ready
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
-from kofuplan.domain.findings import Finding
+from kofuplan.domain.prefecture_book import (
+    CHECK_TITLES,
+    MISSING,
+    RETURNED,
+    SUBMITTED,
+    PrefectureBook,
+)
 from kofuplan.domain.promotion import MunicipalPromotion, has_promotion_section, rollup
 from kofuplan.domain.wareki import reiwa_date, reiwa_month
 
@@ -27,74 +33,13 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 BAD_FILL = PatternFill("solid", fgColor="F4CCCC")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 SHRINK = Alignment(shrink_to_fit=True)
-CHECK_TITLES = {
-    "R6.1-1": "判定:住基人口到達(R6.1-1)",
-    "R6.1-2": "判定:交付能力(R6.1-2)",
-    "R6.1-3": "判定:庁舎内窓口(R6.1-3)",
-    "R6.1-4": "判定:土日交付(R6.1-4)",
-}
 SEVERITY_JA = {"error": "要修正", "warning": "要確認", "info": "参考"}
 
 
-@dataclass(frozen=True)
-class MunicipalityRow:
-    lg_code: str
-    name: str
-    issuance: tuple[int, ...]  # one per month
-    counters_added: int  # by the plan's last month, against today's
-    staff_added: int
-    failures: dict[str, int]  # check code -> findings (0 = passes)
-    promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)  # R2.4, R3
-
-
-SUBMITTED, MISSING, RETURNED = "提出済", "未提出", "差戻し"
 STATUS_FILL = {
     MISSING: PatternFill("solid", fgColor="FFF2CC"),
     RETURNED: PatternFill("solid", fgColor="F4CCCC"),
 }
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    """One municipality of the prefecture (from the statistics) and where its plan stands."""
-
-    lg_code: str
-    name: str
-    status: str  # 提出済, 未提出 or 差戻し
-    note: str = ""  # why it was returned; a name that differs from the statistics
-    # who made the plan (the header block of its workbook, through municipalities.csv)
-    contact: str = ""  # 担当課 担当者
-    reach: str = ""  # 電話 / メール
-    made_on: str = ""  # 作成日, YYYY-MM-DD
-
-
-def with_contacts(entry: RosterEntry, row: Mapping[str, str]) -> RosterEntry:
-    """The entry with the contacts of its municipalities.csv row (columns of
-    :func:`kofuplan.adapters.excel.model.contact_row`); unchanged without them."""
-
-    def get(col: str) -> str:
-        return (row.get(col) or "").strip()
-
-    contact = "　".join(v for v in (get("contact_department"), get("contact_person")) if v)
-    reach = " / ".join(v for v in (get("contact_phone"), get("contact_email")) if v)
-    return replace(entry, contact=contact, reach=reach, made_on=get("made_on"))
-
-
-@dataclass(frozen=True)
-class PrefectureBook:
-    pref_code: str
-    months: tuple[str, ...]
-    rows: tuple[MunicipalityRow, ...]
-    findings: tuple[Finding, ...]
-    monthly_capacity: tuple[int, ...]  # the prefecture's sums per month
-    monthly_counters: tuple[int, ...]
-    monthly_staff: tuple[int, ...]
-    baseline_note: str  # what "added" is measured against
-    made_on: dt.date
-    pref_name: str = ""
-    # Every municipality of the prefecture with its status; the statistics' list when given,
-    # else the plans read and the files returned.
-    roster: tuple[RosterEntry, ...] = ()
 
 
 def _header(ws: Worksheet, row: int, titles: Sequence[str]) -> None:
@@ -382,6 +327,17 @@ def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
 
 
 def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
+    write_file(path, _workbook(book).save)
+
+
+def prefecture_workbook_bytes(book: PrefectureBook) -> bytes:
+    """The same workbook in memory (the service's download)."""
+    out = io.BytesIO()
+    _workbook(book).save(out)
+    return out.getvalue()
+
+
+def _workbook(book: PrefectureBook) -> Workbook:
     wb = Workbook()
     status = wb.active
     assert status is not None
@@ -391,4 +347,4 @@ def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:
     _promotion_sheet(wb.create_sheet("申請推進"), book)
     _findings_sheet(wb.create_sheet("指摘事項"), book)
     _summary_sheet(wb.create_sheet("集計"), book)
-    write_file(path, wb.save)
+    return wb

@@ -13,11 +13,12 @@ from typing import Any
 
 from kofuplan.adapters.excel.cells import (
     BLANKS,
+    BadCell,
     Problems,
+    bad_cell,
     blank,
     items_by_label,
     missing_table_ja,
-    read_cell,
     table_columns,
 )
 from kofuplan.adapters.excel.layout import (
@@ -28,10 +29,14 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
 )
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.domain.promotion import Event, MunicipalPromotion
+from kofuplan.domain.promotion_input import BadPromotionValue, event_part, promotion_value
 
 
-def _items(table: RawTable, months: Sequence[str], out: Problems) -> dict[str, Any] | None:
+def _items(
+    table: RawTable, months: Sequence[str], ceiling: int, out: Problems
+) -> dict[str, Any] | None:
     rows = items_by_label(table, PROMOTION_HEADERS, out)
     if rows is None:
         return None
@@ -50,16 +55,18 @@ def _items(table: RawTable, months: Sequence[str], out: Problems) -> dict[str, A
         where = (table, sheet_row, table.first_col + 1)
         if blank(raw) and where[1:] not in table.marks:
             continue  # not given
-        value = read_cell(out, *where, f, raw, months)
-        if value is None:
+        try:
+            if where[1:] in table.marks:
+                raise BadCell
+            values[f.name] = promotion_value(f.name, raw, months, ceiling)
+        except (BadCell, BadPromotionValue):
+            bad_cell(out, *where, f, raw, months)
             ok = False
-        else:
-            values[f.name] = value
     return values if ok else None
 
 
 def _events(
-    table: RawTable, months: Sequence[str], max_rows: int, out: Problems
+    table: RawTable, months: Sequence[str], max_rows: int, ceiling: int, out: Problems
 ) -> tuple[Event, ...] | None:
     cols = table_columns(table, EVENT_FIELDS, out)
     if cols is None:
@@ -86,11 +93,13 @@ def _events(
         got: dict[str, Any] = {}
         for f in EVENT_FIELDS:
             col = table.first_col + cols[f.name]
-            value = read_cell(out, table, sheet_row, col, f, cells[f.name], months)
-            if value is None:
+            try:
+                if (sheet_row, col) in table.marks:
+                    raise BadCell
+                got[f.name] = event_part(f.name, cells[f.name], r + 1, months, ceiling)
+            except (BadCell, BadPromotionValue):
+                bad_cell(out, table, sheet_row, col, f, cells[f.name], months)
                 ok = False
-            else:
-                got[f.name] = value
         if len(got) == len(EVENT_FIELDS):
             events.append(Event(**got))
     return tuple(events) if ok else None
@@ -113,8 +122,10 @@ def parse_promotion(
             "delete them",
         )
         return None
-    items = _items(tables[PROMOTION_TABLE], months, out)
-    events = _events(tables[EVENTS_TABLE], months, max_event_rows, out)
+    # Every value through the one validator of the section (the CSV's and the page's too).
+    ceiling = count_ceiling()
+    items = _items(tables[PROMOTION_TABLE], months, ceiling, out)
+    events = _events(tables[EVENTS_TABLE], months, max_event_rows, ceiling, out)
     if items is None or events is None:
         return None
     return MunicipalPromotion(**items, offsite_events=events)

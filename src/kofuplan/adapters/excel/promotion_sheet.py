@@ -29,9 +29,9 @@ from kofuplan.adapters.excel.layout import (
     column_header,
     sheet_title,
 )
-from kofuplan.adapters.promotion_fields import EVENING_HOURS_MAX, SHARE_MAX
 from kofuplan.adapters.safe_text import set_excel_text
 from kofuplan.domain.promotion import Event, MunicipalPromotion
+from kofuplan.domain.promotion_input import EVENING_HOURS_MAX, SHARE_MAX
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 TEXT = "@"  # a text cell: Excel keeps 2021-01 as typed instead of turning it into a date

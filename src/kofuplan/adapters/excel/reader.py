@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,10 +13,11 @@ from pathlib import Path
 from kofuplan.adapters.excel.container import Limits, open_container
 from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.layout import HEADER_BLOCK, PROMOTION_TABLES, TABLES
-from kofuplan.adapters.excel.model import PlanWorkbook
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.snapshots import month_range
+from kofuplan.domain.workbook import PlanWorkbook
 from kofuplan.parameters import Snapshot, load_rules
 
 # (file, its label, the tables wanted, the checked .xlsx/.ods zip or None) -> tables found
@@ -24,7 +26,8 @@ TableSource = Callable[[Path, str, Iterable[str], zipfile.ZipFile | None], Mappi
 
 def plan_months(rules: Snapshot) -> tuple[str, ...]:
     """Every month of the plan period, YYYY-MM (2020-10 … 2023-03)."""
-    return tuple(month_range(str(rules["plan.period_start"]), str(rules["plan.period_end"])))
+    plan = PlanRules.from_rules(rules)
+    return tuple(month_range(plan.period_start, plan.period_end))
 
 
 def renewal_months(rules: Snapshot) -> tuple[str, ...]:
@@ -190,3 +193,12 @@ def _name_warning(outcome: ReadOutcome, code: str) -> ReadOutcome:
         f"the file name says 団体コード {named} but the workbook is {code}; read as {code}",
     )
     return ReadOutcome(outcome.path, outcome.plan, None, warnings=(warning,))
+
+
+def read_workbook_bytes(filename: str, data: bytes, as_of: dt.date) -> PlanWorkbook:
+    """An uploaded workbook, read as a file at the rules of ``as_of`` (WorkbookError naming
+    the sheet and cell of every problem)."""
+    with tempfile.TemporaryDirectory(prefix="kofuplan-upload-") as tmp:
+        path = Path(tmp) / (Path(filename or "upload.xlsx").name or "upload.xlsx")
+        path.write_bytes(data)
+        return read_plan_workbook(path, ReadSettings.at(as_of))

@@ -44,12 +44,12 @@ from kofuplan.adapters.excel.layout import (
     PROMOTION_TABLE,
     sheet_title,
 )
-from kofuplan.adapters.excel.model import PlanWorkbook, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import shown_value
 from kofuplan.adapters.excel.sheet_layout import FIRST_ROW, MONTHLY_FIRST_COL, MONTHLY_FIRST_ROW
 from kofuplan.adapters.excel.template import build_workbook, sheet_heading
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.wareki import reiwa_date, reiwa_fiscal_year
+from kofuplan.domain.workbook import PlanWorkbook, TemplateCalendar
 
 Cells = dict[str, dict[str, Any]]  # sheet title -> {"C7": value}
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never in a municipality's data

@@ -12,6 +12,7 @@ clerk types. The layout is documented in docs/excel.md.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,6 @@ from kofuplan.adapters.excel.layout import (
     column_header,
     sheet_title,
 )
-from kofuplan.adapters.excel.model import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.adapters.excel.promotion_sheet import promotion_cell, write_events, write_promotion
 from kofuplan.adapters.excel.sheet_layout import (
     BAD_FILL,
@@ -76,7 +76,9 @@ from kofuplan.adapters.excel.sheet_layout import (
 )
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
+from kofuplan.domain.rule_values import CapacityRules, PlanRules
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
+from kofuplan.domain.workbook import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.parameters import Snapshot, load_rules
 
 
@@ -175,7 +177,8 @@ def _write_monthly(
     col = {f.name: get_column_letter(MONTHLY_FIRST_COL + j) for j, f in enumerate(MONTHLY_FIELDS)}
     calc = {h: get_column_letter(CALC_FIRST_COL + j) for j, (h, _) in enumerate(CALC_HEADERS)}
     shares = calendar.combined_share or tuple(
-        float(rules["capacity.combined_card_share_by_month"][int(m[5:7])]) for m in plan.months
+        CapacityRules.from_rules(rules).combined_card_share_by_month[int(m[5:7])]
+        for m in plan.months
     )
     last = first + len(plan.months) - 1
     # As the engine counts evening opening (kofuplan.domain.promotion.evening_day_equivalents,
@@ -414,7 +417,7 @@ def build_workbook(
     monthly = wb.active
     assert monthly is not None
     monthly.title = sheet_title(MONTHLY_TABLE)
-    share_of = float(rules["plan.target_share_of_population"])
+    share_of = PlanRules.from_rules(rules).target_share_of_population
     _write_monthly(monthly, plan, calendar, rules, share_of, day)
     _write_profile(wb.create_sheet(sheet_title(PROFILE_TABLE)), plan)
     _write_budget(wb.create_sheet(sheet_title(BUDGET_TABLE)), plan, spare_budget_rows)
@@ -477,3 +480,10 @@ def template_content(
     """The workbook as content for :func:`kofuplan.adapters.output.write_files`: built only
     when written, so a prefecture's workbooks are never all in memory at once."""
     return lambda tmp: build_workbook(plan, calendar, as_of=as_of, made_on=made_on).save(tmp)
+
+
+def workbook_bytes(plan: PlanWorkbook, calendar: TemplateCalendar, as_of: dt.date) -> bytes:
+    """The template workbook in memory (the service's download)."""
+    out = io.BytesIO()
+    build_workbook(plan, calendar, as_of=as_of).save(out)
+    return out.getvalue()

@@ -4,6 +4,7 @@ in, upload a filled workbook as a new revision (same stale-save rule as the edit
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -37,13 +38,14 @@ def _download(access: MunicipalityAccess) -> Response:
     revision = access.repo.latest_revision(access.municipality.lg_code)
     if revision is None:
         raise HTTPException(404, "計画がまだありません")
+    from kofuplan.adapters.excel.template import workbook_bytes
+
     name = web_excel.workbook_name(access.municipality, revision)
+    book, calendar = web_excel.workbook_contents(
+        access.municipality, revision, access.repo.latest_inputs(access.municipality.lg_code)
+    )
     return Response(
-        web_excel.workbook_bytes(
-            access.municipality,
-            revision,
-            access.repo.latest_inputs(access.municipality.lg_code),
-        ),
+        workbook_bytes(book, calendar, access.municipality.baseline_date),
         media_type=XLSX,
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
@@ -52,6 +54,7 @@ def _download(access: MunicipalityAccess) -> Response:
 async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, str]:
     """(HTTP status, message) of storing an uploaded workbook as a new revision."""
     from kofuplan.adapters.excel.errors import WorkbookError
+    from kofuplan.adapters.excel.reader import read_workbook_bytes
     from kofuplan.services import web_excel
 
     form = await request.form()
@@ -66,8 +69,7 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
             access.repo,
             access.who,
             access.municipality,
-            upload.filename or "",
-            await upload.read(),
+            partial(read_workbook_bytes, upload.filename or "", await upload.read()),
             base_id,
             _inputs_base(form.get("inputs_base_revision_id")),
             reason,
@@ -140,14 +142,14 @@ async def api_upload(request: Request, access: EditMunicipality) -> Any:
 
 
 def _submission(access: PrefectureAccess) -> Response:
+    from kofuplan.adapters.excel.prefecture import prefecture_workbook_bytes
     from kofuplan.services import web_submission
 
     try:
-        data = web_submission.submission_workbook(
-            access.repo, access.prefecture.code, dt.date.today()
-        )
+        book = web_submission.submission_book(access.repo, access.prefecture.code, dt.date.today())
     except web_submission.NothingToSubmit as e:
         raise HTTPException(404, str(e)) from None
+    data = prefecture_workbook_bytes(book)
     name = f"{access.prefecture.code}_submission.xlsx"
     return Response(
         data, media_type=XLSX, headers={"content-disposition": f'attachment; filename="{name}"'}

@@ -14,6 +14,9 @@ for the days they can fall on:
 
 So a day two or more days after the last date-rule holiday can be neither, and is skipped.
 ``tests/unit/test_holidays.py`` checks the result against ``jpholiday.between`` over decades.
+
+A rule of the calendar, not a reader: jpholiday computes the holidays from its own rules with
+no file or network, so the domain's calendar takes them from here.
 """
 
 from __future__ import annotations

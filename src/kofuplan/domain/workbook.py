@@ -1,14 +1,18 @@
 """What one municipality's plan workbook holds, as plain data: written by the template,
-filled by the clerk, given back by the reader."""
+filled by the clerk, given back by the reader (``adapters/excel``), made from a plan table."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from kofuplan.adapters.excel.layout import MONTHLY_COUNTS
+from kofuplan.domain.plan_edit import EDITABLE_COLUMNS
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.promotion import MunicipalPromotion
+
+# The monthly table's figures a clerk fills in, in the workbook's order: the editor's (the
+# Excel layout's MONTHLY_COUNTS names the same columns).
+WORKBOOK_COUNTS = EDITABLE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -83,26 +87,23 @@ class TemplateCalendar:
     combined_share: tuple[float, ...] = field(default=())  # seasonal share; empty = from rules
 
 
-def plan_workbook_from_columns(
+def plan_workbook(
     profile: Profile,
-    columns: Mapping[str, Sequence[Any]],
-    budget: Sequence[Mapping[str, Any]] = (),
+    table: PlanTable,
+    i: int,
+    budget: Sequence[BudgetLine] = (),
     promotion: MunicipalPromotion | None = None,
 ) -> tuple[PlanWorkbook, TemplateCalendar]:
-    """Build the workbook contents from one municipality's ``plan_monthly.csv`` columns.
-
-    ``columns`` follows the plan contract (issue 2): ``month``, ``issuance``,
-    ``dedicated_counters`` … ``open_weekdays``, ``required_weekend_days``; ``budget`` rows
-    follow ``budget.csv`` (``fiscal_year``, ``item``, ``yen``).
-    """
-    months = tuple(str(m) for m in columns["month"])
-    counts = {f.name: tuple(int(v) for v in columns[f.name]) for f in MONTHLY_COUNTS}
-    lines = tuple(
-        BudgetLine(int(row["fiscal_year"]), str(row["item"]), int(row["yen"])) for row in budget
-    )
+    """The workbook contents of municipality ``i`` of a plan table (a figure not given is 0,
+    a blank cell for the clerk to fill)."""
+    counts = {
+        name: tuple(int(v) for v in table.counts[name][i].tolist()) for name in WORKBOOK_COUNTS
+    }
     calendar = TemplateCalendar(
-        open_weekdays=tuple(int(v) for v in columns["open_weekdays"]),
-        required_weekend_days=tuple(int(v) for v in columns["required_weekend_days"]),
+        open_weekdays=tuple(int(v) for v in table.counts["open_weekdays"][i].tolist()),
+        required_weekend_days=tuple(
+            int(v) for v in table.counts["required_weekend_days"][i].tolist()
+        ),
     )
     section = promotion or MunicipalPromotion()
-    return PlanWorkbook(profile, months, counts, lines, section), calendar
+    return PlanWorkbook(profile, table.months, counts, tuple(budget), section), calendar
