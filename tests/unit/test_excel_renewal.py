@@ -117,7 +117,7 @@ def test_I17_3_issuance_and_renewal_workbooks_are_not_read_together(
     renewal: dict[str, Path], tmp_path: Path
 ) -> None:
     stats = tmp_path / "stats.csv"
-    from kofuplan.services.sample import write_sample_stats
+    from kofuplan.adapters.sample_stats import write_sample_stats
 
     write_sample_stats(stats, dt.date(2020, 10, 1))
     mixed = tmp_path / "mixed"
