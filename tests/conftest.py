@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# No test may fail for being slow on a busy machine (STYLE: no tight deadlines).
+# No property test has a deadline (STYLE: the machine is shared; a slow example is not a bug).
 settings.register_profile("kofuplan", deadline=None)
 settings.load_profile("kofuplan")
 

@@ -94,7 +94,14 @@ def test_R4_1_R5_1_budget_has_every_fiscal_year(national_plan: tuple[str, Path])
         for fy in ("2020", "2021", "2022"):
             parts = sum(
                 by_key[(code, fy, item)]
-                for item in ("staff", "counters", "offsite_counters", "terminals", "notices")
+                for item in (
+                    "staff",
+                    "counters",
+                    "offsite_counters",
+                    "terminals",
+                    "notices",
+                    "hiring",
+                )
             )
             assert by_key[(code, fy, "total")] == parts
             assert by_key[(code, fy, "shortfall")] == max(

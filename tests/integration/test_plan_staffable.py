@@ -15,14 +15,12 @@ import pytest
 from kofuplan.adapters.plan_csv import summary
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import NO_RECRUIT, staff_without_hiring
+from kofuplan.domain.demand import campaigns_known
 from kofuplan.domain.plan import Plan, make_plan
 from kofuplan.domain.plan_findings import plan_findings
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
 
-# The most a plan's national staff may change from one month to the next (a share of the
-# month before). The one step the lead time makes (nobody hired in the first two months,
-# everyone trained in the third) is the largest; the rest of a plan is held for the term.
-STAFF_CHANGE_SHARE = 0.5
+METHODS = ("level", "delivery", "optimal")
 SUBMITTED_COUNTERS, SUBMITTED_STAFF = 1_690, 4_991  # Diet answer, February 2021
 
 
@@ -30,7 +28,7 @@ def _plans(long_stats: Path, as_of: dt.date) -> tuple[dict[str, Plan], Any]:
     params = rules_at(as_of)
     profiles = load_profiles(StatsFiles(long_stats), as_of, params)
     calendar = plan_calendar(params, as_of)
-    return {m: make_plan(profiles, calendar, params, m) for m in ("level", "delivery")}, params
+    return {m: make_plan(profiles, calendar, params, m) for m in METHODS}, params
 
 
 @pytest.fixture(scope="module")
@@ -108,30 +106,43 @@ def test_R2_3_the_default_plan_needs_no_recruiting_before_it_starts(
         assert (cap.staff[:, :lead] <= base[:, None]).all(), method
 
 
+def _campaign_starts(params: Any, as_of: dt.date) -> set[str]:
+    """The first month of every national campaign known at ``as_of`` (and of its extensions)."""
+    return {min(c.months) for c in campaigns_known(params["campaigns.national"], as_of)}
+
+
 def test_R2_3_staff_are_held_for_their_term_and_the_nation_does_not_swing(
-    october: tuple[dict[str, Plan], Any],
+    october: tuple[dict[str, Plan], Any], april: tuple[dict[str, Plan], Any]
 ) -> None:
-    plans, _ = october
-    for method, plan in plans.items():
-        staff = plan.capacity.staff
-        months = plan.months
-        for t in range(1, len(months)):
-            if months[t][5:7] != "04":  # a new appointment period starts in April
-                assert (staff[:, t] >= staff[:, t - 1]).all(), (method, months[t])
-    nation = plans["level"].capacity.staff.sum(axis=0).astype(np.float64)
-    change = np.abs(np.diff(nation)) / nation[:-1]
-    assert change.max() <= STAFF_CHANGE_SHARE
+    """Issue 11: no plan's national staff change by more than plan.max_staff_change_share
+    from one month to the next, for every method, at 2020-10-01 and in the 2021-04-01
+    re-plan; within a fiscal year staff taken on stay to its end."""
+    for (plans, params), as_of in ((october, "2020-10-01"), (april, "2021-04-01")):
+        share = float(params["plan.max_staff_change_share"])
+        assert 0 < share <= 0.5
+        for method, plan in plans.items():
+            staff = plan.capacity.staff
+            months = plan.months
+            for t in range(1, len(months)):
+                if months[t][5:7] != "04":  # a new appointment period starts in April
+                    assert (staff[:, t] >= staff[:, t - 1]).all(), (as_of, method, months[t])
+            nation = staff.sum(axis=0).astype(np.float64)
+            change = np.abs(np.diff(nation)) / nation[:-1]
+            assert change.max() <= share, (as_of, method, months[int(change.argmax()) + 1])
 
 
 def test_R2_0_the_default_additions_match_what_municipalities_submitted(
     october: tuple[dict[str, Plan], Any],
 ) -> None:
+    """Issue 11: within ±15% of about 1,690 counters and 4,991 staff; the calibration
+    (capacity.presetup_cards_per_staff_day, tools/calibrate_staffing.py) leaves them within
+    ±7%, so that a small change elsewhere does not push them out."""
     plans, params = october
     s = summary(plans["level"], params, "2020-10-01", sample=False)["national"]
     for key in ("counters_added_by_end", "counters_added_at_peak"):
-        assert abs(s[key] / SUBMITTED_COUNTERS - 1) <= 0.15, (key, s[key])
+        assert abs(s[key] / SUBMITTED_COUNTERS - 1) <= 0.07, (key, s[key])
     for key in ("staff_added_by_end", "staff_added_at_peak"):
-        assert abs(s[key] / SUBMITTED_STAFF - 1) <= 0.15, (key, s[key])
+        assert abs(s[key] / SUBMITTED_STAFF - 1) <= 0.07, (key, s[key])
 
 
 def test_R2_2_no_counter_for_the_moving_season_alone(
@@ -152,9 +163,18 @@ def test_R2_2_no_counter_for_the_moving_season_alone(
 def test_R1_1_replan_at_2021_04_01_spreads_what_is_left_without_a_lump(
     april: tuple[dict[str, Plan], Any],
 ) -> None:
-    plans, _ = april
-    plan = plans["level"]
-    assert np.array_equal(plan.issuance.sum(axis=1), plan.profiles.target)
-    nation = plan.issuance.sum(axis=0).astype(np.float64)
-    around = np.maximum(np.concatenate([[nation[1]], nation[:-1]]), np.append(nation[1:], 0))
-    assert (nation <= 2 * around).all()
+    """Issue 11: for every method, the re-plan at 2021-04-01 sums to what is left, and no
+    month issues more than twice either month next to it (neither a lump nor a step), unless
+    a national campaign starts in it."""
+    plans, params = april
+    starts = _campaign_starts(params, dt.date(2021, 4, 1))
+    for method, plan in plans.items():
+        assert np.array_equal(plan.issuance.sum(axis=1), plan.profiles.target), method
+        assert plan.profiles.issued.sum() + plan.profiles.target.sum() == (
+            plan.cumulative_issued[:, -1].sum()
+        )
+        nation = plan.issuance.sum(axis=0).astype(np.float64)
+        before = np.concatenate([[nation[1]], nation[:-1]])
+        after = np.append(nation[1:], nation[-2])
+        free = np.array([m not in starts for m in plan.months])
+        assert (nation[free] <= 2 * np.minimum(before, after)[free]).all(), method

@@ -8,7 +8,11 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.renewal_inputs import RenewalSources
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.services.renewal_planning import run_renewal_plan
@@ -190,3 +194,77 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
             if r["severity"] == "error"
         }
     assert errors == {("011002", "2025-05", "R6.1-2")}
+
+
+def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan --kind renewal` checks the plan it wrote with the run that made it: the renewal
+    estimate runs once (it ran twice), and the findings are those of a fresh check."""
+    from kofuplan.services import renewal_planning
+
+    stats = write_renewal_sample(tmp_path / "stats")
+    calls: list[str] = []
+    estimate = renewal_planning.run_renewals
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append("run_renewals")
+        return estimate(*args, **kwargs)
+
+    monkeypatch.setattr(renewal_planning, "run_renewals", counted)
+    out = tmp_path / "plan"
+    args = ["--stats", str(stats), "--as-of", "2025-04-01"]
+    result = run_cli("plan", "--kind", "renewal", *args, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert calls == ["run_renewals"]
+    fresh = renewal_planning.check_renewal_plan(
+        read_plan_rows(out / "plan_monthly.csv"),
+        StatsFiles(stats),
+        dt.date(2025, 4, 1),
+        RenewalSources.beside(stats),
+    )
+    assert len(calls) == 2  # the fresh check estimates on its own
+    with (out / "findings.csv").open(encoding="utf-8") as f:
+        written = sorted((r["lg_code"], r["month"], r["code"]) for r in csv.DictReader(f))
+    assert written == sorted((f.lg_code, f.month or "", f.code) for f in fresh.findings)
+    assert written  # the sample plan has findings to compare (budget, lead time)
+
+
+def test_I17_3_db_load_plan_kind_renewal_stores_the_engines_renewal_plan(tmp_path: Path) -> None:
+    """`kofuplan plan --kind renewal` → `db load-plan --kind renewal`: each municipality's
+    renewal plan becomes its renewal revision beside the issuance plan, checked by the
+    service's renewal checks (which find no error in the engine's plan)."""
+    from kofuplan.adapters.storage.db import Database
+    from kofuplan.adapters.storage.repository import Repository
+    from kofuplan.services import renewal_views
+
+    stats = write_renewal_sample(tmp_path / "stats")
+    out = tmp_path / "plan"
+    made = run_cli(
+        "plan", "--kind", "renewal", "--stats", str(stats), "--as-of", "2025-04-01",
+        "--out", str(out),
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    loaded = run_cli("db", "load-stats", str(stats), "--as-of", "2023-01-01", "--database-url", url)
+    assert loaded.exit_code == 0, loaded.output
+    plan_csv = str(out / "plan_monthly.csv")
+    wrong = run_cli("db", "load-plan", plan_csv, "--database-url", url)  # not issuance months
+    assert wrong.exit_code == 2 and "計画の期間" in wrong.output
+    stored = run_cli("db", "load-plan", plan_csv, "--kind", "renewal", "--database-url", url)
+    assert stored.exit_code == 0, stored.output
+    db = Database(url)
+    with db.session() as s:
+        repo = Repository(s)
+        revisions = repo.latest_revisions(kind="renewal")
+        assert sorted(revisions) == ["011002", "012025", "131016"]
+        assert repo.latest_revisions() == {}  # no issuance plan was stored
+        for lg, revision in revisions.items():
+            assert revision.kind == "renewal" and len(revision.content) == 72
+            assert revision.content[0]["kind"] == "renewal"
+            assert isinstance(revision.content[0]["renewals_card"], float)
+            m = repo.municipality(lg)
+            assert m is not None
+            view = renewal_views.renewal_view(repo, m)
+            assert not [f for f in view.findings if f.severity == "error"], view.findings
+    db.dispose()

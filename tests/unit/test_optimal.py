@@ -56,12 +56,20 @@ def _setting(rng: np.random.Generator, months: int, lead: int) -> Setting:
         lead_months=lead,
         # Staff moved from other sections (R2.3): usable before the lead time is over.
         staff_base=-1 if rng.random() < 0.5 else staff_now + int(rng.integers(0, 3)),
+        # Issue 11: staff held to the end of their appointment period, paid for when taken
+        # on and when let go.
+        hire_yen=float(rng.choice([0.0, 260_000.0, 600_000.0])),
+        release_yen=float(rng.choice([0.0, 20_000.0, 300_000.0])),
+        period_start=rng.random(months) < 0.3,
+        staff_levels=0,
     )
 
 
 @settings(max_examples=20, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), months=st.integers(2, 5), lead=st.integers(0, 2))
+@given(seed=st.integers(0, 2**32 - 1), months=st.integers(2, 6), lead=st.integers(0, 2))
 def test_R4_1_the_programme_matches_highs_exactly(seed: int, months: int, lead: int) -> None:
+    """Issue 11 included: staff held for their term, hiring and release paid; with every
+    whole staff a level of the state the programme is exact."""
     lead = min(lead, months - 1)  # staff can rise before the end, as in the real plan
     s = _setting(np.random.default_rng(seed), months, lead)
     ours = solve_setting(s)

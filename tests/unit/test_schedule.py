@@ -122,3 +122,36 @@ def test_R3_1_the_qr_mailing_raises_deliveries_in_the_months_after_it() -> None:
     share = p.target[0] / PARAMS["campaigns.national_non_holders"]
     whole = 80_000_000 * PARAMS["demand.campaign_response_rate"]["qr_mailing"] * share
     assert np.isclose(extra.sum(), whole, rtol=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(profiles(with_own_inputs=False))
+def test_issue_11_R3_applications_needed_rise_over_the_ramp_months(p: Profiles) -> None:
+    """The applications needed (the gap, shared by every method) start once new staff can be
+    trained and rise over plan.needed_ramp_months: the k-th month gets k / (ramp + 1) of a
+    full month's share per open weekday, within a card of it; none before, all of the gap."""
+    from kofuplan.domain.gap import needed_months
+
+    plan = make_plan(p, CALENDAR, PARAMS, "delivery")
+    apps = plan.gap.applications_needed
+    m = apps.shape[1]
+    ramp = int(PARAMS["plan.needed_ramp_months"])
+    assert ramp >= 1
+    first, last = needed_months(
+        m, int(PARAMS["staffing.recruit_lead_months"]), int(PARAMS["demand.production_lag_months"])
+    )
+    assert (apps[:, :first] == 0).all() and (apps[:, last + 1 :] == 0).all()
+    assert np.array_equal(apps.sum(axis=1), plan.gap.needed)
+    share = np.zeros(m)
+    k = np.arange(1, last - first + 2)
+    share[first : last + 1] = (
+        np.minimum(k / (ramp + 1), 1.0) * CALENDAR.open_weekdays[first : last + 1]
+    )
+    exact = plan.gap.needed[:, None] * share[None, :] / share.sum()
+    assert (np.abs(apps - exact) < 1.0).all()
+    # The first month of the rule gets less than the months after the ramp, per weekday.
+    full = first + ramp
+    busy = plan.gap.needed > 10_000
+    if busy.any() and full <= last:
+        per_day = apps[busy] / np.maximum(CALENDAR.open_weekdays, 1)
+        assert (per_day[:, first] < per_day[:, full]).all()

@@ -17,15 +17,6 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.renewal_plan import METHOD, applies_to_renewal
 from kofuplan.services.renewal_planning import RenewalPlanRun
 
-# Added after the plan contract's columns (and the issuance plan's extra ones).
-RENEWAL_COLUMNS = (
-    "kind",
-    "expiring_certificates",
-    "expiring_certificates_only",
-    "expiring_cards",
-    "renewals_certificate",
-    "renewals_card",
-)
 # Aims of the 2020–2023 issuance wave (R8.2, R8.4) that say nothing of renewals.
 _ISSUANCE_AIMS = (
     "monthly_aim",

@@ -1,7 +1,9 @@
 """Costs of the plan by fiscal year against the estimated grant (R4.1, R5.1).
 
 Costs are those the plan adds to today's set-up: the staff, counters and terminals above the
-current ones, every off-site counter, and the postage of an issuance notice per card.
+current ones, every off-site counter, the postage of an issuance notice per card, and taking
+staff on and letting them go (``hiring``: each rise of the staff above today's at
+``costs.staff_hire_yen``, each fall at ``costs.staff_release_yen``; issue 11).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from kofuplan.domain.rule_values import CostRules
 
 IntArray = npt.NDArray[np.int64]
 
-COST_ITEMS = ("staff", "counters", "offsite_counters", "terminals", "notices")
+COST_ITEMS = ("staff", "counters", "offsite_counters", "terminals", "notices", "hiring")
 ALL_ITEMS = (*COST_ITEMS, "total", "estimated_grant", "shortfall")
 
 
@@ -34,6 +36,17 @@ class Budget:
     fiscal_years: tuple[int, ...]
     items: tuple[str, ...]
     yen: IntArray  # (N, fiscal years, items)
+
+
+def hiring_yen(staff: IntArray, staff_now: IntArray, params: Mapping[str, Any]) -> IntArray:
+    """Per month (N, M): the staff above today's taken on at ``costs.staff_hire_yen`` each and
+    let go at ``costs.staff_release_yen`` each (none before the plan)."""
+    added = np.maximum(staff - staff_now[:, None], 0)
+    step = np.diff(added, axis=1, prepend=0)
+    out: IntArray = np.maximum(step, 0) * int(params["costs.staff_hire_yen"]) + np.maximum(
+        -step, 0
+    ) * int(params["costs.staff_release_yen"])
+    return out
 
 
 def plan_budget(
@@ -60,6 +73,7 @@ def plan_budget(
         "offsite_counters": cap.offsite_counters * profiles.offsite_counter_month_yen[:, None],
         "terminals": added_terminals * costs.terminal_month_yen,
         "notices": issuance * costs.notice_postage_yen,
+        "hiring": hiring_yen(cap.staff, profiles.staff, params),
     }
     n = issuance.shape[0]
     yen = np.zeros((n, len(fys), len(ALL_ITEMS)), dtype=np.int64)

@@ -105,10 +105,13 @@ def plan_capacity(
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
     weekend: IntArray | None = None,
+    staff_floor: IntArray | None = None,
 ) -> Capacity:
     """``evening_days``: evening opening as extra open days (R8.3), (N, M). ``weekend`` (N, M)
     overrides the weekend policy's days (the optimal method chooses its own; they must be at
-    least ``required_weekend_days``)."""
+    least ``required_weekend_days``). ``staff_floor`` (N, M): staff the plan keeps on though
+    its issuance needs fewer (the optimal method, where letting them go at the start of a
+    new appointment period and hiring again would cost more)."""
     n, m = issuance.shape
     if weekend is None:
         weekend = weekend_days(profiles, calendar)
@@ -128,6 +131,8 @@ def plan_capacity(
     back, staff, terminals = staff_and_terminals(
         issuance, dedicated, combined, calendar.open_weekdays[None, :], params
     )
+    if staff_floor is not None:
+        staff = np.maximum(staff, staff_floor)
     staff = hold_staff(staff, calendar.months, params)
     recruit = recruit_start(staff, profiles.staff, params)
     return Capacity(

@@ -9,7 +9,10 @@ pointing to R3, never hidden in a forecast shape scaled to the target.
 The rule that places the applications needed: the same number per open weekday (mailings,
 events and the help with health-insurance registration of R3 are weekday work) over the months
 whose cards arrive once new staff can be trained (``staffing.recruit_lead_months``) and no later
-than the plan's last month (``demand.production_lag_months`` after the application).
+than the plan's last month (``demand.production_lag_months`` after the application), rising in
+its first ``plan.needed_ramp_months`` months: the k-th of them (from 1) gets k / (ramp + 1) of
+a full month's share, as promotion builds up and the new staff who will issue its cards come
+in (so that no plan's staff step up all at once when the lead time is over).
 """
 
 from __future__ import annotations
@@ -70,6 +73,14 @@ def needed_months(m: int, lead: int, lag: int) -> tuple[int, int]:
     return first, last
 
 
+def ramp_of(months: int, ramp: int) -> FloatArray:
+    """The share of a full month's applications needed in each of the rule's ``months``:
+    k / (ramp + 1) in the k-th of the first ``ramp`` months, 1 after."""
+    k = np.arange(1, months + 1, dtype=np.float64)
+    out: FloatArray = np.minimum(k / (ramp + 1), 1.0)
+    return out
+
+
 def deliveries_of(applications: IntArray, lag: int) -> IntArray:
     """The cards the applications bring, ``lag`` months later; cards that would arrive after
     the plan's last month are counted in it (only when the plan is shorter than the lag)."""
@@ -90,7 +101,9 @@ def plan_gap(
     lag = int(params["demand.production_lag_months"])
     first, last = needed_months(m, int(params["staffing.recruit_lead_months"]), lag)
     weights = np.zeros((len(target), m))
-    weights[:, first : last + 1] = calendar.open_weekdays[first : last + 1]
+    weights[:, first : last + 1] = calendar.open_weekdays[first : last + 1] * ramp_of(
+        last - first + 1, int(params["plan.needed_ramp_months"])
+    )
     applications = apportion(needed, weights)
     return Gap(forecast, beyond, applications, deliveries_of(applications, lag))
 

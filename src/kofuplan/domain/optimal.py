@@ -35,6 +35,7 @@ the tests and is far slower on the national data (``bench/bench_optimal.py``).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,9 +43,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.budget import hiring_yen
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import (
     Capacity,
+    appointment_starts,
     effective_combined_daily,
     plan_capacity,
     staff_without_hiring,
@@ -64,6 +67,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 _EPS = 1e-6
+# Most states a level of added staff keeps before they are thinned (:func:`_thin`).
+_STATES_PER_LEVEL = 64
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,13 @@ class Setting:
     late_yen: float
     lead_months: int
     staff_base: int = -1  # staff without hiring (today's and those moved); -1: today's
+    # Staff taken on are held to the end of their appointment period and paid for when
+    # taken on and when let go (issue 11); True where a new period starts (None: no new
+    # period within the plan).
+    hire_yen: float = 0.0
+    release_yen: float = 0.0
+    period_start: npt.NDArray[np.bool_] | None = None
+    staff_levels: int = 0  # most levels of added staff in the state; 0: every whole staff
 
 
 def settings_of(
@@ -111,6 +123,7 @@ def settings_of(
     n, m = supply.shape
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
     base = staff_without_hiring(profiles.staff, params)
+    starts = appointment_starts(calendar.months, params)
     out = []
     for i in range(len(profiles)):
         low = every if profiles.weekend_policy[i] == "all" else calendar.required_weekend_days
@@ -141,6 +154,10 @@ def settings_of(
                 late_yen=float(params["optimal.late_card_month_penalty_yen"]),
                 lead_months=int(params["staffing.recruit_lead_months"]),
                 staff_base=int(base[i]),
+                hire_yen=float(params["costs.staff_hire_yen"]),
+                release_yen=float(params["costs.staff_release_yen"]),
+                period_start=starts,
+                staff_levels=int(params["optimal.staff_levels"]),
             )
         )
     return out
@@ -157,10 +174,23 @@ def most_per_month(s: Setting) -> FloatArray:
 
 @dataclass(frozen=True)
 class _SetUps:
-    """A month's set-ups worth choosing, by increasing capacity and cost."""
+    """A month's set-ups worth choosing, by increasing capacity."""
 
     capacity: FloatArray
+    cost: FloatArray  # all but the staff: counters, off-site counters, terminals, weekend days
+    added: FloatArray  # staff above today's (≥ 0)
+    dedicated: IntArray
+    weekend: IntArray
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """Every month's candidate set-ups, flat (one entry per set-up, months in order)."""
+
+    month: IntArray
+    capacity: FloatArray
     cost: FloatArray
+    added: FloatArray
     dedicated: IntArray
     weekend: IntArray
 
@@ -176,8 +206,11 @@ def _grid(
     return month, first[month] + offset // cols[month], offset % cols[month]
 
 
-def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
-    """Every month's set-ups worth choosing, all months computed at once."""
+def _raw_set_ups(s: Setting, most: FloatArray) -> _Raw:
+    """Every month's candidate set-ups, all months computed at once: for each number of
+    weekend days, every count of dedicated counters (back-office staff just enough for what
+    they issue) and every count of back-office staff (the fewest counters that issue what they
+    set up), up to what the month can issue."""
     m = s.supply.size
     months = np.arange(m, dtype=np.int64)
     low = np.asarray(s.weekend_low, dtype=np.int64)
@@ -221,76 +254,208 @@ def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
         s.terminals_per_counter * (d + c) + s.presetup_terminals_per_staff * b - _EPS
     )
     cost = (
-        s.staff_yen * np.maximum(staff - s.staff_now, 0)
-        + s.counter_yen * np.maximum(in_office - s.counters_now, 0)
+        s.counter_yen * np.maximum(in_office - s.counters_now, 0)
         + s.offsite_yen * offsite
         + s.terminal_yen * np.maximum(terminals - s.terminals_now, 0)
         + s.weekend_staff_day_yen * e * (s.staff_per_dedicated * d + s.staff_per_combined * c)
     )
+    added = np.maximum(staff - s.staff_now, 0.0)
     # R2.3: before the lead time is over nobody new is trained yet.
     base = s.staff_now if s.staff_base < 0 else s.staff_base
     trained = max(float(base), float(np.ceil(s.staff_per_combined * c - _EPS)))
     ok = (t >= s.lead_months) | (staff <= trained)
-    t, cap, cost, d, e = t[ok], cap[ok], cost[ok], d[ok], e[ok]
-    # Keep a set-up only if every set-up of its month issuing at least as much costs more.
-    # Sorted by month, then capacity down: a running minimum of cost within each month, made
-    # by shifting each month below every earlier one (costs are ≥ 0 and below `shift`).
-    order = np.lexsort((cost, -cap, t))
-    t, cap, cost, d, e = t[order], cap[order], cost[order], d[order], e[order]
-    shift = 2.0 * (float(cost.max(initial=0.0)) + 1.0)
-    key = cost - t * shift
+    return _Raw(t[ok], cap[ok], cost[ok], added[ok], d[ok].astype(np.int64), e[ok].astype(np.int64))
+
+
+def _front(group: IntArray, capacity: FloatArray, cost: FloatArray, rank: FloatArray) -> IntArray:
+    """Within each group, the entries no other of the group beats: as much capacity or more
+    at no more cost. Returns their indices by group, then by increasing capacity (so that
+    cost rises with capacity). ``rank`` breaks exact ties (the lower is kept)."""
+    top = float(capacity.max(initial=0.0))
+    order = _order(group.astype(np.float64), top - capacity, cost, rank)
+    g, cost_o = group[order], cost[order]
+    # A running minimum of cost within each group, made by shifting each group below every
+    # earlier one (costs are ≥ 0 and below `shift`).
+    shift = 2.0 * (float(cost_o.max(initial=0.0)) + 1.0)
+    key = cost_o - g * shift
     cheaper = key < np.concatenate([[np.inf], np.minimum.accumulate(key)[:-1]])
-    kept = np.flatnonzero(cheaper)
-    bounds = [*np.searchsorted(t[kept], months, side="left").tolist(), kept.size]
-    out = []
-    for k in range(m):
-        idx = kept[bounds[k] : bounds[k + 1]][::-1]  # by increasing capacity
-        out.append(_SetUps(cap[idx], cost[idx], d[idx].astype(np.int64), e[idx].astype(np.int64)))
+    kept = order[cheaper]
+    # Kept entries are by group and falling capacity: reverse each group's run.
+    out: IntArray = kept[_order(group[kept].astype(np.float64), capacity[kept])]
     return out
 
 
-def _candidates(
-    capacity: FloatArray,
-    carry: FloatArray,
-    available: FloatArray,
-    t: int,
-    months: int,
-    lead_months: int,
-) -> tuple[IntArray, IntArray]:
-    """The (state, set-up) pairs worth trying this month, state by state, set-ups by rising
-    capacity: up to the first set-up that issues all that is available (a larger one issues
-    the same and costs more), and after the lead time from the first that issues every card
-    already waiting (a smaller one would leave cards late). The last month must leave none.
-    About half of all pairs, for the same optimum."""
-    hi = np.minimum(capacity.searchsorted(available), capacity.size - 1)
-    if t == months - 1:
-        lo = hi
-    elif t >= lead_months:
-        lo = capacity.searchsorted(carry)
-    else:
-        lo = np.zeros_like(hi)
-    count = np.maximum(hi - lo + 1, 0)
-    parent = np.arange(carry.size).repeat(count)
-    choice = np.arange(parent.size) + (lo - count.cumsum() + count).repeat(count)
-    return parent, choice
+def _staff_grid(added_most: float, levels: int, usual: float | None = None) -> FloatArray:
+    """The levels of added staff the programme's state takes: every whole staff up to
+    ``added_most`` when there are at most ``levels`` of them (0: always); else ``levels``
+    levels rounded up to whole staff: all but two evenly spaced up to ``usual`` (what issuing
+    each month's own arrivals needs) and two more up to ``added_most``."""
+    top = int(np.ceil(added_most - _EPS))
+    if levels <= 0 or top + 1 <= levels:
+        return np.arange(top + 1, dtype=np.float64)
+    low_top = min(max(float(usual if usual is not None else top), 1.0), float(top))
+    low = np.linspace(0.0, low_top, max(levels - 2, 2))
+    high = np.linspace(low_top, float(top), 3)[1:]
+    return np.unique(np.ceil(np.concatenate([low, high]) - _EPS))
 
 
-def _pareto(total: FloatArray, left: FloatArray) -> IntArray:
-    """The states no other beats on both cost and carry, by rising cost (carry falling).
+def _set_ups(s: Setting, most: FloatArray) -> list[_SetUps]:
+    """Every month's set-ups worth choosing: those no other set-up of the month beats on all
+    of capacity, cost and added staff (as much or more capacity, at no more cost and with no
+    more staff). Exact; the reference HiGHS solves (kofuplan.domain.optimal_milp)."""
+    raw = _raw_set_ups(s, most)
+    out = []
+    for k in range(s.supply.size):
+        idx = np.flatnonzero(raw.month == k)
+        order = idx[np.lexsort((raw.added[idx], raw.cost[idx], -raw.capacity[idx]))]
+        kept: list[int] = []
+        # The staircase of (added, cost) among the set-ups of more capacity seen so far: by
+        # rising added staff, falling cost; the cheapest with no more staff than `a` is the
+        # last step at or below `a`.
+        stairs_added: list[float] = []
+        stairs_cost: list[float] = []
+        for j in order.tolist():
+            a, c = float(raw.added[j]), float(raw.cost[j])
+            at = bisect.bisect_right(stairs_added, a)
+            if at > 0 and stairs_cost[at - 1] <= c:
+                continue
+            kept.append(j)
+            end = at
+            while end < len(stairs_added) and stairs_cost[end] >= c:
+                end += 1
+            stairs_added[at:end] = [a]
+            stairs_cost[at:end] = [c]
+        sel = np.array(kept, dtype=np.int64)
+        sel = sel[np.argsort(raw.capacity[sel], kind="stable")]
+        out.append(
+            _SetUps(
+                raw.capacity[sel],
+                raw.cost[sel],
+                raw.added[sel],
+                raw.dedicated[sel],
+                raw.weekend[sel],
+            )
+        )
+    return out
 
-    By cost, each kept state carries strictly less than every cheaper one; among equal costs
-    the least carry comes first, so only it is kept. numpy's default sort (vectorised) is
-    several times faster than a stable one here; ties are then ordered by carry explicitly."""
-    order = total.argsort()
-    ranked = total[order]
-    tie = ranked[1:] == ranked[:-1]
-    if tie.any():
-        block = np.concatenate([[0], (~tie).cumsum()])
-        carried = left[order].astype(np.int64)  # whole cards
-        order = order[(block * (int(carried.max()) + 1) + carried).argsort()]
-    carried_sorted = left[order]
-    least = np.concatenate([[np.inf], np.minimum.accumulate(carried_sorted)[:-1]])
-    kept: IntArray = order[carried_sorted < least]
+
+@dataclass(frozen=True)
+class _Menus:
+    """For each month t and level v of added staff, two lists of the set-ups worth choosing
+    (fewest costs for their capacity): those whose staff fit within the level (group
+    ``t·2L + v``, to stay at or start a period at v) and those that need exactly v (group
+    ``t·2L + L + v``, to rise to v). Flat, by group and then increasing capacity."""
+
+    grid: FloatArray  # (L,) added staff of each level
+    start: IntArray  # (2·M·L + 1,) where each group begins
+    capacity: FloatArray
+    key: FloatArray  # group·span + capacity: sorted, for searching every group at once
+    span: float
+    cost: FloatArray
+    added: FloatArray
+    dedicated: IntArray
+    weekend: IntArray
+
+
+def _menus(s: Setting, most: FloatArray) -> _Menus:
+    raw = _raw_set_ups(s, most)
+    m = s.supply.size
+    # No plan needs more added staff than the fewest with which some month issues all it can:
+    # set-ups with more are left out, and the levels span only what is left.
+    full = raw.capacity >= most[raw.month] - 0.5
+    fewest = np.full(m, np.inf)
+    np.minimum.at(fewest, raw.month[full], raw.added[full])
+    largest = np.zeros(m)
+    np.maximum.at(largest, raw.month, raw.added)
+    top = float(np.where(np.isfinite(fewest), fewest, largest).max(initial=0.0))
+    if (raw.added > top).any():
+        raw = _Raw(*(getattr(raw, f)[raw.added <= top] for f in _Raw.__dataclass_fields__))
+    # Where the levels must be coarse, most of them go below what issuing each month's own
+    # arrivals needs, where plans are.
+    arrivals = raw.capacity >= np.minimum(s.supply, most)[raw.month] - 0.5
+    usual = np.full(m, np.inf)
+    np.minimum.at(usual, raw.month[arrivals], raw.added[arrivals])
+    usual_top = float(np.where(np.isfinite(usual), usual, 0.0).max(initial=0.0))
+    grid = _staff_grid(top, s.staff_levels, usual_top)
+    n_levels = grid.size
+    level = np.searchsorted(grid, raw.added - _EPS, side="left")
+    # Within a level: each set-up belongs to every level at or above its own.
+    repeat = n_levels - level
+    entry = np.repeat(np.arange(raw.month.size), repeat)
+    offset = np.arange(entry.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    group_within = raw.month[entry] * 2 * n_levels + level[entry] + offset
+    # Exactly a level: its own.
+    exact = np.arange(raw.month.size)
+    group_exact = raw.month * 2 * n_levels + n_levels + level
+    entry = np.concatenate([entry, exact])
+    group = np.concatenate([group_within, group_exact])
+    kept = _front(group, raw.capacity[entry], raw.cost[entry], raw.added[entry])
+    pick = entry[kept]
+    g = group[kept]
+    start = np.searchsorted(g, np.arange(2 * m * n_levels + 1), side="left").astype(np.int64)
+    capacity = raw.capacity[pick]
+    span = 2.0 * (float(capacity.max(initial=0.0)) + float(s.supply.sum()) + 1.0)
+    return _Menus(
+        grid=grid,
+        start=start,
+        capacity=capacity,
+        key=g * span + capacity,
+        span=span,
+        cost=raw.cost[pick],
+        added=raw.added[pick],
+        dedicated=raw.dedicated[pick],
+        weekend=raw.weekend[pick],
+    )
+
+
+def _order(*keys: FloatArray) -> IntArray:
+    """Indices sorting by the first key, then the next, …: whole non-negative numbers packed
+    into one integer where they fit (one sort instead of several), else ``np.lexsort``."""
+    spans = [float(k.max(initial=0.0)) + 1.0 for k in keys]
+    if float(np.prod(spans)) < 2.0**62:
+        packed = np.zeros(keys[0].size, dtype=np.int64)
+        for k, span in zip(keys, spans, strict=True):
+            packed = packed * np.int64(span) + np.rint(k).astype(np.int64)
+        out: IntArray = packed.argsort(kind="stable")
+        return out
+    return np.lexsort(keys[::-1])
+
+
+def _pareto(adjusted: FloatArray, left: FloatArray, level: IntArray) -> IntArray:
+    """The states no other beats: as little carried, at a level no higher and an adjusted cost
+    no higher (cost less what its added staff cost to hire: a state at a lower level can
+    always hire up to a higher one at that price, so it is then no worse)."""
+    order = _order(adjusted - float(adjusted.min(initial=0.0)), left, level.astype(np.float64))
+    left_o, level_o = left[order], level[order]
+    if level_o.max(initial=0) == level_o.min(initial=0):
+        least = np.concatenate([[np.inf], np.minimum.accumulate(left_o)[:-1]])
+        kept_one: IntArray = order[left_o < least]
+        return kept_one
+    dominated = np.zeros(order.size, dtype=np.bool_)
+    for v in np.unique(level_o).tolist():
+        at_or_below = np.where(level_o <= v, left_o, np.inf)
+        least = np.concatenate([[np.inf], np.minimum.accumulate(at_or_below)[:-1]])
+        dominated |= (level_o == v) & (least <= left_o)
+    kept: IntArray = order[~dominated]
+    return kept
+
+
+def _thin(
+    order: IntArray, left: FloatArray, total: FloatArray, level: IntArray, per_level: int
+) -> IntArray:
+    """At most about ``per_level`` states a level: the cheapest of each span of carried cards
+    (the level's largest carry over ``per_level``). Only for municipalities whose states
+    outgrow it (the largest cities); the price is measured against HiGHS (docs/optimal.md)."""
+    carried, cost, lev = left[order], total[order], level[order]
+    width = np.zeros(order.size)
+    for v in np.unique(lev).tolist():
+        here = lev == v
+        width[here] = max(float(carried[here].max()) / per_level, 1.0)
+    bucket = np.floor(carried / width).astype(np.int64)
+    pick = np.lexsort((cost, bucket, lev))
+    first = np.ones(pick.size, dtype=np.bool_)
+    first[1:] = (lev[pick][1:] != lev[pick][:-1]) | (bucket[pick][1:] != bucket[pick][:-1])
+    kept: IntArray = order[pick[first]]
     return kept
 
 
@@ -299,62 +464,127 @@ class SettingResult:
     issuance: IntArray
     weekend_days: IntArray
     dedicated_counters: IntArray
-    cost_yen: float  # the set-ups' cost, without penalties
+    cost_yen: float  # set-ups, staff held, hiring and release, priced exactly; no penalties
     late_cards: FloatArray  # per month: cards from earlier months still waiting at its end
+    added_staff: FloatArray  # per month: staff above today's the plan holds
+    kept_staff: FloatArray  # per month: added staff kept on into a new period beyond its need
 
 
 def solve_setting(s: Setting) -> SettingResult:
-    """The exact optimum for one municipality, by the dynamic programme described above.
+    """The cheapest plan for one municipality, by the dynamic programme described above.
 
-    Each month pairs every state with only the set-ups worth trying for it (see
-    :func:`_candidates`), and keeps the states that no other beats on both cost and carry."""
+    The state is the cards carried into the next month and the level of added staff held
+    (:func:`_staff_grid`). Each month pairs every state with the levels it may move to (up,
+    within an appointment period; any, when a new one starts) and, for each, only the set-ups
+    worth trying (by rising capacity: up to the first that issues all that is available, and
+    after the lead time from the first that issues every card already waiting; the last month
+    must leave none), and keeps the states no other beats (:func:`_pareto`)."""
     m = s.supply.size
     most = most_per_month(s)
+    menus = _menus(s, most)
+    grid = menus.grid
+    n_levels = grid.size
+    starts = np.zeros(m, dtype=np.bool_) if s.period_start is None else s.period_start
     carry = np.zeros(1)
     spent = np.zeros(1)
-    trail: list[tuple[IntArray, IntArray, FloatArray, _SetUps, FloatArray]] = []
-    every_set_up = _set_ups(s, most)
+    level = np.zeros(1, dtype=np.int64)
+    trail: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
     for t in range(m):
-        ups = every_set_up[t]
-        available = carry + s.supply[t]
-        parent, choice = _candidates(ups.capacity, carry, available, t, m, s.lead_months)
-        c = ups.capacity[choice]
-        reach = available[parent]
+        # Pairs (state, new level).
+        # Within a period a state stays at its level (set-ups within it) or rises to a
+        # higher one (set-ups that need exactly that one); a new period starts at any level.
+        free = bool(starts[t]) and t > 0
+        low = np.zeros_like(level) if free else level
+        count = n_levels - low
+        pair_state = np.repeat(np.arange(level.size), count)
+        pair_level = np.arange(pair_state.size) - np.repeat(np.cumsum(count) - count, count)
+        pair_level = pair_level + low[pair_state]
+        rise = (pair_level > level[pair_state]) & (not free)
+        group = t * 2 * n_levels + pair_level + np.where(rise, n_levels, 0)
+        first, end = menus.start[group], menus.start[group + 1]
+        available = carry[pair_state] + s.supply[t]
+        base_key = group * menus.span
+        hi = np.minimum(np.searchsorted(menus.key, base_key + available, side="left"), end - 1)
+        if t == m - 1:
+            lo = hi
+        elif t >= s.lead_months:
+            lo = np.searchsorted(menus.key, base_key + carry[pair_state], side="left")
+        else:
+            lo = first
+        n_try = np.where(end > first, np.maximum(hi - lo + 1, 0), 0)
+        pair = np.repeat(np.arange(pair_state.size), n_try)
+        choice = np.arange(pair.size) + np.repeat(lo - np.cumsum(n_try) + n_try, n_try)
+        parent = pair_state[pair]
+        new_level = pair_level[pair]
+        c = menus.capacity[choice]
+        reach = available[pair]
         left = np.maximum(reach - c, 0.0)  # what issuing min(capacity, available) leaves
-        total = spent[parent] + ups.cost[choice]
-        late = np.zeros(0)
+        was, now = grid[level[parent]], grid[new_level]
+        total = (
+            spent[parent]
+            + menus.cost[choice]
+            + s.staff_yen * now
+            + s.hire_yen * np.maximum(now - was, 0.0)
+            + s.release_yen * np.maximum(was - now, 0.0)
+        )
+        late = np.zeros(total.size)
         if t < s.lead_months:
             late = np.maximum(carry[parent] - c, 0.0)
             total = total + s.late_yen * late
         if t == m - 1:
             ok = left <= 0.5
-            parent, choice, reach, left, total = (
-                parent[ok], choice[ok], reach[ok], left[ok], total[ok]
+            parent, choice, reach, left, total, new_level, late = (
+                parent[ok], choice[ok], reach[ok], left[ok], total[ok], new_level[ok], late[ok]
             )  # fmt: skip
-            late = late[ok] if late.size else late
         if total.size == 0:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
-        order = _pareto(total, left)
-        kept_late = late[order] if late.size else np.zeros(order.size)
-        trail.append((parent[order], choice[order], reach[order] - left[order], ups, kept_late))
-        carry, spent = left[order], total[order]
+        order = _pareto(total - s.hire_yen * grid[new_level], left, new_level)
+        if order.size > _STATES_PER_LEVEL * n_levels:
+            order = _thin(order, left, total, new_level, _STATES_PER_LEVEL)
+        issued = reach[order] - left[order]
+        trail.append((parent[order], choice[order], issued, new_level[order], late[order]))
+        carry, spent, level = left[order], total[order], new_level[order]
 
     issuance = np.zeros(m, dtype=np.int64)
     weekend = np.zeros(m, dtype=np.int64)
     dedicated = np.zeros(m, dtype=np.int64)
     late_cards = np.zeros(m)
-    cost = 0.0
+    needed = np.zeros(m)
+    levels = np.zeros(m)
     state = int(np.argmin(spent))
+    set_up_cost = 0.0
     for t in range(m - 1, -1, -1):
-        parent, choice, issued, ups, late = trail[t]
+        parent, choice, issued, new_level, late = trail[t]
         k = int(choice[state])
         issuance[t] = round(float(issued[state]))
-        weekend[t] = int(ups.weekend[k])
-        dedicated[t] = int(ups.dedicated[k])
+        weekend[t] = int(menus.weekend[k])
+        dedicated[t] = int(menus.dedicated[k])
+        needed[t] = float(menus.added[k])
+        levels[t] = float(grid[int(new_level[state])])
         late_cards[t] = float(late[state])
-        cost += float(ups.cost[k])
+        set_up_cost += float(menus.cost[k])
         state = int(parent[state])
-    return SettingResult(issuance, weekend, dedicated, cost, late_cards)
+    # The staff the plan holds: its set-ups' own, kept to the end of the appointment period,
+    # and, where a new period starts below the level the programme kept, that level.
+    held = np.zeros(m)
+    kept = np.zeros(m)
+    for t in range(m):
+        if t == 0:
+            held[t] = needed[t]
+        elif starts[t]:
+            held[t] = max(needed[t], min(levels[t], held[t - 1]))
+            kept[t] = held[t] if held[t] > needed[t] else 0.0
+        else:
+            held[t] = max(needed[t], held[t - 1])
+    # Priced exactly: the staff the plan holds, not the level of the state they rounded up to.
+    step = np.diff(held, prepend=0.0)
+    cost = (
+        set_up_cost
+        + s.staff_yen * float(held.sum())
+        + s.hire_yen * float(np.maximum(step, 0.0).sum())
+        + s.release_yen * float(np.maximum(-step, 0.0).sum())
+    )
+    return SettingResult(issuance, weekend, dedicated, cost, late_cards, held, kept)
 
 
 def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) -> FloatArray:
@@ -375,7 +605,9 @@ def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) 
         + terminals_added * float(params["costs.terminal_month_yen"])
         + weekend_staff * float(params["optimal.weekend_staff_day_yen"])
     )
-    return np.asarray(monthly.sum(axis=1), dtype=np.float64)
+    # Taking staff on and letting them go, as the budget prices it (issue 11).
+    once = hiring_yen(cap.staff, profiles.staff, params).sum(axis=1)
+    return np.asarray(monthly.sum(axis=1) + once, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -403,10 +635,11 @@ def optimal_schedule(
     ``solved(1)`` is told after each municipality (the slow step: a caller's progress).
 
     ``fallback``: another plan of the same arrivals, its issuance and weekend days (the
-    ``delivery`` plan). The programme prices staff month by month, while the engine keeps
-    staff to the end of their term (:func:`kofuplan.domain.capacity.hold_staff`), which the
-    programme does not see; where that makes its plan dearer than the fallback at the
-    engine's prices (:func:`capacity_cost`), the municipality keeps the fallback."""
+    ``delivery`` plan). The programme holds staff as the engine does
+    (:func:`kofuplan.domain.capacity.hold_staff`) but, for a municipality that could add more
+    staff than ``optimal.staff_levels``, on levels rounded up; where that makes its plan
+    dearer than the fallback at the engine's prices (:func:`capacity_cost`), the municipality
+    keeps the fallback."""
     results = []
     for code, setting in zip(
         profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
@@ -419,7 +652,13 @@ def optimal_schedule(
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
     late = np.stack([r.late_cards for r in results])
-    cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+    # Where the programme keeps staff on into a new appointment period (cheaper than letting
+    # them go and hiring again), the plan keeps them.
+    kept = np.stack([r.kept_staff for r in results])
+    floor = np.where(kept > 0, np.rint(kept) + profiles.staff[:, None], 0).astype(np.int64)
+    cap = plan_capacity(
+        issuance, profiles, calendar, params, evening_days, weekend=weekend, staff_floor=floor
+    )
     cost = capacity_cost(cap, profiles, params)
     if fallback is not None:
         other, other_weekend = fallback
@@ -431,7 +670,16 @@ def optimal_schedule(
             issuance = np.where(dearer[:, None], other, issuance)
             weekend = np.where(dearer[:, None], other_weekend, weekend)
             late = np.where(dearer[:, None], 0.0, late)
-            cap = plan_capacity(issuance, profiles, calendar, params, evening_days, weekend=weekend)
+            floor = np.where(dearer[:, None], 0, floor)
+            cap = plan_capacity(
+                issuance,
+                profiles,
+                calendar,
+                params,
+                evening_days,
+                weekend=weekend,
+                staff_floor=floor,
+            )
             cost = capacity_cost(cap, profiles, params)
     return OptimalSchedule(
         issuance=issuance, weekend_days=weekend, capacity=cap, cost_yen=cost, late_cards=late

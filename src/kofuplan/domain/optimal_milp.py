@@ -55,6 +55,23 @@ class _Model:
         self.rows.append((terms, low, high))
 
 
+def _hold_and_hire(model: _Model, s: Setting, added: list[int]) -> None:
+    """Added staff are held to the end of their appointment period, and every rise is paid
+    at ``hire_yen`` a staff, every fall at ``release_yen`` (issue 11)."""
+    starts = np.zeros(s.supply.size, dtype=np.bool_) if s.period_start is None else s.period_start
+    for t, a_t in enumerate(added):
+        hired = model.var(0.0, np.inf, False, s.hire_yen)
+        released = model.var(0.0, np.inf, False, s.release_yen)
+        if t == 0:
+            model.row({hired: 1.0, a_t: -1.0}, 0.0, np.inf)
+            continue
+        before = added[t - 1]
+        model.row({hired: 1.0, a_t: -1.0, before: 1.0}, 0.0, np.inf)
+        model.row({released: 1.0, a_t: 1.0, before: -1.0}, 0.0, np.inf)
+        if not starts[t]:
+            model.row({a_t: 1.0, before: -1.0}, 0.0, np.inf)
+
+
 def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -> MilpResult:
     m = s.supply.size
     inf = np.inf
@@ -67,6 +84,7 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
     base = s.staff_now if s.staff_base < 0 else s.staff_base
     trained = max(float(base), float(np.ceil(s.staff_per_combined * c - 1e-6)))
     lead_room = max(0.0, trained - s.staff_now)
+    added: list[int] = []
     for t in range(m):
         w = float(s.weekdays[t])
         evening = float(s.evenings[t])
@@ -79,6 +97,7 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
         o_t = model.var(0.0, inf, True, s.offsite_yen)
         staff_high = lead_room if t < s.lead_months else inf
         as_t = model.var(0.0, staff_high, True, s.staff_yen)
+        added.append(as_t)
         ac_t = model.var(0.0, inf, True, s.counter_yen)
         at_t = model.var(0.0, inf, True, s.terminal_yen)
         x.append(x_t)
@@ -107,6 +126,7 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
             **{d: -s.terminals_per_counter for d in total_d},
         }
         model.row(terminals, s.terminals_per_counter * c - s.terminals_now, inf)
+    _hold_and_hire(model, s, added)
     for t in range(m):
         late_high = inf if t < s.lead_months else 0.0
         late = model.var(0.0, late_high, False, s.late_yen)
@@ -144,25 +164,45 @@ def solve_milp(s: Setting, mip_rel_gap: float = 0.0, time_limit: float = 60.0) -
 
 def solve_milp_setups(s: Setting, time_limit: float = 60.0) -> MilpResult:
     """The same programme on a tight formulation, at gap 0: one binary per month and set-up
-    worth choosing (:func:`kofuplan.domain.optimal._set_ups`, the dynamic programme's list),
-    so the relaxation already knows each month's capacities and costs; issuance and the cards
-    left late are the only other variables. The benchmark's peer (``bench/bench_optimal.py``)
-    and the reference of the slow test on real municipalities: HiGHS proves the optimum."""
+    worth choosing (:func:`kofuplan.domain.optimal._set_ups`: those no other beats on all of
+    capacity, cost and added staff; exact, whatever ``staff_levels``), so the relaxation
+    already knows each month's capacities and costs; issuance, the cards left late and the
+    added staff held, taken on and let go are the only other variables. The benchmark's peer
+    (``bench/bench_optimal.py``) and the reference of the slow test on real municipalities."""
     m = s.supply.size
     most = most_per_month(s)
     menu = _set_ups(s, most)
     cum = np.cumsum(s.supply)
     sizes = [u.capacity.size for u in menu]
     n_y = sum(sizes)
-    # Columns: y (one per month and set-up), then x (issuance, M), then late (M).
-    x0, late0 = n_y, n_y + m
-    n = n_y + 2 * m
-    cost = np.concatenate([*(u.cost for u in menu), np.zeros(m), np.full(m, s.late_yen)])
+    # Columns: y (one per month and set-up), then x (issuance, M), late (M), the added staff
+    # held (M), and those taken on (M) and let go (M) each month.
+    x0, late0, a0, h0, r0 = n_y, n_y + m, n_y + 2 * m, n_y + 3 * m, n_y + 4 * m
+    n = n_y + 5 * m
+    cost = np.concatenate(
+        [
+            *(u.cost for u in menu),
+            np.zeros(m),
+            np.full(m, s.late_yen),
+            np.full(m, s.staff_yen),
+            np.full(m, s.hire_yen),
+            np.full(m, s.release_yen),
+        ]
+    )
     low = np.zeros(n)
-    high = np.concatenate([np.ones(n_y), most, np.where(np.arange(m) < s.lead_months, np.inf, 0.0)])
+    high = np.concatenate(
+        [
+            np.ones(n_y),
+            most,
+            np.where(np.arange(m) < s.lead_months, np.inf, 0.0),
+            np.full(3 * m, np.inf),
+        ]
+    )
     # Issuance need not be declared whole: once the set-ups are chosen, the constraints on it
-    # are intervals of months with whole bounds (a network matrix), so its optimum is whole.
-    integer = np.concatenate([np.ones(n_y), np.zeros(2 * m)])
+    # are intervals of months with whole bounds (a network matrix), so its optimum is whole;
+    # the added staff are then the largest of whole numbers.
+    integer = np.concatenate([np.ones(n_y), np.zeros(5 * m)])
+    starts = np.zeros(m, dtype=np.bool_) if s.period_start is None else s.period_start
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -191,6 +231,18 @@ def solve_milp_setups(s: Setting, time_limit: float = 60.0) -> MilpResult:
         row(issued_so_far, -np.inf, float(cum[t]))  # never before the cards arrive
         before = float(cum[t - 1]) if t > 0 else 0.0
         row([*issued_so_far, (late0 + t, 1.0)], before, np.inf)  # a month's wait at most
+        # The staff held cover the set-up's; held within a period; rises and falls paid.
+        row(
+            [(a0 + t, 1.0), *((y, -float(a)) for y, a in zip(ys, u.added, strict=True))],
+            0.0,
+            np.inf,
+        )
+        previous = [(a0 + t - 1, 1.0)] if t > 0 else []
+        row([(h0 + t, 1.0), (a0 + t, -1.0), *previous], 0.0, np.inf)
+        if t > 0:
+            row([(r0 + t, 1.0), (a0 + t, 1.0), (a0 + t - 1, -1.0)], 0.0, np.inf)
+            if not starts[t]:
+                row([(a0 + t, 1.0), (a0 + t - 1, -1.0)], 0.0, np.inf)
         start += u.capacity.size
     row([(x0 + t, 1.0) for t in range(m)], float(cum[-1]), float(cum[-1]))
     matrix = coo_array((vals, (rows, cols)), shape=(len(lows), n)).tocsr()

@@ -303,15 +303,22 @@ def _read_derived(table: PlanTable, i: int, j: int, row: PlanRow, bounds: PlanBo
         table.given["recruit_start_month"][i, j] = True
 
 
-def count_field_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+def count_field_error(
+    month: str,
+    column: str,
+    raw: Any,
+    bounds: PlanBounds,
+    labels: Mapping[str, str] = advice.COLUMN_LABELS,
+) -> str | None:
     """Why ``raw`` cannot be the month's figure ``column`` (a whole count in 0…ceiling), in
-    the clerk's words with the field's label; None when it can. For an editor's form, an API
-    body or an imported row, which are refused whole rather than reported."""
+    the clerk's words with the field's label (``labels``: the renewal plan has its own);
+    None when it can. For an editor's form, an API body or an imported row, which are refused
+    whole rather than reported."""
     value = plain_value(raw)
     whole, bad = whole_count(value, bounds.count_ceiling)
     if whole is not None:
         return None
-    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    where = f"{reiwa_month(month)}の{labels.get(column, column)}"
     if bad is not None and bad < 0:
         return f"{where}: 負の値 {_shown(value)} は入力できません"
     return (
@@ -319,17 +326,23 @@ def count_field_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> 
     )
 
 
-def figure_error(month: str, column: str, raw: Any, bounds: PlanBounds) -> str | None:
+def figure_error(
+    month: str,
+    column: str,
+    raw: Any,
+    bounds: PlanBounds,
+    labels: Mapping[str, str] = advice.COLUMN_LABELS,
+) -> str | None:
     """Like :func:`count_field_error`, for any figure column (a count, a daily figure per
     counter, or an evening opening in days)."""
     if column not in (*OPTIONAL_RATE_COLUMNS, OPTIONAL_EXTRA_DAYS_COLUMN):
-        return count_field_error(month, column, raw, bounds)
+        return count_field_error(month, column, raw, bounds, labels)
     value = plain_value(raw)
     rates = column in OPTIONAL_RATE_COLUMNS
     high = bounds.daily_per_counter_ceiling if rates else bounds.extra_days_ceiling
     if bounded_number(value, 0.0, high, inclusive=not rates) is not None:
         return None
-    where = f"{reiwa_month(month)}の{advice.COLUMN_LABELS.get(column, column)}"
+    where = f"{reiwa_month(month)}の{labels.get(column, column)}"
     low = "0より大きく" if rates else "0以上"
     return f"{where}: 「{_shown(value)}」は{low}{high:,.0f}以下の数で入力してください"
 

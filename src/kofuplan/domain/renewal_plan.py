@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.advice import COLUMN_LABELS
 from kofuplan.domain.budget import plan_budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import plan_capacity
@@ -44,6 +45,37 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 METHOD = "renewal"
+KINDS = ("issuance", METHOD)  # the plans a municipality keeps: 交付 and 更新
+
+# Added to a renewal plan's rows after the plan contract's columns (plan_monthly.csv, the
+# stored revision): the kind, and the expiries and expected renewals of each kind behind the
+# month's count (expected numbers of people, to one decimal).
+RENEWAL_COLUMNS = (
+    "kind",
+    "expiring_certificates",
+    "expiring_certificates_only",
+    "expiring_cards",
+    "renewals_certificate",
+    "renewals_card",
+)
+RENEWAL_FIGURES = RENEWAL_COLUMNS[1:]
+
+# The renewal plan's fields as the clerk sees them (the issuance plan's labels otherwise).
+RENEWAL_LABELS = {
+    **COLUMN_LABELS,
+    "issuance": "更新の件数（窓口に来る人数）",
+    "cumulative_issued": "更新の件数の累計",
+    "dedicated_counters": "更新専用窓口数",
+    "combined_counters": "住民異動等と併せて更新を受け付ける窓口数",
+    "weekend_days": "土日の更新受付予定日数",
+    "dedicated_daily_per_counter": "専用窓口1窓口1日当たりの平均更新件数",
+    "combined_daily_per_counter": "兼用窓口1窓口1日当たりの平均更新件数",
+    "expiring_certificates": "有効期限を迎える電子証明書",
+    "expiring_certificates_only": "うち電子証明書のみの更新",
+    "expiring_cards": "有効期限を迎えるカード",
+    "renewals_certificate": "電子証明書の更新の見込み",
+    "renewals_card": "カードの更新の見込み",
+}
 
 # The prefecture's checks that carry over to a renewal plan: counters against today's pace
 # (R6.1-2), the office's limit (R6.1-3), weekend opening (R6.1-4), impossible weekend days
@@ -69,14 +101,29 @@ def renewal_values(
 ) -> dict[str, tuple[Any, str]]:
     """The rule values a renewal plan over ``window`` is made and checked with, in place of
     the issuance plan's: key → (value, where it comes from)."""
-    total = float(window.renewals.sum())
-    cards = float(window.renewals_card.sum())
+    return renewal_values_of_mix(
+        params,
+        (window.months[0], window.months[-1]),
+        float(window.renewals_certificate.sum()),
+        float(window.renewals_card.sum()),
+        rules,
+    )
+
+
+def renewal_values_of_mix(
+    params: Mapping[str, Any],
+    period: tuple[str, str],
+    certificates: float,
+    cards: float,
+    rules: RenewalRules,
+) -> dict[str, tuple[Any, str]]:
+    """:func:`renewal_values` from the renewals of each kind over the plan's ``period``
+    (first, last month): what a stored renewal plan (its ``renewals_certificate`` and
+    ``renewals_card`` columns) is checked with."""
+    total = certificates + cards
     minutes = (
         float(
-            (
-                window.renewals_certificate.sum() * rules.service_minutes_certificate
-                + cards * rules.service_minutes_card
-            )
+            (certificates * rules.service_minutes_certificate + cards * rules.service_minutes_card)
             / total
         )
         if total > 0
@@ -89,8 +136,8 @@ def renewal_values(
     presetup = capacity.presetup_cards_per_staff_day / max(card_share, 1e-6)
     mix = f"national mix of the window: {minutes:.2f} minutes per renewal, cards {card_share:.1%}"
     return {
-        "plan.period_start": (window.months[0], "the renewal window's first month"),
-        "plan.period_end": (window.months[-1], "the renewal window's last month"),
+        "plan.period_start": (period[0], "the renewal window's first month"),
+        "plan.period_end": (period[1], "the renewal window's last month"),
         "queueing.service_minutes": (round(minutes, 2), mix),
         "capacity.dedicated_daily_per_counter": (
             dedicated,
@@ -120,8 +167,23 @@ def renewal_profiles(
 ) -> Profiles:
     """Profiles for a renewal plan: no card counts before it (its cumulative is renewals),
     and each municipality's counter throughput from its own mix of kinds, unless it gave it."""
-    certificate = window.renewals_certificate.sum(axis=1)
-    card = window.renewals_card.sum(axis=1)
+    return renewal_profiles_of_mix(
+        profiles,
+        window.renewals_certificate.sum(axis=1),
+        window.renewals_card.sum(axis=1),
+        rules,
+        params,
+    )
+
+
+def renewal_profiles_of_mix(
+    profiles: Profiles,
+    certificate: FloatArray,
+    card: FloatArray,
+    rules: RenewalRules,
+    params: Mapping[str, Any],
+) -> Profiles:
+    """:func:`renewal_profiles` from each municipality's renewals of each kind (N,)."""
     total = certificate + card
     minutes = certificate * rules.service_minutes_certificate + card * rules.service_minutes_card
     mean = np.where(

@@ -26,7 +26,7 @@ not counted further.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,3 +222,37 @@ def plan_waits(
         weekday=day_waits(per_weekday, params.weekday_profile, counters, s),
         weekend=day_waits(per_weekend_day, params.weekend_profile, counters, s),
     )
+
+
+def row_waits(
+    rows: Sequence[Mapping[str, Any]], params: QueueingParameters
+) -> list[dict[str, Any]]:
+    """A plan's rows (one municipality's months, as stored) with the residents' expected
+    waits: ``wait_weekday_minutes`` and ``wait_weekend_minutes`` in the busiest hour, from the
+    rows' own counts and counters ("" with nobody coming, "∞" when the queue never drains)."""
+    if not rows:
+        return []
+
+    def column(name: str) -> FloatArray:
+        return np.array([[float(r.get(name) or 0) for r in rows]])
+
+    waits = plan_waits(
+        column("issuance"),
+        column("open_weekdays"),
+        column("weekend_days"),
+        (column("dedicated_counters") + column("combined_counters")).astype(np.int64),
+        params,
+    )
+    out = []
+    for k, row in enumerate(rows):
+        extra: dict[str, Any] = {}
+        for key, day, arrivals in (
+            ("wait_weekday_minutes", waits.weekday, waits.arrivals_per_weekday),
+            ("wait_weekend_minutes", waits.weekend, waits.arrivals_per_weekend_day),
+        ):
+            wait = float(day.worst_hour_wait_minutes[0, k])
+            extra[key] = (
+                "" if arrivals[0, k] <= 0 else "∞" if not np.isfinite(wait) else round(wait)
+            )
+        out.append({**row, **extra})
+    return out

@@ -9,9 +9,7 @@ rules' renewal.period_start) to renewal.period_end.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,21 +26,12 @@ from kofuplan.domain.renewal_plan import (
 )
 from kofuplan.domain.rule_values import RenewalPeriod
 from kofuplan.errors import InputError
-from kofuplan.parameters import RuleBook, Snapshot
+from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.planning import first_plan_month, load_profiles, plan_calendar, rules_at
 from kofuplan.services.ports import RenewalSource, StatsSource
+from kofuplan.services.renewal_checks import with_values
 from kofuplan.services.renewals import RenewalRun, run_renewals
-
-
-def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snapshot:
-    """The snapshot with ``values`` in place of its own (each with its source), as a
-    snapshot of the same day: every reader of rules takes it unchanged."""
-    book = dict(params.book.parameters)
-    for key, (value, source) in values.items():
-        old = params.book.parameter(key)
-        book[key] = replace(old, source=f"renewal plan: {source}", values=((dt.date.min, value),))
-    return Snapshot(params.day, RuleBook(book))
 
 
 @dataclass(frozen=True)
@@ -88,13 +77,22 @@ def run_renewal_plan(stats: StatsSource, as_of: dt.date, sources: RenewalSource)
 
 
 def check_renewal_plan(
-    rows: list[PlanRow], stats: StatsSource, as_of: dt.date, sources: RenewalSource
+    rows: list[PlanRow],
+    stats: StatsSource,
+    as_of: dt.date,
+    sources: RenewalSource,
+    made_with: RenewalPlanRun | None = None,
 ) -> CheckRun:
     """The checks that apply to renewals, on a renewal plan in the plan_monthly.csv format
     (written by `kofuplan plan --kind renewal`, or by hand), as the one plan reader gives its
-    rows."""
-    _, _, params, profiles, _ = _setup(stats, as_of, sources)
-    calendar = plan_calendar(params, as_of)
+    rows. ``made_with``: the run that made the plan, whose rules, profiles and calendar are
+    those the checks need (the renewal estimate is then not run a second time)."""
+    if made_with is not None:
+        params, profiles = made_with.params, made_with.plan.profiles
+        calendar = made_with.plan.calendar
+    else:
+        _, _, params, profiles, _ = _setup(stats, as_of, sources)
+        calendar = plan_calendar(params, as_of)
     checked = check_rows(rows, profiles, calendar, params, as_of)
     kept: list[Finding] = [f for f in checked.findings if applies_to_renewal(f.code)]
     return CheckRun(

@@ -24,7 +24,7 @@ from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_form import Cell, PlanRow
-from kofuplan.domain.profiles import StatsRows, build_profiles
+from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.domain.rule_values import CapacityRules
 from kofuplan.services.checking import CheckRun, check_rows
@@ -41,7 +41,7 @@ def data_as_of(ms: Sequence[Municipality]) -> dt.date | None:
     return max((m.baseline_date for m in ms), default=None)
 
 
-def _stats(ms: Sequence[Municipality]) -> StatsRows:
+def stats_rows(ms: Sequence[Municipality]) -> StatsRows:
     return StatsRows(
         lg_code=np.array([m.lg_code for m in ms], dtype=np.str_),
         pref_code=np.array([m.pref_code for m in ms], dtype=np.str_),
@@ -116,15 +116,30 @@ def rows_under_inputs(
         return [dict(r) for r in rows]
     params = rules_on(m.baseline_date)
     calendar = plan_calendar_at(m.baseline_date)
-    profiles = build_profiles(_stats([m]), {m.lg_code: given_values(inputs)}, params)
+    profiles = build_profiles(stats_rows([m]), {m.lg_code: given_values(inputs)}, params)
+    return rows_under_profile(
+        rows, profiles, calendar, params, m.population, m.cards_issued_baseline
+    )
+
+
+def rows_under_profile(
+    rows: Sequence[Mapping[str, Any]],
+    profiles: Profiles,
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+    population: int,
+    baseline: int,
+) -> list[dict[str, Any]]:
+    """The rows with the daily figures per counter and the evening opening of the (one
+    municipality's) ``profiles``, and the derived columns recomputed from ``baseline``."""
     combined = effective_combined_daily(
         profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )[0]
     evenings = np.round(
         evening_day_equivalents(
-            [m.lg_code],
+            [str(profiles.lg_code[0])],
             calendar.months,
-            {m.lg_code: profiles.promotion[0]},
+            {str(profiles.lg_code[0]): profiles.promotion[0]},
             CapacityRules.from_rules(params).counter_hours_per_day,
         ),
         2,
@@ -144,10 +159,10 @@ def rows_under_inputs(
                 "evening_day_equivalents": float(evenings[j]),
             }
         )
-    return plan_edit.recompute(out, m.population, m.cards_issued_baseline)
+    return plan_edit.recompute(out, population, baseline)
 
 
-def _row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
+def row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
     """The stored row as it is: numbers stay numbers (the validator bounds them)."""
     cells: dict[str, Cell] = dict(row)
     if own_inputs:  # not given: the profile built from the inputs supplies them
@@ -170,10 +185,10 @@ def check_run(
     assert as_of is not None  # with_plan is not empty
     params = rules_on(as_of)
     given = {lg: given_values(content) for lg, content in inputs.items()}
-    profiles = build_profiles(_stats(with_plan), given, params)
+    profiles = build_profiles(stats_rows(with_plan), given, params)
     calendar = plan_calendar_at(as_of)
     rows = [
-        PlanRow(line=k + 2, cells=_row_cells(row, lg in inputs))
+        PlanRow(line=k + 2, cells=row_cells(row, lg in inputs))
         for k, (lg, row) in enumerate((m.lg_code, r) for m in with_plan for r in plans[m.lg_code])
     ]
     return check_rows(rows, profiles, calendar, params, as_of)

@@ -85,6 +85,13 @@ def plan_months() -> tuple[str, ...]:
     return plan_calendar(rules_at(start), start).months
 
 
+def renewal_plan_months() -> tuple[str, ...]:
+    """Every month a stored renewal plan may hold (renewal.period_start … period_end)."""
+    from kofuplan.services.renewal_checks import renewal_months
+
+    return renewal_months(dt.date(2020, 10, 1))
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -94,9 +101,10 @@ def import_plans(
     plans: Mapping[str, Sequence[Mapping[str, Any]]],
     reason: str,
     stored: Callable[[int], None] = lambda _n: None,
+    kind: str = "issuance",
 ) -> int:
-    """Store each municipality's plan rows as its newest revision (author: none);
-    ``stored(1)`` is told after each municipality (a caller's progress)."""
+    """Store each municipality's plan rows as its newest revision of the ``kind`` plan
+    (author: none); ``stored(1)`` is told after each municipality (a caller's progress)."""
     n = 0
     with db.session() as s:
         repo = Repository(s)
@@ -105,8 +113,9 @@ def import_plans(
             m = repo.municipality(lg_code)
             if m is None:
                 raise ValueError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
-            latest = repo.latest_revision(lg_code)
-            save_plan(repo, who, m, latest.id if latest else None, reason, rows, merge=False)
+            latest = repo.latest_revision(lg_code, kind)
+            base = latest.id if latest else None
+            save_plan(repo, who, m, base, reason, rows, merge=False, kind=kind)
             n += 1
             stored(1)
     return n

@@ -17,10 +17,11 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollup
 from kofuplan.domain.review import Status
 from kofuplan.domain.rule_values import NationalRules
-from kofuplan.domain.waits import QueueingParameters, plan_waits
+from kofuplan.domain.waits import QueueingParameters, row_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.national_focus import focus_list
 from kofuplan.services.plan_figures import latest_figures
+from kofuplan.services.renewal_views import area_renewals
 from kofuplan.services.review_checks import (
     data_as_of,
     plan_calendar_at,
@@ -79,32 +80,7 @@ def with_waits(rows: list[dict[str, Any]], as_of: dt.date | None) -> list[dict[s
     """The rows with the residents' expected waits (R2.0, R8.3), in minutes in the busiest
     hour of a weekday and of a weekend day, computed from the rows' own counts and counters
     (the stored revision may have been edited since the engine wrote its figures)."""
-    if not rows:
-        return rows
-
-    def column(name: str) -> Any:
-        return np.array([[float(r.get(name) or 0) for r in rows]])
-
-    waits = plan_waits(
-        column("issuance"),
-        column("open_weekdays"),
-        column("weekend_days"),
-        (column("dedicated_counters") + column("combined_counters")).astype(np.int64),
-        QueueingParameters.from_rules(_rules(as_of)),
-    )
-    out = []
-    for k, row in enumerate(rows):
-        extra = {}
-        for key, day, arrivals in (
-            ("wait_weekday_minutes", waits.weekday, waits.arrivals_per_weekday),
-            ("wait_weekend_minutes", waits.weekend, waits.arrivals_per_weekend_day),
-        ):
-            wait = float(day.worst_hour_wait_minutes[0, k])
-            extra[key] = (
-                "" if arrivals[0, k] <= 0 else "∞" if not np.isfinite(wait) else round(wait)
-            )
-        out.append({**row, **extra})
-    return out
+    return row_waits(rows, QueueingParameters.from_rules(_rules(as_of)))
 
 
 def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
@@ -265,6 +241,8 @@ class AreaSummary:
     baseline: int
     planned_cumulative: list[int]
     actual_cumulative: list[int | None]
+    # The renewal plans summed (issue 17; renewal_views.area_renewals), beside the issuance.
+    renewal: dict[str, Any] = field(default_factory=dict)
 
 
 def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
@@ -304,6 +282,7 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
         baseline=baseline,
         planned_cumulative=[int(v) for v in planned_cum],
         actual_cumulative=[int(v) if i <= last else None for i, v in enumerate(actual_cum)],
+        renewal=area_renewals(repo, ms),
     )
 
 

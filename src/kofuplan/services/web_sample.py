@@ -20,10 +20,22 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import Actual
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import check_digit
+from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_form import Cell
 from kofuplan.domain.plan_table import table_rows
+from kofuplan.domain.renewal import RenewalRules, renewal_demand
+from kofuplan.domain.renewal_history import age_group_shares, month_end_ordinals
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
+from kofuplan.domain.renewal_plan import (
+    RENEWAL_FIGURES,
+    make_renewal_plan,
+    renewal_profiles,
+    renewal_values,
+)
+from kofuplan.domain.snapshots import add_months, first_day, month_of, month_range
 from kofuplan.services.passwords import hash_password
-from kofuplan.services.planning import run_plan
+from kofuplan.services.planning import plan_calendar, rules_at, run_plan
+from kofuplan.services.renewal_checks import renewal_period, with_values
 from kofuplan.services.setup import add_user, import_plans, load_baseline
 
 AS_OF = dt.date(2020, 10, 1)  # the planning baseline snapshot (end of September 2020)
@@ -92,8 +104,15 @@ def seed(
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
         load_baseline(db, stats, AS_OF)
-        plans = table_rows(run_plan(StatsFiles(stats), AS_OF).plan.table())
+        issuance_plan = run_plan(StatsFiles(stats), AS_OF).plan
+        plans = table_rows(issuance_plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
+    import_plans(
+        db,
+        sample_renewal_plans(issuance_plan),
+        "サンプルデータ（更新の計画：計画エンジンで作成）",
+        kind=RENEWAL,
+    )
     # One hash for every sample account (they share the password): argon2 is slow on purpose.
     hashed = hash_password(password)
     add_user(db, role="ministry", login="ministry", password=password, password_hash=hashed)
@@ -132,3 +151,51 @@ def _sample_actuals(
                     )
                 )
         s.commit()
+
+
+# The sample's holders by age band at issuance (0–4, 5–9, 10–14, 15–19, 20+): an illustrative
+# mix for the made-up municipalities, not the national statistics.
+SAMPLE_AGE_BANDS = (0.04, 0.05, 0.05, 0.06, 0.80)
+
+
+def sample_renewal_plans(issuance: Plan) -> dict[str, list[dict[str, Cell]]]:
+    """Renewal plans (FY2025–FY2030) of the sample municipalities from the renewal engine:
+    the cards each held at the baseline spread evenly over 2016-01 … the baseline month, then
+    the sample issuance plan's own months as new cards, with the sample age mix; planned by
+    ``make_renewal_plan`` as ``kofuplan plan --kind renewal`` does."""
+    base = rules_at(AS_OF)
+    rules = RenewalRules.from_rules(base)
+    first, last = renewal_period(AS_OF, base)
+    start_day = base["renewal.card_issuance_start"]
+    assert isinstance(start_day, dt.date)
+    months = month_range(month_of(start_day), add_months(last, rules.months_before_expiry))
+    baseline_month = add_months(issuance.calendar.months[0], -1)
+    n = len(issuance.profiles)
+    new_cards = np.zeros((n, len(months)))
+    before = months.index(baseline_month) + 1
+    new_cards[:, :before] = issuance.profiles.issued[:, None] / before
+    for j, month in enumerate(issuance.calendar.months):
+        new_cards[:, months.index(month)] = issuance.issuance[:, j]
+    ends = month_end_ordinals(months)
+    # One snapshot of the age bands: every month's new cards have the sample mix.
+    shares = age_group_shares(ends, ends[:1], np.array([SAMPLE_AGE_BANDS], dtype=np.float64))
+    majority = base.book.parameter("renewal.majority_age")
+    demand = renewal_demand(
+        months,
+        new_cards,
+        shares,
+        np.array([int(majority.at(first_day(m))) for m in months], dtype=np.int64),
+        rules,
+    )
+    window = demand.window(first, last)
+    params = with_values(base, renewal_values(base, window, rules))
+    calendar = plan_calendar(params, AS_OF)
+    profiles = renewal_profiles(issuance.profiles, window, rules, params)
+    plan = make_renewal_plan(profiles, calendar, params, window)
+    out = table_rows(plan.table())
+    for i, code in enumerate(plan.profiles.lg_code.tolist()):
+        for j, row in enumerate(out[str(code)]):
+            row["kind"] = RENEWAL
+            for name in RENEWAL_FIGURES:
+                row[name] = round(float(getattr(window, name)[i, j]), 1)
+    return out

@@ -20,9 +20,18 @@ from kofuplan.adapters.storage.models import (
 )
 from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
+from kofuplan.domain.advice import COLUMN_LABELS
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import PlanBounds, count_field_error, figure_error, plain_value
+from kofuplan.domain.plan_form import (
+    PlanBounds,
+    bounded_number,
+    count_field_error,
+    figure_error,
+    plain_value,
+)
 from kofuplan.domain.plan_table import FIGURE_COLUMNS
+from kofuplan.domain.renewal_plan import KINDS, RENEWAL_FIGURES, RENEWAL_LABELS
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.errors import ConflictError, InputError
 from kofuplan.services.access import Principal
@@ -55,14 +64,19 @@ def check_revision(
     m: Municipality,
     rows: Sequence[Mapping[str, Any]],
     inputs: Mapping[str, Any] | None = None,
+    kind: str = "issuance",
 ) -> list[Finding]:
     """The prefecture's checks (``check_plan``, the one check set) of the rows, with the
     municipality's own inputs: what the editor's preview, the saved revision and the
-    prefecture's list all show."""
+    prefecture's list all show. A renewal plan gets the checks that apply to renewals."""
     from kofuplan.services.review_checks import prefecture_checks
 
     if not rows:
         return []
+    if kind == RENEWAL:
+        from kofuplan.services.renewal_checks import check_renewal
+
+        return check_renewal(m, rows, inputs).findings
     inputs_by_code = {m.lg_code: inputs} if inputs is not None else None
     return prefecture_checks([m], {m.lg_code: rows}, inputs_by_code).get(m.lg_code, [])
 
@@ -76,15 +90,28 @@ def plan_bounds(m: Municipality | None = None) -> PlanBounds:
     return PlanBounds.from_rules(plan_rules(m))
 
 
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"計画の種類「{kind[:20]}」はありません（issuance か renewal）")
+    return kind
+
+
+def labels_of(kind: str) -> Mapping[str, str]:
+    """The fields' labels of a plan of ``kind`` (the renewal plan names its own)."""
+    return RENEWAL_LABELS if kind == RENEWAL else COLUMN_LABELS
+
+
 def merge_edits(
     base: Sequence[Mapping[str, Any]],
     edits: Sequence[Mapping[str, Any]],
     m: Municipality | None = None,
+    kind: str = "issuance",
 ) -> list[dict[str, Any]]:
     """The base rows with the editable cells replaced by the edits (other cells are ignored);
     a cell that is not a whole count within the bounds is refused naming its month and field."""
     by_month = {str(r["month"]): dict(r) for r in base}
     bounds = plan_bounds(m)
+    labels = labels_of(kind)
     for i, e in enumerate(edits):
         month = str(e.get("month", ""))
         if month not in by_month:
@@ -92,7 +119,7 @@ def merge_edits(
         for name in plan_edit.EDITABLE_COLUMNS:
             if name not in e or e[name] is None or e[name] == "":
                 continue
-            error = count_field_error(month, name, e[name], bounds)
+            error = count_field_error(month, name, e[name], bounds, labels)
             if error:
                 raise InvalidInput(error)
             by_month[month][name] = plain_value(e[name])
@@ -100,11 +127,13 @@ def merge_edits(
 
 
 def whole_rows(
-    rows: Sequence[Mapping[str, Any]], m: Municipality | None = None
+    rows: Sequence[Mapping[str, Any]], m: Municipality | None = None, kind: str = "issuance"
 ) -> list[dict[str, Any]]:
     """A whole plan (an import) as plain values; refused, naming the row, month and field,
-    when a figure is out of bounds."""
+    when a figure is out of bounds. A renewal plan's own figures (expiries and expected
+    renewals by kind) are numbers from 0 to the count ceiling."""
     bounds = plan_bounds(m)
+    labels = labels_of(kind)
     out = []
     for i, row in enumerate(rows):
         month = str(row.get("month", ""))
@@ -113,10 +142,22 @@ def whole_rows(
             value = plain_value(row.get(name))
             if value is None or name in ("coverage_pct", "recruit_start_month"):
                 continue  # recomputed, or text
-            error = figure_error(month, name, value, bounds)
+            error = figure_error(month, name, value, bounds, labels)
             if error:
                 raise InvalidInput(f"{i + 1}行目: {error}")
             clean[name] = value
+        if kind == RENEWAL:
+            clean["kind"] = RENEWAL
+            for name in RENEWAL_FIGURES:
+                value = plain_value(row.get(name))
+                if value is None:
+                    continue
+                if bounded_number(value, 0.0, float(bounds.count_ceiling), inclusive=True) is None:
+                    raise InvalidInput(
+                        f"{i + 1}行目: {month[:20]}の{labels[name]}: 「{str(value)[:40]}」は0以上"
+                        f"{bounds.count_ceiling:,}以下の数で入力してください"
+                    )
+                clean[name] = value
         out.append(clean)
     return out
 
@@ -130,29 +171,41 @@ def save_plan(
     rows: Sequence[Mapping[str, Any]],
     *,
     merge: bool = True,
+    kind: str = "issuance",
 ) -> PlanRevision:
-    """Append a revision based on ``base_revision_id``; refuse a stale base with Conflict.
+    """Append a revision of the ``kind`` plan (issuance or renewal) based on
+    ``base_revision_id``; refuse a stale base with Conflict.
 
     ``merge`` takes only the editable cells from ``rows`` (an editor's save); without it the
-    rows are a whole plan (an import from ``plan_monthly.csv``).
+    rows are a whole plan (an import from ``plan_monthly.csv``). The revision, its findings
+    and (for the issuance plan, which the prefecture reviews) the status event are one
+    transaction.
     """
-    latest = repo.latest_revision(m.lg_code)
+    kind = _kind(kind)
+    latest = repo.latest_revision(m.lg_code, kind)
     latest_id = latest.id if latest else None
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
     if latest is not None and merge:
-        content = merge_edits(latest.content, rows, m)
+        content = merge_edits(latest.content, rows, m, kind)
     else:
-        content = whole_rows(rows, m)
-    content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
+        content = whole_rows(rows, m, kind)
     inputs = repo.latest_inputs(m.lg_code)
-    if inputs is not None:  # the daily figures per counter and evenings are the inputs'
-        from kofuplan.services.review_checks import rows_under_inputs
+    own = inputs.content if inputs is not None else None
+    if kind == RENEWAL:  # the cumulative counts renewals; the inputs' daily figures per counter
+        from kofuplan.services.renewal_checks import renewal_rows
 
-        content = rows_under_inputs(m, content, inputs.content)
+        content = renewal_rows(m, content, own)
+    else:
+        content = plan_edit.recompute(content, m.population, m.cards_issued_baseline)
+        if inputs is not None:  # the daily figures per counter and evenings are the inputs'
+            from kofuplan.services.review_checks import rows_under_inputs
+
+            content = rows_under_inputs(m, content, inputs.content)
     seq = (latest.seq if latest else 0) + 1
     revision = PlanRevision(
         lg_code=m.lg_code,
+        kind=kind,
         seq=seq,
         base_revision_id=base_revision_id,
         author_id=who.user_id,
@@ -164,25 +217,30 @@ def save_plan(
     except IntegrityError:
         # Someone else saved on the same base between our read and our insert.
         repo.session.rollback()
-        raise Conflict(_latest_id(repo, m.lg_code)) from None
-    repo.add_findings(
-        revision.id, check_revision(m, content, inputs.content if inputs is not None else None)
-    )
-    repo.add_event(
-        ReviewEvent(
-            lg_code=m.lg_code,
-            status=next_status(status_of(repo, m.lg_code), "save"),
-            revision_id=revision.id,
-            actor_id=who.user_id,
-            comment=reason.strip(),
+        raise Conflict(_latest_id(repo, m.lg_code, kind)) from None
+    if kind == RENEWAL:  # kept for the pages, which show this revision next
+        from kofuplan.services.renewal_checks import revision_result
+
+        findings = revision_result(m, revision, inputs).findings
+    else:
+        findings = check_revision(m, content, own, kind)
+    repo.add_findings(revision.id, findings)
+    if kind == "issuance":
+        repo.add_event(
+            ReviewEvent(
+                lg_code=m.lg_code,
+                status=next_status(status_of(repo, m.lg_code), "save"),
+                revision_id=revision.id,
+                actor_id=who.user_id,
+                comment=reason.strip(),
+            )
         )
-    )
     repo.session.commit()
     return revision
 
 
-def _latest_id(repo: Repository, lg_code: str) -> int | None:
-    latest = repo.latest_revision(lg_code)
+def _latest_id(repo: Repository, lg_code: str, kind: str = "issuance") -> int | None:
+    latest = repo.latest_revision(lg_code, kind)
     return latest.id if latest else None
 
 

@@ -120,15 +120,29 @@ def load_stats(
 def load_plan(
     file: Annotated[Path, typer.Argument(help="plan_monthly.csv written by `kofuplan plan`")],
     reason: Annotated[str, typer.Option(help="why this revision")] = "計画エンジンによる作成",
+    kind: Annotated[
+        str,
+        typer.Option(help="issuance | renewal (from `kofuplan plan --kind renewal`)"),
+    ] = "issuance",
     database_url: DbUrl = None,
 ) -> None:
-    """Store each municipality's rows of plan_monthly.csv as a new plan revision."""
+    """Store each municipality's rows of plan_monthly.csv as a new plan revision (of the
+    issuance plan, or with --kind renewal of the renewal plan)."""
     from kofuplan.adapters.plan_reader import read_plan_rows
-    from kofuplan.services.setup import import_plans, plan_months, rows_by_municipality
+    from kofuplan.services.setup import (
+        import_plans,
+        plan_months,
+        renewal_plan_months,
+        rows_by_municipality,
+    )
 
+    if kind not in ("issuance", "renewal"):
+        _fail(f"--kind must be issuance or renewal, got {kind!r}")
+        return
     try:
         rows = read_plan_rows(file, ("lg_code", "month", "issuance"))
-        plans = rows_by_municipality(rows, str(file), plan_months())
+        months = renewal_plan_months() if kind == "renewal" else plan_months()
+        plans = rows_by_municipality(rows, str(file), months)
     except ValueError as e:
         _fail(str(e))
         return
@@ -136,7 +150,7 @@ def load_plan(
     with steps() as progress:
         progress.step("計画の保存", len(plans))
         try:
-            n = import_plans(db, plans, reason, progress.advance)
+            n = import_plans(db, plans, reason, progress.advance, kind=kind)
         except ValueError as e:
             _fail(f"{file}: {e}")
             return

@@ -84,7 +84,7 @@ def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path)
             summary = write_renewal_plan(stage, run)
             # The checks read the written plan back, as they would any plan.
             rows = read_plan_rows(stage / "plan_monthly.csv")
-            checked = check_renewal_plan(rows, files, as_of, sources)
+            checked = check_renewal_plan(rows, files, as_of, sources, made_with=run)
             counts = write_renewal_findings(stage, checked.findings)
     except (KofuplanError, ValueError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)

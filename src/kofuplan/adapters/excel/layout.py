@@ -250,6 +250,7 @@ BUDGET_ITEM_LABELS = {
     "offsite_counters": "庁舎外臨時窓口の経費",
     "terminals": "統合端末の増設経費",
     "notices": "交付通知書の郵送料",
+    "hiring": "職員の採用・研修と任用終了の経費",
 }
 BUDGET_ITEM_CODES = {label: code for code, label in BUDGET_ITEM_LABELS.items()}
 

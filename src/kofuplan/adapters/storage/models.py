@@ -102,15 +102,20 @@ class LoginSession(Base):
 class PlanRevision(Base):
     """One saved state of a municipality's plan: the whole content, never edited.
 
-    ``seq`` counts revisions within a municipality; the unique (lg_code, seq) pair is what makes
-    concurrent saves safe: two saves based on the same revision both want the same ``seq`` and
-    the database lets only one of them in.
+    ``kind`` tells the issuance plan (2020–2023) from the renewal plan (更新, issue 17): each
+    is a history of its own. ``seq`` counts revisions within a municipality and kind; the
+    unique (lg_code, kind, seq) triple is what makes concurrent saves safe: two saves based on
+    the same revision both want the same ``seq`` and the database lets only one of them in.
     """
 
     __tablename__ = "plan_revisions"
-    __table_args__ = (UniqueConstraint("lg_code", "seq", name="uq_plan_revisions_lg_code_seq"),)
+    __table_args__ = (
+        UniqueConstraint("lg_code", "kind", "seq", name="uq_plan_revisions_lg_code_kind_seq"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     lg_code: Mapped[str] = mapped_column(ForeignKey("municipalities.lg_code"), index=True)
+    # issuance | renewal (migration 0007)
+    kind: Mapped[str] = mapped_column(String(16), default="issuance", server_default="issuance")
     seq: Mapped[int] = mapped_column(Integer)
     base_revision_id: Mapped[int | None] = mapped_column(ForeignKey("plan_revisions.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

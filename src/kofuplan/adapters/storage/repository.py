@@ -167,49 +167,60 @@ class Repository:
             return None
         return self.session.get(PlanRevision, revision_id)
 
-    def latest_revision(self, lg_code: str) -> PlanRevision | None:
+    def latest_revision(self, lg_code: str, kind: str = "issuance") -> PlanRevision | None:
         q = (
             select(PlanRevision)
-            .where(PlanRevision.lg_code == lg_code)
+            .where(PlanRevision.lg_code == lg_code, PlanRevision.kind == kind)
             .order_by(PlanRevision.seq.desc())
             .limit(1)
         )
         return self.session.scalars(q).first()
 
-    def revisions(self, lg_code: str, *, with_content: bool = True) -> Sequence[PlanRevision]:
+    def revisions(
+        self, lg_code: str, *, with_content: bool = True, kind: str = "issuance"
+    ) -> Sequence[PlanRevision]:
         q = (
             select(PlanRevision)
-            .where(PlanRevision.lg_code == lg_code)
+            .where(PlanRevision.lg_code == lg_code, PlanRevision.kind == kind)
             .order_by(PlanRevision.seq.desc())
         )
         if not with_content:  # a history listing: the contents are large and not needed
             q = q.options(defer(PlanRevision.content, raiseload=True))
         return self.session.scalars(q).all()
 
-    def latest_revisions(self, lg_codes: Iterable[str] | None = None) -> dict[str, PlanRevision]:
-        newest = select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq")).group_by(
-            PlanRevision.lg_code
+    def _newest(self, lg_codes: Iterable[str] | None, kind: str) -> Any:
+        """lg_code and seq of each municipality's newest revision of ``kind``."""
+        newest = (
+            select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq"))
+            .where(PlanRevision.kind == kind)
+            .group_by(PlanRevision.lg_code)
         )
         if lg_codes is not None:
             newest = newest.where(PlanRevision.lg_code.in_(list(lg_codes)))
-        sub = newest.subquery()
+        return newest.subquery()
+
+    def latest_revisions(
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
+    ) -> dict[str, PlanRevision]:
+        sub = self._newest(lg_codes, kind)
         q = select(PlanRevision).join(
-            sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
+            sub,
+            (PlanRevision.lg_code == sub.c.lg_code)
+            & (PlanRevision.seq == sub.c.seq)
+            & (PlanRevision.kind == kind),
         )
         return {r.lg_code: r for r in self.session.scalars(q).all()}
 
     def latest_revision_heads(
-        self, lg_codes: Iterable[str] | None = None
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
     ) -> dict[str, tuple[int, dt.datetime]]:
         """lg_code -> (id, created_at) of its latest revision, without the contents."""
-        newest = select(PlanRevision.lg_code, func.max(PlanRevision.seq).label("seq")).group_by(
-            PlanRevision.lg_code
-        )
-        if lg_codes is not None:
-            newest = newest.where(PlanRevision.lg_code.in_(list(lg_codes)))
-        sub = newest.subquery()
+        sub = self._newest(lg_codes, kind)
         q = select(PlanRevision.lg_code, PlanRevision.id, PlanRevision.created_at).join(
-            sub, (PlanRevision.lg_code == sub.c.lg_code) & (PlanRevision.seq == sub.c.seq)
+            sub,
+            (PlanRevision.lg_code == sub.c.lg_code)
+            & (PlanRevision.seq == sub.c.seq)
+            & (PlanRevision.kind == kind),
         )
         return {lg: (rid, at) for lg, rid, at in self.session.execute(q).all()}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
@@ -28,8 +28,16 @@ from kofuplan.adapters.web.deps import (
     ViewPrefecture,
 )
 from kofuplan.domain.promotion import as_dict
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.errors import InputError
-from kofuplan.services import municipal_inputs, review_guard, summaries, views, workflow
+from kofuplan.services import (
+    municipal_inputs,
+    renewal_views,
+    review_guard,
+    summaries,
+    views,
+    workflow,
+)
 from kofuplan.services.access import Principal, home_path
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -110,6 +118,7 @@ def api_logout(request: Request, response: Response, repo: Repo, _: SignedIn) ->
 def _revision_out(r: PlanRevision, author: str) -> s.RevisionOut:
     return s.RevisionOut(
         id=r.id,
+        kind=r.kind,
         seq=r.seq,
         base_revision_id=r.base_revision_id,
         reason=r.reason,
@@ -156,6 +165,57 @@ def save_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
     except workflow.InvalidInput as e:
         raise _error(422, str(e)) from None
     return _plan_out(access)
+
+
+def _renewal_out(access: Any) -> s.RenewalPlanOut:
+    m = access.municipality
+    rv = renewal_views.renewal_view(access.repo, m)
+    author = rv.revisions[0]["by"] if rv.revisions else ""
+    return s.RenewalPlanOut(
+        lg_code=m.lg_code,
+        name=m.name,
+        pref_code=m.pref_code,
+        months=rv.months,
+        revision=_revision_out(cast(PlanRevision, rv.revision), author) if rv.revision else None,
+        findings=[s.FindingOut(**f.__dict__) for f in rv.findings],
+        fiscal_years=rv.fiscal_years,
+        budget=rv.budget,
+        revisions=rv.revisions,
+    )
+
+
+@router.get("/municipalities/{lg_code}/renewal-plan")
+def get_renewal_plan(access: ViewMunicipality) -> s.RenewalPlanOut:
+    """The renewal plan (更新), its checks and budget."""
+    return _renewal_out(access)
+
+
+@router.post(
+    "/municipalities/{lg_code}/renewal-plan",
+    status_code=201,
+    responses={
+        **CONFLICT,
+        422: {"model": s.ErrorOut, "description": "a figure out of bounds, naming its field"},
+    },
+)
+def save_renewal_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
+    """Save edits of the renewal plan as a new renewal revision based on ``base_revision_id``
+    (409 when stale), with the issuance plan's validation and checks."""
+    try:
+        workflow.save_plan(
+            access.repo,
+            access.who,
+            access.municipality,
+            body.base_revision_id,
+            body.reason,
+            [r.model_dump(exclude_none=True) for r in body.rows],
+            kind=RENEWAL,
+        )
+    except workflow.Conflict as c:
+        return _conflict(c)
+    except workflow.InvalidInput as e:
+        raise _error(422, str(e)) from None
+    return _renewal_out(access)
 
 
 @router.get("/municipalities/{lg_code}/revisions")
@@ -303,7 +363,8 @@ def send_advice(body: s.AdviceIn, access: ReviewMunicipality) -> dict[str, Any]:
 
 
 @router.get("/prefectures/{pref_code}")
-def get_prefecture(access: ViewPrefecture) -> s.PrefectureOut:
+def get_prefecture(request: Request, access: ViewPrefecture) -> s.PrefectureOut:
+    db = request.app.state.db
     rows = workflow.prefecture_overview(access.repo, access.prefecture.code)
     last = access.repo.latest_submissions().get(access.prefecture.code)
     return s.PrefectureOut(
@@ -324,6 +385,7 @@ def get_prefecture(access: ViewPrefecture) -> s.PrefectureOut:
             for r in rows
         ],
         last_submission=last.created_at if last else None,
+        renewal=summaries.prefecture(access.repo, access.prefecture.code, db).renewal,
     )
 
 
@@ -356,4 +418,5 @@ def get_nation(request: Request, access: ViewNation) -> s.NationOut:
         focus=n.focus,
         promotion_by_pref={pref: as_dict(r) for pref, r in n.promotion_by_pref.items()},
         promotion_total=as_dict(n.promotion_total) if n.promotion_total else {},
+        renewal=n.summary.renewal,
     )

@@ -32,10 +32,14 @@ from kofuplan.adapters.web.deps import (
 )
 from kofuplan.adapters.web.render import templates
 from kofuplan.domain import plan_edit
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
+from kofuplan.domain.renewal_plan import RENEWAL_LABELS
 from kofuplan.errors import InputError
 from kofuplan.services import (
     municipal_inputs,
     prefecture_list,
+    renewal_checks,
+    renewal_views,
     review_guard,
     summaries,
     views,
@@ -104,6 +108,54 @@ class InputsForm:
     error_field: str | None = None
 
 
+@dataclass(frozen=True)
+class RenewalForm:
+    """The 更新の計画 form as shown: unsaved rows (a preview or a refused save) or none."""
+
+    rows: list[dict[str, Any]] | None = None
+    message: str | None = None
+    error: str | None = None
+    base_revision_id: int | None = None
+    reason: str = ""
+
+
+def renewal_context(
+    access: MunicipalityAccess, form: RenewalForm, inputs: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The renewal plan's part of the municipality page (beside the issuance plan)."""
+    m = access.municipality
+    rv = renewal_views.renewal_view(access.repo, m)
+    if form.rows is not None:
+        shown = renewal_views.shown_rows(m, form.rows, inputs)
+        result = renewal_checks.check_renewal(m, shown, inputs)
+        findings, fiscal_years, budget = result.findings, list(result.fiscal_years), result.budget
+    else:
+        shown, findings, fiscal_years, budget = rv.rows, rv.findings, rv.fiscal_years, rv.budget
+    months = [str(r["month"]) for r in shown]
+    chart = charts.line_chart(
+        "月別の更新の見込みと受付能力（電子証明書の更新・カードの更新）",
+        months,
+        [("受付能力", [float(r.get("capacity") or 0) for r in shown])],
+        bars=[("更新の件数", [float(r.get("issuance") or 0) for r in shown])],
+    )
+    return {
+        "rv": rv,
+        "renewal_rows": shown,
+        "renewal_findings": findings,
+        "renewal_months_with_findings": {f.month for f in findings if f.month},
+        "renewal_fiscal_years": fiscal_years,
+        "renewal_budget": budget,
+        "renewal_message": form.message,
+        "renewal_error": form.error,
+        "renewal_base_revision_id": form.base_revision_id
+        if form.base_revision_id is not None
+        else (rv.revision.id if rv.revision else None),
+        "renewal_reason": form.reason,
+        "renewal_chart": chart,
+        "RENEWAL_LABELS": RENEWAL_LABELS,
+    }
+
+
 def municipality_page_response(
     request: Request,
     access: MunicipalityAccess,
@@ -117,6 +169,7 @@ def municipality_page_response(
     inputs_form: InputsForm | None = None,
     stale: review_guard.StaleReview | None = None,
     typed_reasons: dict[str, str] | None = None,
+    renewal_form: RenewalForm | None = None,
 ) -> HTMLResponse:
     v = views.municipality_view(access.repo, access.municipality)
     if inputs_form is None:
@@ -190,6 +243,9 @@ def municipality_page_response(
             "input_labels": municipal_inputs.LABELS,
             "weekend_policies": municipal_inputs.WEEKEND_POLICY_LABELS,
             "spare_event_rows": municipal_inputs.EVENT_FORM_SPARE_ROWS,
+            **renewal_context(
+                access, renewal_form or RenewalForm(), v.inputs.content if v.inputs else None
+            ),
         },
         status_code,
     )
@@ -214,17 +270,23 @@ def municipality_page(request: Request, access: ViewMunicipality) -> Response:
         "excel": "Excel の計画を新しい版として保存しました。",
         "inputs": "申請推進・窓口の入力を保存しました。確認結果はこの入力で計算し直しています。",
     }
+    done = request.query_params.get("done", "")
     return municipality_page_response(
-        request, access, message=notices.get(request.query_params.get("done", ""))
+        request,
+        access,
+        message=notices.get(done),
+        renewal_form=RenewalForm(
+            message="更新の計画を保存しました。" if done == "renewal" else None
+        ),
     )
 
 
-def _edits_from_form(form: Any, months: list[str]) -> list[dict[str, Any]]:
+def _edits_from_form(form: Any, months: list[str], prefix: str = "") -> list[dict[str, Any]]:
     edits = []
     for month in months:
         row: dict[str, Any] = {"month": month}
         for name in plan_edit.EDITABLE_COLUMNS:
-            value = form.get(f"{month}.{name}")
+            value = form.get(f"{prefix}{month}.{name}")
             if value is not None:
                 row[name] = str(value)
         edits.append(row)
@@ -245,9 +307,8 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
     months = [str(r["month"]) for r in latest.content]
     edits = _edits_from_form(form, months)
     base = access.repo.revision(base_id) if base_id else None
-    base_rows = (
-        base.content if base and base.lg_code == access.municipality.lg_code else latest.content
-    )
+    own = base is not None and base.lg_code == access.municipality.lg_code
+    base_rows = base.content if base and own and base.kind == "issuance" else latest.content
     try:
         merged = workflow.merge_edits(base_rows, edits, access.municipality)
     except workflow.InvalidInput as e:
@@ -278,6 +339,50 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
             status_code=409,
         )
     return _see_other(f"/m/{access.municipality.lg_code}?done=saved")
+
+
+@router.post("/m/{lg_code}/renewal-plan")
+async def municipality_renewal_save(request: Request, access: EditMunicipality) -> Response:
+    """Check (without saving) or save the renewal plan's edits as a new renewal revision: the
+    issuance plan's validation, bounds, checks and stale-base refusal (409)."""
+    form = await request.form()
+    m = access.municipality
+    latest = access.repo.latest_revision(m.lg_code, RENEWAL)
+    if latest is None:
+        return municipality_page_response(
+            request,
+            access,
+            renewal_form=RenewalForm(error="編集の元になる更新の計画がありません。"),
+            status_code=409,
+        )
+    raw_base = str(form.get("renewal_base_revision_id", ""))
+    base_id = int(raw_base) if raw_base.isdigit() else None
+    reason = str(form.get("renewal_reason", ""))[:2000]
+    edits = _edits_from_form(form, [str(r["month"]) for r in latest.content], "renewal.")
+    base = access.repo.revision(base_id) if base_id else None
+    usable = base is not None and base.lg_code == m.lg_code and base.kind == RENEWAL
+    base_rows = base.content if base is not None and usable else latest.content
+    try:
+        merged = workflow.merge_edits(base_rows, edits, m, RENEWAL)
+    except workflow.InvalidInput as e:
+        shown = RenewalForm(error=str(e), base_revision_id=base_id, reason=reason)
+        return municipality_page_response(request, access, renewal_form=shown, status_code=422)
+    if form.get("action") != "save":
+        shown = RenewalForm(merged, "確認しました（まだ保存していません）。", None, base_id, reason)
+        return municipality_page_response(request, access, renewal_form=shown)
+    try:
+        workflow.save_plan(access.repo, access.who, m, base_id, reason, merged, kind=RENEWAL)
+    except workflow.Conflict:
+        shown = RenewalForm(
+            merged,
+            None,
+            "他の方がこの更新の計画を先に更新したため保存できませんでした。入力内容はそのまま"
+            "残しています。変更履歴で最新の版を確認し、必要なら再度入力して保存してください。",
+            base_id,
+            reason,
+        )
+        return municipality_page_response(request, access, renewal_form=shown, status_code=409)
+    return _see_other(f"/m/{m.lg_code}?done=renewal#renewal")
 
 
 @router.post("/m/{lg_code}/inputs")
@@ -434,7 +539,23 @@ def prefecture_context(
             [("交付能力", [float(v) for v in summary.capacity])],
             bars=[("計画交付枚数", [float(v) for v in summary.planned])],
         ),
+        "renewal_chart": renewal_area_chart(pref.name, summary.renewal),
     }
+
+
+def renewal_area_chart(area: str, ren: Mapping[str, Any]) -> Any:
+    """The renewal plans summed: expected renewals by kind (bars) and the capacity."""
+    if not ren or not ren.get("municipalities_with_plan"):
+        return ""
+    return charts.line_chart(
+        f"{area}の月別の更新の見込み（電子証明書の更新・カードの更新）と受付能力",
+        list(ren["months"]),
+        [("受付能力", [float(v) for v in ren["capacity"]])],
+        bars=[
+            ("電子証明書の更新", [float(v) for v in ren["certificate"]]),
+            ("カードの更新", [float(v) for v in ren["card"]]),
+        ],
+    )
 
 
 @router.get("/p/{pref_code}")
@@ -513,6 +634,7 @@ def nation_context(repo: Any, db: Any = None) -> dict[str, Any]:
             [("交付能力", [float(v) for v in s.capacity])],
             bars=[("計画交付枚数", [float(v) for v in s.planned])],
         ),
+        "renewal_chart": renewal_area_chart("全国", s.renewal),
         "map": charts.tile_map(
             "都道府県別の交付率（実績反映、%）", n.coverage_by_pref, n.pref_names
         ),

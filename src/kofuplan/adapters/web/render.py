@@ -38,6 +38,33 @@ COLUMN_LABELS = {
     "wait_weekend_minutes": "土日の待ち(分)",
 }
 
+# The renewal plan's table (更新, issue 17): the same columns, named for renewals.
+RENEWAL_COLUMN_LABELS = {
+    **COLUMN_LABELS,
+    "issuance": "更新の件数",
+    "cumulative_issued": "更新の累計",
+    "coverage_pct": "累計/人口(%)",
+    "weekend_days": "土日受付日",
+    "capacity": "受付能力",
+    "dedicated_daily_per_counter": "専用1窓口/日(更新)",
+    "combined_daily_per_counter": "兼用1窓口/日(更新)",
+    "renewals_certificate": "電子証明書の更新",
+    "renewals_card": "カードの更新",
+    "expiring_certificates": "期限を迎える電子証明書",
+    "expiring_cards": "期限を迎えるカード",
+}
+BUDGET_LABELS = {
+    "staff": "職員の増員",
+    "counters": "窓口の増設",
+    "offsite_counters": "臨時窓口",
+    "terminals": "統合端末の増設",
+    "notices": "通知の郵送",
+    "hiring": "職員の採用・任用終了",
+    "total": "費用計",
+    "estimated_grant": "補助金の見込み",
+    "shortfall": "不足額",
+}
+
 
 def _num(value: Any) -> str:
     if value is None or value == "":
@@ -87,9 +114,12 @@ env.filters["num"] = _num
 env.filters["man"] = _man
 env.filters["reiwa"] = _month
 env.filters["when"] = _when
+env.filters["fy"] = lambda year: f"{reiwa_year(int(year))}度"  # 令和7年度
 env.globals["STATUS_LABELS"] = STATUS_LABELS
 env.globals["ROLE_LABELS"] = ROLE_LABELS
 env.globals["COLUMN_LABELS"] = COLUMN_LABELS
+env.globals["RENEWAL_COLUMN_LABELS"] = RENEWAL_COLUMN_LABELS
+env.globals["BUDGET_LABELS"] = BUDGET_LABELS
 # A finding's code stays out of the text a clerk reads: the list shows each code's title.
 env.globals["FINDING_TITLES"] = {
     c.code: c.title for module in (checks, promotion, followup, plan_form) for c in module.CODES

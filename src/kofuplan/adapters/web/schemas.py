@@ -60,6 +60,7 @@ class FindingOut(BaseModel):
 
 class RevisionOut(BaseModel):
     id: int
+    kind: str = Field("issuance", description="issuance (交付) or renewal (更新) plan")
     seq: int
     base_revision_id: int | None
     reason: str
@@ -79,6 +80,21 @@ class PlanOut(BaseModel):
     review_findings: list[FindingOut] = Field(
         description="the prefecture's checks (R6.1 …, as `kofuplan check`)"
     )
+
+
+class RenewalPlanOut(BaseModel):
+    """A municipality's renewal plan (更新, FY2025–FY2030): the latest renewal revision, the
+    findings of the checks that apply to renewals, the budget by fiscal year."""
+
+    lg_code: str
+    name: str
+    pref_code: str
+    months: list[str]
+    revision: RevisionOut | None
+    findings: list[FindingOut]
+    fiscal_years: list[int]
+    budget: dict[str, list[int]] = Field(description="item -> yen by fiscal year")
+    revisions: list[dict[str, Any]] = Field(description="every renewal revision, newest first")
 
 
 class RevisionSummary(BaseModel):
@@ -157,6 +173,9 @@ class PrefectureOut(BaseModel):
     name: str
     municipalities: list[MunicipalityRow]
     last_submission: dt.datetime | None
+    renewal: dict[str, Any] = Field(
+        default_factory=dict, description="the renewal plans summed (months, budget, findings)"
+    )
 
 
 class SubmissionOut(BaseModel):
@@ -181,6 +200,9 @@ class NationOut(BaseModel):
         "(the Ministry's survey of R2.4), from the municipalities' promotion sections"
     )
     promotion_total: dict[str, int]
+    renewal: dict[str, Any] = Field(
+        default_factory=dict, description="the renewal plans summed (months, budget, findings)"
+    )
 
 
 class EventIn(BaseModel):

@@ -1,0 +1,223 @@
+"""The renewal plan (更新, issue 17) in the shared service: the rules, profiles and checks a
+stored renewal revision is read with.
+
+A stored renewal plan is the rows of ``kofuplan plan --kind renewal``'s ``plan_monthly.csv``:
+the plan contract's columns (``issuance`` is the residents expected at the counter) and the
+renewal columns (``renewals_certificate``, ``renewals_card`` …). Its checks are the issuance
+plan's ``check_plan`` through the same :class:`PlanTable`, with
+
+- the rules the renewal plan is made with (:func:`renewal_values_of_mix`): the renewal window
+  as the plan period, counter throughput and service minutes of the municipality's own mix of
+  kinds (its rows' renewal columns), no notice postage, the grant per renewal;
+- the municipality's profile as for the issuance plan (statistics and its own inputs), with
+  no card counted before the plan and the renewal throughput where it gave none;
+- only the findings that apply to renewals (:func:`applies_to_renewal`).
+
+Each municipality is read with its own mix, so its page, the prefecture's and the nation's
+show the same findings. The engine's ``plan --kind renewal`` reads every municipality with
+the national mix of the window; the per-counter figures are each municipality's own in both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from kofuplan.domain import plan_edit
+from kofuplan.domain.budget import Budget
+from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_form import PlanRow, plain_value
+from kofuplan.domain.profiles import Profiles, build_profiles
+from kofuplan.domain.renewal import RenewalRules
+from kofuplan.domain.renewal_plan import (
+    METHOD,
+    applies_to_renewal,
+    renewal_profiles_of_mix,
+    renewal_values_of_mix,
+)
+from kofuplan.parameters import RuleBook, Snapshot
+from kofuplan.services.checking import CheckRun, check_rows
+from kofuplan.services.municipal_inputs import given_values
+from kofuplan.services.planning import first_plan_month, plan_calendar
+from kofuplan.services.ports import InputRevisionRecord as InputRevision
+from kofuplan.services.ports import MunicipalityRecord as Municipality
+from kofuplan.services.ports import PlanRevisionRecord as PlanRevision
+from kofuplan.services.review_checks import row_cells, rows_under_profile, stats_rows
+from kofuplan.services.rule_clock import current, rules_on
+
+KIND = METHOD
+
+
+def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snapshot:
+    """The snapshot with ``values`` in place of its own (each with its source), as a
+    snapshot of the same day: every reader of rules takes it unchanged."""
+    book = dict(params.book.parameters)
+    for key, (value, source) in values.items():
+        old = params.book.parameter(key)
+        book[key] = replace(old, source=f"renewal plan: {source}", values=((dt.date.min, value),))
+    return Snapshot(params.day, RuleBook(book))
+
+
+def renewal_period(as_of: dt.date, params: Mapping[str, Any]) -> tuple[str, str]:
+    """The renewal plan's first and last month at the data's as-of date."""
+    first = first_plan_month(as_of, str(params["renewal.period_start"]))
+    return first, str(params["renewal.period_end"])
+
+
+def renewal_months(as_of: dt.date) -> tuple[str, ...]:
+    """The months a stored renewal plan covers (FY2025–FY2030 by the rules)."""
+    return _setup_calendar(as_of, 0.0, 1.0)[1].months
+
+
+def kind_mix(rows: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
+    """The renewals of each kind (certificate only, card) the rows expect in all."""
+
+    def total(name: str) -> float:
+        out = 0.0
+        for r in rows:
+            value = plain_value(r.get(name))
+            if isinstance(value, int | float) and np.isfinite(value) and value > 0:
+                out += float(value)
+        return out
+
+    return total("renewals_certificate"), total("renewals_card")
+
+
+_calendars: dict[tuple[Any, ...], MonthCalendar] = {}
+
+
+def _setup_calendar(
+    as_of: dt.date, certificates: float, cards: float
+) -> tuple[Snapshot, MonthCalendar, Snapshot]:
+    base = rules_on(as_of)
+    period = renewal_period(as_of, base)
+    rules = RenewalRules.from_rules(base)
+    params = with_values(base, renewal_values_of_mix(base, period, certificates, cards, rules))
+    key = (id(current().book), as_of, period)
+    if key not in _calendars:
+        _calendars[key] = plan_calendar(params, as_of)
+    return params, _calendars[key], base
+
+
+@dataclass(frozen=True)
+class RenewalSetup:
+    """What one municipality's renewal plan is read and checked with."""
+
+    params: Snapshot
+    calendar: MonthCalendar
+    profiles: Profiles  # the one municipality's renewal profile
+
+
+def renewal_setup(
+    m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
+) -> RenewalSetup:
+    certificates, cards = kind_mix(rows)
+    params, calendar, base = _setup_calendar(m.baseline_date, certificates, cards)
+    given = {m.lg_code: given_values(inputs)} if inputs is not None else {}
+    profiles = build_profiles(stats_rows([m]), given, base)  # as `plan --kind renewal` does
+    profiles = renewal_profiles_of_mix(
+        profiles,
+        np.array([certificates]),
+        np.array([cards]),
+        RenewalRules.from_rules(base),
+        params,
+    )
+    return RenewalSetup(params, calendar, profiles)
+
+
+def renewal_rows(
+    m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The rows with their derived columns recomputed (the cumulative counts renewals from
+    zero); once the municipality has saved its inputs, with the daily figures per counter and
+    evening opening they give (or the renewal defaults), as its checks read them."""
+    if not rows:
+        return []
+    if inputs is None:
+        return plan_edit.recompute(rows, m.population, 0)
+    setup = renewal_setup(m, rows, inputs)
+    return rows_under_profile(rows, setup.profiles, setup.calendar, setup.params, m.population, 0)
+
+
+def renewal_run(
+    m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
+) -> CheckRun:
+    """The checks that apply to renewals (``check_plan`` on the rows' PlanTable) of one
+    municipality's renewal plan, with its budget."""
+    setup = renewal_setup(m, rows, inputs)
+    plan_rows = [
+        PlanRow(line=k + 2, cells=row_cells({**row, "lg_code": m.lg_code}, inputs is not None))
+        for k, row in enumerate(rows)
+    ]
+    run = check_rows(plan_rows, setup.profiles, setup.calendar, setup.params, m.baseline_date)
+    return replace(run, findings=[f for f in run.findings if applies_to_renewal(f.code)])
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    """A renewal revision as the pages show it: its findings and budget by fiscal year."""
+
+    findings: list[Finding]
+    fiscal_years: tuple[int, ...]
+    budget: dict[str, list[int]]  # item -> yen by fiscal year (total, estimated_grant, …)
+
+
+def _result(run: CheckRun) -> RenewalResult:
+    b: Budget = run.budget
+    return RenewalResult(
+        findings=list(run.findings),
+        fiscal_years=b.fiscal_years,
+        budget={item: b.yen[0, :, k].tolist() for k, item in enumerate(b.items)},
+    )
+
+
+def check_renewal(
+    m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
+) -> RenewalResult:
+    """The checks and budget of unsaved rows (an editor's preview, a save)."""
+    if not rows:
+        return RenewalResult([], (), {})
+    return _result(renewal_run(m, rows, inputs))
+
+
+_CACHE_SIZE = 4096
+_cache: OrderedDict[tuple[Any, ...], RenewalResult] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _stamp(at: dt.datetime) -> str:
+    """A stored time as the same text whether it was just written (aware) or read back
+    (SQLite gives it naive, in UTC): a save's result is then found again on view."""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat()
+
+
+def revision_result(
+    m: Municipality, revision: PlanRevision | None, inputs: InputRevision | None
+) -> RenewalResult:
+    """The checks and budget of a stored renewal revision with the inputs revision; kept, as
+    revisions never change (keyed as ``review_checks.revision_findings``)."""
+    if revision is None:
+        return RenewalResult([], (), {})
+    key = (revision.id, _stamp(revision.created_at), inputs.id if inputs else 0,
+           _stamp(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
+           m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
+           id(current().book))  # fmt: skip
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    found = check_renewal(m, revision.content, inputs.content if inputs else None)
+    with _lock:
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found

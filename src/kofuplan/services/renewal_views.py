@@ -1,0 +1,241 @@
+"""What the pages and the API show of the renewal plans (更新, issue 17): a municipality's
+latest renewal revision with its waits, findings, budget and history, and the sums over a
+prefecture or the nation (expected renewals by kind, counters, staff, terminals, weekend days,
+budget, findings by code).
+
+The store is reached through :class:`RenewalStore` (the repository is one implementation);
+the checks and budget are ``renewal_checks``' (one check set, kept per revision)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from kofuplan.domain.findings import Finding
+from kofuplan.domain.renewal_plan import KINDS
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
+from kofuplan.domain.waits import QueueingParameters, row_waits
+from kofuplan.services.ports import InputRevisionRecord, MunicipalityRecord, PlanRevisionRecord
+from kofuplan.services.renewal_checks import (
+    RenewalResult,
+    kind_mix,
+    renewal_months,
+    renewal_rows,
+    renewal_setup,
+    revision_result,
+)
+
+__all__ = ["KINDS", "RenewalStore", "RenewalView", "area_renewals", "renewal_view"]
+
+
+class RevisionHead(PlanRevisionRecord, Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def base_revision_id(self) -> int | None: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def author_id(self) -> int | None: ...
+
+
+class RenewalStore(Protocol):
+    """The reads the renewal pages need of the store."""
+
+    def latest_revision(self, lg_code: str, kind: str = ...) -> RevisionHead | None: ...
+    def revisions(
+        self, lg_code: str, *, with_content: bool = ..., kind: str = ...
+    ) -> Sequence[RevisionHead]: ...
+    def latest_inputs(self, lg_code: str) -> InputRevisionRecord | None: ...
+    def latest_inputs_of(
+        self, lg_codes: Iterable[str] | None = ...
+    ) -> Mapping[str, InputRevisionRecord]: ...
+    def latest_revision_heads(
+        self, lg_codes: Iterable[str] | None = ..., kind: str = ...
+    ) -> Mapping[str, tuple[int, dt.datetime]]: ...
+    def revision_contents(self, ids: Sequence[int]) -> Mapping[int, list[dict[str, Any]]]: ...
+    def user_logins(self, ids: Iterable[int | None]) -> Mapping[int, str]: ...
+
+
+@dataclass
+class RenewalView:
+    """A municipality's renewal plan as its page shows it."""
+
+    revision: RevisionHead | None
+    rows: list[dict[str, Any]]  # with the waits
+    findings: list[Finding]
+    fiscal_years: list[int]
+    budget: dict[str, list[int]]  # item -> yen by fiscal year
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    months: list[str] = field(default_factory=list)  # the renewal plan's months
+
+    @property
+    def totals(self) -> dict[str, float]:
+        certificates, cards = kind_mix(self.rows)
+        return {
+            "expected": float(sum(int(r.get("issuance") or 0) for r in self.rows)),
+            "certificate": round(certificates, 1),
+            "card": round(cards, 1),
+        }
+
+
+def shown_rows(
+    m: MunicipalityRecord, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Rows as the page shows them (unsaved or stored): derived columns and waits."""
+    if not rows:
+        return []
+    shown = renewal_rows(m, rows, inputs)
+    params = renewal_setup(m, shown, inputs).params
+    return row_waits(shown, QueueingParameters.from_rules(params))
+
+
+def renewal_view(store: RenewalStore, m: MunicipalityRecord) -> RenewalView:
+    revision = store.latest_revision(m.lg_code, RENEWAL)
+    inputs = store.latest_inputs(m.lg_code)
+    result = revision_result(m, revision, inputs)
+    rows = shown_rows(m, revision.content, inputs.content if inputs else None) if revision else []
+    history = store.revisions(m.lg_code, with_content=False, kind=RENEWAL)
+    logins = store.user_logins([r.author_id for r in history])
+    return RenewalView(
+        revision=revision,
+        rows=rows,
+        findings=result.findings,
+        fiscal_years=list(result.fiscal_years),
+        budget=result.budget,
+        revisions=[
+            {
+                "id": r.id,
+                "seq": r.seq,
+                "base_revision_id": r.base_revision_id,
+                "reason": r.reason,
+                "at": r.created_at,
+                "by": logins.get(r.author_id or -1, "system"),
+            }
+            for r in history
+        ],
+        months=list(renewal_months(m.baseline_date)),
+    )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A stored renewal revision as the sums need it (kept per revision, which never changes)."""
+
+    id: int
+    lg_code: str
+    created_at: dt.datetime
+    content: list[dict[str, Any]]
+    seq: int = 0  # not needed by the sums
+
+
+_CACHE_SIZE = 20_000
+_contents: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
+_lock = threading.Lock()
+
+# The monthly sums over a prefecture or the nation.
+AREA_SERIES = (
+    ("expected", "issuance"),
+    ("certificate", "renewals_certificate"),
+    ("card", "renewals_card"),
+    ("dedicated_counters", "dedicated_counters"),
+    ("combined_counters", "combined_counters"),
+    ("offsite_counters", "offsite_counters"),
+    ("staff", "staff"),
+    ("terminals", "terminals"),
+    ("weekend_days", "weekend_days"),
+    ("capacity", "capacity"),
+)
+BUDGET_ITEMS = ("total", "estimated_grant", "shortfall")
+
+
+def _latest_contents(
+    store: RenewalStore, lg_codes: list[str]
+) -> dict[str, tuple[_Stored, list[dict[str, Any]]]]:
+    heads = store.latest_revision_heads(lg_codes, RENEWAL)
+    out: dict[str, tuple[_Stored, list[dict[str, Any]]]] = {}
+    missing: dict[int, tuple[str, dt.datetime]] = {}
+    with _lock:
+        for lg, (rid, at) in heads.items():
+            found = _contents.get((rid, str(at)))
+            if found is None:
+                missing[rid] = (lg, at)
+            else:
+                _contents.move_to_end((rid, str(at)))
+                out[lg] = (_Stored(rid, lg, at, found), found)
+    for rid, content in store.revision_contents(list(missing)).items():
+        lg, at = missing[rid]
+        out[lg] = (_Stored(rid, lg, at, content), content)
+        with _lock:
+            _contents[(rid, str(at))] = content
+            while len(_contents) > _CACHE_SIZE:
+                _contents.popitem(last=False)
+    return out
+
+
+def area_renewals(store: RenewalStore, ms: Sequence[MunicipalityRecord]) -> dict[str, Any]:
+    """The renewal plans of ``ms`` summed by month (JSON values: the stored summaries keep
+    them): expected renewals by kind, counters, staff, terminals, weekend days and capacity;
+    the budget by fiscal year; the findings of the checks that apply, counted by code and
+    severity; how many municipalities have a renewal plan."""
+    if not ms:
+        return {}
+    months = list(renewal_months(max(m.baseline_date for m in ms)))
+    index = {month: j for j, month in enumerate(months)}
+    sums = {name: np.zeros(len(months)) for name, _ in AREA_SERIES}
+    stored = _latest_contents(store, [m.lg_code for m in ms])
+    inputs = store.latest_inputs_of(list(stored))
+    fiscal_years: list[int] = []
+    budget: dict[str, list[int]] = {}
+    by_code: dict[str, int] = {}
+    severities = {"error": 0, "warning": 0, "info": 0}
+    with_errors = 0
+    planned = 0
+    for m in ms:
+        found = stored.get(m.lg_code)
+        if found is None:
+            continue
+        head, content = found
+        planned += 1
+        for row in content:
+            j = index.get(str(row.get("month")))
+            if j is None:
+                continue
+            for name, column in AREA_SERIES:
+                value = row.get(column)
+                sums[name][j] += float(value) if isinstance(value, int | float) else 0.0
+        result: RenewalResult = revision_result(m, head, inputs.get(m.lg_code))
+        if not fiscal_years:
+            fiscal_years = list(result.fiscal_years)
+            budget = {item: [0] * len(fiscal_years) for item in BUDGET_ITEMS}
+        if list(result.fiscal_years) == fiscal_years:
+            for item in BUDGET_ITEMS:
+                for k, yen in enumerate(result.budget.get(item, [])):
+                    budget[item][k] += int(yen)
+        for f in result.findings:
+            by_code[f.code] = by_code.get(f.code, 0) + 1
+            severities[f.severity] = severities.get(f.severity, 0) + 1
+        with_errors += any(f.severity == "error" for f in result.findings)
+    return {
+        "months": months,
+        **{
+            name: [
+                round(float(v), 1) if name in ("certificate", "card") else round(float(v))
+                for v in values
+            ]
+            for name, values in sums.items()
+        },
+        "fiscal_years": fiscal_years,
+        "budget": budget,
+        "findings_by_code": dict(sorted(by_code.items())),
+        "findings_by_severity": severities,
+        "municipalities": len(ms),
+        "municipalities_with_plan": planned,
+        "municipalities_with_errors": with_errors,
+    }
