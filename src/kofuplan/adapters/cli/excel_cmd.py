@@ -254,7 +254,7 @@ def read_command(
         import_plans,
         municipality_rows,
     )
-    from kofuplan.services.renewal_planning import with_values
+    from kofuplan.services.renewal_checks import with_values
 
     if lang not in LANGS:
         raise _fail(f"--lang must be ja or en, got {lang!r}")
