@@ -224,7 +224,7 @@ def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
         RenewalSources.beside(stats),
     )
     assert len(calls) == 2  # the fresh check estimates on its own
-    with (out / "findings.csv").open(encoding="utf-8") as f:
+    with (out / "findings.csv").open(encoding="utf-8-sig") as f:
         written = sorted((r["lg_code"], r["month"], r["code"]) for r in csv.DictReader(f))
     assert written == sorted((f.lg_code, f.month or "", f.code) for f in fresh.findings)
     assert written  # the sample plan has findings to compare (budget, lead time)
