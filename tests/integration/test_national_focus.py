@@ -24,7 +24,7 @@ def test_R8_1_national_focus_list_equals_kofuplan_focus(long_stats: Path, tmp_pa
         run_cli("focus", "--stats", str(long_stats), "--month", MONTH, "--out", str(out)).exit_code
         == 0
     )
-    with out.open(encoding="utf-8") as handle:
+    with out.open(encoding="utf-8-sig") as handle:
         command = [r["lg_code"] for r in csv.DictReader(handle)]
     assert len(command) > 100
 

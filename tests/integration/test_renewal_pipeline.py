@@ -52,7 +52,7 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
     rows = read_plan(plan_out / "plan_monthly.csv")
     assert set(rows) == {"011002", "012025", "131016"}
     # The plan's expected renewals are the wave's, municipality by municipality.
-    with (wave / "renewals_monthly.csv").open(encoding="utf-8") as f:
+    with (wave / "renewals_monthly.csv").open(encoding="utf-8-sig") as f:
         wave_total: dict[str, float] = {}
         for r in csv.DictReader(f):
             wave_total[r["lg_code"]] = wave_total.get(r["lg_code"], 0.0) + float(
@@ -80,13 +80,13 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
         str(fu),
     )
     assert result.exit_code == 0, result.output
-    with (fu / "followup.csv").open(encoding="utf-8") as f:
+    with (fu / "followup.csv").open(encoding="utf-8-sig") as f:
         followup = {r["lg_code"]: r for r in csv.DictReader(f)}
     planned = sum(int(r["issuance"]) for r in rows["012025"] if r["month"] <= "2025-09")
     assert abs(int(followup["012025"]["planned_cumulative"]) - planned) == 0
     assert float(followup["012025"]["deviation_pct"]) < -25
     assert abs(float(followup["011002"]["deviation_pct"])) < 1
-    with (fu / "findings.csv").open(encoding="utf-8") as f:
+    with (fu / "findings.csv").open(encoding="utf-8-sig") as f:
         found = {(r["lg_code"], r["code"]) for r in csv.DictReader(f)}
     assert ("012025", "F-behind") in found
     assert not any(code == "011002" for code, _ in found)
@@ -123,7 +123,7 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
         str(replay),
     )
     assert result.exit_code == 0, result.output
-    with (replay / "replay.csv").open(encoding="utf-8") as f:
+    with (replay / "replay.csv").open(encoding="utf-8-sig") as f:
         table = list(csv.DictReader(f))
     assert table[0]["month"] == "2025-04" and len(table) == 6
     assert all(int(r["focus"]) == 0 for r in table)
@@ -162,10 +162,10 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
         str(tmp_path / "ok.csv"),
     )
     assert result.exit_code == 0, result.output
-    with (tmp_path / "ok.csv").open(encoding="utf-8") as f:
+    with (tmp_path / "ok.csv").open(encoding="utf-8-sig") as f:
         assert not [r for r in csv.DictReader(f) if r["severity"] == "error"]
 
-    with plan_csv.open(encoding="utf-8") as f:
+    with plan_csv.open(encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         header, rows = list(reader.fieldnames or []), list(reader)
     target = next(r for r in rows if r["lg_code"] == "011002" and r["month"] == "2025-05")
@@ -187,7 +187,7 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
         str(tmp_path / "short_findings.csv"),
     )
     assert result.exit_code == 0, result.output
-    with (tmp_path / "short_findings.csv").open(encoding="utf-8") as f:
+    with (tmp_path / "short_findings.csv").open(encoding="utf-8-sig") as f:
         errors = {
             (r["lg_code"], r["month"], r["code"])
             for r in csv.DictReader(f)
@@ -224,7 +224,7 @@ def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
         RenewalSources.beside(stats),
     )
     assert len(calls) == 2  # the fresh check estimates on its own
-    with (out / "findings.csv").open(encoding="utf-8") as f:
+    with (out / "findings.csv").open(encoding="utf-8-sig") as f:
         written = sorted((r["lg_code"], r["month"], r["code"]) for r in csv.DictReader(f))
     assert written == sorted((f.lg_code, f.month or "", f.code) for f in fresh.findings)
     assert written  # the sample plan has findings to compare (budget, lead time)
