@@ -35,8 +35,8 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 
 from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.services.web_sample import SampleAccounts, seed
 
 HOST = "127.0.0.1"  # loopback only
 PASSWORD = "bench-password-123"

@@ -20,7 +20,7 @@ def run_cli(*args: str) -> Result:
 def sample_stats(tmp_path: Path) -> tuple[Path, str]:
     """Generated sample statistics and the first municipality's code."""
     stats = write_sample_stats(tmp_path / "sample_stats.csv", dt.date(2020, 10, 1))
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
+    code = stats.read_text(encoding="utf-8-sig").splitlines()[1].split(",")[3]
     return stats, code
 
 

@@ -3,6 +3,7 @@ headers, and hand-made broken files (encrypted, zip bombs)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import struct
 import zipfile
@@ -28,6 +29,16 @@ from kofuplan.domain.workbook import (
 from kofuplan.parameters import load_rules
 
 AS_OF = dt.date(2020, 10, 1)
+MADE_ON = dt.date(2020, 10, 15)  # 作成日 of the workbooks write_sample makes
+
+
+def as_read(plan: PlanWorkbook, made_on: dt.date = MADE_ON) -> PlanWorkbook:
+    """What the reader gives back for a template of ``plan`` made on ``made_on``: the plan,
+    with the 作成日 of the header block among its contacts (issue 15)."""
+    contacts = dataclasses.replace(plan.contacts, made_on=made_on.isoformat())
+    return dataclasses.replace(plan, contacts=contacts)
+
+
 MONTHS = plan_months(load_rules().at(AS_OF))
 SETTINGS = ReadSettings.at(AS_OF)
 COUNT_FIELDS = WORKBOOK_COUNTS
@@ -86,7 +97,7 @@ def write_sample(
 ) -> Path:
     plan = plan or sample_plan()
     path = directory / (name or f"{plan.profile.lg_code}.xlsx")
-    write_template(path, plan, sample_calendar(), as_of=AS_OF)
+    write_template(path, plan, sample_calendar(), as_of=AS_OF, made_on=MADE_ON)
     return path
 
 

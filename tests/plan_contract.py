@@ -13,7 +13,7 @@ from kofuplan.domain.plan_columns import PLAN_COLUMNS
 
 def read_plan(path: Path) -> dict[str, list[dict[str, str]]]:
     rows: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         assert list(reader.fieldnames or [])[: len(PLAN_COLUMNS)] == list(PLAN_COLUMNS)
         for r in reader:

@@ -64,7 +64,7 @@ def stats_rows() -> list[dict[str, str]]:
 def make_world(root: Path) -> World:
     root.mkdir(parents=True, exist_ok=True)
     stats = write_stats(root / "stats.csv", stats_rows())
-    code = stats.read_text(encoding="utf-8").splitlines()[1].split(",")[3]
+    code = stats.read_text(encoding="utf-8-sig").splitlines()[1].split(",")[3]
     plan_dir = root / "plan"
     must(run_cli("plan", "--stats", str(stats), "--as-of", AS_OF, "--out", str(plan_dir)))
     books = root / "books"

@@ -11,11 +11,13 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from kofuplan.adapters.memory import MemoryStorage
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.services.web_sample import SampleAccounts, seed
+from kofuplan.services.ports import Storage
 from tests.postgres_support import POSTGRES_ENV, postgres_url
 
 PASSWORD = "sample-password-for-tests"
@@ -40,14 +42,43 @@ def sample_service(
     db: Database, per_prefecture: int = 2, **settings: Any
 ) -> Iterator[tuple[str, SampleAccounts]]:
     accounts = seed(db, per_prefecture=per_prefecture, password=PASSWORD, with_actuals=False)
-    app = create_app(Settings(**settings), db)
+    try:
+        with _serve(db, accounts, settings) as running:
+            yield running
+    finally:
+        db.dispose()
+
+
+_SEEDED: dict[int, tuple[MemoryStorage, SampleAccounts]] = {}
+
+
+@contextmanager
+def memory_service(
+    per_prefecture: int = 2, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    """The service over HTTP on the in-memory store (issue 12): the sample is seeded once per
+    process and each service runs on its own copy, so a page test needs no database."""
+    if per_prefecture not in _SEEDED:
+        store = MemoryStorage()
+        accounts = seed(store, per_prefecture=per_prefecture, password=PASSWORD,
+                        with_actuals=False)  # fmt: skip
+        _SEEDED[per_prefecture] = (store, accounts)
+    store, accounts = _SEEDED[per_prefecture]
+    with _serve(store.copy(), accounts, settings) as running:
+        yield running
+
+
+@contextmanager
+def _serve(
+    storage: Storage, accounts: SampleAccounts, settings: dict[str, Any]
+) -> Iterator[tuple[str, SampleAccounts]]:
+    app = create_app(Settings(**settings), storage)
     try:
         with running(app) as base_url:
             yield base_url, accounts
     finally:
         while _OPEN:
             _OPEN.pop().close()
-        db.dispose()
 
 
 _OPEN: list[Client] = []  # closed when the service stops, so no socket outlives its test

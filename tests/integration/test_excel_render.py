@@ -26,6 +26,7 @@ from kofuplan.adapters.excel.reader import ReadSettings, account_for, read_plan_
 from kofuplan.adapters.sample_stats import write_sample_stats
 from tests.cli_runner import run_cli
 from tests.excel_support import edit
+from tests.renewal_sample import write_renewal_sample
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Skipped only off CI, on a machine without LibreOffice; in CI a missing LibreOffice fails.
@@ -83,8 +84,22 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "--stats", str(stats),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    submission = root / "13_submit.xlsx"
+    result = run_cli(
+        "submit", "--pref", "13", "--plans", str(read_dir), "--stats", str(stats),
+        "--out", str(submission),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    renewals = root / "renewals"  # issue 17: the renewal plan's workbook
+    result = run_cli(
+        "excel", "template", "--kind", "renewal", "--stats",
+        str(write_renewal_sample(root / "renewal_stats")), "--as-of", "2025-04-01",
+        "--pref", "13", "--out-dir", str(renewals),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (renewal_book,) = sorted(renewals.glob("*.xlsx"))
     pdf, csv_dir, saved = root / "pdf", root / "csv", root / "saved"
-    convert([book, pref_book], "pdf", pdf, profile)
+    convert([book, pref_book, submission, renewal_book], "pdf", pdf, profile)
     convert(
         [book],
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
@@ -97,6 +112,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {
         "book": book,
         "pref_book": pref_book,
+        "submission": submission,
+        "renewal_book": renewal_book,
         "pdf": pdf,
         "csv": csv_dir,
         "saved": saved,
@@ -137,6 +154,26 @@ def test_R7_1_municipality_workbook_prints_monthly_sheet_on_at_most_two_pages(
     assert all("交付枚数（枚）" in p for p in monthly)
 
 
+def test_I17_3_renewal_workbook_prints_within_the_municipality_workbooks_bounds(
+    rendered: dict[str, Any],
+) -> None:
+    """The renewal plan's workbook (72 months, 令和7年4月〜令和13年3月) prints as the issuance
+    one does: its monthly sheet on at most 2 A4 landscape pages, at most 10 pages in all."""
+    path = rendered["pdf"] / (rendered["renewal_book"].stem + ".pdf")
+    pages = _pages(path)
+    monthly = [p for p in pages if re.search(r"月別計画\s*\d+ / \d+ ページ", p)]
+    assert 1 <= len(monthly) <= 2, len(monthly)
+    assert len(pages) <= 10, len(pages)
+    for page in PdfReader(path).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2
+    text = "\n".join(pages)
+    assert not ERRORS.search(text), ERRORS.search(text)
+    assert "更新計画" in text and "2031-03" in text
+    assert all("更新件数（件）" in p for p in monthly)
+    assert _cut_cells(rendered["renewal_book"]) == []
+
+
 def test_R7_1_prefecture_workbook_prints_every_sheet_one_page_wide(
     rendered: dict[str, Any],
 ) -> None:
@@ -147,6 +184,37 @@ def test_R7_1_prefecture_workbook_prints_every_sheet_one_page_wide(
     assert "サンプル都" in text and "都道府県コード" not in text
     for p in pages:
         assert re.search(r"\d+ / \d+ ページ", p)
+
+
+# The submission's 計画 sheet has a row per municipality and month (62 × 30 rows for 東京都):
+# printed one page wide, a page must hold at least this many rows (it printed as 173 pages
+# of 11 rows, several pages across, before issue 15; 81 rows a page for 東京都 since).
+SUBMISSION_ROWS_PER_PAGE = 50
+
+
+def test_R7_1_issue15_submit_workbook_prints_one_page_wide_with_its_header_on_every_page(
+    rendered: dict[str, Any],
+) -> None:
+    path = rendered["pdf"] / (rendered["submission"].stem + ".pdf")
+    reader = PdfReader(path)
+    pages = _pages(path)
+    text = "\n".join(pages)
+    assert not ERRORS.search(text), ERRORS.search(text)
+    for page in reader.pages:  # A4 landscape
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 841.9) < 2 and abs(height - 595.3) < 2
+    wb = openpyxl.load_workbook(rendered["submission"])
+    for title in ("計画", "提出状況", "指摘事項"):
+        ws = wb[title]
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$1:$1" and ws.print_area
+        sheet = [p for p in pages if re.search(rf"{title}\s*\d+ / \d+ ページ", p)]
+        rows = ws.max_row - 1
+        assert sheet, title
+        assert len(sheet) <= max(1, -(-rows // SUBMISSION_ROWS_PER_PAGE)), (title, len(sheet))
+        assert all(str(ws["A1"].value) in p for p in sheet), title  # the title row repeats
+        last = str(ws.cell(1, ws.max_column).value)
+        assert all(last in p for p in sheet), title  # one page wide: the last column too
 
 
 def _width(text: str) -> float:
@@ -197,7 +265,9 @@ def test_R6_1_formulas_recompute_in_libreoffice_to_the_engines_values(
     code = rendered["book"].name[:6]
     with rendered["plan"].open(encoding="utf-8-sig", newline="") as fh:
         engine = [r for r in csv.DictReader(fh) if r["lg_code"] == code]
-    with (rendered["csv"] / f"{rendered['book'].stem}-月別計画.csv").open(encoding="utf-8") as fh:
+    with (rendered["csv"] / f"{rendered['book'].stem}-月別計画.csv").open(
+        encoding="utf-8-sig"
+    ) as fh:
         rows = list(csv.reader(fh))
     header = rows[5]
     data = {r[1]: dict(zip(header, r, strict=False)) for r in rows[6:36]}

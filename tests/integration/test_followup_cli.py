@@ -98,7 +98,7 @@ def write_plan(path: Path, codes: list[str] | None = None, drop: str | None = No
 
 
 def read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -202,7 +202,7 @@ def test_R6_2_a_missing_previous_month_is_named_and_nothing_is_written(tmp_path:
 def test_R6_2_a_planned_municipality_missing_from_the_actuals_is_named(tmp_path: Path) -> None:
     plan = write_plan(tmp_path / "p.csv")
     actuals = tmp_path / "a.csv"
-    lines = write_actuals(actuals).read_text(encoding="utf-8").splitlines()
+    lines = write_actuals(actuals).read_text(encoding="utf-8-sig").splitlines()
     actuals.write_text("\n".join(x for x in lines if "013030" not in x) + "\n", encoding="utf-8")
     r = RUNNER.invoke(
         app,

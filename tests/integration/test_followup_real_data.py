@@ -30,7 +30,7 @@ def actuals(long_stats: Path) -> Actuals:
 
 @pytest.fixture(scope="module")
 def national(shared_data: Path) -> dict[str, int]:
-    with (shared_data / "national_monthly.csv").open(encoding="utf-8") as f:
+    with (shared_data / "national_monthly.csv").open(encoding="utf-8-sig") as f:
         return {r["month"]: int(r["cards_issued_cumulative"]) for r in csv.DictReader(f)}
 
 
@@ -46,7 +46,7 @@ def test_R6_2_snapshot_months_and_population_base_agree_with_the_data(long_stats
     """Every snapshot's month (our mapping) equals the data's month_end_equiv, and the dated
     population base rule gives the data's population_reference_date."""
     seen: dict[str, tuple[str, str]] = {}
-    with long_stats.open(encoding="utf-8") as f:
+    with long_stats.open(encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             seen.setdefault(
                 r["snapshot_date"], (r["month_end_equiv"], r["population_reference_date"])
@@ -92,7 +92,7 @@ def test_R6_2_focus_list_for_every_month_end_of_2022(
     out = tmp_path / "focus.csv"
     result = run_cli("focus", "--stats", str(long_stats), "--month", month, "--out", str(out))
     assert result.exit_code == 0, result.output
-    with out.open(encoding="utf-8") as f:
+    with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert rows, f"no municipality designated from {month}"
     assert {r["group"] for r in rows} <= {"1", "2", "3", "4"}
@@ -119,7 +119,7 @@ def test_R6_2_replay_2020_10_to_2022_12_matches_the_national_series(
     result = run_cli(*args, "--from", "2020-10", "--to", "2022-12", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "F-backlog" in result.output  # skipped: the statistics carry no survey columns
-    with (out / "replay.csv").open(encoding="utf-8") as f:
+    with (out / "replay.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [r["month"] for r in rows] == month_range("2020-10", "2022-12")
     for r in rows:

@@ -163,7 +163,7 @@ def test_fuzz_every_command_on_corrupt_csv(
 ) -> None:
     """Issue 13 item 6: corrupt or extreme CSV contents, one file at a time."""
     _, args = COMMANDS[command]
-    text = _source(world, name).read_text(encoding="utf-8")
+    text = _source(world, name).read_text(encoding="utf-8-sig")
 
     @FUZZ
     @given(broken_input=corrupted(text))

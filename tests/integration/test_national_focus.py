@@ -8,9 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from kofuplan.adapters.actuals_csv import read_actuals
+from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.models import Actual
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.services.setup import load_baseline
 from kofuplan.services.views import national_view
 from tests.cli_runner import run_cli
@@ -25,20 +24,24 @@ def test_R8_1_national_focus_list_equals_kofuplan_focus(long_stats: Path, tmp_pa
         run_cli("focus", "--stats", str(long_stats), "--month", MONTH, "--out", str(out)).exit_code
         == 0
     )
-    with out.open(encoding="utf-8") as handle:
+    with out.open(encoding="utf-8-sig") as handle:
         command = [r["lg_code"] for r in csv.DictReader(handle)]
     assert len(command) > 100
 
     db = Database(f"sqlite:///{tmp_path / 'focus.sqlite3'}")
     db.init()
-    load_baseline(db, long_stats, SNAPSHOT_OF_MAY)  # cards at the end of May, and the kinds
+    load_baseline(
+        db, read_stats(long_stats, SNAPSHOT_OF_MAY), SNAPSHOT_OF_MAY
+    )  # cards at the end of May, and the kinds
     data = read_actuals(long_stats, ["2022-05", MONTH])
-    with db.session() as s:
+    with db.unit_of_work() as uow:
         for code, may, june in zip(data.lg_codes, data.cards[:, 0], data.cards[:, 1], strict=True):
-            s.add(Actual(lg_code=code, month=MONTH, issued=int(june - may), backlog=None))
-        s.commit()
-    with db.session() as s:
-        view = national_view(Repository(s))
+            uow.reviews.add_actual(
+                lg_code=code, month=MONTH, issued=int(june - may), backlog=None, author_id=None
+            )
+        uow.commit()
+    with db.unit_of_work() as uow:
+        view = national_view(uow)
     db.dispose()
     assert view.focus_month == MONTH
     assert sorted(f["lg_code"] for f in view.focus) == sorted(command)

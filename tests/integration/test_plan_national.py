@@ -29,7 +29,7 @@ def national_plan(
 
 
 def _baseline(shared_data: Path) -> dict[str, tuple[int, int]]:
-    with (shared_data / "baseline_20201001.csv").open(encoding="utf-8") as f:
+    with (shared_data / "baseline_20201001.csv").open(encoding="utf-8-sig") as f:
         return {
             r["lg_code"]: (int(r["population"]), int(r["cards_issued_cumulative_20201001"]))
             for r in csv.DictReader(f)
@@ -47,7 +47,7 @@ def test_R1_1_R1_2_R2_1_R6_1_2_every_municipality(
         for i, m in enumerate(calendar.months)
     }
     rows: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with (out / "plan_monthly.csv").open(encoding="utf-8") as f:
+    with (out / "plan_monthly.csv").open(encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             rows[r["lg_code"]].append(r)
     assert len(rows) == 1741 == len(baseline)
@@ -78,7 +78,7 @@ def test_R1_1_R1_2_R2_1_R6_1_2_every_municipality(
 
 def test_R4_1_R5_1_budget_has_every_fiscal_year(national_plan: tuple[str, Path]) -> None:
     _, out = national_plan
-    with (out / "budget.csv").open(encoding="utf-8") as f:
+    with (out / "budget.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert {r["fiscal_year"] for r in rows} == {"2020", "2021", "2022"}
     by_key = {(r["lg_code"], r["fiscal_year"], r["item"]): int(r["yen"]) for r in rows}

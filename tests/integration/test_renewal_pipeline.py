@@ -52,7 +52,7 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
     rows = read_plan(plan_out / "plan_monthly.csv")
     assert set(rows) == {"011002", "012025", "131016"}
     # The plan's expected renewals are the wave's, municipality by municipality.
-    with (wave / "renewals_monthly.csv").open(encoding="utf-8") as f:
+    with (wave / "renewals_monthly.csv").open(encoding="utf-8-sig") as f:
         wave_total: dict[str, float] = {}
         for r in csv.DictReader(f):
             wave_total[r["lg_code"]] = wave_total.get(r["lg_code"], 0.0) + float(
@@ -80,13 +80,13 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
         str(fu),
     )
     assert result.exit_code == 0, result.output
-    with (fu / "followup.csv").open(encoding="utf-8") as f:
+    with (fu / "followup.csv").open(encoding="utf-8-sig") as f:
         followup = {r["lg_code"]: r for r in csv.DictReader(f)}
     planned = sum(int(r["issuance"]) for r in rows["012025"] if r["month"] <= "2025-09")
     assert abs(int(followup["012025"]["planned_cumulative"]) - planned) == 0
     assert float(followup["012025"]["deviation_pct"]) < -25
     assert abs(float(followup["011002"]["deviation_pct"])) < 1
-    with (fu / "findings.csv").open(encoding="utf-8") as f:
+    with (fu / "findings.csv").open(encoding="utf-8-sig") as f:
         found = {(r["lg_code"], r["code"]) for r in csv.DictReader(f)}
     assert ("012025", "F-behind") in found
     assert not any(code == "011002" for code, _ in found)
@@ -123,7 +123,7 @@ def test_I17_4_renewal_pipeline_on_generated_data(tmp_path: Path) -> None:
         str(replay),
     )
     assert result.exit_code == 0, result.output
-    with (replay / "replay.csv").open(encoding="utf-8") as f:
+    with (replay / "replay.csv").open(encoding="utf-8-sig") as f:
         table = list(csv.DictReader(f))
     assert table[0]["month"] == "2025-04" and len(table) == 6
     assert all(int(r["focus"]) == 0 for r in table)
@@ -162,10 +162,10 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
         str(tmp_path / "ok.csv"),
     )
     assert result.exit_code == 0, result.output
-    with (tmp_path / "ok.csv").open(encoding="utf-8") as f:
+    with (tmp_path / "ok.csv").open(encoding="utf-8-sig") as f:
         assert not [r for r in csv.DictReader(f) if r["severity"] == "error"]
 
-    with plan_csv.open(encoding="utf-8") as f:
+    with plan_csv.open(encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         header, rows = list(reader.fieldnames or []), list(reader)
     target = next(r for r in rows if r["lg_code"] == "011002" and r["month"] == "2025-05")
@@ -187,7 +187,7 @@ def test_I17_3_check_kind_renewal_finds_one_counter_short(tmp_path: Path) -> Non
         str(tmp_path / "short_findings.csv"),
     )
     assert result.exit_code == 0, result.output
-    with (tmp_path / "short_findings.csv").open(encoding="utf-8") as f:
+    with (tmp_path / "short_findings.csv").open(encoding="utf-8-sig") as f:
         errors = {
             (r["lg_code"], r["month"], r["code"])
             for r in csv.DictReader(f)
@@ -224,7 +224,7 @@ def test_I17_3_plan_kind_renewal_estimates_the_wave_once(
         RenewalSources.beside(stats),
     )
     assert len(calls) == 2  # the fresh check estimates on its own
-    with (out / "findings.csv").open(encoding="utf-8") as f:
+    with (out / "findings.csv").open(encoding="utf-8-sig") as f:
         written = sorted((r["lg_code"], r["month"], r["code"]) for r in csv.DictReader(f))
     assert written == sorted((f.lg_code, f.month or "", f.code) for f in fresh.findings)
     assert written  # the sample plan has findings to compare (budget, lead time)
@@ -235,7 +235,6 @@ def test_I17_3_db_load_plan_kind_renewal_stores_the_engines_renewal_plan(tmp_pat
     renewal plan becomes its renewal revision beside the issuance plan, checked by the
     service's renewal checks (which find no error in the engine's plan)."""
     from kofuplan.adapters.storage.db import Database
-    from kofuplan.adapters.storage.repository import Repository
     from kofuplan.services import renewal_views
 
     stats = write_renewal_sample(tmp_path / "stats")
@@ -254,16 +253,15 @@ def test_I17_3_db_load_plan_kind_renewal_stores_the_engines_renewal_plan(tmp_pat
     stored = run_cli("db", "load-plan", plan_csv, "--kind", "renewal", "--database-url", url)
     assert stored.exit_code == 0, stored.output
     db = Database(url)
-    with db.session() as s:
-        repo = Repository(s)
-        revisions = repo.latest_revisions(kind="renewal")
+    with db.unit_of_work() as repo:
+        revisions = repo.plans.latest_revisions(kind="renewal")
         assert sorted(revisions) == ["011002", "012025", "131016"]
-        assert repo.latest_revisions() == {}  # no issuance plan was stored
+        assert repo.plans.latest_revisions() == {}  # no issuance plan was stored
         for lg, revision in revisions.items():
             assert revision.kind == "renewal" and len(revision.content) == 72
             assert revision.content[0]["kind"] == "renewal"
             assert isinstance(revision.content[0]["renewals_card"], float)
-            m = repo.municipality(lg)
+            m = repo.places.municipality(lg)
             assert m is not None
             view = renewal_views.renewal_view(repo, m)
             assert not [f for f in view.findings if f.severity == "error"], view.findings

@@ -65,7 +65,7 @@ def test_I17_3_summary_budget_and_checks(renewal_plan: Path) -> None:
         "renewal plan"
         in s["defaults_used"]["values"]["capacity.dedicated_daily_per_counter"]["source"]
     )
-    with (renewal_plan / "budget.csv").open(encoding="utf-8") as f:
+    with (renewal_plan / "budget.csv").open(encoding="utf-8-sig") as f:
         budget = list(csv.DictReader(f))
     assert {r["fiscal_year"] for r in budget} == {str(y) for y in range(2025, 2031)}
     notices = sum(int(r["yen"]) for r in budget if r["item"] == "notices")
@@ -74,5 +74,5 @@ def test_I17_3_summary_budget_and_checks(renewal_plan: Path) -> None:
     assert set(counts["findings_by_code"]) <= set(RENEWAL_CHECK_CODES)
     # A plan made by the engine passes every error check, as the issuance plan does.
     assert counts["findings_by_severity"]["error"] == 0
-    with (renewal_plan / "findings.csv").open(encoding="utf-8") as f:
+    with (renewal_plan / "findings.csv").open(encoding="utf-8-sig") as f:
         assert all(r["code"] in RENEWAL_CHECK_CODES for r in csv.DictReader(f))

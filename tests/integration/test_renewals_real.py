@@ -36,7 +36,7 @@ def cli_out(long_stats: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_I17_2_renewals_command_writes_every_municipality_and_month(cli_out: Path) -> None:
-    with (cli_out / "renewals_monthly.csv").open(encoding="utf-8") as f:
+    with (cli_out / "renewals_monthly.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 1741 * 72
     assert {r["month"] for r in rows} == {r["month"] for r in rows[:72]}
@@ -54,7 +54,7 @@ def test_I17_2_renewals_command_writes_every_municipality_and_month(cli_out: Pat
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 
@@ -88,7 +88,7 @@ def test_I17_2_national_certificates_follow_the_2020_10_to_2022_12_issuance(
         real_run.rules,
     )
     # The national series, read on its own: the increase of each month, spread over birthdays.
-    with (shared_data / "national_monthly.csv").open(encoding="utf-8") as f:
+    with (shared_data / "national_monthly.csv").open(encoding="utf-8-sig") as f:
         national = {
             r["month"]: int(r["cards_issued_increase_in_month"] or 0) for r in csv.DictReader(f)
         }

@@ -30,10 +30,10 @@ def test_R6_2_risk_writes_backlog_probability_and_quantiles_reproducibly(tmp_pat
         result = run_cli(*args, "--draws", "100")
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["municipalities"] > 0
-        outputs.append((tmp_path / name).read_text(encoding="utf-8"))
+        outputs.append((tmp_path / name).read_text(encoding="utf-8-sig"))
     assert outputs[0] == outputs[1]
     rows = list(csv.DictReader(outputs[0].splitlines()))
-    with plan.open(encoding="utf-8") as handle:
+    with plan.open(encoding="utf-8-sig") as handle:
         assert len(rows) == sum(1 for _ in handle) - 1
     for row in rows:
         assert 0.0 <= float(row["probability_backlog"]) <= 1.0
@@ -53,7 +53,7 @@ def test_R6_2_risk_refuses_a_file_that_is_not_a_plan(tmp_path: Path) -> None:
 
 def test_R6_2_risk_names_the_line_and_column_of_a_bad_number(tmp_path: Path) -> None:
     plan = _plan(tmp_path)
-    lines = plan.read_text(encoding="utf-8").splitlines()
+    lines = plan.read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     cells = lines[3].split(",")
     cells[header.index("capacity")] = "lots"

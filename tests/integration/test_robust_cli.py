@@ -98,7 +98,7 @@ def test_issue13_check_replaces_its_own_earlier_output(world: World, tmp_path: P
     out.write_text("old", encoding="utf-8")
     result = run_cli(*args(world, {}, out))
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("lg_code,")
+    assert out.read_text(encoding="utf-8-sig").startswith("lg_code,")
     assert not leftovers(tmp_path)
 
 
@@ -107,7 +107,7 @@ def test_issue13_check_replaces_its_own_earlier_output(world: World, tmp_path: P
 
 def _with_cell(source: Path, target: Path, column: str, value: str, line: int = 2) -> Path:
     """A copy of a CSV with one cell changed (``line`` counts the header as 1)."""
-    lines = source.read_text(encoding="utf-8").splitlines()
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     cells = lines[line - 1].split(",")
     cells[header.index(column)] = value
@@ -288,7 +288,7 @@ def test_issue13_risk_takes_excel_reads_plan(world: World, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.splitlines()[-1])
     assert summary["municipalities"] == 1
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 30
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 1 + 30
 
 
 def test_issue13_followup_summary_holds_numbers(world: World, tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_issue13_plan_logged_to_a_file_shows_progress_and_a_summary(tmp_path: Pa
             cwd=tmp_path, stdout=handle, stderr=subprocess.STDOUT, timeout=120, check=False,
         )  # fmt: skip
     assert done.returncode == 0
-    text = log.read_text(encoding="utf-8")
+    text = log.read_text(encoding="utf-8-sig")
     assert "\x1b" not in text and "\r" not in text  # no terminal control codes in a log
     lines = text.splitlines()
     steps = [line for line in lines if line.startswith("[")]

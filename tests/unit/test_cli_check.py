@@ -36,13 +36,13 @@ def _check(sample: Path, plan: Path, out: Path) -> tuple[int, str, list[dict[str
     )
     rows: list[dict[str, str]] = []
     if out.is_file():
-        with out.open(encoding="utf-8") as f:
+        with out.open(encoding="utf-8-sig") as f:
             rows = list(csv.DictReader(f))
     return result.exit_code, result.output, rows
 
 
 def _plan_lines(sample: Path) -> list[str]:
-    return (sample / "plan_monthly.csv").read_text(encoding="utf-8").splitlines()
+    return (sample / "plan_monthly.csv").read_text(encoding="utf-8-sig").splitlines()
 
 
 def test_R6_1_check_of_engine_plan_has_no_errors_and_writes_summary(
@@ -138,7 +138,7 @@ def test_R7_1_submit_csv_reports_missing_after_deadline(sample: Path, tmp_path: 
     code, output = _submit(sample, plans, tmp_path / "sub.csv")
     assert code == 0, output
     assert first in output and "期限を過ぎています" in output and "令和2年11月10日" in output
-    with (tmp_path / "sub.csv").open(encoding="utf-8") as f:
+    with (tmp_path / "sub.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert {r["pref_code"] for r in rows} == {"13"}
     missing = [r for r in rows if r["status"] != "提出済"]

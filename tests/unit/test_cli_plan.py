@@ -54,7 +54,7 @@ def test_profile_values_are_used_and_defaults_are_reported(tmp_path: Path) -> No
         tmp_path, "lg_code,dedicated_daily_per_counter,weekend_policy\n{code},55.5,all\n"
     )
     assert result.exit_code == 0, result.output
-    lines = (out / "plan_monthly.csv").read_text(encoding="utf-8").splitlines()
+    lines = (out / "plan_monthly.csv").read_text(encoding="utf-8-sig").splitlines()
     header = lines[0].split(",")
     first = dict(zip(header, lines[1].split(","), strict=True))
     assert first["lg_code"] == code and first["dedicated_daily_per_counter"] == "55.5"
@@ -69,7 +69,7 @@ def test_unknown_snapshot_and_bad_lg_code_are_named(tmp_path: Path) -> None:
     stats, _ = sample_stats(tmp_path)
     result = run_cli("plan", "--stats", str(stats), "--as-of", "2020-10-02", "--out", str(tmp_path))
     assert result.exit_code == 2 and "2020-10-02" in result.output
-    text = stats.read_text(encoding="utf-8").splitlines()
+    text = stats.read_text(encoding="utf-8-sig").splitlines()
     parts = text[1].split(",")
     parts[3] = parts[3][:5] + str((int(parts[3][5]) + 1) % 10)
     bad = tmp_path / "bad.csv"
@@ -89,6 +89,6 @@ def test_R8_3_waits_are_included_unless_refused_and_the_summary_says_which(
         assert result.exit_code == 0, result.output
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
         assert summary["waits_included"] is included
-        header = (out / "plan_monthly.csv").read_text(encoding="utf-8").splitlines()[0]
+        header = (out / "plan_monthly.csv").read_text(encoding="utf-8-sig").splitlines()[0]
         assert ("wait_weekday_minutes" in header.split(",")) is included
         assert ("wait_weekend_minutes" in header.split(",")) is included

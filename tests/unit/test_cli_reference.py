@@ -10,6 +10,6 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def test_cli_reference_matches_the_commands() -> None:
-    assert DOCS.read_text(encoding="utf-8") == reference(), (
+    assert DOCS.read_text(encoding="utf-8-sig") == reference(), (
         "docs/cli.md is stale: uv run python -m kofuplan.adapters.cli.reference > docs/cli.md"
     )

@@ -129,7 +129,7 @@ def test_R7_1_templates_for_several_prefectures_or_all_in_one_run(tmp_path: Path
     assert prefs == {"13", "27"}
     everything = tmp_path / "all"
     assert run_cli(*common, "--pref", "all", "--out-dir", str(everything)).exit_code == 0
-    codes = {line.split(",")[3] for line in stats.read_text(encoding="utf-8").splitlines()[1:]}
+    codes = {line.split(",")[3] for line in stats.read_text(encoding="utf-8-sig").splitlines()[1:]}
     assert {p.name[:6] for p in everything.glob("*.xlsx")} == codes
     assert all(read_plan_workbook(p, SETTINGS) for p in sorted(everything.glob("*.xlsx"))[:3])
     assert run_cli(*common, "--pref", "13,99", "--out-dir", str(out)).exit_code == 2

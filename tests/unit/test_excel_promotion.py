@@ -315,6 +315,10 @@ def test_R2_4_R3_2_R3_3_prefecture_workbook_shows_and_rolls_up_the_promotion(
     assert (mine["出張申請受付（回）"], mine["出張申請受付（日）"]) == (2, 5)
     assert mine["出張申請見込（件）"] == 3 * 40 + 2 * 25
     assert (mine["コンビニ交付"], mine["引下げ額（円）"]) == ("実施", 0)
+    # issue 15: 2.5 hours stay 2.5 (they showed as 3), in a format that shows the decimal
+    assert (mine["夜間開庁（回/月）"], mine["夜間延長時間"]) == (4, 2.5)
+    hours = ws.cell(2, headers.index("夜間延長時間") + 1)
+    assert hours.number_format == "0.0#"
     other = next(r for c, r in rows.items() if c not in (code, None))
     assert all(v is None for v in other[2:])  # no section: blank
     summary = {

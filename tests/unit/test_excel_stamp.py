@@ -16,7 +16,14 @@ from kofuplan.adapters.excel.stamp import TemplateStamper
 from kofuplan.adapters.excel.template import build_workbook
 from kofuplan.domain.promotion import Event
 from kofuplan.domain.workbook import PlanWorkbook
-from tests.excel_support import AS_OF, SETTINGS, sample_calendar, sample_plan, sample_promotion
+from tests.excel_support import (
+    AS_OF,
+    SETTINGS,
+    as_read,
+    sample_calendar,
+    sample_plan,
+    sample_promotion,
+)
 
 MADE_ON = dt.date(2020, 10, 20)
 
@@ -107,7 +114,7 @@ def test_R7_1_stamped_workbooks_read_back_as_their_plan(tmp_path: Any) -> None:
         read = read_plan_workbook(path, SETTINGS)
         method = plan.promotion.insurance_support_method
         expected = dataclasses.replace(
-            plan,
+            as_read(plan, MADE_ON),
             profile=dataclasses.replace(
                 plan.profile,
                 pref_name="",  # printed, not read

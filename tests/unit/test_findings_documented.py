@@ -37,7 +37,7 @@ def declared_codes() -> dict[str, str]:
 
 
 def documented_codes() -> set[str]:
-    text = DOCS.read_text(encoding="utf-8")
+    text = DOCS.read_text(encoding="utf-8-sig")
     return {m.strip() for m in re.findall(r"^## (.+)$", text, flags=re.MULTILINE)}
 
 

@@ -14,13 +14,13 @@ import pytest
 from kofuplan.adapters.check_files import check_plan_file
 from kofuplan.adapters.stats_csv import StatsFiles, read_stats
 from kofuplan.adapters.storage.models import Municipality
+from kofuplan.adapters.web.sample import AS_OF, write_sample_stats
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan_table import table_rows
 from kofuplan.services import workflow
 from kofuplan.services.planning import run_plan
 from kofuplan.services.review_checks import prefecture_checks
-from kofuplan.services.web_sample import AS_OF, write_sample_stats
 
 
 def _key(f: Finding) -> tuple[Any, ...]:

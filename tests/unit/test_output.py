@@ -50,7 +50,7 @@ def test_issue13_an_interrupt_while_writing_leaves_nothing(tmp_path: Path) -> No
     with pytest.raises(KeyboardInterrupt):
         write_files({tmp_path / "a.csv": "a", tmp_path / "b.csv": interrupted})
     assert [p.name for p in tmp_path.iterdir()] == ["b.csv"]
-    assert (tmp_path / "b.csv").read_text(encoding="utf-8") == "earlier output"
+    assert (tmp_path / "b.csv").read_text(encoding="utf-8-sig") == "earlier output"
 
 
 def test_issue13_a_folder_in_the_way_stops_every_file(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_issue13_own_earlier_output_is_replaced(tmp_path: Path) -> None:
     target = tmp_path / "plan.csv"
     target.write_text("old", encoding="utf-8")
     write_file(target, "new")
-    assert target.read_text(encoding="utf-8") == "new"
+    assert target.read_bytes() == "\ufeffnew".encode()  # a CSV: UTF-8 with a BOM (issue 15)
     assert list(tmp_path.iterdir()) == [target]
 
 

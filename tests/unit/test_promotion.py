@@ -105,7 +105,7 @@ def test_promotion_round_trips_through_the_profile_csv(tmp_path: Path) -> None:
         "{code},5000,2020-12;2021-01,2021-01/3/40/yes,4,2,yes,300,100\n",
     )
     assert result.exit_code == 0, result.output
-    with (out / "plan_monthly.csv").open(encoding="utf-8") as f:
+    with (out / "plan_monthly.csv").open(encoding="utf-8-sig") as f:
         rows = [r for r in csv.DictReader(f) if r["lg_code"] == code]
     jan = next(r for r in rows if r["month"] == "2021-01")
     assert int(jan["applications_events"]) == 120

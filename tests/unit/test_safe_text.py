@@ -35,7 +35,8 @@ def test_csv_writer_neutralises_user_text_and_keeps_numbers(tmp_path: Path) -> N
     path = tmp_path / "x.csv"
     rows = [{"item": '=HYPERLINK("http://x","y")', "yen": -5}, {"item": "@SUM(A1)", "yen": 3}]
     write_csv(path, ("item", "yen"), rows)
-    with path.open(encoding="utf-8", newline="") as fh:
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # issue 15: Excel opens it as UTF-8
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         got = list(csv.DictReader(fh))
     assert got == [
         {"item": '\'=HYPERLINK("http://x","y")', "yen": "-5"},

@@ -65,7 +65,10 @@ def test_R1_2_plan_csv_is_the_cell_by_cell_text_of_the_plan(tmp_path: Path) -> N
         [",".join(cells), *(",".join(row) for row in zip(*cells.values(), strict=True))]
     )
     write_csv(tmp_path / "plan_monthly.csv", columns)
-    assert (tmp_path / "plan_monthly.csv").read_text(encoding="utf-8") == expected + "\n"
+    # UTF-8 with a BOM, so that Excel in Japan opens it (issue 15)
+    assert (tmp_path / "plan_monthly.csv").read_text(encoding="utf-8") == (
+        "\ufeff" + expected + "\n"
+    )
     # The raw figures, formatted cell by cell, are what the columns say.
     assert cells["issuance"] == [str(x) for x in plan.issuance.reshape(-1).tolist()]
     assert cells["coverage_pct"] == _cell_by_cell_decimals(plan.coverage_pct, 2)

@@ -4,6 +4,7 @@ Japanese names) and a JSON summary of the backtest's error measures."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from kofuplan.adapters.output import write_file
 from kofuplan.domain.backtest import by_group
 from kofuplan.services.forecast import Backtest, ForecastRun
 
@@ -19,13 +21,12 @@ NATIONAL_CODE, NATIONAL_NAME = "00", "全国"
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-    tmp.replace(path)  # never a half-written file under the final name
+    """Never a half-written file under the final name; the BOM from the one writer."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_file(path, buffer.getvalue())
 
 
 def _cards(x: float) -> int:

@@ -9,6 +9,12 @@ target found anywhere leaves every target untouched.
 A place the user named that cannot hold the file (a folder where a file is expected, a file
 where a folder is expected, no permission, a full disk) is an :class:`InputError` naming the
 option and the path; replacing the command's own earlier output is fine.
+
+Every CSV is written UTF-8 with a byte-order mark (:data:`CSV_ENCODING`): without it, Excel in
+Japan opens the file as Shift-JIS and the Japanese is garbled. Text content for a ``.csv``
+target gets the mark here; writers that stream a CSV themselves open it with
+:data:`CSV_ENCODING`. Every reader of our CSVs reads ``utf-8-sig``, which takes the file with or
+without the mark.
 """
 
 from __future__ import annotations
@@ -24,8 +30,12 @@ from kofuplan.errors import InputError
 FOLDER_IN_THE_WAY = "同じ名前のフォルダがあるため、ファイルを書き込めません"
 FILE_IN_THE_WAY = "同じ名前のファイルがあるため、フォルダとして使えません"
 
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with a byte-order mark: what Excel in Japan opens as UTF-8 (issue 15, item 6)."""
+
 Content = str | bytes | Callable[[Path], None]
-"""Text (written as UTF-8), bytes, or a function that writes the file at the path it is given
+"""Text (written as UTF-8; UTF-8 with a byte-order mark for a ``.csv``), bytes, or a function
+that writes the file at the path it is given
 (``workbook.save``, ``figure.savefig``)."""
 
 
@@ -96,9 +106,14 @@ def _temporary(target: Path) -> Path:
     return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
 
 
-def _fill(tmp: Path, content: Content) -> None:
+def text_encoding(target: Path) -> str:
+    """How text is encoded for ``target``: a CSV with a byte-order mark, anything else UTF-8."""
+    return CSV_ENCODING if target.suffix.lower() == ".csv" else "utf-8"
+
+
+def _fill(tmp: Path, target: Path, content: Content) -> None:
     if isinstance(content, str):
-        with tmp.open("x", encoding="utf-8", newline="") as handle:
+        with tmp.open("x", encoding=text_encoding(target), newline="") as handle:
             handle.write(content)
     elif isinstance(content, bytes):
         with tmp.open("xb") as handle:
@@ -117,7 +132,7 @@ def write_files(files: Mapping[Path, Content], label: str = "--out") -> list[Pat
             tmp = _temporary(target)
             staged.append((tmp, target))
             try:
-                _fill(tmp, content)
+                _fill(tmp, target, content)
             except OSError as exc:
                 raise place_error(label, target, exc) from None
     except BaseException:

@@ -126,6 +126,7 @@ def build_prefecture_book(
         promotions=_promotions(plans_dir / "profiles.csv", codes),
         returned=_returned(plans_dir, pref_code),
         members=members,
+        contacts={c: profiles.get(c, {}) for c in codes},
     )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.output import write_file
+from kofuplan.adapters.output import CSV_ENCODING, write_file
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -86,11 +86,11 @@ def write_csv(
     header: Sequence[str],
     rows: Iterable[Mapping[str, Any]],
     *,
-    encoding: str = "utf-8",
+    encoding: str = CSV_ENCODING,
 ) -> None:
-    """Write rows as :func:`csv_rows_text`, whole or not at all. ``encoding="utf-8-sig"``
-    writes a byte-order mark, without which Excel in Japan opens the file as Shift-JIS
-    (garbled)."""
+    """Write rows as :func:`csv_rows_text`, whole or not at all, by default UTF-8 with a
+    byte-order mark (:data:`kofuplan.adapters.output.CSV_ENCODING`), without which Excel in
+    Japan opens the file as Shift-JIS (garbled)."""
     write_file(path, csv_rows_text(header, rows).encode(encoding))
 
 

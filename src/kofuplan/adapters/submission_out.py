@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
+from kofuplan.adapters.excel.form import print_ready
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import excel_text, safe_cell
 from kofuplan.domain.findings import FINDING_COLUMNS
@@ -28,6 +32,8 @@ from kofuplan.services.submission import (
 )
 
 FORMATS = (".csv", ".xlsx")
+BOLD = Font(bold=True)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 def _cells(row: Sequence[Any]) -> list[Any]:
@@ -57,16 +63,56 @@ def write_submission(out: Path, sub: Submission) -> None:
         write_file(out, lambda tmp: _write_xlsx(tmp, sub, rows))
 
 
-def _sheet(wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+# Column widths (Excel's units) for printing: codes and flags narrow, names and the findings'
+# messages wide (wrapped); anything else a figure.
+_WIDTHS = {
+    "pref_code": 10,
+    "lg_code": 7,
+    "municipality_name": 12,
+    "status": 9,
+    "month": 8,
+    "deadline": 11,
+    "as_of_date": 11,
+    "severity": 7,
+    "findings": 60,
+    "message": 80,
+}
+_NARROW = 6  # a check result: ok / error / warning
+_FIGURE = 8
+
+
+def _sheet(
+    wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], count: int
+) -> None:
+    """One sheet, ready to print as the other workbooks (A4 landscape, one page wide, the
+    header row on every page, a print area; issue 15)."""
     ws = wb.create_sheet(title)
-    ws.append(list(header))
+    wrapped = [j for j, h in enumerate(header) if h in ("findings", "message")]
+    for j, h in enumerate(header, start=1):
+        width = _WIDTHS.get(h, _NARROW if h.startswith("R") and "." in h else _FIGURE)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(header))
+    print_ready(ws, title_rows=(1, 1), area=f"A1:{last}{count + 1}", footer=title)
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(ws, h)
+        cell.font, cell.alignment = BOLD, WRAP_TOP
+        head.append(cell)
+    ws.append(head)
     for row in rows:
-        ws.append(_cells(row))
+        values: list[Any] = _cells(row)
+        for j in wrapped:
+            if values[j]:
+                cell = WriteOnlyCell(ws, values[j])
+                cell.alignment = WRAP_TOP
+                values[j] = cell
+        ws.append(values)
 
 
 def _write_xlsx(path: Path, sub: Submission, rows: list[list[Any]]) -> None:
     wb = Workbook(write_only=True)
-    _sheet(wb, "計画", PLAN_SHEET_COLUMNS, rows)
+    _sheet(wb, "計画", PLAN_SHEET_COLUMNS, rows, len(rows))
     given = {c for c, _ in sub.members} - {c for c, _ in sub.missing}
     _sheet(
         wb,
@@ -83,6 +129,7 @@ def _write_xlsx(path: Path, sub: Submission, rows: list[list[Any]]) -> None:
             )
             for c, n in sub.members
         ),
+        len(sub.members),
     )
     _sheet(
         wb,
@@ -92,5 +139,6 @@ def _write_xlsx(path: Path, sub: Submission, rows: list[list[Any]]) -> None:
             [f.lg_code, f.month, f.code, f.severity, f.value, f.threshold, f.message]
             for f in sub.run.findings
         ),
+        len(sub.run.findings),
     )
     wb.save(path)

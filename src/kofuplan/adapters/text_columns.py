@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.adapters.output import write_file
+from kofuplan.adapters.output import CSV_ENCODING, write_file
 
 __all__ = [
     "TextColumn",
@@ -106,7 +106,7 @@ def csv_content(columns: Mapping[str, TextColumn | Sequence[str]]) -> Callable[[
     n_rows = lengths.pop() if lengths else 0
 
     def write(path: Path) -> None:
-        with path.open("x", encoding="utf-8", newline="\n") as out:
+        with path.open("x", encoding=CSV_ENCODING, newline="\n") as out:
             out.write(",".join(names) + "\n")
             for start in range(0, n_rows, _ROWS_PER_CHUNK):
                 stop = min(start + _ROWS_PER_CHUNK, n_rows)

@@ -76,17 +76,17 @@ def _number_text(value: Any, *, units: bool) -> float | None:
     return number if math.isfinite(number) else None
 
 
-_MAX_EXACT = 2**53  # floats above this are not exact whole numbers
+MAX_EXACT = 2**53  # floats above this are not exact whole numbers
 
 
 def whole_number(value: Any) -> int | None:
     """A whole number ≥ 0: ``120``, ``"１２０"``, ``"1,200"``, ``"4日"``; else None."""
     if type(value) is float:  # the common case first: spreadsheets store numbers as floats
-        return int(value) if value.is_integer() and 0 <= value < _MAX_EXACT else None
+        return int(value) if value.is_integer() and 0 <= value < MAX_EXACT else None
     if type(value) is int:
         return value if value >= 0 else None
     number = _number_text(value, units=True)
-    if number is None or not number.is_integer() or not 0 <= number < _MAX_EXACT:
+    if number is None or not number.is_integer() or not 0 <= number < MAX_EXACT:
         return None
     return int(number)
 
@@ -183,3 +183,46 @@ def fiscal_year(value: Any) -> int | None:
     if re.match(r"^\d{4}$", text):
         return int(text)
     return None
+
+
+# A Japanese telephone number has 10 digits (fixed lines: 市外局番 onwards) or 11 (mobiles,
+# 050 and 0120 numbers), written with hyphens or parentheses: 03-1234-5678, (03)1234-5678.
+PHONE_DIGITS = (10, 11)
+_PHONE_CHARS = re.compile(r"^[0-9()\- ]+$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+EMAIL_MAX = 254  # RFC 5321's limit on a forward path
+# Excel's day 0 of its date serials (the 1900 system, with its 1900-02-29)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def phone(value: Any) -> str | None:
+    """A telephone number as typed (full-width digits made ASCII), when it has 10 or 11
+    digits from the 0 of its 市外局番 (``+81 3-…`` counts as ``03-…``); else None. A number
+    typed as a number lost its leading 0 and is refused."""
+    if not isinstance(value, str):
+        return None
+    text = normalise(value).replace("（", "(").replace("）", ")")
+    body = "0" + text[3:].lstrip(" -") if text.startswith("+81") else text
+    if not _PHONE_CHARS.match(body):
+        return None
+    digits = re.sub(r"\D", "", body)
+    return text if digits.startswith("0") and len(digits) in PHONE_DIGITS else None
+
+
+def email(value: Any) -> str | None:
+    """An e-mail address (``madoguchi@city.example.lg.jp``; full-width letters made ASCII)
+    of the usual shape, at most 254 characters; else None."""
+    if not isinstance(value, str):
+        return None
+    text = normalise(value)
+    return text if len(text) <= EMAIL_MAX and _EMAIL.match(text) else None
+
+
+def serial_date(value: Any) -> dt.date | None:
+    """A day from a date cell, typed text (:func:`date`) or an Excel date serial (a date a
+    reader gives without its cell format: 44105 is 2020-10-01)."""
+    if type(value) is float or type(value) is int:
+        if not (value == int(value) and 1 <= value <= 2_958_465):  # 9999-12-31
+            return None
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return date(value)

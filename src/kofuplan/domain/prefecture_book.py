@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -52,6 +52,22 @@ class RosterEntry:
     name: str
     status: str  # 提出済, 未提出 or 差戻し
     note: str = ""  # why it was returned; a name that differs from the statistics
+    # who made the plan (the header block of its workbook, through municipalities.csv)
+    contact: str = ""  # 担当課 担当者
+    reach: str = ""  # 電話 / メール
+    made_on: str = ""  # 作成日, YYYY-MM-DD
+
+
+def with_contacts(entry: RosterEntry, row: Mapping[str, str]) -> RosterEntry:
+    """The entry with the contacts of its municipality (the columns of
+    :func:`kofuplan.domain.workbook.contact_row`); unchanged without them (issue 15)."""
+
+    def get(col: str) -> str:
+        return (row.get(col) or "").strip()
+
+    contact = "　".join(v for v in (get("contact_department"), get("contact_person")) if v)
+    reach = " / ".join(v for v in (get("contact_phone"), get("contact_email")) if v)
+    return replace(entry, contact=contact, reach=reach, made_on=get("made_on"))
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,7 @@ def prefecture_book(
     promotions: Mapping[str, MunicipalPromotion],
     returned: Mapping[str, str] | None = None,
     members: tuple[str, Members] | None = None,
+    contacts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> PrefectureBook:
     """The prefecture's workbook from its municipalities' rows of ``table``. ``members`` (the
     prefecture's name and municipalities from the statistics) lists every municipality,
@@ -145,6 +162,11 @@ def prefecture_book(
             raise InputError(f"{codes[i]} {plan.months[j]}: {col} が整数で与えられていません")
     names_read = [names.get(c, "") for c in codes]
     entries, shown = roster(codes, names_read, returned or {}, members[1] if members else None)
+    if contacts:  # who made each plan read (issue 15)
+        entries = tuple(
+            with_contacts(e, contacts.get(e.lg_code, {})) if e.status == SUBMITTED else e
+            for e in entries
+        )
     shown_names = [shown[c] for c in codes]
 
     def now(name: str) -> npt.NDArray[np.int64]:

@@ -37,6 +37,27 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class Contacts:
+    """Who made the plan, from the header block of the monthly sheet: 担当課, 担当者, 電話,
+    メール (typed by the clerk; blank when not given) and 作成日 (YYYY-MM-DD; blank in a
+    workbook without a header block)."""
+
+    department: str = ""
+    person: str = ""
+    phone: str = ""
+    email: str = ""
+    made_on: str = ""
+
+
+# The contacts as columns of municipalities.csv (`excel read`), which `excel prefecture` lists.
+CONTACT_COLUMNS = ("department", "person", "phone", "email", "made_on")
+
+
+def contact_row(contacts: Contacts) -> dict[str, str]:
+    return {f"contact_{k}" if k != "made_on" else k: getattr(contacts, k) for k in CONTACT_COLUMNS}
+
+
+@dataclass(frozen=True)
 class BudgetLine:
     fiscal_year: int  # April of this year to March of the next
     item: str
@@ -53,6 +74,8 @@ class PlanWorkbook:
     counts: Mapping[str, tuple[int, ...]]  # field name (issuance, staff, …) -> one per month
     budget: tuple[BudgetLine, ...] = ()
     promotion: MunicipalPromotion = field(default_factory=MunicipalPromotion)
+    contacts: Contacts = field(default_factory=Contacts)
+    kind: str = "issuance"  # or "renewal" (issue 17): layout.KINDS
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
-from kofuplan.adapters.storage.models import InputRevision, Municipality, ReviewEvent
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.clerk_input import number_text
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
@@ -36,6 +32,12 @@ from kofuplan.domain.review import next_status
 from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
+from kofuplan.services.ports import (
+    InputRevisionRecord,
+    MunicipalityRecord,
+    RevisionTaken,
+    UnitOfWork,
+)
 from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import Conflict, status_of
 
@@ -293,44 +295,55 @@ def raw_from_form(form: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
 # --- saving ---------------------------------------------------------------------------------
 
 
-def save_inputs(
-    repo: Repository,
+def append_inputs(
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     base_revision_id: int | None,
     reason: str,
     content: Mapping[str, Any],
-) -> InputRevision:
+) -> InputRevisionRecord:
     """Append an inputs revision based on ``base_revision_id``; refuse a stale base with
-    Conflict. The inputs are part of the plan, so a plan under review goes back to 作成中."""
-    latest = repo.latest_inputs(m.lg_code)
+    Conflict. The inputs are part of the plan, so a plan under review goes back to 作成中.
+    Not committed (:func:`save_inputs` commits it)."""
+    latest = uow.inputs.latest_inputs(m.lg_code)
     latest_id = latest.id if latest else None
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
-    revision = InputRevision(
-        lg_code=m.lg_code,
-        seq=(latest.seq if latest else 0) + 1,
-        base_revision_id=base_revision_id,
-        author_id=who.user_id,
-        reason=reason.strip(),
-        content=dict(content),
-    )
     try:
-        repo.add_inputs(revision)
-    except IntegrityError:
-        repo.session.rollback()
-        newest = repo.latest_inputs(m.lg_code)
-        raise Conflict(newest.id if newest else None) from None
-    plan = repo.latest_revision(m.lg_code)
-    if plan is not None:
-        repo.add_event(
-            ReviewEvent(
-                lg_code=m.lg_code,
-                status=next_status(status_of(repo, m.lg_code), "save"),
-                revision_id=plan.id,
-                actor_id=who.user_id,
-                comment=("申請推進・窓口の入力を更新 " + reason.strip()).strip(),
-            )
+        revision = uow.inputs.add_inputs(
+            lg_code=m.lg_code,
+            seq=(latest.seq if latest else 0) + 1,
+            base_revision_id=base_revision_id,
+            author_id=who.user_id,
+            reason=reason.strip(),
+            content=dict(content),
         )
-    repo.session.commit()
+    except RevisionTaken:
+        uow.rollback()
+        newest = uow.inputs.latest_inputs(m.lg_code)
+        raise Conflict(newest.id if newest else None) from None
+    plan = uow.plans.latest_revision(m.lg_code)
+    if plan is not None:
+        uow.reviews.add_event(
+            lg_code=m.lg_code,
+            status=next_status(status_of(uow, m.lg_code), "save"),
+            revision_id=plan.id,
+            actor_id=who.user_id,
+            comment=("申請推進・窓口の入力を更新 " + reason.strip()).strip(),
+        )
+    return revision
+
+
+def save_inputs(
+    uow: UnitOfWork,
+    who: Principal,
+    m: MunicipalityRecord,
+    base_revision_id: int | None,
+    reason: str,
+    content: Mapping[str, Any],
+) -> InputRevisionRecord:
+    """:func:`append_inputs`, committed."""
+    revision = append_inputs(uow, who, m, base_revision_id, reason, content)
+    uow.commit()
     return revision

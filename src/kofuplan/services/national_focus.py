@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -22,17 +22,9 @@ from kofuplan.domain.focus import GROUP_LABELS
 from kofuplan.domain.snapshots import add_months
 from kofuplan.parameters import RuleBook
 from kofuplan.services.followup import focus_for_months
+from kofuplan.services.ports import MunicipalityRecord
 
 KINDS = ("特別区", "指定都市", "市", "町", "村")
-
-
-class StoredMunicipality(Protocol):
-    lg_code: str
-    pref_code: str
-    name: str
-    population: int
-    cards_issued_baseline: int
-    municipality_type: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +34,7 @@ class FocusList:
 
 
 def focus_list(
-    ms: Sequence[StoredMunicipality],
+    ms: Sequence[MunicipalityRecord],
     entered: Mapping[str, Mapping[str, int]],
     rules: RuleBook,
 ) -> FocusList:

@@ -1,6 +1,8 @@
 """Password hashing with argon2id. The parameters are dated rules (``service.argon2_*`` in
 rules/service.yaml): OWASP's minimum configuration (m=19 MiB, t=2, p=1). A hash made with
-other parameters (an older default) still verifies and is replaced at the next sign-in."""
+other parameters (an older default) still verifies and is replaced at the next sign-in. The
+rules are read on the bootstrap's clock (``rule_clock``): a dated revision of the parameters
+applies from its day."""
 
 from __future__ import annotations
 
@@ -17,20 +19,24 @@ from kofuplan.services.rule_clock import rules_on
 _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-@cache
 def hasher() -> PasswordHasher:
     rules = ServiceRules.from_rules(rules_on(None))  # the clock's day
-    return PasswordHasher(
-        time_cost=rules.argon2_time_cost,
-        memory_cost=rules.argon2_memory_kib,
-        parallelism=rules.argon2_parallelism,
-    )
+    return _hasher(rules.argon2_time_cost, rules.argon2_memory_kib, rules.argon2_parallelism)
 
 
 @cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
 def _dummy() -> str:
     # A hash checked when the login is unknown, so unknown and known logins take equally long.
-    return hasher().hash("kofuplan-dummy-password")
+    return _dummy_of(hasher())
+
+
+@cache
+def _dummy_of(h: PasswordHasher) -> str:
+    return h.hash("kofuplan-dummy-password")
 
 
 def hash_password(password: str) -> str:

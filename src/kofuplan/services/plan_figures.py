@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kofuplan.adapters.storage.repository import Repository
+from kofuplan.services.ports import UnitOfWork
 
 _CACHE_SIZE = 20_000  # revisions: two small tuples each
 _cache: OrderedDict[tuple[int, str], PlanFigures] = OrderedDict()
@@ -27,10 +27,10 @@ class PlanFigures:
 
 
 def latest_figures(
-    repo: Repository, lg_codes: Iterable[str] | None = None
+    uow: UnitOfWork, lg_codes: Iterable[str] | None = None
 ) -> dict[str, PlanFigures]:
     """lg_code -> the figures of its latest revision."""
-    heads = repo.latest_revision_heads(lg_codes)  # lg_code -> (id, created_at)
+    heads = uow.plans.latest_revision_heads(lg_codes)  # lg_code -> (id, created_at)
     out: dict[str, PlanFigures] = {}
     missing: dict[int, tuple[str, str]] = {}
     with _lock:
@@ -41,7 +41,7 @@ def latest_figures(
             else:
                 _cache.move_to_end((rid, str(at)))
                 out[lg] = found
-    for rid, content in repo.revision_contents(list(missing)).items():
+    for rid, content in uow.plans.revision_contents(list(missing)).items():
         lg, stamp = missing[rid]
         figures = PlanFigures(
             rid,

@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.review import STATUS_LABELS
 from kofuplan.services import workflow
 from kofuplan.services.access import Principal
+from kofuplan.services.ports import UnitOfWork
 from kofuplan.services.review_guard import StaleReview
 
 FINDING_FILTERS = {"errors": "誤りあり", "warnings": "注意あり", "none": "指摘なし"}
@@ -35,9 +35,9 @@ class ListRow:
         return self.entry.error_count == 0 and self.entry.warning_count == 0
 
 
-def list_rows(repo: Repository, pref_code: str) -> list[ListRow]:
-    overview = workflow.prefecture_overview(repo, pref_code)
-    actuals = repo.all_actuals([r.municipality.lg_code for r in overview])
+def list_rows(uow: UnitOfWork, pref_code: str) -> list[ListRow]:
+    overview = workflow.prefecture_overview(uow, pref_code)
+    actuals = uow.reviews.all_actuals([r.municipality.lg_code for r in overview])
     out = []
     for r in overview:
         m = r.municipality
@@ -79,13 +79,13 @@ def select(
 
 
 def bulk_accept(
-    repo: Repository, who: Principal, pref_code: str, seen: Mapping[str, int]
+    uow: UnitOfWork, who: Principal, pref_code: str, seen: Mapping[str, int]
 ) -> tuple[list[str], list[str]]:
     """Accept each handed-in plan with no findings among ``seen`` (lg_code → the revision the
     list showed); returns (accepted names, skipped names). A plan saved again since the list
     was shown, or that now has findings, is skipped, never accepted unseen."""
     accepted, skipped = [], []
-    for row in list_rows(repo, pref_code):
+    for row in list_rows(uow, pref_code):
         r = row.entry
         lg = r.municipality.lg_code
         if lg not in seen:
@@ -94,7 +94,7 @@ def bulk_accept(
             skipped.append(r.municipality.name)
             continue
         try:
-            workflow.review(repo, who, r.municipality, "accept", "一括受理（指摘なし）", seen[lg])
+            workflow.review(uow, who, r.municipality, "accept", "一括受理（指摘なし）", seen[lg])
         except (StaleReview, workflow.InvalidInput):
             skipped.append(r.municipality.name)
             continue

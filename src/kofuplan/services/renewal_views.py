@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +21,11 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.renewal_plan import KINDS
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.waits import QueueingParameters, row_waits
-from kofuplan.services.ports import InputRevisionRecord, MunicipalityRecord, PlanRevisionRecord
+from kofuplan.services.ports import (
+    MunicipalityRecord,
+    PlanRevisionRecord,
+    UnitOfWork,
+)
 from kofuplan.services.renewal_checks import (
     RenewalResult,
     kind_mix,
@@ -45,22 +49,7 @@ class RevisionHead(PlanRevisionRecord, Protocol):
     def author_id(self) -> int | None: ...
 
 
-class RenewalStore(Protocol):
-    """The reads the renewal pages need of the store."""
-
-    def latest_revision(self, lg_code: str, kind: str = ...) -> RevisionHead | None: ...
-    def revisions(
-        self, lg_code: str, *, with_content: bool = ..., kind: str = ...
-    ) -> Sequence[RevisionHead]: ...
-    def latest_inputs(self, lg_code: str) -> InputRevisionRecord | None: ...
-    def latest_inputs_of(
-        self, lg_codes: Iterable[str] | None = ...
-    ) -> Mapping[str, InputRevisionRecord]: ...
-    def latest_revision_heads(
-        self, lg_codes: Iterable[str] | None = ..., kind: str = ...
-    ) -> Mapping[str, tuple[int, dt.datetime]]: ...
-    def revision_contents(self, ids: Sequence[int]) -> Mapping[int, list[dict[str, Any]]]: ...
-    def user_logins(self, ids: Iterable[int | None]) -> Mapping[int, str]: ...
+RenewalStore = UnitOfWork  # the reads the renewal pages need: plans, inputs, logins
 
 
 @dataclass
@@ -97,12 +86,12 @@ def shown_rows(
 
 
 def renewal_view(store: RenewalStore, m: MunicipalityRecord) -> RenewalView:
-    revision = store.latest_revision(m.lg_code, RENEWAL)
-    inputs = store.latest_inputs(m.lg_code)
+    revision = store.plans.latest_revision(m.lg_code, RENEWAL)
+    inputs = store.inputs.latest_inputs(m.lg_code)
     result = revision_result(m, revision, inputs)
     rows = shown_rows(m, revision.content, inputs.content if inputs else None) if revision else []
-    history = store.revisions(m.lg_code, with_content=False, kind=RENEWAL)
-    logins = store.user_logins([r.author_id for r in history])
+    history = store.plans.revisions(m.lg_code, with_content=False, kind=RENEWAL)
+    logins = store.accounts.user_logins([r.author_id for r in history])
     return RenewalView(
         revision=revision,
         rows=rows,
@@ -133,6 +122,10 @@ class _Stored:
     created_at: dt.datetime
     content: list[dict[str, Any]]
     seq: int = 0  # not needed by the sums
+    kind: str = RENEWAL
+    base_revision_id: int | None = None
+    author_id: int | None = None
+    reason: str = ""
 
 
 _CACHE_SIZE = 20_000
@@ -158,7 +151,7 @@ BUDGET_ITEMS = ("total", "estimated_grant", "shortfall")
 def _latest_contents(
     store: RenewalStore, lg_codes: list[str]
 ) -> dict[str, tuple[_Stored, list[dict[str, Any]]]]:
-    heads = store.latest_revision_heads(lg_codes, RENEWAL)
+    heads = store.plans.latest_revision_heads(lg_codes, RENEWAL)
     out: dict[str, tuple[_Stored, list[dict[str, Any]]]] = {}
     missing: dict[int, tuple[str, dt.datetime]] = {}
     with _lock:
@@ -169,7 +162,7 @@ def _latest_contents(
             else:
                 _contents.move_to_end((rid, str(at)))
                 out[lg] = (_Stored(rid, lg, at, found), found)
-    for rid, content in store.revision_contents(list(missing)).items():
+    for rid, content in store.plans.revision_contents(list(missing)).items():
         lg, at = missing[rid]
         out[lg] = (_Stored(rid, lg, at, content), content)
         with _lock:
@@ -190,7 +183,7 @@ def area_renewals(store: RenewalStore, ms: Sequence[MunicipalityRecord]) -> dict
     index = {month: j for j, month in enumerate(months)}
     sums = {name: np.zeros(len(months)) for name, _ in AREA_SERIES}
     stored = _latest_contents(store, [m.lg_code for m in ms])
-    inputs = store.latest_inputs_of(list(stored))
+    inputs = store.inputs.latest_inputs_of(list(stored))
     fiscal_years: list[int] = []
     budget: dict[str, list[int]] = {}
     by_code: dict[str, int] = {}

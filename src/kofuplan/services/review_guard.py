@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kofuplan.adapters.storage.models import Municipality, PlanRevision
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.errors import ConflictError, InputError
+from kofuplan.services.ports import MunicipalityRecord, PlanRevisionRecord, UnitOfWork
 
 MAX_REASON = 1000  # characters of one explanation
 
@@ -27,7 +26,7 @@ class StaleReview(ConflictError):
 
     def __init__(
         self,
-        current: PlanRevision,
+        current: PlanRevisionRecord,
         seen_seq: int | None,
         changes: list[tuple[str, str, Any, Any]],
     ) -> None:
@@ -56,13 +55,15 @@ def error_key(f: Finding) -> str:
     return f"{f.code}|{f.month or ''}"
 
 
-def revision_errors(repo: Repository, m: Municipality, revision: PlanRevision) -> list[Finding]:
+def revision_errors(
+    uow: UnitOfWork, m: MunicipalityRecord, revision: PlanRevisionRecord
+) -> list[Finding]:
     """The errors (誤り) of a stored revision: the editor's checks and the prefecture's, as the
     plan page shows them, each once."""
     from kofuplan.services.review_checks import revision_findings, rows_under_inputs
     from kofuplan.services.workflow import check_revision
 
-    inputs = repo.latest_inputs(m.lg_code)
+    inputs = uow.inputs.latest_inputs(m.lg_code)
     rows = rows_under_inputs(m, revision.content, inputs.content if inputs else None)
     found = [*check_revision(m, rows), *revision_findings(m, revision, inputs)]
     out: dict[str, Finding] = {}
@@ -88,16 +89,18 @@ def explain(errors: list[Finding], given: Mapping[str, str]) -> list[dict[str, A
     ]
 
 
-def check_seen(repo: Repository, m: Municipality, seen_revision_id: int | None) -> PlanRevision:
+def check_seen(
+    uow: UnitOfWork, m: MunicipalityRecord, seen_revision_id: int | None
+) -> PlanRevisionRecord:
     """The latest revision, when it is the one the reviewer saw; StaleReview otherwise."""
-    latest = repo.latest_revision(m.lg_code)
+    latest = uow.plans.latest_revision(m.lg_code)
     if latest is None:
         raise InputError("審査する計画がありません")
     if seen_revision_id is None:
         raise InputError("審査した版が指定されていません。計画の画面を開き直してください")
     if latest.id == seen_revision_id:
         return latest
-    seen = repo.revision(seen_revision_id)
+    seen = uow.plans.revision(seen_revision_id)
     seen = seen if seen is not None and seen.lg_code == m.lg_code else None
     changes = (
         [
@@ -111,31 +114,29 @@ def check_seen(repo: Repository, m: Municipality, seen_revision_id: int | None) 
     raise StaleReview(latest, seen.seq if seen else None, changes)
 
 
-def handed_in_explanations(
-    repo: Repository, lg_code: str, revision_id: int
-) -> list[dict[str, Any]]:
+def handed_in_explanations(uow: UnitOfWork, lg_code: str, revision_id: int) -> list[dict[str, Any]]:
     """The explanations given when this revision was (last) handed in."""
-    for e in repo.events(lg_code):  # newest first
+    for e in uow.reviews.events(lg_code):  # newest first
         if e.status == "submitted" and e.revision_id == revision_id:
             return list(e.explanations or [])
     return []
 
 
 def unexplained_accepted(
-    repo: Repository, ms: list[Municipality], accepted: Mapping[str, int]
+    uow: UnitOfWork, ms: list[MunicipalityRecord], accepted: Mapping[str, int]
 ) -> list[str]:
     """Names of municipalities whose accepted revision has an error without an explanation."""
     names = []
     for m in ms:
         revision_id = accepted.get(m.lg_code)
-        revision = repo.revision(revision_id) if revision_id else None
+        revision = uow.plans.revision(revision_id) if revision_id else None
         if revision is None:
             continue
-        errors = revision_errors(repo, m, revision)
+        errors = revision_errors(uow, m, revision)
         if not errors:
             continue
         given = {f"{x['code']}|{x['month'] or ''}": x["reason"]
-                 for x in handed_in_explanations(repo, m.lg_code, revision.id)}  # fmt: skip
+                 for x in handed_in_explanations(uow, m.lg_code, revision.id)}  # fmt: skip
         if any(not given.get(error_key(f)) for f in errors):
             names.append(m.name)
     return names

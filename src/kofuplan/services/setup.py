@@ -4,40 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from kofuplan.adapters.stats_csv import read_stats
-from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.models import Municipality, User
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_form import Cell, PlanRow
+from kofuplan.domain.profiles import StatsRows
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
 from kofuplan.services.passwords import hash_password
+from kofuplan.services.ports import MunicipalityData, Storage, UserRecord
 from kofuplan.services.rule_clock import rules_on
-from kofuplan.services.workflow import save_plan
+from kofuplan.services.workflow import append_plan
 
 
 class UserError(InputError):
     pass
 
 
-def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
-    """Create or update the prefectures and municipalities of one statistics snapshot
-    (the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
-    stats = read_stats(path, as_of)
-    with db.session() as s:
-        repo = Repository(s)
+def load_baseline(storage: Storage, stats: StatsRows, as_of: dt.date) -> int:
+    """Create or update the prefectures and municipalities of one statistics snapshot (read
+    by the plan engine's reader, so the service and `kofuplan plan` read the same way)."""
+    with storage.unit_of_work() as uow:
         prefs = sorted(set(zip(stats.pref_code.tolist(), stats.pref_name.tolist(), strict=True)))
         for pref_code, pref_name in prefs:
-            repo.upsert_prefecture(str(pref_code).zfill(2), str(pref_name))
-        s.flush()
+            uow.places.put_prefecture(str(pref_code).zfill(2), str(pref_name))
         for i, code in enumerate(stats.lg_code.tolist()):
-            repo.upsert_municipality(
-                Municipality(
+            uow.places.put_municipality(
+                MunicipalityData(
                     lg_code=str(code),
                     pref_code=str(stats.pref_code[i]).zfill(2),
                     name=str(stats.name[i]),
@@ -49,7 +43,7 @@ def load_baseline(db: Database, path: Path, as_of: dt.date) -> int:
                     municipality_type=str(stats.municipality_type[i]),
                 )
             )
-        s.commit()
+        uow.commit()
     return len(stats.lg_code)
 
 
@@ -97,40 +91,42 @@ def _as_date(value: Any) -> dt.date:
 
 
 def import_plans(
-    db: Database,
+    storage: Storage,
     plans: Mapping[str, Sequence[Mapping[str, Any]]],
     reason: str,
     stored: Callable[[int], None] = lambda _n: None,
     kind: str = "issuance",
 ) -> int:
     """Store each municipality's plan rows as its newest revision of the ``kind`` plan
-    (author: none); ``stored(1)`` is told after each municipality (a caller's progress)."""
+    (author: none), all in one transaction: a plan refused halfway stores none. ``stored(1)``
+    is told after each municipality (a caller's progress)."""
     n = 0
-    with db.session() as s:
-        repo = Repository(s)
+    with storage.unit_of_work() as uow:
         who = Principal(user_id=None, login="system", role="ministry")
         for lg_code, rows in plans.items():
-            m = repo.municipality(lg_code)
+            m = uow.places.municipality(lg_code)
             if m is None:
-                raise ValueError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
-            latest = repo.latest_revision(lg_code, kind)
+                raise InputError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
+            latest = uow.plans.latest_revision(lg_code, kind)
             base = latest.id if latest else None
-            save_plan(repo, who, m, base, reason, rows, merge=False, kind=kind)
+            append_plan(uow, who, m, base, reason, rows, merge=False, kind=kind)
             n += 1
             stored(1)
+        uow.commit()
     return n
 
 
-def add_user(
-    db: Database,
+def check_new_user(
     *,
     role: str,
     login: str,
     password: str,
     lg_code: str | None = None,
     pref_code: str | None = None,
-    password_hash: str | None = None,
-) -> User:
+) -> None:
+    """What can be refused without the store: the role, the password's length, the login,
+    and the code the role needs (``kofuplan users add`` refuses these before it opens or
+    creates the database)."""
     if role not in ROLES:
         raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     min_length = int(rules_on(None)["service.password_min_length"])  # the clock's day
@@ -138,35 +134,46 @@ def add_user(
         raise UserError(f"password: at least {min_length} characters")
     if not login or len(login) > 64:
         raise UserError("--login: 1 to 64 characters")
-    with db.session() as s:
-        repo = Repository(s)
-        if repo.user_by_login(login) is not None:
+    if role == "municipality":
+        if not lg_code:
+            raise UserError("--lg-code: a municipality account needs its 団体コード")
+        if why := lg_code_error(lg_code):
+            raise UserError(f"--lg-code: {lg_code!r}: {why}")
+    elif role == "prefecture" and not pref_code:
+        raise UserError("--pref: a prefecture account needs its prefecture code (01–47)")
+
+
+def add_user(
+    storage: Storage,
+    *,
+    role: str,
+    login: str,
+    password: str,
+    lg_code: str | None = None,
+    pref_code: str | None = None,
+    password_hash: str | None = None,
+) -> UserRecord:
+    check_new_user(role=role, login=login, password=password, lg_code=lg_code, pref_code=pref_code)
+    with storage.unit_of_work() as uow:
+        if uow.accounts.user_by_login(login) is not None:
             raise UserError(f"--login: {login!r} already exists")
         if role == "municipality":
-            if not lg_code:
-                raise UserError("--lg-code: a municipality account needs its 団体コード")
-            if why := lg_code_error(lg_code):
-                raise UserError(f"--lg-code: {lg_code!r}: {why}")
-            m = repo.municipality(lg_code)
+            m = uow.places.municipality(str(lg_code))
             if m is None:
                 raise UserError(f"--lg-code: {lg_code} is not loaded (run db load-stats)")
             pref_code = m.pref_code
         elif role == "prefecture":
-            if not pref_code:
-                raise UserError("--pref: a prefecture account needs its prefecture code (01–47)")
-            if repo.prefecture(pref_code) is None:
+            if uow.places.prefecture(str(pref_code)) is None:
                 raise UserError(f"--pref: {pref_code!r} is not a loaded prefecture code")
             lg_code = None
         else:
             lg_code = pref_code = None
-        user = repo.add_user(
-            User(
-                login=login,
-                password_hash=password_hash or hash_password(password),
-                role=role,
-                lg_code=lg_code,
-                pref_code=pref_code,
-            )
+        user = uow.accounts.add_user(
+            login=login,
+            password_hash=password_hash or hash_password(password),
+            role=role,
+            lg_code=lg_code,
+            pref_code=pref_code,
         )
-        s.commit()
+        uow.commit()
         return user

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kofuplan.adapters.storage.models import SignInEvent, User, utcnow
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.sign_in_throttle import ThrottleRule, wait_seconds
 from kofuplan.errors import InputError, KofuplanError
 from kofuplan.services.access import Principal
@@ -22,6 +20,7 @@ from kofuplan.services.passwords import (
     temporary_password,
     verify_password,
 )
+from kofuplan.services.ports import UnitOfWork, UserRecord
 
 OUTCOME_LABELS = {
     "success": "ログイン",
@@ -59,53 +58,55 @@ class SignedIn:
     must_change_password: bool
 
 
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _seconds(at: dt.datetime) -> float:
     if at.tzinfo is None:  # SQLite returns naive datetimes (stored as UTC)
         at = at.replace(tzinfo=dt.UTC)
     return at.timestamp()
 
 
-def _log(repo: Repository, login: str, address: str, outcome: str, **ids: int | None) -> None:
-    repo.add_sign_in_event(
-        SignInEvent(login=login[:64], address=address[:64], outcome=outcome, **ids)
-    )
+def _log(uow: UnitOfWork, login: str, address: str, outcome: str, **ids: int | None) -> None:
+    uow.accounts.add_sign_in_event(login=login[:64], address=address[:64], outcome=outcome, **ids)
 
 
-def principal_of(user: User) -> Principal:
+def principal_of(user: UserRecord) -> Principal:
     return Principal(user.id, user.login, user.role, user.lg_code, user.pref_code)  # type: ignore[arg-type]
 
 
 def sign_in(
-    repo: Repository, login: str, password: str, address: str, rule: ThrottleRule
+    uow: UnitOfWork, login: str, password: str, address: str, rule: ThrottleRule
 ) -> SignedIn:
     """Check the password, unless the (login, address) pair or the address owes a wait."""
     now = utcnow()
     since = now - dt.timedelta(seconds=rule.window_seconds)
     pair: list[float] = []
-    for outcome, at in repo.pair_sign_ins(login[:64], address[:64], since):
+    for outcome, at in uow.accounts.pair_sign_ins(login[:64], address[:64], since):
         if outcome == "success":
             break  # a success starts the count again
         pair.append(_seconds(at))
-    by_address = [_seconds(at) for at in repo.address_failures(address[:64], since)]
+    by_address = [_seconds(at) for at in uow.accounts.address_failures(address[:64], since)]
     wait = wait_seconds(pair, by_address, now.timestamp(), rule)
     if wait > 0:
-        _log(repo, login, address, "throttled")
-        repo.session.commit()
+        _log(uow, login, address, "throttled")
+        uow.commit()
         raise Throttled(wait)
-    user = repo.user_by_login(login)
+    user = uow.accounts.user_by_login(login)
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        _log(repo, login, address, "failure", user_id=user.id if user else None)
-        repo.session.commit()
+        _log(uow, login, address, "failure", user_id=user.id if user else None)
+        uow.commit()
         raise BadCredentials
     if needs_rehash(user.password_hash):  # made with older parameters
-        user.password_hash = hash_password(password)
-    _log(repo, login, address, "success", user_id=user.id)
-    repo.session.commit()
+        uow.accounts.set_password(user.id, hash_password(password))
+    _log(uow, login, address, "success", user_id=user.id)
+    uow.commit()
     return SignedIn(principal_of(user), user.must_change_password)
 
 
 def change_password(
-    repo: Repository,
+    uow: UnitOfWork,
     user_id: int,
     current: str,
     new: str,
@@ -114,7 +115,7 @@ def change_password(
     session_id: str | None = None,
 ) -> None:
     """Replace the user's password; ends the user's other sessions."""
-    user = repo.user(user_id)
+    user = uow.accounts.user(user_id)
     if user is None:
         raise PasswordError("current_password", "利用者が見つかりません。")
     if not verify_password(user.password_hash, current):
@@ -132,22 +133,20 @@ def change_password(
         raise PasswordError(
             "confirm_password", "「新しいパスワード（確認）」が「新しいパスワード」と一致しません。"
         )
-    user.password_hash = hash_password(new)
-    user.must_change_password = False
-    user.password_changed_at = utcnow()
-    repo.end_user_sessions(user.id, keep=session_id)
-    _log(repo, user.login, address, "password_changed", user_id=user.id, actor_id=user.id)
-    repo.session.commit()
+    uow.accounts.set_password(user.id, hash_password(new), must_change=False, changed_at=utcnow())
+    uow.accounts.end_user_sessions(user.id, keep=session_id)
+    _log(uow, user.login, address, "password_changed", user_id=user.id, actor_id=user.id)
+    uow.commit()
 
 
-def reset_password(repo: Repository, actor: Principal, user: User, address: str) -> str:
+def reset_password(uow: UnitOfWork, actor: Principal, user: UserRecord, address: str) -> str:
     """Give ``user`` a temporary password that must be changed at the next sign-in; returns it
     (shown once to the officer who reset it, never stored in clear)."""
     temporary = temporary_password()
-    user.password_hash = hash_password(temporary)
-    user.must_change_password = True
-    user.password_changed_at = utcnow()
-    repo.end_user_sessions(user.id)
-    _log(repo, user.login, address, "password_reset", user_id=user.id, actor_id=actor.user_id)
-    repo.session.commit()
+    uow.accounts.set_password(
+        user.id, hash_password(temporary), must_change=True, changed_at=utcnow()
+    )
+    uow.accounts.end_user_sessions(user.id)
+    _log(uow, user.login, address, "password_reset", user_id=user.id, actor_id=actor.user_id)
+    uow.commit()
     return temporary

@@ -4,7 +4,7 @@ computed after a plan, actual, status, input or submission changes, stored, and 
 
 ``views.national_view`` and ``views.summarize`` stay the one computation; this module stores
 their results and serves them. A change marks the stored ones stale in its own transaction
-(``adapters.storage.summary_store``); the refresher recomputes each stale one once, however
+(the store's ``SummaryStore``); the refresher recomputes each stale one once, however
 many changes came meanwhile (one process at a time: a claim in the table), so a save never
 waits for a national recompute. A page asked for while its summary is being recomputed shows
 the stored one with the time it was computed; one never computed is computed on the spot.
@@ -13,7 +13,6 @@ the stored one with the time it was computed; one never computed is computed on 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import math
 import threading
@@ -21,14 +20,17 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from kofuplan.adapters.storage import summary_store
-from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.promotion import PromotionRollup
-from kofuplan.parameters import load_rules
 from kofuplan.services import views
+from kofuplan.services.ports import Storage, UnitOfWork
+from kofuplan.services.rule_clock import rules_on
 
 log = logging.getLogger(__name__)
+NATION = "nation"
+
+
+def pref_scope(pref_code: str) -> str:
+    return f"pref:{pref_code}"
 
 
 def _nation_content(n: views.NationView) -> dict[str, Any]:
@@ -49,25 +51,26 @@ def _nation_from(content: dict[str, Any]) -> views.NationView:
     return views.NationView(**data)
 
 
-def _compute(repo: Repository, scope: str) -> dict[str, Any]:
-    if scope == summary_store.NATION:
-        return _nation_content(views.national_view(repo))
+def _compute(uow: UnitOfWork, scope: str) -> dict[str, Any]:
+    if scope == NATION:
+        return _nation_content(views.national_view(uow))
     pref_code = scope.split(":", 1)[1]
-    return dataclasses.asdict(views.summarize(repo, list(repo.municipalities(pref_code))))
+    return dataclasses.asdict(views.summarize(uow, list(uow.places.municipalities(pref_code))))
 
 
-def refresh(db: Database, scope: str) -> bool:
+def refresh(storage: Storage, scope: str) -> bool:
     """Recompute ``scope`` if it is stale and no other process is at it; True if done."""
-    with db.session() as session:
-        version = summary_store.claim(session, scope)
+    with storage.unit_of_work() as uow:
+        version = uow.summaries.claim(scope)
         if version is None:
             return False
         started = time.perf_counter()
         try:
-            content = _compute(Repository(session), scope)
-            summary_store.store(session, scope, version, content)
+            content = _compute(uow, scope)
+            uow.summaries.store(scope, version, content)
         except Exception:
-            summary_store.release(session, scope)
+            uow.rollback()
+            uow.summaries.release(scope)
             raise
         log.info(
             "summary %s v%d in %.0f ms", scope, version, 1000 * (time.perf_counter() - started)
@@ -75,49 +78,50 @@ def refresh(db: Database, scope: str) -> bool:
         return True
 
 
-def _stored(repo: Repository, db: Database | None, scope: str) -> dict[str, Any]:
-    row = summary_store.load(repo.session, scope)
+def _stored(uow: UnitOfWork, storage: Storage | None, scope: str) -> dict[str, Any]:
+    row = uow.summaries.load(scope)
     if row is not None and row.content is not None:
         if row.computed_version >= row.version:
             return row.content
-        if db is not None:  # being recomputed (or stale since another process): the stored one
-            Refresher.for_database(db).wake({scope})
+        if storage is not None:  # being recomputed (or stale since another process): the stored one
+            Refresher.for_storage(storage).wake({scope})
             return row.content
     # Never computed (a fresh database): compute it now, and store it when no other process
     # is computing it already.
-    if db is not None:
-        refresh(db, scope)
-        repo.session.expire_all()
-        row = summary_store.load(repo.session, scope)
+    if storage is not None:
+        refresh(storage, scope)
+        row = uow.summaries.load(scope)
         if row is not None and row.content is not None:
             return row.content
-    return _compute(repo, scope)
+    return _compute(uow, scope)
 
 
-def computed_at(repo: Repository, scope: str = summary_store.NATION) -> Any:
-    row = summary_store.load(repo.session, scope)
+def computed_at(uow: UnitOfWork, scope: str = NATION) -> Any:
+    row = uow.summaries.load(scope)
     return row.computed_at if row is not None else None
 
 
-def nation(repo: Repository, db: Database | None = None) -> views.NationView:
+def nation(uow: UnitOfWork, storage: Storage | None = None) -> views.NationView:
     """The national view as last stored (recomputed on the spot only the first time)."""
-    return _nation_from(_stored(repo, db, summary_store.NATION))
+    return _nation_from(_stored(uow, storage, NATION))
 
 
-def prefecture(repo: Repository, pref_code: str, db: Database | None = None) -> views.AreaSummary:
-    return views.AreaSummary(**_stored(repo, db, summary_store.pref_scope(pref_code)))
+def prefecture(
+    uow: UnitOfWork, pref_code: str, storage: Storage | None = None
+) -> views.AreaSummary:
+    return views.AreaSummary(**_stored(uow, storage, pref_scope(pref_code)))
 
 
 class Refresher:
-    """One thread per process and database: recomputes the summaries a commit made stale."""
+    """One thread per process and store: recomputes the summaries a commit made stale."""
 
-    _by_url: ClassVar[dict[str, Refresher]] = {}
+    _by_key: ClassVar[dict[str, Refresher]] = {}
     _guard: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        rules = load_rules().at(dt.date(2020, 10, 1))
-        self.interval = float(rules["service.summary_refresh_seconds"])
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        # On the bootstrap's clock: a dated revision of the interval applies from its day.
+        self.interval = float(rules_on(None)["service.summary_refresh_seconds"])
         self._pending: set[str] = set()
         self._wake = threading.Event()
         self._lock = threading.Lock()
@@ -125,11 +129,11 @@ class Refresher:
         self._thread.start()
 
     @classmethod
-    def for_database(cls, db: Database) -> Refresher:
+    def for_storage(cls, storage: Storage) -> Refresher:
         with cls._guard:
-            found = cls._by_url.get(db.url)
-            if found is None or found.db is not db:
-                found = cls._by_url[db.url] = cls(db)
+            found = cls._by_key.get(storage.key)
+            if found is None or found.storage is not storage:
+                found = cls._by_key[storage.key] = cls(storage)
             return found
 
     def wake(self, scopes: set[str]) -> None:
@@ -148,16 +152,16 @@ class Refresher:
             with self._lock:
                 scopes, self._pending = self._pending, set()
             # Prefectures first: the national view is the costliest, and done once.
-            for scope in sorted(scopes, key=lambda s: s == summary_store.NATION):
+            for scope in sorted(scopes, key=lambda s: s == NATION):
                 try:
-                    refresh(self.db, scope)
+                    refresh(self.storage, scope)
                 except Exception:  # a failed refresh leaves the stored one; the next change retries
                     log.exception("refreshing summary %s failed", scope)
 
 
-def start(db: Database) -> Callable[[set[str]], None]:
-    """Recompute the summaries of ``db`` after every commit that made them stale."""
-    refresher = Refresher.for_database(db)
-    if refresher.wake not in db.summary_listeners:
-        db.summary_listeners.append(refresher.wake)
+def start(storage: Storage) -> Callable[[set[str]], None]:
+    """Recompute the summaries of ``storage`` after every commit that made them stale."""
+    refresher = Refresher.for_storage(storage)
+    if refresher.wake not in storage.summary_listeners:
+        storage.summary_listeners.append(refresher.wake)
     return refresher.wake

@@ -10,8 +10,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.domain.promotion import MunicipalPromotion, PromotionRollup, rollup
@@ -21,6 +19,12 @@ from kofuplan.domain.waits import QueueingParameters, row_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.national_focus import focus_list
 from kofuplan.services.plan_figures import latest_figures
+from kofuplan.services.ports import (
+    InputRevisionRecord,
+    MunicipalityRecord,
+    PlanRevisionRecord,
+    UnitOfWork,
+)
 from kofuplan.services.renewal_views import area_renewals
 from kofuplan.services.review_checks import (
     data_as_of,
@@ -43,10 +47,10 @@ def plan_months(as_of: dt.date | None) -> list[str]:
 
 @dataclass
 class MunicipalityView:
-    municipality: Municipality
+    municipality: MunicipalityRecord
     target: int
     status: Status
-    revision: PlanRevision | None
+    revision: PlanRevisionRecord | None
     rows: list[dict[str, Any]]
     findings: list[Finding]
     actuals: dict[str, dict[str, Any]]
@@ -54,7 +58,7 @@ class MunicipalityView:
     advice: list[dict[str, Any]]
     revisions: list[dict[str, Any]] = field(default_factory=list)
     review_findings: list[Finding] = field(default_factory=list)  # kofuplan check's
-    inputs: InputRevision | None = None  # the municipality's own inputs, latest revision
+    inputs: InputRevisionRecord | None = None  # the municipality's own inputs, latest revision
     input_revisions: list[dict[str, Any]] = field(default_factory=list)
 
     def cumulative_series(self) -> tuple[list[str], list[float | None], list[float | None]]:
@@ -83,9 +87,9 @@ def with_waits(rows: list[dict[str, Any]], as_of: dt.date | None) -> list[dict[s
     return row_waits(rows, QueueingParameters.from_rules(_rules(as_of)))
 
 
-def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
-    revision = repo.latest_revision(m.lg_code)
-    input_revisions = repo.input_revisions(m.lg_code)
+def municipality_view(uow: UnitOfWork, m: MunicipalityRecord) -> MunicipalityView:
+    revision = uow.plans.latest_revision(m.lg_code)
+    input_revisions = uow.inputs.input_revisions(m.lg_code)
     inputs = input_revisions[0] if input_revisions else None
     own = inputs.content if inputs else None
     rows = with_waits(
@@ -93,10 +97,10 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     )
     # One check set: the saved revision's checks are the editor's and the prefecture's.
     review = revision_findings(m, revision, inputs)
-    events = repo.events(m.lg_code)
-    revisions = repo.revisions(m.lg_code, with_content=False)
-    advice = repo.advice(m.lg_code)
-    logins = repo.user_logins(
+    events = uow.reviews.events(m.lg_code)
+    revisions = uow.plans.revisions(m.lg_code, with_content=False)
+    advice = uow.reviews.advice(m.lg_code)
+    logins = uow.accounts.user_logins(
         [e.actor_id for e in events]
         + [r.author_id for r in revisions]
         + [a.author_id for a in advice]
@@ -105,7 +109,7 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     return MunicipalityView(
         municipality=m,
         target=target_of(m),
-        status=status_of(repo, m.lg_code),
+        status=status_of(uow, m.lg_code),
         revision=revision,
         rows=rows,
         findings=review,
@@ -124,7 +128,7 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
         ],
         actuals={
             month: {"issued": a.issued, "backlog": a.backlog}
-            for month, a in sorted(repo.actuals(m.lg_code).items())
+            for month, a in sorted(uow.reviews.actuals(m.lg_code).items())
         },
         events=[
             {
@@ -154,12 +158,12 @@ def municipality_view(repo: Repository, m: Municipality) -> MunicipalityView:
     )
 
 
-def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
+def revision_diffs(uow: UnitOfWork, lg_code: str) -> list[dict[str, Any]]:
     """Each revision with the figures a person changed against its base (the editable cells;
     the columns recomputed from them are left out), and its base by 版 number."""
-    revisions = list(reversed(repo.revisions(lg_code)))
+    revisions = list(reversed(uow.plans.revisions(lg_code)))
     by_id = {r.id: r for r in revisions}
-    logins = repo.user_logins([r.author_id for r in revisions])
+    logins = uow.accounts.user_logins([r.author_id for r in revisions])
     out = []
     for r in revisions:
         base = by_id.get(r.base_revision_id) if r.base_revision_id else None
@@ -184,12 +188,12 @@ def revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
     return list(reversed(out))
 
 
-def input_revision_diffs(repo: Repository, lg_code: str) -> list[dict[str, Any]]:
+def input_revision_diffs(uow: UnitOfWork, lg_code: str) -> list[dict[str, Any]]:
     """Each inputs revision (newest first) with the fields it changed against its base, as the
     form shows them (label, before, after)."""
-    revisions = list(repo.input_revisions(lg_code))
+    revisions = list(uow.inputs.input_revisions(lg_code))
     by_id = {r.id: r for r in revisions}
-    logins = repo.user_logins([r.author_id for r in revisions])
+    logins = uow.accounts.user_logins([r.author_id for r in revisions])
     out = []
     for r in revisions:
         base = by_id.get(r.base_revision_id) if r.base_revision_id else None
@@ -245,12 +249,12 @@ class AreaSummary:
     renewal: dict[str, Any] = field(default_factory=dict)
 
 
-def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
+def summarize(uow: UnitOfWork, ms: list[MunicipalityRecord]) -> AreaSummary:
     months = plan_months(data_as_of(ms))
     index = {m: i for i, m in enumerate(months)}
     planned = np.zeros(len(months), dtype=np.int64)
     capacity = np.zeros(len(months), dtype=np.int64)
-    figures = latest_figures(repo, [m.lg_code for m in ms]) if ms else {}
+    figures = latest_figures(uow, [m.lg_code for m in ms]) if ms else {}
     for f in figures.values():
         for month, cards in f.issuance.items():
             i = index.get(month)
@@ -260,7 +264,7 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
     codes = {m.lg_code for m in ms}
     actual = np.zeros(len(months), dtype=np.int64)
     seen = np.zeros(len(months), dtype=bool)
-    for lg, by_month in repo.all_actuals(codes).items():
+    for lg, by_month in uow.reviews.all_actuals(codes).items():
         if lg not in codes:
             continue
         for month, issued in by_month.items():
@@ -282,7 +286,7 @@ def summarize(repo: Repository, ms: list[Municipality]) -> AreaSummary:
         baseline=baseline,
         planned_cumulative=[int(v) for v in planned_cum],
         actual_cumulative=[int(v) if i <= last else None for i, v in enumerate(actual_cum)],
-        renewal=area_renewals(repo, ms),
+        renewal=area_renewals(uow, ms),
     )
 
 
@@ -303,13 +307,13 @@ class NationView:
     promotion_total: PromotionRollup | None = None
 
 
-def national_view(repo: Repository) -> NationView:
-    ms = list(repo.municipalities())
-    summary = summarize(repo, ms)
+def national_view(uow: UnitOfWork) -> NationView:
+    ms = list(uow.places.municipalities())
+    summary = summarize(uow, ms)
     rules = _rules(data_as_of(ms))
     aim = NationalRules.from_rules(rules).monthly_issuance_aim
-    actuals = repo.all_actuals()
-    events = repo.latest_events()
+    actuals = uow.reviews.all_actuals()
+    events = uow.reviews.latest_events()
     pop: dict[str, int] = defaultdict(int)
     issued: dict[str, int] = defaultdict(int)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -324,11 +328,11 @@ def national_view(repo: Repository) -> NationView:
         muni_rank.append({"lg_code": m.lg_code, "name": m.name, "coverage_pct": cov})
     # kofuplan focus's designation on the stored figures: one rule (domain/focus.py).
     focus = focus_list(ms, actuals, current().book)
-    prefs = {p.code: p.name for p in repo.prefectures()}
+    prefs = {p.code: p.name for p in uow.places.prefectures()}
     coverage = {c: 100.0 * issued[c] / pop[c] for c in prefs if pop[c] > 0}
     submissions = {
         code: {"at": s.created_at, "accepted": len(s.revisions.get("accepted", {}))}
-        for code, s in repo.latest_submissions().items()
+        for code, s in uow.reviews.latest_submissions().items()
     }
     pref_rank = sorted(
         (
@@ -345,7 +349,7 @@ def national_view(repo: Repository) -> NationView:
     )
     muni_rank.sort(key=lambda d: -cast(float, d["coverage_pct"]))
     over = [m for m, p in zip(summary.months, summary.planned, strict=True) if p >= aim]
-    by_pref, total = promotion_rollups(repo, ms)
+    by_pref, total = promotion_rollups(uow, ms)
     return NationView(
         summary=summary,
         aim=aim,
@@ -364,13 +368,13 @@ def national_view(repo: Repository) -> NationView:
 
 
 def promotion_rollups(
-    repo: Repository, ms: list[Municipality]
+    uow: UnitOfWork, ms: list[MunicipalityRecord]
 ) -> tuple[dict[str, PromotionRollup], PromotionRollup]:
     """The promotion sections rolled up by prefecture and for the nation (forms mailed,
     events, convenience-store fee reductions: the Ministry's survey of R2.4), from each
     municipality's latest inputs."""
     promotions: dict[str, MunicipalPromotion] = {
-        lg: promotion_of(r.content) for lg, r in repo.latest_inputs_of().items()
+        lg: promotion_of(r.content) for lg, r in uow.inputs.latest_inputs_of().items()
     }
     codes_by_pref: dict[str, list[str]] = defaultdict(list)
     for m in ms:

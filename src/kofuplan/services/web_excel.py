@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kofuplan.adapters.storage.models import InputRevision, Municipality, PlanRevision
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.budget import COST_ITEMS
 from kofuplan.domain.promotion import PROMOTION_FIELDS
 from kofuplan.domain.workbook import (
@@ -25,18 +23,24 @@ from kofuplan.domain.workbook import (
 )
 from kofuplan.errors import InputError
 from kofuplan.services.access import Principal
-from kofuplan.services.municipal_inputs import normalize, save_inputs
+from kofuplan.services.municipal_inputs import append_inputs, normalize
+from kofuplan.services.ports import (
+    InputRevisionRecord,
+    MunicipalityRecord,
+    PlanRevisionRecord,
+    UnitOfWork,
+)
 from kofuplan.services.review_checks import check_run
-from kofuplan.services.workflow import Conflict, save_plan
+from kofuplan.services.workflow import Conflict, append_plan
 
 
-def workbook_name(m: Municipality, revision: PlanRevision) -> str:
+def workbook_name(m: MunicipalityRecord, revision: PlanRevisionRecord) -> str:
     # The reader expects the file name to start with the 団体コード.
     return f"{m.lg_code}_rev{revision.seq}.xlsx"
 
 
 def workbook_contents(
-    m: Municipality, revision: PlanRevision, inputs: InputRevision | None = None
+    m: MunicipalityRecord, revision: PlanRevisionRecord, inputs: InputRevisionRecord | None = None
 ) -> tuple[PlanWorkbook, TemplateCalendar]:
     """The workbook of one revision, with the municipality's own inputs when it saved some
     (its profile figures and its promotion section), from the checked plan table."""
@@ -133,14 +137,14 @@ LATEST = Latest()
 
 @dataclass(frozen=True)
 class SavedUpload:
-    plan: PlanRevision
-    inputs: InputRevision | None  # None: the workbook's inputs were those already saved
+    plan: PlanRevisionRecord
+    inputs: InputRevisionRecord | None  # None: the workbook's inputs were those already saved
 
 
 def save_upload(
-    repo: Repository,
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     read: Callable[[dt.date], PlanWorkbook],
     base_revision_id: int | None,
     inputs_base_id: int | Latest | None,
@@ -151,8 +155,9 @@ def save_upload(
     ``base_revision_id`` and, when they changed, its profile figures and promotion section as
     an inputs revision based on ``inputs_base_id``. A stale base of either is refused with
     Conflict (409) before anything is written; a bad workbook, with WorkbookError or
-    InputsError, also before anything is written."""
-    latest = repo.latest_inputs(m.lg_code)
+    InputsError, also before anything is written. The plan and the inputs are committed
+    together or not at all."""
+    latest = uow.inputs.latest_inputs(m.lg_code)
     previous = latest.content if latest else None
     upload = uploaded(read(m.baseline_date), previous)
     if upload.lg_code != m.lg_code:
@@ -164,6 +169,7 @@ def save_upload(
     base = latest_id if isinstance(inputs_base_id, Latest) else inputs_base_id
     if changed and base != latest_id:
         raise Conflict(latest_id)  # someone saved the inputs after this workbook was made
-    plan = save_plan(repo, who, m, base_revision_id, reason, upload.rows)
-    inputs = save_inputs(repo, who, m, latest_id, reason, upload.inputs) if changed else None
+    plan = append_plan(uow, who, m, base_revision_id, reason, upload.rows)
+    inputs = append_inputs(uow, who, m, latest_id, reason, upload.inputs) if changed else None
+    uow.commit()
     return SavedUpload(plan, inputs)

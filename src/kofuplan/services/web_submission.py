@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.prefecture_book import PrefectureBook, Today, prefecture_book
 from kofuplan.errors import InputError
+from kofuplan.services.ports import UnitOfWork
 from kofuplan.services.review_checks import check_run
 
 
@@ -18,14 +18,14 @@ class NothingToSubmit(InputError):
     pass
 
 
-def submission_book(repo: Repository, pref_code: str, made_on: dt.date) -> PrefectureBook:
-    ms = list(repo.municipalities(pref_code))
-    revisions = repo.latest_revisions([m.lg_code for m in ms])
+def submission_book(uow: UnitOfWork, pref_code: str, made_on: dt.date) -> PrefectureBook:
+    ms = list(uow.places.municipalities(pref_code))
+    revisions = uow.plans.latest_revisions([m.lg_code for m in ms])
     with_plan = [m for m in ms if m.lg_code in revisions]
     if not with_plan:
         raise NothingToSubmit("計画のある市区町村がまだありません")
     contents = {m.lg_code: revisions[m.lg_code].content for m in with_plan}
-    inputs = {lg: r.content for lg, r in repo.latest_inputs_of(contents).items()}
+    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(contents).items()}
     run = check_run(with_plan, contents, inputs)
     assert run is not None
     p = run.profiles

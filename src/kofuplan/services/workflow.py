@@ -8,17 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy.exc import IntegrityError
-
-from kofuplan.adapters.storage.models import (
-    Actual,
-    Advice,
-    Municipality,
-    PlanRevision,
-    PrefectureSubmission,
-    ReviewEvent,
-)
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain import plan_edit
 from kofuplan.domain.advice import COLUMN_LABELS
 from kofuplan.domain.findings import Finding
@@ -35,6 +24,14 @@ from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.errors import ConflictError, InputError
 from kofuplan.services.access import Principal
+from kofuplan.services.ports import (
+    AdviceRecord,
+    MunicipalityRecord,
+    PlanRevisionRecord,
+    RevisionTaken,
+    SubmissionRecord,
+    UnitOfWork,
+)
 from kofuplan.services.rule_clock import rules_on
 
 
@@ -50,18 +47,18 @@ class InvalidInput(InputError):
     """Bad input from an editor; the message names the month and field."""
 
 
-def plan_rules(m: Municipality | None = None) -> Mapping[str, Any]:
+def plan_rules(m: MunicipalityRecord | None = None) -> Mapping[str, Any]:
     """The rules at the municipality's data date (or the clock's day without one)."""
     return rules_on(m.baseline_date if m is not None else None)
 
 
-def target_of(m: Municipality) -> int:
+def target_of(m: MunicipalityRecord) -> int:
     share = float(plan_rules(m)["plan.target_share_of_population"])
     return plan_edit.target(m.population, m.cards_issued_baseline, share)
 
 
 def check_revision(
-    m: Municipality,
+    m: MunicipalityRecord,
     rows: Sequence[Mapping[str, Any]],
     inputs: Mapping[str, Any] | None = None,
     kind: str = "issuance",
@@ -81,12 +78,12 @@ def check_revision(
     return prefecture_checks([m], {m.lg_code: rows}, inputs_by_code).get(m.lg_code, [])
 
 
-def status_of(repo: Repository, lg_code: str) -> Status:
-    event = repo.latest_events([lg_code]).get(lg_code)
+def status_of(uow: UnitOfWork, lg_code: str) -> Status:
+    event = uow.reviews.latest_events([lg_code]).get(lg_code)
     return cast(Status, event.status) if event else "not_started"
 
 
-def plan_bounds(m: Municipality | None = None) -> PlanBounds:
+def plan_bounds(m: MunicipalityRecord | None = None) -> PlanBounds:
     return PlanBounds.from_rules(plan_rules(m))
 
 
@@ -104,7 +101,7 @@ def labels_of(kind: str) -> Mapping[str, str]:
 def merge_edits(
     base: Sequence[Mapping[str, Any]],
     edits: Sequence[Mapping[str, Any]],
-    m: Municipality | None = None,
+    m: MunicipalityRecord | None = None,
     kind: str = "issuance",
 ) -> list[dict[str, Any]]:
     """The base rows with the editable cells replaced by the edits (other cells are ignored);
@@ -127,7 +124,7 @@ def merge_edits(
 
 
 def whole_rows(
-    rows: Sequence[Mapping[str, Any]], m: Municipality | None = None, kind: str = "issuance"
+    rows: Sequence[Mapping[str, Any]], m: MunicipalityRecord | None = None, kind: str = "issuance"
 ) -> list[dict[str, Any]]:
     """A whole plan (an import) as plain values; refused, naming the row, month and field,
     when a figure is out of bounds. A renewal plan's own figures (expiries and expected
@@ -162,19 +159,20 @@ def whole_rows(
     return out
 
 
-def save_plan(
-    repo: Repository,
+def append_plan(
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     base_revision_id: int | None,
     reason: str,
     rows: Sequence[Mapping[str, Any]],
     *,
     merge: bool = True,
     kind: str = "issuance",
-) -> PlanRevision:
+) -> PlanRevisionRecord:
     """Append a revision of the ``kind`` plan (issuance or renewal) based on
-    ``base_revision_id``; refuse a stale base with Conflict.
+    ``base_revision_id``; refuse a stale base with Conflict. Not committed: :func:`save_plan`
+    commits it, an upload commits it with its inputs.
 
     ``merge`` takes only the editable cells from ``rows`` (an editor's save); without it the
     rows are a whole plan (an import from ``plan_monthly.csv``). The revision, its findings
@@ -182,7 +180,7 @@ def save_plan(
     transaction.
     """
     kind = _kind(kind)
-    latest = repo.latest_revision(m.lg_code, kind)
+    latest = uow.plans.latest_revision(m.lg_code, kind)
     latest_id = latest.id if latest else None
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
@@ -190,7 +188,7 @@ def save_plan(
         content = merge_edits(latest.content, rows, m, kind)
     else:
         content = whole_rows(rows, m, kind)
-    inputs = repo.latest_inputs(m.lg_code)
+    inputs = uow.inputs.latest_inputs(m.lg_code)
     own = inputs.content if inputs is not None else None
     if kind == RENEWAL:  # the cumulative counts renewals; the inputs' daily figures per counter
         from kofuplan.services.renewal_checks import renewal_rows
@@ -203,51 +201,64 @@ def save_plan(
 
             content = rows_under_inputs(m, content, inputs.content)
     seq = (latest.seq if latest else 0) + 1
-    revision = PlanRevision(
-        lg_code=m.lg_code,
-        kind=kind,
-        seq=seq,
-        base_revision_id=base_revision_id,
-        author_id=who.user_id,
-        reason=reason.strip(),
-        content=content,
-    )
     try:
-        repo.add_revision(revision)
-    except IntegrityError:
+        revision = uow.plans.add_revision(
+            lg_code=m.lg_code,
+            seq=seq,
+            base_revision_id=base_revision_id,
+            author_id=who.user_id,
+            reason=reason.strip(),
+            content=content,
+            kind=kind,
+        )
+    except RevisionTaken:
         # Someone else saved on the same base between our read and our insert.
-        repo.session.rollback()
-        raise Conflict(_latest_id(repo, m.lg_code, kind)) from None
+        uow.rollback()
+        raise Conflict(_latest_id(uow, m.lg_code, kind)) from None
     if kind == RENEWAL:  # kept for the pages, which show this revision next
         from kofuplan.services.renewal_checks import revision_result
 
         findings = revision_result(m, revision, inputs).findings
     else:
         findings = check_revision(m, content, own, kind)
-    repo.add_findings(revision.id, findings)
+    uow.plans.add_findings(revision.id, findings)
     if kind == "issuance":
-        repo.add_event(
-            ReviewEvent(
-                lg_code=m.lg_code,
-                status=next_status(status_of(repo, m.lg_code), "save"),
-                revision_id=revision.id,
-                actor_id=who.user_id,
-                comment=reason.strip(),
-            )
+        uow.reviews.add_event(
+            lg_code=m.lg_code,
+            status=next_status(status_of(uow, m.lg_code), "save"),
+            revision_id=revision.id,
+            actor_id=who.user_id,
+            comment=reason.strip(),
         )
-    repo.session.commit()
     return revision
 
 
-def _latest_id(repo: Repository, lg_code: str, kind: str = "issuance") -> int | None:
-    latest = repo.latest_revision(lg_code, kind)
+def save_plan(
+    uow: UnitOfWork,
+    who: Principal,
+    m: MunicipalityRecord,
+    base_revision_id: int | None,
+    reason: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    merge: bool = True,
+    kind: str = "issuance",
+) -> PlanRevisionRecord:
+    """:func:`append_plan`, committed."""
+    revision = append_plan(uow, who, m, base_revision_id, reason, rows, merge=merge, kind=kind)
+    uow.commit()
+    return revision
+
+
+def _latest_id(uow: UnitOfWork, lg_code: str, kind: str = "issuance") -> int | None:
+    latest = uow.plans.latest_revision(lg_code, kind)
     return latest.id if latest else None
 
 
 def submit_to_prefecture(
-    repo: Repository,
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     comment: str,
     explanations: Mapping[str, str] | None = None,
 ) -> Status:
@@ -255,18 +266,18 @@ def submit_to_prefecture(
     ``code|month`` (``review_guard.error_key``), else UnexplainedErrors."""
     from kofuplan.services import review_guard
 
-    latest = repo.latest_revision(m.lg_code)
+    latest = uow.plans.latest_revision(m.lg_code)
     if latest is None:
         raise InvalidInput("提出する計画がまだありません")
-    errors = review_guard.revision_errors(repo, m, latest)
+    errors = review_guard.revision_errors(uow, m, latest)
     given = review_guard.explain(errors, explanations or {})
-    return _move(repo, who, m, "submit", comment, latest.id, given or None)
+    return _move(uow, who, m, "submit", comment, latest.id, given or None)
 
 
 def review(
-    repo: Repository,
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     decision: str,
     comment: str,
     seen_revision_id: int | None = None,
@@ -280,53 +291,50 @@ def review(
     if decision == "return" and not comment.strip():
         raise InvalidInput("差戻しには理由（コメント）が必要です")
     try:  # a move the status does not allow is refused first, whatever was seen
-        next_status(status_of(repo, m.lg_code), cast(Action, decision))
+        next_status(status_of(uow, m.lg_code), cast(Action, decision))
     except TransitionError as e:
         raise InvalidInput(str(e)) from None
-    latest = review_guard.check_seen(repo, m, seen_revision_id)
-    return _move(repo, who, m, decision, comment, latest.id)
+    latest = review_guard.check_seen(uow, m, seen_revision_id)
+    return _move(uow, who, m, decision, comment, latest.id)
 
 
 def _move(
-    repo: Repository,
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     action: str,
     comment: str,
     revision_id: int | None,
     explanations: list[dict[str, Any]] | None = None,
 ) -> Status:
     try:
-        new = next_status(status_of(repo, m.lg_code), cast(Action, action))
+        new = next_status(status_of(uow, m.lg_code), cast(Action, action))
     except TransitionError as e:
         raise InvalidInput(str(e)) from None
-    repo.add_event(
-        ReviewEvent(
-            lg_code=m.lg_code,
-            status=new,
-            revision_id=revision_id,
-            actor_id=who.user_id,
-            comment=comment.strip(),
-            explanations=explanations,
-        )
+    uow.reviews.add_event(
+        lg_code=m.lg_code,
+        status=new,
+        revision_id=revision_id,
+        actor_id=who.user_id,
+        comment=comment.strip(),
+        explanations=explanations,
     )
-    repo.session.commit()
+    uow.commit()
     return new
 
 
-def add_advice(repo: Repository, who: Principal, m: Municipality, text: str) -> Advice:
+def add_advice(uow: UnitOfWork, who: Principal, m: MunicipalityRecord, text: str) -> AdviceRecord:
     if not text.strip():
         raise InvalidInput("助言の本文が空です")
-    advice = Advice(lg_code=m.lg_code, author_id=who.user_id, text=text.strip())
-    repo.add_advice(advice)
-    repo.session.commit()
+    advice = uow.reviews.add_advice(lg_code=m.lg_code, author_id=who.user_id, text=text.strip())
+    uow.commit()
     return advice
 
 
 def enter_actual(
-    repo: Repository,
+    uow: UnitOfWork,
     who: Principal,
-    m: Municipality,
+    m: MunicipalityRecord,
     month: str,
     issued: int,
     backlog: int | None,
@@ -335,7 +343,7 @@ def enter_actual(
     for label, value in (("交付枚数", issued), ("滞留", backlog)):
         if value is not None and value > bounds.count_ceiling:
             raise InvalidInput(f"「{label}」は{bounds.count_ceiling:,}以下の整数で入力してください")
-    latest = repo.latest_revision(m.lg_code)
+    latest = uow.plans.latest_revision(m.lg_code)
     months = {str(r["month"]) for r in latest.content} if latest else set()
     if months and month not in months:
         raise InvalidInput(f"「月」{month[:20]} は計画期間にありません")
@@ -343,18 +351,16 @@ def enter_actual(
         raise InvalidInput(f"「月」{month[:20]} は YYYY-MM の形で入力してください")
     if issued < 0 or (backlog is not None and backlog < 0):
         raise InvalidInput("「交付枚数」「滞留」に負の値は入力できません")
-    repo.add_actual(
-        Actual(
-            lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
-        )
+    uow.reviews.add_actual(
+        lg_code=m.lg_code, month=month, issued=issued, backlog=backlog, author_id=who.user_id
     )
-    repo.session.commit()
+    uow.commit()
 
 
-def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> PrefectureSubmission:
+def submit_prefecture(uow: UnitOfWork, who: Principal, pref_code: str) -> SubmissionRecord:
     """R7.1: hand the prefecture's accepted plans to the Ministry as one submission."""
-    codes = [m.lg_code for m in repo.municipalities(pref_code)]
-    events = repo.latest_events(codes)
+    codes = [m.lg_code for m in uow.places.municipalities(pref_code)]
+    events = uow.reviews.latest_events(codes)
     accepted = {
         lg: e.revision_id
         for lg, e in events.items()
@@ -364,13 +370,13 @@ def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> Prefe
         raise InvalidInput("受理済みの計画がないため提出できません")
     from kofuplan.services.review_guard import unexplained_accepted
 
-    unexplained = unexplained_accepted(repo, list(repo.municipalities(pref_code)), accepted)
+    unexplained = unexplained_accepted(uow, list(uow.places.municipalities(pref_code)), accepted)
     if unexplained:
         raise InvalidInput(
             "次の市区町村の受理した計画に、理由のない誤りがあるため提出できません。"
             "差し戻して理由を書いてもらってください：" + "、".join(unexplained)
         )
-    submission = PrefectureSubmission(
+    submission = uow.reviews.add_submission(
         pref_code=pref_code,
         author_id=who.user_id,
         revisions={
@@ -378,14 +384,13 @@ def submit_prefecture(repo: Repository, who: Principal, pref_code: str) -> Prefe
             "not_accepted": sorted(set(codes) - set(accepted)),
         },
     )
-    repo.add_submission(submission)
-    repo.session.commit()
+    uow.commit()
     return submission
 
 
 @dataclass(frozen=True)
 class MunicipalityStatus:
-    municipality: Municipality
+    municipality: MunicipalityRecord
     status: Status
     comment: str
     revision_id: int | None
@@ -395,17 +400,17 @@ class MunicipalityStatus:
     advice_count: int = 0
 
 
-def prefecture_overview(repo: Repository, pref_code: str) -> list[MunicipalityStatus]:
+def prefecture_overview(uow: UnitOfWork, pref_code: str) -> list[MunicipalityStatus]:
     """Each municipality's status with the prefecture's checks (R6.1 …) on its latest plan."""
     from kofuplan.services.review_checks import prefecture_checks
 
-    ms = repo.municipalities(pref_code)
+    ms = uow.places.municipalities(pref_code)
     codes = [m.lg_code for m in ms]
-    events = repo.latest_events(codes)
-    revisions = repo.latest_revisions(codes)
-    inputs = {lg: r.content for lg, r in repo.latest_inputs_of(codes).items()}
+    events = uow.reviews.latest_events(codes)
+    revisions = uow.plans.latest_revisions(codes)
+    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(codes).items()}
     checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()}, inputs)
-    advice = repo.advice_counts(codes)
+    advice = uow.reviews.advice_counts(codes)
     out = []
     for m in ms:
         e = events.get(m.lg_code)

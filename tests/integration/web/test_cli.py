@@ -13,9 +13,8 @@ from kofuplan.adapters.cli import app, commands
 from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.web.sample import AS_OF, seed, write_sample_stats
 from kofuplan.services.planning import run_plan
-from kofuplan.services.web_sample import AS_OF, seed, write_sample_stats
 
 commands.load()  # registers every command
 runner = CliRunner()
@@ -38,11 +37,10 @@ def test_R6_db_init_and_load_stats_create_every_municipality_and_its_baseline(
     assert code == 0, out
     assert "1741" in out
     db = Database(url)
-    with db.session() as s:
-        repo = Repository(s)
-        assert len(repo.municipalities()) == 1741
-        assert len(repo.prefectures()) == 47
-        sapporo = repo.municipality("011002")
+    with db.unit_of_work() as uow:
+        assert len(uow.places.municipalities()) == 1741
+        assert len(uow.places.prefectures()) == 47
+        sapporo = uow.places.municipality("011002")
         assert sapporo is not None and sapporo.pref_code == "01"
         assert 0 < sapporo.cards_issued_baseline < sapporo.population
     db.dispose()
@@ -83,8 +81,8 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
     url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
     seed(Database(url), per_prefecture=1, password="whatever-123", with_actuals=False)
     db = Database(url)
-    with db.session() as s:
-        lg = Repository(s).municipalities()[0].lg_code
+    with db.unit_of_work() as uow:
+        lg = uow.places.municipalities()[0].lg_code
     db.dispose()
     pw = tmp_path / "pw.txt"
     pw.write_text("a-long-password\n", encoding="utf-8")
@@ -111,6 +109,29 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
     assert code == 2 and "at least" in out
 
 
+def test_R6_issue12_users_add_refuses_a_missing_code_before_creating_the_database(
+    tmp_path: Path,
+) -> None:
+    """What needs no database (the role's code, the password's length) is refused before
+    the database file is opened or created: nothing is written."""
+    pw = tmp_path / "pw.txt"
+    pw.write_text("a-long-password\n", encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text("short\n", encoding="utf-8")
+    cases = {
+        "--pref": ["--role", "prefecture", "--password-file", str(pw)],
+        "--lg-code": ["--role", "municipality", "--password-file", str(pw)],
+        "at least": ["--role", "ministry", "--password-file", str(short)],
+    }
+    for expected, args in cases.items():
+        file = tmp_path / f"never{len(expected)}.sqlite3"
+        code, out = kofuplan(
+            "users", "add", *args, "--login", "x", "--database-url", f"sqlite:///{file}"
+        )
+        assert code == 2 and expected in out, (expected, out)
+        assert not file.exists()
+
+
 def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
     tmp_path: Path,
 ) -> None:
@@ -128,9 +149,8 @@ def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
         code, out = kofuplan("db", "load-plan", str(plan_csv), "--database-url", url)
         assert code == 0 and "47" in out, out
         db = Database(url)
-        with db.session() as s:
-            repo = Repository(s)
-            revisions = repo.latest_revisions()
+        with db.unit_of_work() as uow:
+            revisions = uow.plans.latest_revisions()
             assert len(revisions) == 47
             assert {r.seq for r in revisions.values()} == {expected_seq}
             r = next(iter(revisions.values()))
@@ -172,9 +192,8 @@ def test_R6_demo_database_has_sample_accounts_and_says_how_to_sign_in(tmp_path: 
     text = sign_in_help("127.0.0.1", 8000, accounts)
     assert accounts.password in text and "http://127.0.0.1:8000/" in text
     assert accounts.ministry in text and "pref" in text
-    with db.session() as s:
-        repo = Repository(s)
-        assert len(repo.prefectures()) == 47
-        assert all(m.name.startswith("サンプル") for m in repo.municipalities())
-        assert len(repo.latest_revisions()) == len(accounts.municipalities)
+    with db.unit_of_work() as uow:
+        assert len(uow.places.prefectures()) == 47
+        assert all(m.name.startswith("サンプル") for m in uow.places.municipalities())
+        assert len(uow.plans.latest_revisions()) == len(accounts.municipalities)
     db.dispose()

@@ -12,14 +12,12 @@ import openpyxl
 import pytest
 
 from kofuplan.adapters.excel.layout import MONTHLY_TABLE, sheet_title
-from kofuplan.adapters.storage.db import Database
-from tests.web_support import sample_service, signed_in
+from tests.web_support import memory_service, signed_in
 
 
 @pytest.fixture()
 def service(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{tmp_path / 'excel.sqlite3'}")
-    with sample_service(db, per_prefecture=1) as running:
+    with memory_service(per_prefecture=1) as running:
         yield running
 
 

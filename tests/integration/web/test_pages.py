@@ -10,14 +10,12 @@ from typing import Any
 
 import pytest
 
-from kofuplan.adapters.storage.db import Database
-from tests.web_support import Client, sample_service, signed_in
+from tests.web_support import Client, memory_service, signed_in
 
 
 @pytest.fixture()
 def service(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{tmp_path / 'pages.sqlite3'}")
-    with sample_service(db, per_prefecture=1) as running:
+    with memory_service(per_prefecture=1) as running:
         yield running
 
 

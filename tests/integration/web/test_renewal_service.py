@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.storage.models import PlanRevision, ReviewEvent
-from kofuplan.adapters.storage.repository import Repository
+from kofuplan.adapters.web import sample as web_sample
 from kofuplan.domain.renewal_plan import RENEWAL_CHECK_CODES, RENEWAL_LABELS
-from kofuplan.services import renewal_checks, renewal_views, views, web_sample, workflow
+from kofuplan.services import renewal_checks, renewal_views, views, workflow
 from kofuplan.services.access import Principal
 from tests.web_support import PASSWORD
 
@@ -32,16 +32,15 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 def _codes(db: Database) -> list[str]:
-    with db.session() as s:
-        return [m.lg_code for m in Repository(s).municipalities()]
+    with db.unit_of_work() as uow:
+        return [m.lg_code for m in uow.places.municipalities()]
 
 
 def test_I17_3_the_sample_seeds_a_renewal_plan_beside_each_issuance_plan(seeded: Database) -> None:
-    with seeded.session() as s:
-        repo = Repository(s)
-        for m in repo.municipalities():
-            issuance = repo.latest_revision(m.lg_code)
-            renewal = repo.latest_revision(m.lg_code, "renewal")
+    with seeded.unit_of_work() as repo:
+        for m in repo.places.municipalities():
+            issuance = repo.plans.latest_revision(m.lg_code)
+            renewal = repo.plans.latest_revision(m.lg_code, "renewal")
             assert issuance is not None and renewal is not None
             assert (issuance.kind, renewal.kind) == ("issuance", "renewal")
             assert issuance.seq == renewal.seq == 1  # a history each
@@ -59,9 +58,8 @@ def test_I17_3_the_sample_seeds_a_renewal_plan_beside_each_issuance_plan(seeded:
 
 
 def test_I17_3_the_municipality_view_keeps_the_issuance_plan_apart(seeded: Database) -> None:
-    with seeded.session() as s:
-        repo = Repository(s)
-        m = repo.municipalities()[0]
+    with seeded.unit_of_work() as repo:
+        m = repo.places.municipalities()[0]
         v = views.municipality_view(repo, m)
         rv = renewal_views.renewal_view(repo, m)
         assert v.revision is not None and v.revision.kind == "issuance"
@@ -72,20 +70,19 @@ def test_I17_3_the_municipality_view_keeps_the_issuance_plan_apart(seeded: Datab
         assert set(rv.budget) >= {"total", "estimated_grant", "shortfall"}
         # only the checks that apply to renewals; R6.1-1 (cards by March 2023) never does
         assert {f.code for f in rv.findings} <= set(RENEWAL_CHECK_CODES)
-        stored = {(f.code, f.month) for f in repo.findings(rv.revision.id)}
+        stored = {(f.code, f.month) for f in repo.plans.findings(rv.revision.id)}
         assert stored == {(f.code, f.month) for f in rv.findings}
 
 
 def test_I17_3_a_renewal_save_is_the_issuance_save_with_its_own_history(seeded: Database) -> None:
     lg = _codes(seeded)[1]
-    with seeded.session() as s:
-        repo = Repository(s)
-        m = repo.municipality(lg)
+    with seeded.unit_of_work() as repo:
+        m = repo.places.municipality(lg)
         assert m is not None
-        issuance_before = repo.latest_revision(lg)
+        issuance_before = repo.plans.latest_revision(lg)
         status_before = workflow.status_of(repo, lg)
-        events_before = s.scalar(select(func.count(ReviewEvent.id)))
-        base = repo.latest_revision(lg, "renewal")
+        events_before = repo.session.scalar(select(func.count(ReviewEvent.id)))
+        base = repo.plans.latest_revision(lg, "renewal")
         assert base is not None
         edit = {"month": "2027-05", "staff": 17, "dedicated_counters": 999}
         weekend = {"month": "2027-06", "weekend_days": 0}
@@ -100,12 +97,12 @@ def test_I17_3_a_renewal_save_is_the_issuance_save_with_its_own_history(seeded: 
         untouched = next(r for r in saved.content if r["month"] == "2027-07")
         assert untouched == next(r for r in base.content if r["month"] == "2027-07")
         # the issuance plan and its review are untouched
-        assert repo.latest_revision(lg) == issuance_before
+        assert repo.plans.latest_revision(lg) == issuance_before
         assert workflow.status_of(repo, lg) == status_before
-        assert s.scalar(select(func.count(ReviewEvent.id))) == events_before
+        assert repo.session.scalar(select(func.count(ReviewEvent.id))) == events_before
         # the findings stored with the revision are the renewal checks of its rows
         expected = renewal_checks.check_renewal(m, saved.content, None).findings
-        assert {(f.code, f.month) for f in repo.findings(saved.id)} == {
+        assert {(f.code, f.month) for f in repo.plans.findings(saved.id)} == {
             (f.code, f.month) for f in expected
         }
         # check_plan's own findings: counters over the office's limit, no weekend opening
@@ -114,11 +111,11 @@ def test_I17_3_a_renewal_save_is_the_issuance_save_with_its_own_history(seeded: 
         assert {f.code for f in expected} <= set(RENEWAL_CHECK_CODES)
 
         # a save on the old base is refused, naming the current revision; nothing is written
-        count = s.scalar(select(func.count(PlanRevision.id)))
+        count = repo.session.scalar(select(func.count(PlanRevision.id)))
         with pytest.raises(workflow.Conflict) as stale:
             workflow.save_plan(repo, CLERK, m, base.id, "古い版", [edit], kind="renewal")
         assert stale.value.current_revision_id == saved.id
-        assert s.scalar(select(func.count(PlanRevision.id))) == count
+        assert repo.session.scalar(select(func.count(PlanRevision.id))) == count
         # nor may a renewal revision be the base of an issuance save
         with pytest.raises(workflow.Conflict):
             workflow.save_plan(repo, CLERK, m, saved.id, "", [], kind="issuance")
@@ -134,12 +131,11 @@ def test_I17_3_a_30_digit_number_in_a_renewal_field_is_that_fields_error(
 ) -> None:
     lg = _codes(seeded)[2]
     huge = "1" * 30
-    with seeded.session() as s:
-        repo = Repository(s)
-        m = repo.municipality(lg)
-        base = repo.latest_revision(lg, "renewal")
+    with seeded.unit_of_work() as repo:
+        m = repo.places.municipality(lg)
+        base = repo.plans.latest_revision(lg, "renewal")
         assert m is not None and base is not None
-        count = s.scalar(select(func.count(PlanRevision.id)))
+        count = repo.session.scalar(select(func.count(PlanRevision.id)))
         with pytest.raises(workflow.InvalidInput) as bad:
             workflow.save_plan(
                 repo, CLERK, m, base.id, "", [{"month": "2026-01", field: huge}], kind="renewal"
@@ -147,17 +143,16 @@ def test_I17_3_a_30_digit_number_in_a_renewal_field_is_that_fields_error(
         assert label == RENEWAL_LABELS[field]
         assert f"令和8年1月の{label}" in str(bad.value)
         assert "以下の整数で入力してください" in str(bad.value)
-        assert s.scalar(select(func.count(PlanRevision.id))) == count
+        assert repo.session.scalar(select(func.count(PlanRevision.id))) == count
 
 
 def test_I17_3_an_imported_renewal_figure_out_of_bounds_names_its_row_and_label(
     seeded: Database,
 ) -> None:
     lg = _codes(seeded)[3]
-    with seeded.session() as s:
-        repo = Repository(s)
-        m = repo.municipality(lg)
-        base = repo.latest_revision(lg, "renewal")
+    with seeded.unit_of_work() as repo:
+        m = repo.places.municipality(lg)
+        base = repo.plans.latest_revision(lg, "renewal")
         assert m is not None and base is not None
         rows = [dict(r) for r in base.content]
         rows[4]["renewals_card"] = 1e30
@@ -185,9 +180,8 @@ def test_I17_3_the_store_keeps_one_sequence_per_municipality_and_kind(seeded: Da
 
 
 def test_I17_3_prefecture_and_nation_sum_the_renewal_plans(seeded: Database) -> None:
-    with seeded.session() as s:
-        repo = Repository(s)
-        ms = list(repo.municipalities("13"))
+    with seeded.unit_of_work() as repo:
+        ms = list(repo.places.municipalities("13"))
         ren = views.summarize(repo, ms).renewal
         assert ren["municipalities_with_plan"] == len(ms) >= 1
         assert ren["months"][0] == "2025-04" and len(ren["months"]) == 72
@@ -208,7 +202,7 @@ def test_I17_3_prefecture_and_nation_sum_the_renewal_plans(seeded: Database) -> 
         assert ren["budget"]["total"] == budget_total
         assert ren["findings_by_code"] == dict(sorted(codes.items()))
         nation = views.national_view(repo).summary.renewal
-        assert nation["municipalities_with_plan"] == len(repo.municipalities())
+        assert nation["municipalities_with_plan"] == len(repo.places.municipalities())
         assert sum(nation["expected"]) >= sum(ren["expected"])
 
 
@@ -217,12 +211,11 @@ def test_I17_3_the_stored_renewal_plans_meet_the_plan_contract(seeded: Database)
     stored through save_plan) meet the contract every plan meets (tests/plan_contract.py)."""
     from tests.plan_contract import assert_plan_contract
 
-    with seeded.session() as s:
-        repo = Repository(s)
-        ms = [m for m in repo.municipalities() if m.lg_code not in _codes(seeded)[1:5]]
+    with seeded.unit_of_work() as repo:
+        ms = [m for m in repo.places.municipalities() if m.lg_code not in _codes(seeded)[1:5]]
         rows = {}
         for m in ms:
-            revision = repo.latest_revision(m.lg_code, "renewal")
+            revision = repo.plans.latest_revision(m.lg_code, "renewal")
             assert revision is not None and revision.seq == 1
             rows[m.lg_code] = revision.content
         calendar = renewal_checks.renewal_setup(ms[0], rows[ms[0].lg_code], None).calendar
@@ -239,9 +232,8 @@ def test_I17_3_the_renewal_plan_is_read_with_the_municipalitys_own_inputs(
     from kofuplan.services import municipal_inputs
 
     lg = _codes(seeded)[5]
-    with seeded.session() as s:
-        repo = Repository(s)
-        m = repo.municipality(lg)
+    with seeded.unit_of_work() as repo:
+        m = repo.places.municipality(lg)
         assert m is not None
         before = renewal_views.renewal_view(repo, m)
         default = before.rows[0]["dedicated_daily_per_counter"]

@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kofuplan.adapters.storage.db import Database
-from tests.web_support import Client, sample_service, signed_in
+from tests.web_support import Client, memory_service, signed_in
 
 
 @pytest.fixture()
 def service(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    with sample_service(Database(f"sqlite:///{tmp_path / 'r.sqlite3'}"), per_prefecture=2) as s:
+    with memory_service(per_prefecture=2) as s:
         yield s
 
 

@@ -4,7 +4,6 @@ its own resources and others' (issue 6, "the role-matrix test")."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,12 +12,12 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.routing import Mount
 
-from kofuplan.adapters.storage.db import Database
+from kofuplan.adapters.memory import MemoryStorage
 from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.deps import POLICY_ATTRIBUTE
 from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.access import Policy, Principal, allowed
-from tests.web_support import Client, sample_service
+from tests.web_support import Client, memory_service
 
 # Who may do what, written out from the requirement (R6) rather than from the code.
 ALLOWED: dict[Policy, set[str]] = {
@@ -75,12 +74,12 @@ def undeclared_routes(app: FastAPI) -> list[str]:
 
 
 def test_R6_every_route_declares_exactly_one_role() -> None:
-    app = create_app(Settings(), Database("sqlite://"))
+    app = create_app(Settings(), MemoryStorage())
     assert undeclared_routes(app) == []
 
 
 def test_R6_a_route_without_a_role_is_caught() -> None:
-    app = create_app(Settings(), Database("sqlite://"))
+    app = create_app(Settings(), MemoryStorage())
 
     @app.get("/forgotten")
     def forgotten() -> dict[str, Any]:
@@ -91,8 +90,7 @@ def test_R6_a_route_without_a_role_is_caught() -> None:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{Path(tmp_path_factory.mktemp('matrix')) / 'm.sqlite3'}")
-    with sample_service(db, per_prefecture=1) as running:
+    with memory_service(per_prefecture=1) as running:
         yield running
 
 
@@ -126,7 +124,7 @@ USERS = {
 def test_R6_role_matrix_every_route_every_role_against_allowed() -> None:
     """Every route's one declared policy, decided by ``allowed()`` (the one function the route
     dependencies call) for each kind of user, against the table written from R6."""
-    app = create_app(Settings(), Database("sqlite://"))
+    app = create_app(Settings(), MemoryStorage())
     routes = [r for r in all_routes(app.routes) if isinstance(r, APIRoute)]
     assert len(routes) >= 20
     failures = []
@@ -143,7 +141,7 @@ def test_R6_role_matrix_over_http_one_route_per_policy(service: tuple[str, Any])
     """The dependencies read the resource from the path and refuse as they should: one
     route of each policy, every kind of user, own and other resources, over HTTP."""
     url, accounts = service
-    app = create_app(Settings(), Database("sqlite://"))
+    app = create_app(Settings(), MemoryStorage())
     lg_a = next(c for c in accounts.municipalities if c.startswith("01"))
     lg_b = next(c for c in accounts.municipalities if c.startswith("02"))
     logins = {

@@ -115,11 +115,9 @@ def test_R6_five_wrong_passwords_from_one_address_do_not_stop_the_right_one_from
 
 
 def _wrong_five_then_right_elsewhere(db: Database, accounts: Any, rule: Any) -> None:
-    from kofuplan.adapters.storage.repository import Repository
     from kofuplan.services import sign_in
 
-    with db.session() as s:
-        repo = Repository(s)
+    with db.unit_of_work() as repo:
         for _ in range(5):
             with pytest.raises(sign_in.BadCredentials):
                 sign_in.sign_in(repo, accounts.ministry, "wrong-password", "198.51.100.7", rule)
@@ -127,7 +125,7 @@ def _wrong_five_then_right_elsewhere(db: Database, accounts: Any, rule: Any) -> 
             sign_in.sign_in(repo, accounts.ministry, PASSWORD, "198.51.100.7", rule)
         signed = sign_in.sign_in(repo, accounts.ministry, PASSWORD, "203.0.113.5", rule)
         assert signed.who.login == accounts.ministry
-        outcomes = [e.outcome for e in repo.sign_in_events(accounts.ministry)]
+        outcomes = [e.outcome for e in repo.accounts.sign_in_events(accounts.ministry)]
     assert outcomes == ["success", "throttled"] + ["failure"] * 5
 
 

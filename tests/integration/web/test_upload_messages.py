@@ -13,15 +13,13 @@ import openpyxl
 import pytest
 
 from kofuplan.adapters.excel.layout import MONTHLY_TABLE, sheet_title
-from kofuplan.adapters.storage.db import Database
 from tests.unit.test_japanese_messages import assert_japanese
-from tests.web_support import Client, sample_service, signed_in
+from tests.web_support import Client, memory_service, signed_in
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('upload') / 'u.sqlite3'}")
-    with sample_service(db, per_prefecture=1) as running:
+    with memory_service(per_prefecture=1) as running:
         yield running
 
 

@@ -70,6 +70,9 @@ def open_database(url: str | None) -> Database:
         raise InputError(
             f"--database-url {shown}: データベースを開けません（{_first_line(exc)}）"
         ) from None
+    from kofuplan.bootstrap import bootstrap
+
+    bootstrap(storage=db)  # the rule clock for the use cases
     return db
 
 
@@ -102,6 +105,7 @@ def load_stats(
     database_url: DbUrl = None,
 ) -> None:
     """Create the prefectures and municipalities with their baseline from the statistics."""
+    from kofuplan.adapters.stats_csv import read_stats
     from kofuplan.services.setup import load_baseline
 
     try:
@@ -109,10 +113,11 @@ def load_stats(
     except ValueError:
         _fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
         return
+    stats = read_stats(file, day)  # a bad file is refused before the database is opened
     db = open_database(database_url)
     with steps() as progress:
-        progress.step("統計の読込と保存")
-        n = load_baseline(db, file, day)
+        progress.step("統計の保存")
+        n = load_baseline(db, stats, day)
     say(f"loaded {n} municipalities at {day}")
 
 
@@ -167,7 +172,7 @@ def users_add(
     database_url: DbUrl = None,
 ) -> None:
     """Add a user; the password comes from a prompt or the first line of --password-file."""
-    from kofuplan.services.setup import UserError, add_user
+    from kofuplan.services.setup import UserError, add_user, check_new_user
 
     if password_file is not None:
         try:
@@ -179,6 +184,11 @@ def users_add(
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
+    try:  # what needs no database is refused before one is opened (or created)
+        check_new_user(role=role, login=login, password=password, lg_code=lg_code, pref_code=pref)
+    except UserError as e:
+        _fail(str(e))
+        return
     db = open_database(database_url)
     try:
         add_user(db, role=role, login=login, password=password, lg_code=lg_code, pref_code=pref)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,8 +19,9 @@ from kofuplan.adapters.safe_text import csv_rows_text
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.snapshots import month_range
 from kofuplan.errors import InputError, RuleError
-from kofuplan.services.planning import plan_calendar, rules_at, run_plan
+from kofuplan.services.planning import first_plan_month, plan_calendar, rules_at, run_plan
 
 if TYPE_CHECKING:
     from kofuplan.adapters.excel import PlanWorkbook
@@ -86,12 +88,26 @@ def template_command(
         Path | None, typer.Option(help="Municipalities' own inputs (CSV)", exists=True)
     ] = None,
     method: Annotated[str | None, typer.Option(help="Schedule method (default: rules)")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="issuance | renewal: the renewal plan's workbook (更新計画, from FY2025; "
+            "--as-of 2025-04-01 or later)"
+        ),
+    ] = "issuance",
 ) -> None:
     """Write the plan workbook of one municipality, or of every one in some prefectures (or
     all 1,741 at once: --pref all), in one run."""
     from kofuplan.adapters.excel import ReadSettings
+    from kofuplan.adapters.excel.layout import ISSUANCE, KINDS, RENEWAL
     from kofuplan.adapters.excel.stamp import TemplateStamper
     from kofuplan.services.excel_plans import template_contents
+    from kofuplan.services.renewal_planning import run_renewal_plan
+
+    if kind not in KINDS:
+        raise _fail(f"--kind must be issuance or renewal, got {kind!r}")
+    if kind == RENEWAL and method is not None:
+        raise _fail("--method applies to issuance plans only")
 
     if (lg_code is None) == (pref is None):
         raise _fail("give either --lg-code CODE --out FILE.xlsx or --pref CODE --out-dir DIR")
@@ -108,14 +124,22 @@ def template_command(
     if out_dir is not None:
         check_place(out_dir, "--out-dir", folder=True)
     with steps() as progress:
+        run: Any
         try:
-            run = run_plan(
-                StatsFiles(stats, profiles), day, method, progress.step, progress.advance
-            )
+            if kind == RENEWAL:
+                from kofuplan.adapters.renewal_inputs import RenewalSources
+
+                progress.step("更新計画")
+                sources = RenewalSources.beside(stats)
+                run = run_renewal_plan(StatsFiles(stats, profiles), day, sources)
+            else:
+                run = run_plan(
+                    StatsFiles(stats, profiles), day, method, progress.step, progress.advance
+                )
         except (InputError, RuleError, ValueError) as exc:
             raise _fail(str(exc)) from None
         settings = ReadSettings.at(day)
-        if run.plan.months != settings.months:
+        if kind == ISSUANCE and run.plan.months != settings.months:
             raise _fail(
                 f"the workbook covers {settings.months[0]}…{settings.months[-1]}, but a plan at "
                 f"{day} starts in {run.plan.months[0]}: use the baseline snapshot as --as-of"
@@ -128,9 +152,11 @@ def template_command(
             if not wanted:
                 raise _fail(f"no municipality of prefecture {pref} in {stats}")
         try:
+            # the renewal plan's run has the same plan table (all template_contents reads)
             contents = template_contents(run, wanted)
         except ValueError as exc:
             raise _fail(str(exc)) from None
+        contents = [(replace(plan, kind=kind), calendar) for plan, calendar in contents]
         # One layout per shape, each municipality's values stamped in (adapters/excel/stamp.py);
         # every workbook staged before any is renamed into place (all or nothing).
         stamper = TemplateStamper(as_of=day, made_on=dt.date.today())
@@ -218,13 +244,17 @@ def read_command(
     """
     from kofuplan.adapters.excel import ReadSettings
     from kofuplan.adapters.excel.imported_csv import imported_columns, profile_rows
+    from kofuplan.adapters.excel.layout import RENEWAL
     from kofuplan.adapters.excel.reader import account_for, expand
+    from kofuplan.domain.renewal_plan import applies_to_renewal
+    from kofuplan.domain.workbook import contact_row
     from kofuplan.services.excel_plans import (
         budget_rows,
         check_imported,
         import_plans,
         municipality_rows,
     )
+    from kofuplan.services.renewal_checks import with_values
 
     if lang not in LANGS:
         raise _fail(f"--lang must be ja or en, got {lang!r}")
@@ -234,11 +264,11 @@ def read_command(
     paths = expand(files)
     if not paths:
         raise _fail("no workbook given")
-    settings = ReadSettings.at(day)
     params = rules_at(day)
-    calendar = plan_calendar(params, day)
-    if calendar.months != settings.months:
-        raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
+    # A renewal plan's workbook (issue 17) covers its months from --as-of to the period's end.
+    start = first_plan_month(day, str(params["renewal.period_start"]))
+    renewal = tuple(month_range(start, str(params["renewal.period_end"])))
+    settings = replace(ReadSettings.at(day, renewal=True), renewal_months=renewal)
     check_place(out, folder=True)
     with steps() as progress:
         progress.step("ブックの読込", len(paths))
@@ -251,13 +281,32 @@ def read_command(
                 label = status if lang == "en" else STATUS[status]
                 accounts.append({"file": str(outcome.path), "status": label, "problem": line})
         progress.step("審査と書き出し")
+        kinds = {b.kind for b in books}
+        if len(kinds) > 1:
+            raise _fail(
+                "交付計画と更新計画のブックが混在しています。種類ごとに分けて読み込んでください"
+            )
+        if RENEWAL in kinds:  # the renewal plan's months; its rates are the workbooks' own
+            span = {"plan.period_start": (renewal[0], "the renewal workbooks' first month")}
+            span["plan.period_end"] = (renewal[-1], "the renewal workbooks' last month")
+            params = with_values(params, span)
+        try:
+            calendar = plan_calendar(params, day)
+        except InputError as exc:
+            raise _fail(str(exc)) from None
+        if RENEWAL not in kinds and calendar.months != settings.months:
+            raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
         imported = import_plans(books, params, calendar)
         findings = check_imported(imported, params, calendar, day)
+        if RENEWAL in kinds:  # the checks that apply to renewals (docs/renewals.md)
+            findings = [f for f in findings if applies_to_renewal(f.code)]
         columns = imported_columns(imported)
         values = zip(*columns.values(), strict=True)
         rows = (dict(zip(columns, row, strict=True)) for row in values)
         profiles = profile_rows(imported)
-        munis = municipality_rows(imported)
+        # who made each plan (the header block), beside its profile
+        contacts = {b.profile.lg_code: contact_row(b.contacts) for b in books}
+        munis = [{**m, **contacts.get(str(m["lg_code"]), {})} for m in municipality_rows(imported)]
         budget = ("lg_code", "fiscal_year", "item", "yen")
         texts = {
             "plan_monthly.csv": csv_rows_text(tuple(columns), rows),

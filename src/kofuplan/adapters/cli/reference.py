@@ -32,7 +32,9 @@ the option (a bad input, a number out of bounds, a place that cannot take the ou
 1 `excel read` rejected a workbook (the others were read); 70 an internal error (a bug: one
 line asking for a report, the traceback with `--debug`). Progress goes to stderr, a bar on a
 terminal and one plain line per step otherwise; every command ends with what it wrote where.
-Outputs are written whole or not at all."""
+Outputs are written whole or not at all. Every CSV is UTF-8 with a byte-order mark, which
+Excel in Japan opens as it is (`excel read --encoding utf-8` leaves the mark out); every
+command reads CSVs with or without it."""
 
 
 def reference() -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.errors import WorkbookError, cell_name, shown, shown_ja
-from kofuplan.adapters.excel.layout import Field, sheet_title, without_unit
+from kofuplan.adapters.excel.layout import Field, issuance_wording, sheet_title, without_unit
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain import clerk_input
 from kofuplan.domain.promotion_input import EVENING_HOURS_MAX, SHARE_MAX
@@ -51,6 +51,9 @@ class Problems:
 
 class BadCell(ValueError):
     """A cell's value is not of its field's kind."""
+
+
+BLANKS = frozenset({"", None})  # empty cells as the sources give them (blank() says more)
 
 
 def blank(value: Any) -> bool:
@@ -199,7 +202,8 @@ def read_cell(
 
 def table_columns(table: RawTable, fields: Sequence[Field], out: Problems) -> dict[str, int] | None:
     """Where each field's column is in ``table``, found by its header; None if any is missing."""
-    found = {without_unit(cell_text(h)): j for j, h in enumerate(table.headers)}
+    # a renewal workbook's headers (更新件数) name the same fields (issue 17)
+    found = {issuance_wording(without_unit(cell_text(h))): j for j, h in enumerate(table.headers)}
     wanted = {f.header for f in fields}
     missing = [f.header for f in fields if f.header not in found]
     if not missing:
@@ -208,7 +212,7 @@ def table_columns(table: RawTable, fields: Sequence[Field], out: Problems) -> di
     strangers = [
         j
         for j, h in enumerate(table.headers)
-        if without_unit(cell_text(h)) not in wanted | optional
+        if issuance_wording(without_unit(cell_text(h))) not in wanted | optional
     ]
     if len(strangers) == len(missing):  # renamed: point at each renamed header cell
         for j, header in zip(strangers, missing, strict=True):

@@ -4,6 +4,8 @@ or a zip bomb. Limits come from ``rules/excel.yaml``."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,14 @@ def check_container(path: Path, label: str, limits: Limits) -> None:
     """Raise :class:`WorkbookError` unless ``path`` is a workbook calamine may open: an .xlsx
     (or .xlsm) zip, an .ods zip, or an unencrypted Excel 97-2003 (.xls) file, within the
     limits."""
+    with open_container(path, label, limits):
+        pass
+
+
+@contextmanager
+def open_container(path: Path, label: str, limits: Limits) -> Iterator[zipfile.ZipFile | None]:
+    """:func:`check_container`, giving the checked zip (an .xlsx or .ods) open for reading,
+    or None (an .xls): the zip's directory is read once for the checks and the reading."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -72,7 +82,8 @@ def check_container(path: Path, label: str, limits: Limits) -> None:
                 "the workbook is password-protected; remove the password "
                 "(ファイル > 情報 > ブックの保護 > パスワードを使用して暗号化) and send it again",
             )
-        return  # an Excel 97-2003 (.xls) workbook: calamine reads it
+        yield None  # an Excel 97-2003 (.xls) workbook: calamine reads it
+        return
     if head[:4] != ZIP_MAGIC:
         raise file_error(
             label,
@@ -80,15 +91,16 @@ def check_container(path: Path, label: str, limits: Limits) -> None:
             "not an Excel workbook (.xlsx, .xls) or an OpenDocument spreadsheet (.ods)",
         )
     try:
-        with zipfile.ZipFile(path) as zf:
-            members = zf.infolist()
+        zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise file_error(
             label,
             f"壊れたファイルです（{exc}）。様式を開き直して保存し、もう一度提出してください",
             f"a damaged workbook (the zip container is broken: {exc})",
         ) from None
-    _check_members(members, label, limits)
+    with zf:
+        _check_members(zf.infolist(), label, limits)
+        yield zf
 
 
 def _check_members(members: list[zipfile.ZipInfo], label: str, limits: Limits) -> None:

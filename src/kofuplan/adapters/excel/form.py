@@ -15,6 +15,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kofuplan.adapters.excel.layout import CONTACT_LABELS, MADE_ON_LABEL
 from kofuplan.domain.wareki import reiwa_date
 
 FORM_NUMBER = "様式1"  # the municipality's plan workbook
@@ -24,8 +25,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
 SHRINK = Alignment(shrink_to_fit=True)
-# Contact items of the header block: typed by the clerk, printed on the form (not read back).
-CONTACT_ITEMS = ("担当課", "担当者", "電話", "メール")
+# Contact items of the header block: typed by the clerk, printed on the form, read back.
+CONTACT_ITEMS = tuple(CONTACT_LABELS)
 HEADER_BLOCK_ROWS = 4  # title, identity, contacts, note
 
 
@@ -33,7 +34,7 @@ def print_ready(ws: Worksheet, *, title_rows: tuple[int, int], area: str, footer
     """A4 landscape, fit to one page wide (as many pages down as needed), the title rows on
     every page, the print area, and 「name ページ N / M」 in the footer."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -90,7 +91,7 @@ def header_block(
         ("都道府県名", pref_name),
         ("団体名", name),
         ("団体コード", lg_code),
-        ("作成日", reiwa_date(made_on)),
+        (MADE_ON_LABEL, reiwa_date(made_on)),
     )
     for row, items in ((2, identity), (3, tuple((c, "") for c in CONTACT_ITEMS))):
         for k, (label, value) in enumerate(items):

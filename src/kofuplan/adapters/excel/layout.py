@@ -7,6 +7,7 @@ writer and the reader both take their names from here, so the two cannot drift a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from kofuplan.domain.workbook import WORKBOOK_COUNTS
@@ -20,6 +21,42 @@ TABLES = (MONTHLY_TABLE, PROFILE_TABLE, BUDGET_TABLE)
 # The promotion section (issue 8) came later: a workbook made before it has neither table and
 # reads as "no promotion section"; one of the two without the other is an error.
 PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
+# The header block above the monthly table (rows 1–4 of its sheet, columns A–H): not an Excel
+# table, read by its labels (form.py writes it); a workbook without one reads as no contacts.
+HEADER_BLOCK = "header"
+HEADER_BLOCK_SIZE = (4, 8)  # rows, columns
+# Its items the clerk types (a label, the value in the cell to its right), and 作成日.
+CONTACT_LABELS = {"担当課": "department", "担当者": "person", "電話": "phone", "メール": "email"}
+MADE_ON_LABEL = "作成日"
+CONTACT_TEXT_MAX = 100  # characters of a 担当課 or 担当者
+
+# The kind of plan a workbook holds: the 2020–2023 issuance, or the renewal wave from FY2025
+# (issue 17). A renewal workbook has the same tables and fields; where the issuance
+# workbook says 交付 its titles and headers say 更新 (RENEWAL_WORDING), and the reader tells
+# the kind from the monthly table's headers.
+ISSUANCE, RENEWAL = "issuance", "renewal"
+KINDS = (ISSUANCE, RENEWAL)
+RENEWAL_WORDING = {
+    "マイナンバーカード交付円滑化計画（月別）": "マイナンバーカード・電子証明書 更新計画（月別）",
+    "交付枚数": "更新件数",
+    "土日交付日数": "土日開庁日数",
+    "交付能力": "処理能力",
+    "累計交付枚数": "累計更新件数",
+    "交付率": "更新率",
+    "判定:交付能力": "判定:処理能力",
+    "判定:土日交付": "判定:土日開庁",
+}
+_ISSUANCE_WORDING = {v: k for k, v in RENEWAL_WORDING.items()}
+
+
+def issuance_wording(header: str) -> str:
+    """A header of either kind as the issuance workbook words it (the fields' own names)."""
+    return _ISSUANCE_WORDING.get(header, header)
+
+
+def is_renewal_header(header: str) -> bool:
+    return header in _ISSUANCE_WORDING
+
 
 # Each table sits on a sheet of its own with a Japanese tab name. The reader finds an .xlsx's
 # tables by their (table) name, so a clerk may rename a tab; a file without Excel tables
@@ -27,6 +64,7 @@ PROMOTION_TABLES = (PROMOTION_TABLE, EVENTS_TABLE)
 # called before), the table found by its header row.
 SHEET_TITLES = {
     MONTHLY_TABLE: "月別計画",
+    HEADER_BLOCK: "月別計画",
     PROFILE_TABLE: "基本情報",
     BUDGET_TABLE: "経費",
     PROMOTION_TABLE: "申請推進",
@@ -60,10 +98,13 @@ def column_header(header: str, name: str) -> str:
     return f"{header}（{unit}）" if unit else header
 
 
+_UNIT_SUFFIXES = tuple(f"（{unit}）" for unit in sorted(set(UNITS.values())))
+
+
+@lru_cache(maxsize=1024)
 def without_unit(header: str) -> str:
     """「交付枚数（枚）」 -> 「交付枚数」: the header a column is known by."""
-    for unit in set(UNITS.values()):
-        suffix = f"（{unit}）"
+    for suffix in _UNIT_SUFFIXES:
         if header.endswith(suffix):
             return header[: -len(suffix)]
     return header

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.cells import (
+    BLANKS,
     Problems,
     blank,
     cell_text,
@@ -16,10 +17,16 @@ from kofuplan.adapters.excel.cells import (
     read_cell,
     table_columns,
 )
+from kofuplan.adapters.excel.errors import shown, shown_ja
 from kofuplan.adapters.excel.layout import (
     BUDGET_FIELDS,
     BUDGET_ITEM_CODES,
     BUDGET_TABLE,
+    CONTACT_LABELS,
+    CONTACT_TEXT_MAX,
+    HEADER_BLOCK,
+    ISSUANCE,
+    MADE_ON_LABEL,
     MONTH,
     MONTHLY_COUNTS,
     MONTHLY_FIELDS,
@@ -28,17 +35,67 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_FIELDS,
     PROFILE_HEADERS,
     PROFILE_TABLE,
+    RENEWAL,
     TABLES,
+    is_renewal_header,
+    without_unit,
 )
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.domain import clerk_input
+from kofuplan.domain.clerk_input import MAX_EXACT
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.wareki import reiwa_month
-from kofuplan.domain.workbook import BudgetLine, PlanWorkbook, Profile
+from kofuplan.domain.workbook import BudgetLine, Contacts, PlanWorkbook, Profile
 
 
 def _marked(table: RawTable, sheet_row: int, width: int) -> bool:
     return any((sheet_row, table.first_col + j) in table.marks for j in range(width))
+
+
+def _whole(column: Sequence[Any]) -> bool:
+    """Every cell a count as a workbook holds one: a float (python-calamine) or an int
+    (openpyxl) that :func:`whole_number` reads as itself."""
+    types = set(map(type, column))
+    if types == {float}:
+        return all(map(float.is_integer, column)) and bool(
+            0 <= min(column) <= max(column) < MAX_EXACT
+        )
+    if types == {int}:
+        return bool(min(column) >= 0)
+    return types == {int, float} and all(
+        (type(v) is int and v >= 0) or (type(v) is float and v.is_integer() and 0 <= v < MAX_EXACT)
+        for v in column
+    )
+
+
+def _monthly_as_written(
+    table: RawTable, months: Sequence[str], cols: dict[str, int]
+) -> dict[str, tuple[int, ...]] | None:
+    """The monthly table column by column when it is as the template writes it and a clerk
+    fills it (every month once, as YYYY-MM text, every count a whole number ≥ 0, no marked
+    cell, 臨時窓口数 within 専用窓口数): what the row-by-row reading gives, without its
+    per-cell work. None otherwise: the rows are then read one by one, problems named."""
+    if table.marks or len(table.rows) != len(months):
+        return None
+    columns = list(zip(*table.rows, strict=True)) if table.rows else []
+    if not columns:
+        return None
+    given = columns[cols[MONTH.name]]
+    if set(map(type, given)) != {str} or set(given) != set(months):
+        return None  # (with as many rows as months, every month once)
+    index = {m: i for i, m in enumerate(given)}
+    order = None if list(given) == list(months) else [index[m] for m in months]
+    out: dict[str, tuple[int, ...]] = {}
+    for f in MONTHLY_COUNTS:
+        column = columns[cols[f.name]]
+        if not _whole(column):
+            return None
+        values = tuple(map(int, column))
+        out[f.name] = values if order is None else tuple(values[i] for i in order)
+    if any(o > d for o, d in zip(out["offsite_counters"], out["dedicated_counters"], strict=True)):
+        return None
+    return out
 
 
 def _parse_monthly(
@@ -47,19 +104,31 @@ def _parse_monthly(
     cols = table_columns(table, MONTHLY_FIELDS, out)
     if cols is None:
         return None
+    fast = _monthly_as_written(table, months, cols)
+    if fast is not None:
+        return fast
     index = {m: i for i, m in enumerate(months)}
     values: dict[str, list[int]] = {f.name: [0] * len(months) for f in MONTHLY_COUNTS}
     month_col = cols[MONTH.name]
     counts = [(f, cols[f.name], values[f.name]) for f in MONTHLY_COUNTS]
+    assert all(f.kind == "count" for f in MONTHLY_COUNTS)  # whole_number is their reading
     seen: dict[str, int] = {}
+    # The cells as the template holds them (a month as "2020-10", counts as numbers) are
+    # taken as they are; anything else goes through read_cell, which gives the same value
+    # or names the problem. A marked cell (merged, an error) always goes through read_cell.
+    plain = not table.marks
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
-        if all(blank(v) for v in row) and not _marked(table, sheet_row, len(row)):
-            continue
-        where = (table, sheet_row, table.first_col + month_col)
-        month = read_cell(out, *where, MONTH, row[month_col], months)
+        raw_month = row[month_col]
+        month: str | None = raw_month if plain and raw_month in index else None
         if month is None:
-            continue
+            if all(blank(v) for v in row) and not _marked(table, sheet_row, len(row)):
+                continue
+            where = (table, sheet_row, table.first_col + month_col)
+            month = read_cell(out, *where, MONTH, raw_month, months)
+            if month is None:
+                continue
+        where = (table, sheet_row, table.first_col + month_col)
         if month in seen:
             out.at(
                 *where,
@@ -72,7 +141,15 @@ def _parse_monthly(
         i = index[month]
         got: dict[str, int] = {}
         for f, col, column in counts:
-            number = read_cell(out, table, sheet_row, table.first_col + col, f, row[col], months)
+            raw = row[col]
+            # a count as the template holds it (a whole float), as whole_number reads it
+            number = (
+                int(raw)
+                if plain and type(raw) is float and raw.is_integer() and 0 <= raw < MAX_EXACT
+                else None
+            )
+            if number is None:
+                number = read_cell(out, table, sheet_row, table.first_col + col, f, raw, months)
             if number is not None:
                 column[i] = got[f.name] = number
         dedicated, offsite = got.get("dedicated_counters"), got.get("offsite_counters")
@@ -143,17 +220,28 @@ def _parse_budget(
         )
         return None
     lines: list[BudgetLine] = []
+    plain = not table.marks
+    seen: dict[tuple[str, type, Any], Any] = {}
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
+        if plain and BLANKS.issuperset(row):  # a spare row left empty
+            continue
         cells = {f.name: row[cols[f.name]] for f in BUDGET_FIELDS}
         if all(blank(v) for v in cells.values()):
             continue
-        got = {
-            f.name: read_cell(
-                out, table, sheet_row, table.first_col + cols[f.name], f, cells[f.name], months
-            )
-            for f in BUDGET_FIELDS
-        }
+        got = {}
+        for f in BUDGET_FIELDS:
+            raw = cells[f.name]
+            key = (f.name, type(raw), raw)
+            # A value read once is read the same way again (令和2年度 on every line of a year);
+            # a marked cell is never taken from the cache.
+            value = seen.get(key) if plain else None
+            if value is None:
+                col = table.first_col + cols[f.name]
+                value = read_cell(out, table, sheet_row, col, f, raw, months)
+                if value is not None:
+                    seen[key] = value
+            got[f.name] = value
         if all(v is not None for v in got.values()):
             item = str(got["item"])
             lines.append(
@@ -164,6 +252,84 @@ def _parse_budget(
     return tuple(lines)
 
 
+_CONTACT_ADVICE = {
+    "phone": (
+        "市外局番からの電話番号を文字で入力してください（例: 03-1234-5678。数値として入力すると"
+        "先頭の0が消えます）",
+        "must be a telephone number of 10 or 11 digits from the area code (03-1234-5678)",
+    ),
+    "email": (
+        "メールアドレスを入力してください（例: madoguchi@city.example.lg.jp）",
+        "must be an e-mail address (madoguchi@city.example.lg.jp)",
+    ),
+    "text": (
+        f"{CONTACT_TEXT_MAX}文字以内の文字で入力してください",
+        f"must be text of at most {CONTACT_TEXT_MAX} characters",
+    ),
+    "made_on": (
+        "作成日を日付で入力してください（例: 令和2年10月1日 または 2020-10-01）",
+        "must be a date (令和2年10月1日 or 2020-10-01)",
+    ),
+}
+
+
+def _contact_value(kind: str, raw: Any) -> str | None:
+    if kind == "phone":
+        return clerk_input.phone(raw)
+    if kind == "email":
+        return clerk_input.email(raw)
+    if kind == "made_on":
+        day = clerk_input.serial_date(raw)
+        return day.isoformat() if day is not None and 2000 <= day.year <= 2100 else None
+    if clerk_input.spreadsheet_error(raw) is not None:
+        return None
+    text = cell_text(raw)
+    return text if len(text) <= CONTACT_TEXT_MAX else None
+
+
+def _parse_contacts(table: RawTable | None, out: Problems) -> Contacts:
+    """担当課, 担当者, 電話, メール and 作成日 from the header block, each found by its label
+    (the value in the cell to its right); blank ones stay blank, a bad one is named."""
+    if table is None:
+        return Contacts()
+    wanted = {**CONTACT_LABELS, MADE_ON_LABEL: "made_on"}
+    got: dict[str, str] = {}
+    for r, row in enumerate(table.rows):
+        for c, label in enumerate(row[:-1]):
+            if not isinstance(label, str):
+                continue
+            name = wanted.get(clerk_input.normalise(label))
+            if name is None or name in got:
+                continue
+            raw = row[c + 1]
+            if blank(raw):
+                got[name] = ""
+                continue
+            kind = name if name in ("phone", "email", "made_on") else "text"
+            value = _contact_value(kind, raw)
+            if value is None:
+                ja, en = _CONTACT_ADVICE[kind]
+                header = clerk_input.normalise(label)
+                where = (table, table.header_row + 1 + r, table.first_col + c + 1)
+                out.at(
+                    *where, f"{header}: {ja}。{shown_ja(raw)}", f"{header} {en}, got {shown(raw)}"
+                )
+                got[name] = ""
+            else:
+                got[name] = value
+    return Contacts(**got)
+
+
+def _kind(monthly: RawTable | None) -> str:
+    """Renewal when the monthly table's headers are worded for renewals (更新件数), else
+    issuance (issue 17)."""
+    if monthly is not None and any(
+        is_renewal_header(without_unit(cell_text(h))) for h in monthly.headers
+    ):
+        return RENEWAL
+    return ISSUANCE
+
+
 def parse_plan_workbook(
     label: str,
     tables: Mapping[str, RawTable],
@@ -171,9 +337,21 @@ def parse_plan_workbook(
     *,
     max_budget_rows: int,
     max_event_rows: int,
+    renewal_months: Sequence[str] = (),
 ) -> PlanWorkbook:
     """The workbook's contents, or :class:`WorkbookError` listing every problem found."""
     out = Problems(label)
+    kind = _kind(tables.get(MONTHLY_TABLE))
+    if kind == RENEWAL:
+        months = renewal_months
+        if not months:
+            out.file(
+                "更新計画のブックです。ここでは交付計画のブックだけを読み込めます"
+                "（更新計画は kofuplan excel read で読み込んでください）",
+                "a renewal plan's workbook: only issuance plans are read here "
+                "(read renewal plans with kofuplan excel read)",
+            )
+            out.raise_if_any()
     for name in TABLES:
         if name not in tables:
             out.file(
@@ -191,9 +369,16 @@ def parse_plan_workbook(
         else None
     )
     promotion = parse_promotion(tables, months, max_event_rows, out)
+    contacts = _parse_contacts(tables.get(HEADER_BLOCK), out)
     out.raise_if_any()
     assert profile is not None and counts is not None and budget is not None
     assert promotion is not None
     return PlanWorkbook(
-        profile=profile, months=tuple(months), counts=counts, budget=budget, promotion=promotion
+        profile=profile,
+        months=tuple(months),
+        counts=counts,
+        budget=budget,
+        promotion=promotion,
+        contacts=contacts,
+        kind=kind,
     )

@@ -298,7 +298,9 @@ def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
         f"{SUBMITTED} {status.count(SUBMITTED)}、{MISSING} {status.count(MISSING)}、"
         f"{RETURNED} {status.count(RETURNED)}"
     )
-    _header(ws, 3, ["団体コード", "団体名", "状況", "備考"])
+    _header(
+        ws, 3, ["団体コード", "団体名", "状況", "備考", "担当課・担当者", "電話・メール", "作成日"]
+    )
     for i, e in enumerate(book.roster, start=4):
         set_excel_text(ws.cell(i, 1), e.lg_code)
         set_excel_text(ws.cell(i, 2), e.name)
@@ -309,10 +311,19 @@ def _status_sheet(ws: Worksheet, book: PrefectureBook) -> None:
         note = ws.cell(i, 4)
         set_excel_text(note, e.note)
         note.alignment = WRAP_TOP
+        for j, text in enumerate((e.contact, e.reach), start=5):
+            set_excel_text(ws.cell(i, j), text)
+            ws.cell(i, j).alignment = WRAP_TOP
+        if e.made_on:
+            try:
+                ws.cell(i, 7, reiwa_date(dt.date.fromisoformat(e.made_on)))
+            except ValueError:  # an edited municipalities.csv: shown as it is
+                set_excel_text(ws.cell(i, 7), e.made_on)
+            ws.cell(i, 7).alignment = SHRINK
     ws.freeze_panes = "A4"
-    _widths(ws, [10, 16, 8, 90])
+    _widths(ws, [10, 16, 8, 60, 22, 30, 15])
     last = max(len(book.roster) + 3, 4)
-    print_ready(ws, title_rows=(3, 3), area=f"A1:D{last}", footer="提出状況")
+    print_ready(ws, title_rows=(3, 3), area=f"A1:G{last}", footer="提出状況")
 
 
 def write_prefecture_workbook(path: Path, book: PrefectureBook) -> None:

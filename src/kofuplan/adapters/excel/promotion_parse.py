@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.adapters.excel.cells import (
+    BLANKS,
     BadCell,
     Problems,
     bad_cell,
@@ -79,8 +80,11 @@ def _events(
         return None
     events: list[Event] = []
     ok = True
+    plain = not table.marks
     for r, row in enumerate(table.rows):
         sheet_row = table.header_row + 1 + r
+        if plain and BLANKS.issuperset(row):  # a spare row left empty
+            continue
         cells = {f.name: row[cols[f.name]] for f in EVENT_FIELDS}
         if all(blank(v) for v in cells.values()) and not any(
             (sheet_row, table.first_col + cols[f.name]) in table.marks for f in EVENT_FIELDS

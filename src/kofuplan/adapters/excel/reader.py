@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kofuplan.adapters.excel.container import Limits, check_container
+from kofuplan.adapters.excel.container import Limits, open_container
 from kofuplan.adapters.excel.errors import WorkbookError
-from kofuplan.adapters.excel.layout import PROMOTION_TABLES, TABLES
+from kofuplan.adapters.excel.layout import HEADER_BLOCK, PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
 from kofuplan.domain.rule_values import PlanRules
@@ -19,7 +20,8 @@ from kofuplan.domain.snapshots import month_range
 from kofuplan.domain.workbook import PlanWorkbook
 from kofuplan.parameters import Snapshot, load_rules
 
-TableSource = Callable[[Path, str, Iterable[str]], Mapping[str, RawTable]]
+# (file, its label, the tables wanted, the checked .xlsx/.ods zip or None) -> tables found
+TableSource = Callable[[Path, str, Iterable[str], zipfile.ZipFile | None], Mapping[str, RawTable]]
 
 
 def plan_months(rules: Snapshot) -> tuple[str, ...]:
@@ -28,15 +30,26 @@ def plan_months(rules: Snapshot) -> tuple[str, ...]:
     return tuple(month_range(plan.period_start, plan.period_end))
 
 
+def renewal_months(rules: Snapshot) -> tuple[str, ...]:
+    """Every month of the renewal plan's period (issue 17: 2025-04 … 2031-03)."""
+    return tuple(month_range(str(rules["renewal.period_start"]), str(rules["renewal.period_end"])))
+
+
 @dataclass(frozen=True)
 class ReadSettings:
     limits: Limits
     months: tuple[str, ...]
+    # The months of a renewal plan's workbook (issue 17); none where only issuance plans are
+    # taken (the service's plan page), so that a renewal workbook is refused, not misread.
+    renewal_months: tuple[str, ...] = ()
 
     @classmethod
-    def at(cls, day: dt.date) -> ReadSettings:
+    def at(cls, day: dt.date, *, renewal: bool = False) -> ReadSettings:
+        """The limits and months at ``day``; with ``renewal``, renewal workbooks over the
+        whole renewal period too (`excel read` narrows it to the months from --as-of)."""
         rules = load_rules().at(day)
-        return cls(Limits.from_rules(rules), plan_months(rules))
+        renewals = renewal_months(rules) if renewal else ()
+        return cls(Limits.from_rules(rules), plan_months(rules), renewals)
 
 
 def read_plan_workbook(
@@ -44,14 +57,15 @@ def read_plan_workbook(
 ) -> PlanWorkbook:
     """One workbook's contents, or :class:`WorkbookError` naming the file, sheet and cell."""
     label = path.name
-    check_container(path, label, settings.limits)
-    tables = source(path, label, (*TABLES, *PROMOTION_TABLES))
+    with open_container(path, label, settings.limits) as zf:
+        tables = source(path, label, (*TABLES, *PROMOTION_TABLES, HEADER_BLOCK), zf)
     return parse_plan_workbook(
         label,
         tables,
         settings.months,
         max_budget_rows=settings.limits.max_budget_rows,
         max_event_rows=settings.limits.max_event_rows,
+        renewal_months=settings.renewal_months,
     )
 
 

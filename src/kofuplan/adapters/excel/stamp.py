@@ -107,6 +107,7 @@ def _shape(plan: PlanWorkbook, calendar: TemplateCalendar) -> tuple[Any, ...]:
     """What the skeleton depends on besides the values themselves."""
     given = tuple(getattr(plan.promotion, f.name) in (None, "", ()) for f in PROMOTION_ITEMS)
     return (
+        plan.kind,
         plan.months,
         calendar,
         len(plan.budget),

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ from kofuplan.adapters.excel.layout import (
     BUDGET_TABLE,
     EVENT_HEADERS,
     EVENTS_TABLE,
+    HEADER_BLOCK,
+    HEADER_BLOCK_SIZE,
     MONTHLY_HEADERS,
     MONTHLY_TABLE,
     PROFILE_HEADERS,
@@ -84,41 +88,130 @@ def _merged_cells(ranges: Iterable[tuple[Cell, Cell]]) -> dict[Cell, str]:
     return out
 
 
-def xlsx_marks(path: Path, sheets: Iterable[str]) -> dict[str, dict[Cell, str]]:
-    """Merged and error cells of the named sheets, from the sheet XML (a regex pass over a
-    few kilobytes: calamine gives neither with the tables)."""
-    wanted = set(sheets)
-    out: dict[str, dict[Cell, str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
-        rels_name = "xl/_rels/workbook.xml.rels"
-        rels_xml = zf.read(rels_name).decode("utf-8", "replace") if rels_name in names else ""
-        targets = dict(_REL.findall(rels_xml))
-        targets.update({rid: t for t, rid in _REL_REVERSED.findall(rels_xml)})
-        for raw_name, rid in _SHEET.findall(workbook):
-            name = _unescape(raw_name)
-            if name not in wanted or rid not in targets:
-                continue
+@lru_cache(maxsize=64)
+def _sheet_files(workbook: bytes, rels: bytes) -> tuple[tuple[str, str], ...]:
+    """(tab name, zip part) of every sheet, from workbook.xml and its relationships (the
+    same two parts in every workbook made from one template: parsed once)."""
+    rels_xml = rels.decode("utf-8", "replace")
+    targets = dict(_REL.findall(rels_xml))
+    targets.update({rid: t for t, rid in _REL_REVERSED.findall(rels_xml)})
+    out = []
+    for raw_name, rid in _SHEET.findall(workbook.decode("utf-8", "replace")):
+        if rid in targets:
             target = targets[rid].lstrip("/")
-            part = target if target.startswith("xl/") else "xl/" + target
-            if part not in names:
-                continue
-            xml = zf.read(part).decode("utf-8", "replace")
-            marks: dict[Cell, str] = {}
-            for m in _MERGE.finditer(xml):
-                ca, ra, cb, rb = m.groups()
-                marks.update(
-                    _merged_cells([((int(ra) - 1, _column(ca)), (int(rb) - 1, _column(cb)))])
-                )
-            for attrs, body in _ERROR_CELL.findall(xml):
-                ref = re.search(r"\br=\"([A-Z]+)(\d+)\"", attrs)
-                value = re.search(r"<v>([^<]*)</v>", body)
-                if ref:
-                    cell = (int(ref.group(2)) - 1, _column(ref.group(1)))
-                    marks[cell] = _unescape(value.group(1)) if value else "#VALUE!"
-            out[name] = marks
-    return out
+            out.append(
+                (_unescape(raw_name), target if target.startswith("xl/") else "xl/" + target)
+            )
+    return tuple(out)
+
+
+def _sheet_parts(zf: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, bytes]:
+    """The XML of the named sheets (by their tab names), as stored."""
+    wanted = set(sheets)
+    names = zf.NameToInfo
+    rels_name = "xl/_rels/workbook.xml.rels"
+    rels = zf.read(rels_name) if rels_name in names else b""
+    return {
+        name: zf.read(part)
+        for name, part in _sheet_files(zf.read("xl/workbook.xml"), rels)
+        if name in wanted and part in names
+    }
+
+
+def sheet_marks(data: bytes) -> dict[Cell, str]:
+    """Merged and error cells of a sheet, from its XML (calamine gives neither with the
+    tables). A sheet without either (nearly all) costs one search of its bytes; only a sheet
+    that has some is decoded and searched cell by cell."""
+    merged, errors = b"<mergeCell " in data, b't="e"' in data
+    marks: dict[Cell, str] = {}
+    if not (merged or errors):
+        return marks
+    xml = data.decode("utf-8", "replace")
+    for m in _MERGE.finditer(xml):
+        ca, ra, cb, rb = m.groups()
+        marks.update(_merged_cells([((int(ra) - 1, _column(ca)), (int(rb) - 1, _column(cb)))]))
+    if errors:
+        for attrs, body in _ERROR_CELL.findall(xml):
+            ref = _REF.search(attrs)
+            value = _VALUE.search(body)
+            if ref:
+                cell = (int(ref.group(2)) - 1, _column(ref.group(1)))
+                marks[cell] = _unescape(value.group(1)) if value else "#VALUE!"
+    return marks
+
+
+def xlsx_marks(zf: zipfile.ZipFile, sheets: Iterable[str]) -> dict[str, dict[Cell, str]]:
+    """Merged and error cells of the named sheets (:func:`sheet_marks`)."""
+    return {name: sheet_marks(data) for name, data in _sheet_parts(zf, sheets).items()}
+
+
+_ROW_START = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
+_CELL_XML = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(r"\br=\"([A-Z]+)(\d+)\"")
+_TYPE = re.compile(r"\bt=\"(\w+)\"")
+_VALUE = re.compile(r"<v>([^<]*)</v>")
+_TEXT = re.compile(r"<t\b[^>]*>([^<]*)</t>")
+_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
+_SHARED = re.compile(r"<si>(.*?)</si>", re.S)
+
+
+def _texts(xml: str) -> str:
+    """The text of an inline or shared string: its runs joined, furigana (rPh) left out."""
+    return _unescape("".join(_TEXT.findall(_PHONETIC.sub("", xml))))
+
+
+def header_block_cells(zf: zipfile.ZipFile, data: bytes) -> tuple[tuple[Any, ...], ...]:
+    """The header block (rows 1–4, columns A–H) of a sheet, from its XML: text as text,
+    numbers as floats (a date typed by the clerk is a date serial), blanks as "". Only the
+    first rows are decoded; the shared strings only when a cell refers to them."""
+    n_rows, n_cols = HEADER_BLOCK_SIZE
+    end = len(data)
+    for m in _ROW_START.finditer(data):
+        if int(m.group(1)) > n_rows:
+            end = m.start()
+            break
+    start = data.find(b"<sheetData")
+    xml = data[max(start, 0) : end].decode("utf-8", "replace")
+    grid: list[list[Any]] = [[""] * n_cols for _ in range(n_rows)]
+    shared: list[str] | None = None
+    for attrs, body in _CELL_XML.findall(xml):
+        ref = _REF.search(attrs)
+        if ref is None:
+            continue
+        row, col = int(ref.group(2)) - 1, _column(ref.group(1))
+        if not (0 <= row < n_rows and 0 <= col < n_cols) or not body:
+            continue
+        kind = _TYPE.search(attrs)
+        t = kind.group(1) if kind else "n"
+        value = _VALUE.search(body)
+        if t == "inlineStr":
+            grid[row][col] = _texts(body)
+        elif t == "s" and value is not None:
+            if shared is None:
+                sst = "xl/sharedStrings.xml"
+                raw = zf.read(sst).decode("utf-8", "replace") if sst in zf.NameToInfo else ""
+                shared = [_texts(si) for si in _SHARED.findall(raw)]
+            index = int(value.group(1)) if value.group(1).isdigit() else -1
+            grid[row][col] = shared[index] if 0 <= index < len(shared) else ""
+        elif value is not None:
+            text = _unescape(value.group(1))
+            if t == "n":
+                try:
+                    grid[row][col] = float(text)
+                except ValueError:
+                    grid[row][col] = text
+            else:
+                grid[row][col] = text
+    return tuple(tuple(r) for r in grid)
+
+
+def _header_table(sheet: str, cells: Sequence[Sequence[Any]]) -> RawTable:
+    n_rows, n_cols = HEADER_BLOCK_SIZE
+    rows = tuple(
+        tuple(line[:n_cols]) + ("",) * max(0, n_cols - len(line))
+        for line in [*cells[:n_rows], *([()] * max(0, n_rows - len(cells)))]
+    )
+    return RawTable(HEADER_BLOCK, sheet, -1, 0, (), rows)
 
 
 def _table_marks(
@@ -131,7 +224,9 @@ def _table_marks(
     }
 
 
-def read_tables_calamine(path: Path, label: str, names: Iterable[str]) -> dict[str, RawTable]:
+def read_tables_calamine(
+    path: Path, label: str, names: Iterable[str], container: zipfile.ZipFile | None = None
+) -> dict[str, RawTable]:
     """The tables called ``names`` that exist in the workbook (missing ones are left out).
 
     In an .xlsx, headers are the table's column names, which Excel keeps equal to the header
@@ -140,29 +235,38 @@ def read_tables_calamine(path: Path, label: str, names: Iterable[str]) -> dict[s
     """
     wanted = tuple(names)
     try:
-        xlsx = _is_zip_xlsx(path)  # .xls and .ods have no Excel tables
-        with python_calamine.load_workbook(str(path), load_tables=xlsx) as wb:
-            present = set(wb.table_names or ()) if xlsx else set()
-            if not present:
-                return _tables_from_sheets(wb, wanted)
-            out: dict[str, RawTable] = {}
-            for name in wanted:
-                if name not in present:
-                    continue
-                table = wb.get_table_by_name(name)
-                if table.start is None:  # an empty table: no data rows
-                    continue
-                first_row, first_col = table.start
-                out[name] = RawTable(
-                    name=name,
-                    sheet=table.sheet,
-                    header_row=first_row - 1,
-                    first_col=first_col,
-                    headers=tuple(table.columns),
-                    rows=tuple(tuple(row) for row in table.to_python()),
-                )
-        marks = xlsx_marks(path, {t.sheet for t in out.values()})
-        return {name: _with_marks(t, marks.get(t.sheet, {})) for name, t in out.items()}
+        with _xlsx_zip(path, container) as zf:  # None: .xls and .ods have no Excel tables
+            xlsx = zf is not None
+            with python_calamine.load_workbook(str(path), load_tables=xlsx) as wb:
+                present = set(wb.table_names or ()) if xlsx else set()
+                if not present:
+                    return _tables_from_sheets(wb, wanted)
+                out: dict[str, RawTable] = {}
+                for name in wanted:
+                    if name not in present:
+                        continue  # the header block is not an Excel table: read below
+                    table = wb.get_table_by_name(name)
+                    if table.start is None:  # an empty table: no data rows
+                        continue
+                    first_row, first_col = table.start
+                    out[name] = RawTable(
+                        name=name,
+                        sheet=table.sheet,
+                        header_row=first_row - 1,
+                        first_col=first_col,
+                        headers=tuple(table.columns),
+                        rows=tuple(map(tuple, table.to_python())),
+                    )
+            assert zf is not None
+            sheets = {t.sheet for t in out.values()}
+            parts = _sheet_parts(zf, sheets)
+            marks = {name: sheet_marks(data) for name, data in parts.items()}
+            tables = {name: _with_marks(t, marks.get(t.sheet, {})) for name, t in out.items()}
+            monthly = out.get(MONTHLY_TABLE)
+            if HEADER_BLOCK in wanted and monthly is not None and monthly.sheet in parts:
+                cells = header_block_cells(zf, parts[monthly.sheet])
+                tables[HEADER_BLOCK] = _header_table(monthly.sheet, cells)
+        return tables
     except WorkbookError:
         raise
     except Exception as exc:  # calamine raises its own errors, ValueError and others on bad XML
@@ -191,13 +295,20 @@ def _with_marks(table: RawTable, marks: Mapping[Cell, str]) -> RawTable:
     )
 
 
-def _is_zip_xlsx(path: Path) -> bool:
+@contextmanager
+def _xlsx_zip(path: Path, container: zipfile.ZipFile | None) -> Iterator[zipfile.ZipFile | None]:
+    """The .xlsx's zip (the one the container check opened, when given), for everything read
+    beside calamine; None for an .xls (not a zip) or an .ods (no ``xl/workbook.xml``)."""
+    if container is not None:
+        yield container if "xl/workbook.xml" in container.NameToInfo else None
+        return
     with path.open("rb") as fh:
         head = fh.read(4)
     if head != b"PK\x03\x04":
-        return False
+        yield None
+        return
     with zipfile.ZipFile(path) as zf:
-        return "xl/workbook.xml" in zf.namelist()
+        yield zf if "xl/workbook.xml" in zf.NameToInfo else None
 
 
 # A table's header row is found by its first two headers.
@@ -221,6 +332,9 @@ def _tables_from_sheets(wb: Any, names: Sequence[str]) -> dict[str, RawTable]:
         if title is None:
             continue
         sheet = wb.get_sheet_by_name(title)
+        if name == HEADER_BLOCK:
+            out[name] = _header_table(title, sheet.to_python(skip_empty_area=False, nrows=4))
+            continue
         cells = sheet.to_python(skip_empty_area=False)
         found = _find_header(cells, *_LEADING_HEADERS[name])
         if found is None:

@@ -47,6 +47,8 @@ from kofuplan.adapters.excel.layout import (
     PROFILE_TABLE,
     PROMOTION_ITEMS,
     PROMOTION_TABLE,
+    RENEWAL,
+    RENEWAL_WORDING,
     column_header,
     sheet_title,
 )
@@ -427,7 +429,33 @@ def build_workbook(
     )
     write_example(wb.create_sheet(EXAMPLE_SHEET), plan.months, day)
     write_help(wb.create_sheet(HELP_SHEET))
+    if plan.kind == RENEWAL:
+        _renewal_wording(wb)
     return wb
+
+
+def _renewal_wording(wb: Workbook) -> None:
+    """The renewal workbook (issue 17): 更新 for 交付 in the monthly form's titles and headers
+    (with its unit: 「更新件数（件）」), on 月別計画, 記入例 and the 月別計画 rows of 説明; the
+    基本情報 items keep their names (the 2020 baseline). The issuance target (R6.1-1: the
+    cumulative count against the population) does not apply to renewals and is left out."""
+    monthly = wb[sheet_title(MONTHLY_TABLE)]
+    cells = [c for ws in (monthly, wb[EXAMPLE_SHEET]) for row in ws.iter_rows() for c in row]
+    cells += [c for row in wb[HELP_SHEET].iter_rows() if row[0].value == monthly.title for c in row]
+    for cell in cells:
+        value = cell.value
+        if not isinstance(value, str) or value.startswith("="):
+            continue
+        text, unit = value, ""
+        if value.endswith("）") and "（" in value and value not in RENEWAL_WORDING:
+            cut = value.rindex("（")
+            text, unit = value[:cut], value[cut:]
+        if text in RENEWAL_WORDING:
+            cell.value = RENEWAL_WORDING[text] + ("（件）" if unit == "（枚）" else unit)
+    for row in monthly.iter_rows():
+        if row[0].value == "判定（R6.1-1）":
+            for cell in row:
+                cell.value = None
 
 
 def write_template(

@@ -7,12 +7,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofuplan.adapters.storage import summary_store
+
+if TYPE_CHECKING:
+    from kofuplan.adapters.storage.repository import SqlUnitOfWork
 
 DEFAULT_SQLITE_FILE = "kofuplan.sqlite3"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -67,6 +70,16 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # Called with the stale summaries' scopes after a commit that changed what they sum.
         self.summary_listeners = summary_store.watch(self.sessions)
+
+    @property
+    def key(self) -> str:
+        return self.url
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """A unit of work over a new session (``kofuplan.services.ports.UnitOfWork``)."""
+        from kofuplan.adapters.storage.repository import SqlUnitOfWork
+
+        return SqlUnitOfWork(self.sessions)
 
     def init(self) -> None:
         migrate(self.engine)

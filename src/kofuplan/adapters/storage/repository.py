@@ -1,16 +1,22 @@
-"""Queries and inserts over the tables. The use cases in ``kofuplan.services.workflow`` decide;
-this module only reads and appends rows."""
+"""Queries and inserts over the tables: the SQLAlchemy implementation of the stores of
+``kofuplan.services.ports`` (one :class:`Repository` serves them all), and the unit of work
+that owns the session's commit and rollback. The use cases decide; the repository only reads
+and appends rows, and never commits."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
+from kofuplan.adapters.storage import summary_store
 from kofuplan.adapters.storage.models import (
     Actual,
     Advice,
@@ -23,10 +29,13 @@ from kofuplan.adapters.storage.models import (
     ReviewEvent,
     SignInEvent,
     StoredFinding,
+    Summary,
     User,
     utcnow,
 )
 from kofuplan.domain.findings import Finding
+from kofuplan.services import ports
+from kofuplan.services.ports import MunicipalityData, RevisionTaken
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys (PostgreSQL's int4)
 
@@ -51,15 +60,15 @@ class Repository:
             q = q.where(Municipality.pref_code == pref_code)
         return self.session.scalars(q).all()
 
-    def upsert_prefecture(self, code: str, name: str) -> None:
+    def put_prefecture(self, code: str, name: str) -> None:
         p = self.prefecture(code)
         if p is None:
             self.session.add(Prefecture(code=code, name=name))
         else:
             p.name = name
 
-    def upsert_municipality(self, m: Municipality) -> None:
-        self.session.merge(m)
+    def put_municipality(self, m: MunicipalityData) -> None:
+        self.session.merge(Municipality(**dataclasses.asdict(m)))
 
     # --- users --------------------------------------------------------------------------
     def user(self, user_id: int) -> User | None:
@@ -74,14 +83,12 @@ class Repository:
     def start_login_session(self, user_id: int) -> str:
         session_id = secrets.token_urlsafe(32)
         self.session.add(LoginSession(id=session_id, user_id=user_id))
-        self.session.commit()
         return session_id
 
     def end_login_session(self, session_id: str) -> None:
         row = self.login_session(session_id)
         if row is not None and row.ended_at is None:
             row.ended_at = utcnow()
-            self.session.commit()
 
     def end_user_sessions(self, user_id: int, keep: str | None = None) -> None:
         """End every open session of a user (after a reset or a password change)."""
@@ -104,8 +111,20 @@ class Repository:
         return self.session.scalars(q).all()
 
     # --- sign-in audit log (also what the throttle counts) ------------------------------
-    def add_sign_in_event(self, event: SignInEvent) -> None:
-        self.session.add(event)
+    def add_sign_in_event(
+        self,
+        *,
+        login: str,
+        address: str,
+        outcome: str,
+        user_id: int | None = None,
+        actor_id: int | None = None,
+    ) -> None:
+        self.session.add(
+            SignInEvent(
+                login=login, address=address, outcome=outcome, user_id=user_id, actor_id=actor_id
+            )
+        )
 
     def pair_sign_ins(
         self, login: str, address: str, since: dt.datetime, limit: int = 64
@@ -156,10 +175,44 @@ class Repository:
         )
         return {lg: n for lg, n in self.session.execute(q).all()}
 
-    def add_user(self, user: User) -> User:
+    def add_user(
+        self,
+        *,
+        login: str,
+        password_hash: str,
+        role: str,
+        lg_code: str | None,
+        pref_code: str | None,
+    ) -> User:
+        user = User(
+            login=login,
+            password_hash=password_hash,
+            role=role,
+            lg_code=lg_code,
+            pref_code=pref_code,
+            created_at=utcnow(),
+            must_change_password=False,
+        )
         self.session.add(user)
         self.session.flush()
         return user
+
+    def set_password(
+        self,
+        user_id: int,
+        password_hash: str,
+        *,
+        must_change: bool | None = None,
+        changed_at: dt.datetime | None = None,
+    ) -> None:
+        user = self.session.get(User, user_id)
+        if user is None:
+            return
+        user.password_hash = password_hash
+        if must_change is not None:
+            user.must_change_password = must_change
+        if changed_at is not None:
+            user.password_changed_at = changed_at
 
     # --- plan revisions -----------------------------------------------------------------
     def revision(self, revision_id: int) -> PlanRevision | None:
@@ -232,10 +285,35 @@ class Repository:
             out.update({rid: content for rid, content in self.session.execute(q).all()})
         return out
 
-    def add_revision(self, revision: PlanRevision) -> PlanRevision:
-        self.session.add(revision)
-        self.session.flush()  # raises IntegrityError when another save took this seq first
+    def add_revision(
+        self,
+        *,
+        lg_code: str,
+        seq: int,
+        base_revision_id: int | None,
+        author_id: int | None,
+        reason: str,
+        content: list[dict[str, Any]],
+        kind: str = "issuance",
+    ) -> PlanRevision:
+        revision = PlanRevision(
+            lg_code=lg_code,
+            kind=kind,
+            seq=seq,
+            base_revision_id=base_revision_id,
+            author_id=author_id,
+            reason=reason,
+            content=content,
+        )
+        self._append(revision)
         return revision
+
+    def _append(self, row: Any) -> None:
+        self.session.add(row)
+        try:
+            self.session.flush()
+        except IntegrityError:  # another save took this seq first
+            raise RevisionTaken("another save took this revision number") from None
 
     # --- the municipality's own inputs (profile figures and promotion section) ----------
     def latest_inputs(self, lg_code: str) -> InputRevision | None:
@@ -267,9 +345,25 @@ class Repository:
         )
         return self.session.scalars(q).all()
 
-    def add_inputs(self, revision: InputRevision) -> InputRevision:
-        self.session.add(revision)
-        self.session.flush()  # raises IntegrityError when another save took this seq first
+    def add_inputs(
+        self,
+        *,
+        lg_code: str,
+        seq: int,
+        base_revision_id: int | None,
+        author_id: int | None,
+        reason: str,
+        content: dict[str, Any],
+    ) -> InputRevision:
+        revision = InputRevision(
+            lg_code=lg_code,
+            seq=seq,
+            base_revision_id=base_revision_id,
+            author_id=author_id,
+            reason=reason,
+            content=content,
+        )
+        self._append(revision)
         return revision
 
     # --- review status ------------------------------------------------------------------
@@ -288,8 +382,26 @@ class Repository:
         q = select(ReviewEvent).where(ReviewEvent.id.in_(newest))
         return {e.lg_code: e for e in self.session.scalars(q).all()}
 
-    def add_event(self, event: ReviewEvent) -> None:
-        self.session.add(event)
+    def add_event(
+        self,
+        *,
+        lg_code: str,
+        status: str,
+        revision_id: int | None,
+        actor_id: int | None,
+        comment: str,
+        explanations: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.session.add(
+            ReviewEvent(
+                lg_code=lg_code,
+                status=status,
+                revision_id=revision_id,
+                actor_id=actor_id,
+                comment=comment,
+                explanations=explanations,
+            )
+        )
 
     # --- actuals, findings, advice, submissions -----------------------------------------
     def actuals(self, lg_code: str) -> dict[str, Actual]:
@@ -306,8 +418,20 @@ class Repository:
             out.setdefault(lg, {})[month] = issued
         return out
 
-    def add_actual(self, actual: Actual) -> None:
-        self.session.add(actual)
+    def add_actual(
+        self,
+        *,
+        lg_code: str,
+        month: str,
+        issued: int,
+        backlog: int | None,
+        author_id: int | None,
+    ) -> None:
+        self.session.add(
+            Actual(
+                lg_code=lg_code, month=month, issued=issued, backlog=backlog, author_id=author_id
+            )
+        )
 
     def findings(self, revision_id: int) -> Sequence[StoredFinding]:
         q = select(StoredFinding).where(StoredFinding.revision_id == revision_id)
@@ -332,16 +456,26 @@ class Repository:
         q = select(Advice).where(Advice.lg_code == lg_code).order_by(Advice.id.desc())
         return self.session.scalars(q).all()
 
-    def add_advice(self, advice: Advice) -> None:
+    def add_advice(self, *, lg_code: str, author_id: int | None, text: str) -> Advice:
+        advice = Advice(lg_code=lg_code, author_id=author_id, text=text)
         self.session.add(advice)
+        self.session.flush()
+        return advice
 
     def latest_submissions(self) -> dict[str, PrefectureSubmission]:
         newest = select(func.max(PrefectureSubmission.id)).group_by(PrefectureSubmission.pref_code)
         q = select(PrefectureSubmission).where(PrefectureSubmission.id.in_(newest))
         return {s.pref_code: s for s in self.session.scalars(q).all()}
 
-    def add_submission(self, submission: PrefectureSubmission) -> None:
+    def add_submission(
+        self, *, pref_code: str, author_id: int | None, revisions: dict[str, Any]
+    ) -> PrefectureSubmission:
+        submission = PrefectureSubmission(
+            pref_code=pref_code, author_id=author_id, revisions=revisions
+        )
         self.session.add(submission)
+        self.session.flush()
+        return submission
 
     def user_logins(self, ids: Iterable[int | None]) -> dict[int, str]:
         wanted = [i for i in set(ids) if i is not None]
@@ -351,5 +485,68 @@ class Repository:
         return {uid: login for uid, login in self.session.execute(q).all()}
 
 
-def as_dict(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
-    return {f: getattr(obj, f) for f in fields}
+class SqlSummaries:
+    """The summaries table (``summary_store``): a claim and a stored result are their own
+    short transactions, as other processes must see them at once."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def load(self, scope: str) -> Summary | None:
+        return self.session.get(Summary, scope, populate_existing=True)
+
+    def claim(self, scope: str) -> int | None:
+        return summary_store.claim(self.session, scope)
+
+    def store(self, scope: str, version: int, content: dict[str, Any]) -> None:
+        summary_store.store(self.session, scope, version, content)
+
+    def release(self, scope: str) -> None:
+        summary_store.release(self.session, scope)
+
+
+class SqlUnitOfWork:
+    """One session: the stores over it, its commit and its rollback. Leaving the ``with``
+    block rolls back whatever was not committed, and closes the session."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+        self.session = sessions()
+        repo = Repository(self.session)
+        self.places = self.plans = self.inputs = self.reviews = self.accounts = repo
+        self.summaries = SqlSummaries(self.session)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _implements(
+    r: Repository, u: SqlUnitOfWork
+) -> tuple[
+    ports.PlaceStore,
+    ports.PlanStore,
+    ports.InputsStore,
+    ports.ReviewStore,
+    ports.AccountStore,
+    ports.SummaryStore,
+    ports.UnitOfWork,
+]:
+    """Never called: mypy checks here that this store implements every port."""
+    return r, r, r, r, r, u.summaries, u

@@ -10,20 +10,19 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kofuplan.adapters.storage.models import User
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.auth import client_address
 from kofuplan.adapters.web.deps import (
-    Repo,
     ResetMunicipalityPassword,
     ResetPrefecturePassword,
     SignedIn,
+    Uow,
     ViewNation,
 )
 from kofuplan.adapters.web.render import templates
 from kofuplan.services import sign_in
 from kofuplan.services.access import Principal, home_path
 from kofuplan.services.passwords import min_length
+from kofuplan.services.ports import UnitOfWork, UserRecord
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"])
@@ -39,8 +38,8 @@ def _render(
 
 
 @pages.get("/account/password")
-def password_page(request: Request, who: SignedIn, repo: Repo) -> Response:
-    user = repo.user(who.user_id or -1)
+def password_page(request: Request, who: SignedIn, uow: Uow) -> Response:
+    user = uow.accounts.user(who.user_id or -1)
     return _render(
         request,
         "account_password.html",
@@ -55,11 +54,11 @@ def password_page(request: Request, who: SignedIn, repo: Repo) -> Response:
 
 
 @pages.post("/account/password")
-async def password_submit(request: Request, who: SignedIn, repo: Repo) -> Response:
+async def password_submit(request: Request, who: SignedIn, uow: Uow) -> Response:
     form = await request.form()
     try:
         sign_in.change_password(
-            repo,
+            uow,
             who.user_id or -1,
             str(form.get("current_password", "")),
             str(form.get("new_password", "")),
@@ -68,7 +67,7 @@ async def password_submit(request: Request, who: SignedIn, repo: Repo) -> Respon
             getattr(request.state, "login_session_id", None),
         )
     except sign_in.PasswordError as e:
-        user = repo.user(who.user_id or -1)
+        user = uow.accounts.user(who.user_id or -1)
         context = {
             "who": who,
             "forced": bool(user and user.must_change_password),
@@ -87,11 +86,11 @@ class PasswordChangeIn(BaseModel):
 
 
 @api.post("/account/password", status_code=204)
-def api_password(body: PasswordChangeIn, request: Request, who: SignedIn, repo: Repo) -> None:
+def api_password(body: PasswordChangeIn, request: Request, who: SignedIn, uow: Uow) -> None:
     """Change one's own password (also what a temporary password must do first)."""
     try:
         sign_in.change_password(
-            repo,
+            uow,
             who.user_id or -1,
             body.current_password,
             body.new_password,
@@ -116,7 +115,7 @@ class ResetOut(BaseModel):
 
 
 def _reset(
-    repo: Repository, request: Request, actor: Principal, candidates: list[User], login: str
+    uow: UnitOfWork, request: Request, actor: Principal, candidates: list[UserRecord], login: str
 ) -> ResetOut:
     user = next((u for u in candidates if u.login == login), None)
     if user is None:
@@ -124,7 +123,7 @@ def _reset(
         raise HTTPException(422, detail)
     return ResetOut(
         login=user.login,
-        temporary_password=sign_in.reset_password(repo, actor, user, client_address(request)),
+        temporary_password=sign_in.reset_password(uow, actor, user, client_address(request)),
     )
 
 
@@ -139,26 +138,24 @@ def _reset_page(request: Request, who: Principal, name: str, back: str, out: Res
 @pages.post("/m/{lg_code}/password-reset")
 async def reset_municipality_page(request: Request, access: ResetMunicipalityPassword) -> Response:
     m = access.municipality
-    users = list(access.repo.users_of(lg_code=m.lg_code))
-    return await _reset_from_form(
-        request, access.repo, access.who, users, m.name, f"/m/{m.lg_code}"
-    )
+    users = list(access.uow.accounts.users_of(lg_code=m.lg_code))
+    return await _reset_from_form(request, access.uow, access.who, users, m.name, f"/m/{m.lg_code}")
 
 
 @pages.post("/p/{pref_code}/password-reset")
 async def reset_prefecture_page(request: Request, access: ResetPrefecturePassword) -> Response:
     p = access.prefecture
-    users = list(access.repo.users_of(pref_code=p.code))
-    return await _reset_from_form(request, access.repo, access.who, users, p.name, f"/p/{p.code}")
+    users = list(access.uow.accounts.users_of(pref_code=p.code))
+    return await _reset_from_form(request, access.uow, access.who, users, p.name, f"/p/{p.code}")
 
 
 async def _reset_from_form(
-    request: Request, repo: Repository, who: Any, users: list[User], name: str, back: str
+    request: Request, uow: UnitOfWork, who: Any, users: list[UserRecord], name: str, back: str
 ) -> Response:
     """The reset page's form, for a municipality's or a prefecture's accounts."""
     form = await request.form()
     try:
-        out = _reset(repo, request, who, users, str(form.get("login", "")))
+        out = _reset(uow, request, who, users, str(form.get("login", "")))
     except HTTPException as e:
         context = {"who": who, "name": name, "back": back, "out": None, "error": e.detail}
         return _render(request, "account_reset.html", context, 422)
@@ -171,8 +168,8 @@ def api_reset_municipality(
 ) -> ResetOut:
     """A temporary password for one of the municipality's accounts (to be changed at the
     next sign-in); the prefecture of the municipality or the Ministry."""
-    users = list(access.repo.users_of(lg_code=access.municipality.lg_code))
-    return _reset(access.repo, request, access.who, users, body.login)
+    users = list(access.uow.accounts.users_of(lg_code=access.municipality.lg_code))
+    return _reset(access.uow, request, access.who, users, body.login)
 
 
 @api.post("/prefectures/{pref_code}/password-reset")
@@ -180,8 +177,8 @@ def api_reset_prefecture(
     body: ResetIn, request: Request, access: ResetPrefecturePassword
 ) -> ResetOut:
     """A temporary password for one of the prefecture's accounts; the Ministry."""
-    users = list(access.repo.users_of(pref_code=access.prefecture.code))
-    return _reset(access.repo, request, access.who, users, body.login)
+    users = list(access.uow.accounts.users_of(pref_code=access.prefecture.code))
+    return _reset(access.uow, request, access.who, users, body.login)
 
 
 # --- the audit log --------------------------------------------------------------------------
@@ -190,8 +187,8 @@ def api_reset_prefecture(
 @pages.get("/audit")
 def audit_page(request: Request, access: ViewNation) -> Response:
     login = request.query_params.get("login", "").strip()[:64]
-    events = access.repo.sign_in_events(login or None)
-    names = access.repo.user_logins([e.actor_id for e in events])
+    events = access.uow.accounts.sign_in_events(login or None)
+    names = access.uow.accounts.user_logins([e.actor_id for e in events])
     return _render(
         request,
         "audit.html",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
-from kofuplan.adapters.storage.models import InputRevision, PlanRevision
 from kofuplan.adapters.web import schemas as s
 from kofuplan.adapters.web.auth import (
     BadCredentials,
@@ -19,10 +18,10 @@ from kofuplan.adapters.web.auth import (
 from kofuplan.adapters.web.deps import (
     EditMunicipality,
     Public,
-    Repo,
     ReviewMunicipality,
     SignedIn,
     SubmitPrefecture,
+    Uow,
     ViewMunicipality,
     ViewNation,
     ViewPrefecture,
@@ -39,6 +38,7 @@ from kofuplan.services import (
     workflow,
 )
 from kofuplan.services.access import Principal, home_path
+from kofuplan.services.ports import InputRevisionRecord, PlanRevisionRecord
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -86,11 +86,11 @@ def _session_out(request: Request, who: Principal) -> s.SessionOut:
         429: {"model": s.ErrorOut, "description": "失敗が続いたため待ち時間中（Retry-After 秒）"},
     },
 )
-def api_login(body: s.LoginIn, request: Request, response: Response, repo: Repo, _: Public) -> Any:
+def api_login(body: s.LoginIn, request: Request, response: Response, uow: Uow, _: Public) -> Any:
     """Sign in. With a temporary password (after a reset), ``must_change_password`` is true and
     only ``POST /api/account/password`` is allowed until it is changed."""
     try:
-        signed = authenticate(request, repo, body.login, body.password)
+        signed = authenticate(request, uow, body.login, body.password)
     except Throttled as t:
         return JSONResponse(
             {"detail": str(t)},
@@ -99,7 +99,7 @@ def api_login(body: s.LoginIn, request: Request, response: Response, repo: Repo,
         )
     except BadCredentials as e:
         raise _error(401, str(e)) from None
-    start_session(request, response, repo, signed.who)
+    start_session(request, response, uow, signed.who)
     out = _session_out(request, signed.who)
     out.must_change_password = signed.must_change_password
     return out
@@ -111,11 +111,11 @@ def api_session(request: Request, who: SignedIn) -> s.SessionOut:
 
 
 @router.post("/logout", status_code=204)
-def api_logout(request: Request, response: Response, repo: Repo, _: SignedIn) -> None:
-    end_session(request, response, repo)
+def api_logout(request: Request, response: Response, uow: Uow, _: SignedIn) -> None:
+    end_session(request, response, uow)
 
 
-def _revision_out(r: PlanRevision, author: str) -> s.RevisionOut:
+def _revision_out(r: PlanRevisionRecord, author: str) -> s.RevisionOut:
     return s.RevisionOut(
         id=r.id,
         kind=r.kind,
@@ -129,7 +129,7 @@ def _revision_out(r: PlanRevision, author: str) -> s.RevisionOut:
 
 
 def _plan_out(access: Any) -> s.PlanOut:
-    v = views.municipality_view(access.repo, access.municipality)
+    v = views.municipality_view(access.uow, access.municipality)
     m = v.municipality
     author = v.revisions[0]["by"] if v.revisions else ""
     return s.PlanOut(
@@ -153,7 +153,7 @@ def get_plan(access: ViewMunicipality) -> s.PlanOut:
 def save_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
     try:
         workflow.save_plan(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             body.base_revision_id,
@@ -169,14 +169,14 @@ def save_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
 
 def _renewal_out(access: Any) -> s.RenewalPlanOut:
     m = access.municipality
-    rv = renewal_views.renewal_view(access.repo, m)
+    rv = renewal_views.renewal_view(access.uow, m)
     author = rv.revisions[0]["by"] if rv.revisions else ""
     return s.RenewalPlanOut(
         lg_code=m.lg_code,
         name=m.name,
         pref_code=m.pref_code,
         months=rv.months,
-        revision=_revision_out(cast(PlanRevision, rv.revision), author) if rv.revision else None,
+        revision=_revision_out(rv.revision, author) if rv.revision else None,
         findings=[s.FindingOut(**f.__dict__) for f in rv.findings],
         fiscal_years=rv.fiscal_years,
         budget=rv.budget,
@@ -203,7 +203,7 @@ def save_renewal_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
     (409 when stale), with the issuance plan's validation and checks."""
     try:
         workflow.save_plan(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             body.base_revision_id,
@@ -222,20 +222,20 @@ def save_renewal_plan(body: s.PlanSaveIn, access: EditMunicipality) -> Any:
 def list_revisions(access: ViewMunicipality) -> list[s.RevisionSummary]:
     return [
         s.RevisionSummary(**d)
-        for d in views.revision_diffs(access.repo, access.municipality.lg_code)
+        for d in views.revision_diffs(access.uow, access.municipality.lg_code)
     ]
 
 
 @router.get("/municipalities/{lg_code}/revisions/{revision_id}")
 def get_revision(revision_id: int, access: ViewMunicipality) -> s.RevisionOut:
-    r = access.repo.revision(revision_id)
+    r = access.uow.plans.revision(revision_id)
     if r is None or r.lg_code != access.municipality.lg_code:
         raise _error(404, "その版はありません")
-    author = access.repo.user_logins([r.author_id]).get(r.author_id or -1, "system")
+    author = access.uow.accounts.user_logins([r.author_id]).get(r.author_id or -1, "system")
     return _revision_out(r, author)
 
 
-def _input_revision_out(r: InputRevision, author: str) -> s.InputRevisionOut:
+def _input_revision_out(r: InputRevisionRecord, author: str) -> s.InputRevisionOut:
     return s.InputRevisionOut(
         id=r.id,
         seq=r.seq,
@@ -247,7 +247,7 @@ def _input_revision_out(r: InputRevision, author: str) -> s.InputRevisionOut:
 
 
 def _inputs_out(access: Any) -> s.InputsOut:
-    v = views.municipality_view(access.repo, access.municipality)
+    v = views.municipality_view(access.uow, access.municipality)
     r = v.inputs
     return s.InputsOut(
         lg_code=access.municipality.lg_code,
@@ -272,7 +272,7 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
             views.plan_months(access.municipality.baseline_date),
         )
         municipal_inputs.save_inputs(
-            access.repo, access.who, access.municipality, body.base_revision_id, body.reason,
+            access.uow, access.who, access.municipality, body.base_revision_id, body.reason,
             content,
         )  # fmt: skip
     except workflow.Conflict as c:
@@ -285,8 +285,8 @@ def put_inputs(body: s.InputsSaveIn, access: EditMunicipality) -> Any:
 @router.get("/municipalities/{lg_code}/inputs/revisions")
 def list_input_revisions(access: ViewMunicipality) -> list[s.InputRevisionFull]:
     """Every inputs revision, newest first, with its content."""
-    revisions = access.repo.input_revisions(access.municipality.lg_code)
-    logins = access.repo.user_logins([r.author_id for r in revisions])
+    revisions = access.uow.inputs.input_revisions(access.municipality.lg_code)
+    logins = access.uow.accounts.user_logins([r.author_id for r in revisions])
     return [
         s.InputRevisionFull(
             **_input_revision_out(r, logins.get(r.author_id or -1, "system")).model_dump(),
@@ -298,14 +298,14 @@ def list_input_revisions(access: ViewMunicipality) -> list[s.InputRevisionFull]:
 
 @router.get("/municipalities/{lg_code}/actuals")
 def get_actuals(access: ViewMunicipality) -> dict[str, dict[str, Any]]:
-    return views.municipality_view(access.repo, access.municipality).actuals
+    return views.municipality_view(access.uow, access.municipality).actuals
 
 
 @router.put("/municipalities/{lg_code}/actuals/{month}", status_code=204)
 def put_actual(month: str, body: s.ActualIn, access: EditMunicipality) -> None:
     try:
         workflow.enter_actual(
-            access.repo, access.who, access.municipality, month, body.issued, body.backlog
+            access.uow, access.who, access.municipality, month, body.issued, body.backlog
         )
     except workflow.InvalidInput as e:
         raise _error(422, str(e)) from None
@@ -319,7 +319,7 @@ def submit_plan(body: s.HandInIn, access: EditMunicipality) -> s.StatusOut:
     """Hand the latest revision in; each error (誤り) needs an explanation."""
     try:
         status = workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, body.comment, body.explanations
+            access.uow, access.who, access.municipality, body.comment, body.explanations
         )
     except review_guard.UnexplainedErrors as e:
         raise _error(422, str(e)) from None
@@ -336,7 +336,7 @@ def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> Any:
     """Accept or return the revision ``revision_id`` (the one reviewed)."""
     try:
         status = workflow.review(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             body.decision,
@@ -356,7 +356,7 @@ def review_plan(body: s.ReviewIn, access: ReviewMunicipality) -> Any:
 @router.post("/municipalities/{lg_code}/advice", status_code=201)
 def send_advice(body: s.AdviceIn, access: ReviewMunicipality) -> dict[str, Any]:
     try:
-        a = workflow.add_advice(access.repo, access.who, access.municipality, body.text)
+        a = workflow.add_advice(access.uow, access.who, access.municipality, body.text)
     except workflow.InvalidInput as e:
         raise _error(422, str(e)) from None
     return {"id": a.id, "text": a.text}
@@ -364,9 +364,9 @@ def send_advice(body: s.AdviceIn, access: ReviewMunicipality) -> dict[str, Any]:
 
 @router.get("/prefectures/{pref_code}")
 def get_prefecture(request: Request, access: ViewPrefecture) -> s.PrefectureOut:
-    db = request.app.state.db
-    rows = workflow.prefecture_overview(access.repo, access.prefecture.code)
-    last = access.repo.latest_submissions().get(access.prefecture.code)
+    db = request.app.state.storage
+    rows = workflow.prefecture_overview(access.uow, access.prefecture.code)
+    last = access.uow.reviews.latest_submissions().get(access.prefecture.code)
     return s.PrefectureOut(
         pref_code=access.prefecture.code,
         name=access.prefecture.name,
@@ -385,14 +385,14 @@ def get_prefecture(request: Request, access: ViewPrefecture) -> s.PrefectureOut:
             for r in rows
         ],
         last_submission=last.created_at if last else None,
-        renewal=summaries.prefecture(access.repo, access.prefecture.code, db).renewal,
+        renewal=summaries.prefecture(access.uow, access.prefecture.code, db).renewal,
     )
 
 
 @router.post("/prefectures/{pref_code}/submit", status_code=201)
 def submit_prefecture(access: SubmitPrefecture) -> s.SubmissionOut:
     try:
-        sub = workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
+        sub = workflow.submit_prefecture(access.uow, access.who, access.prefecture.code)
     except workflow.InvalidInput as e:
         raise _error(409, str(e)) from None
     return s.SubmissionOut(
@@ -405,7 +405,7 @@ def submit_prefecture(access: SubmitPrefecture) -> s.SubmissionOut:
 
 @router.get("/nation")
 def get_nation(request: Request, access: ViewNation) -> s.NationOut:
-    n = summaries.nation(access.repo, request.app.state.db)
+    n = summaries.nation(access.uow, request.app.state.storage)
     return s.NationOut(
         months=n.summary.months,
         planned=n.summary.planned,

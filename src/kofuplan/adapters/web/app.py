@@ -6,7 +6,6 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web import (
     accounts,
     api,
@@ -31,11 +30,14 @@ from kofuplan.adapters.web.security import BodySizeLimit, CsrfCookie, SessionCod
 from kofuplan.adapters.web.settings import Settings
 from kofuplan.bootstrap import bootstrap
 from kofuplan.services import summaries
+from kofuplan.services.ports import Storage
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, db: Storage | None = None) -> FastAPI:
+    """The app on ``db`` (a store made by a test or the server), or on the settings' database;
+    the bootstrap installs the rule clock and hands over the store."""
     settings = settings or Settings()
-    db = bootstrap(settings.database_url, database=db).database
+    storage = bootstrap(settings.database_url, storage=db).storage
     app = FastAPI(
         title="kofuplan — マイナンバーカード交付円滑化計画",
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
@@ -45,8 +47,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.db = db
-    summaries.start(db)  # national and prefecture aggregates recomputed after each change
+    app.state.storage = storage
+    summaries.start(storage)  # national and prefecture aggregates recomputed after each change
     app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
     app.state.throttle_rule = settings.throttle_rule()
 

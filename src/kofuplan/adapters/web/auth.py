@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.security import CSRF_COOKIE, SESSION_COOKIE
 from kofuplan.services.access import Principal
+from kofuplan.services.ports import UnitOfWork
 from kofuplan.services.sign_in import BadCredentials, SignedIn, Throttled, sign_in
 
 __all__ = ["BadCredentials", "Throttled", "authenticate", "client_address", "end_session"]
@@ -16,8 +16,8 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def authenticate(request: Request, repo: Repository, login: str, password: str) -> SignedIn:
-    return sign_in(repo, login, password, client_address(request), request.app.state.throttle_rule)
+def authenticate(request: Request, uow: UnitOfWork, login: str, password: str) -> SignedIn:
+    return sign_in(uow, login, password, client_address(request), request.app.state.throttle_rule)
 
 
 def secure_cookies(request: Request) -> bool:
@@ -25,12 +25,14 @@ def secure_cookies(request: Request) -> bool:
     return bool(setting) if setting is not None else request.url.scheme == "https"
 
 
-def start_session(request: Request, response: Response, repo: Repository, who: Principal) -> None:
+def start_session(request: Request, response: Response, uow: UnitOfWork, who: Principal) -> None:
     assert who.user_id is not None
     codec = request.app.state.sessions
+    session_id = uow.accounts.start_login_session(who.user_id)
+    uow.commit()
     response.set_cookie(
         SESSION_COOKIE,
-        codec.dump(repo.start_login_session(who.user_id)),
+        codec.dump(session_id),
         max_age=codec.max_age_seconds,
         httponly=True,
         samesite="lax",
@@ -39,10 +41,11 @@ def start_session(request: Request, response: Response, repo: Repository, who: P
     )
 
 
-def end_session(request: Request, response: Response, repo: Repository) -> None:
+def end_session(request: Request, response: Response, uow: UnitOfWork) -> None:
     sid = request.app.state.sessions.load(request.cookies.get(SESSION_COOKIE))
     if sid is not None:
-        repo.end_login_session(sid)
+        uow.accounts.end_login_session(sid)
+        uow.commit()
     response.delete_cookie(
         SESSION_COOKIE, httponly=True, samesite="lax", secure=secure_cookies(request), path="/"
     )

@@ -12,11 +12,10 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
 
-from kofuplan.adapters.storage.models import Municipality, Prefecture
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 from kofuplan.domain.lgcode import pref_code_of
 from kofuplan.services.access import Policy, Principal, allowed
+from kofuplan.services.ports import MunicipalityRecord, PrefectureRecord, UnitOfWork
 
 POLICY_ATTRIBUTE = "__kofuplan_policy__"
 
@@ -47,22 +46,24 @@ TEMPORARY_PASSWORD_PATHS = ("/account/password", "/api/account/password", "/logo
                             "/api/logout", "/api/session", "/help")  # fmt: skip
 
 
-def get_repo(request: Request) -> Iterator[Repository]:
-    with request.app.state.db.session() as session:
-        yield Repository(session)
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    """The request's unit of work, from the store the bootstrap gave the app; what a route
+    did not commit is rolled back when the request ends."""
+    with request.app.state.storage.unit_of_work() as uow:
+        yield uow
 
 
-Repo = Annotated[Repository, Depends(get_repo)]
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def current_principal(request: Request, repo: Repo) -> Principal | None:
+def current_principal(request: Request, uow: Uow) -> Principal | None:
     sid = request.app.state.sessions.load(request.cookies.get("kofuplan_session"))
     if sid is None:
         return None
-    login_session = repo.login_session(sid)
+    login_session = uow.accounts.login_session(sid)
     if login_session is None or login_session.ended_at is not None:
         return None
-    user = repo.user(login_session.user_id)
+    user = uow.accounts.user(login_session.user_id)
     if user is None:
         return None
     request.state.login_session_id = sid
@@ -74,8 +75,8 @@ def current_principal(request: Request, repo: Repo) -> Principal | None:
 def principal_for_page(request: Request) -> Principal | None:
     """The signed-in user for an error page (outside the route's own dependencies)."""
     try:
-        with request.app.state.db.session() as session:
-            return current_principal(request, Repository(session))
+        with request.app.state.storage.unit_of_work() as uow:
+            return current_principal(request, uow)
     except Exception:  # a temporary password, or the database itself failing: no user menu
         return None
 
@@ -135,21 +136,21 @@ def signed_in(who: MaybePrincipal) -> Principal:
 @dataclass(frozen=True)
 class MunicipalityAccess:
     who: Principal
-    municipality: Municipality
-    repo: Repository
+    municipality: MunicipalityRecord
+    uow: UnitOfWork
 
 
 @dataclass(frozen=True)
 class PrefectureAccess:
     who: Principal
-    prefecture: Prefecture
-    repo: Repository
+    prefecture: PrefectureRecord
+    uow: UnitOfWork
 
 
 @dataclass(frozen=True)
 class NationAccess:
     who: Principal
-    repo: Repository
+    uow: UnitOfWork
 
 
 LgCode = Annotated[str, Path(pattern=r"^\d{6}$", description="全国地方公共団体コード（6桁）")]
@@ -158,17 +159,17 @@ PrefCode = Annotated[str, Path(pattern=r"^\d{2}$", description="都道府県コ�
 
 def _municipality(policy: Policy) -> Callable[..., MunicipalityAccess]:
     @declares(policy)
-    def dependency(lg_code: LgCode, who: MaybePrincipal, repo: Repo) -> MunicipalityAccess:
+    def dependency(lg_code: LgCode, who: MaybePrincipal, uow: Uow) -> MunicipalityAccess:
         if who is None:
             raise NotSignedIn
         # Decided from the code alone (its first two digits are the prefecture), so that a
         # refused user cannot tell an existing municipality from a missing one.
         if not allowed(who, policy, lg_code=lg_code, pref_code=pref_code_of(lg_code)):
             raise Forbidden
-        m = repo.municipality(lg_code)
+        m = uow.places.municipality(lg_code)
         if m is None:
             raise NotFound
-        return MunicipalityAccess(who, m, repo)
+        return MunicipalityAccess(who, m, uow)
 
     dependency.__name__ = policy.value
     return dependency
@@ -176,27 +177,27 @@ def _municipality(policy: Policy) -> Callable[..., MunicipalityAccess]:
 
 def _prefecture(policy: Policy) -> Callable[..., PrefectureAccess]:
     @declares(policy)
-    def dependency(pref_code: PrefCode, who: MaybePrincipal, repo: Repo) -> PrefectureAccess:
+    def dependency(pref_code: PrefCode, who: MaybePrincipal, uow: Uow) -> PrefectureAccess:
         if who is None:
             raise NotSignedIn
         if not allowed(who, policy, pref_code=pref_code):
             raise Forbidden
-        p = repo.prefecture(pref_code)
+        p = uow.places.prefecture(pref_code)
         if p is None:
             raise NotFound
-        return PrefectureAccess(who, p, repo)
+        return PrefectureAccess(who, p, uow)
 
     dependency.__name__ = policy.value
     return dependency
 
 
 @declares(Policy.VIEW_NATION)
-def view_nation(who: MaybePrincipal, repo: Repo) -> NationAccess:
+def view_nation(who: MaybePrincipal, uow: Uow) -> NationAccess:
     if who is None:
         raise NotSignedIn
     if not allowed(who, Policy.VIEW_NATION):
         raise Forbidden
-    return NationAccess(who, repo)
+    return NationAccess(who, uow)
 
 
 Public = Annotated[Principal | None, Depends(public)]

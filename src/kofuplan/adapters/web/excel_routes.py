@@ -35,14 +35,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _download(access: MunicipalityAccess) -> Response:
     from kofuplan.services import web_excel
 
-    revision = access.repo.latest_revision(access.municipality.lg_code)
+    revision = access.uow.plans.latest_revision(access.municipality.lg_code)
     if revision is None:
         raise HTTPException(404, "計画がまだありません")
     from kofuplan.adapters.excel.template import workbook_bytes
 
     name = web_excel.workbook_name(access.municipality, revision)
     book, calendar = web_excel.workbook_contents(
-        access.municipality, revision, access.repo.latest_inputs(access.municipality.lg_code)
+        access.municipality, revision, access.uow.inputs.latest_inputs(access.municipality.lg_code)
     )
     return Response(
         workbook_bytes(book, calendar, access.municipality.baseline_date),
@@ -66,7 +66,7 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
     reason = str(form.get("reason", "") or "Excel から読込み")[:2000]
     try:
         saved = web_excel.save_upload(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             partial(read_workbook_bytes, upload.filename or "", await upload.read()),
@@ -146,7 +146,7 @@ def _submission(access: PrefectureAccess) -> Response:
     from kofuplan.services import web_submission
 
     try:
-        book = web_submission.submission_book(access.repo, access.prefecture.code, dt.date.today())
+        book = web_submission.submission_book(access.uow, access.prefecture.code, dt.date.today())
     except web_submission.NothingToSubmit as e:
         raise HTTPException(404, str(e)) from None
     data = prefecture_workbook_bytes(book)

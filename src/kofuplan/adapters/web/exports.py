@@ -33,7 +33,7 @@ def _send(
 
 @router.get("/p/{pref_code}/table.{kind}")
 def prefecture_table(kind: Kind, access: ViewPrefecture) -> Response:
-    rows = prefecture_list.list_rows(access.repo, access.prefecture.code)
+    rows = prefecture_list.list_rows(access.uow, access.prefecture.code)
     return _send(
         kind,
         f"municipalities_{access.prefecture.code}",
@@ -45,7 +45,7 @@ def prefecture_table(kind: Kind, access: ViewPrefecture) -> Response:
 
 @router.get("/nation/table.{kind}")
 def nation_table(request: Request, kind: Kind, access: ViewNation) -> Response:
-    n = summaries.nation(access.repo, request.app.state.db)
+    n = summaries.nation(access.uow, request.app.state.storage)
     return _send(
         kind,
         "prefectures",

@@ -22,10 +22,10 @@ from kofuplan.adapters.web.deps import (
     EditMunicipality,
     MunicipalityAccess,
     Public,
-    Repo,
     ReviewMunicipality,
     SignedIn,
     SubmitPrefecture,
+    Uow,
     ViewMunicipality,
     ViewNation,
     ViewPrefecture,
@@ -72,11 +72,11 @@ def login_page(request: Request, who: Public) -> Response:
 
 
 @router.post("/login")
-async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
+async def login_submit(request: Request, uow: Uow, _: Public) -> Response:
     form = await request.form()
     login, password = str(form.get("login", "")), str(form.get("password", ""))
     try:
-        signed = authenticate(request, repo, login, password)
+        signed = authenticate(request, uow, login, password)
     except Throttled as t:
         response = _render(request, "login.html", {"who": None, "error": str(t)}, 429)
         response.headers["Retry-After"] = str(max(1, round(t.wait)))
@@ -85,14 +85,14 @@ async def login_submit(request: Request, repo: Repo, _: Public) -> Response:
         return _render(request, "login.html", {"who": None, "error": str(e)}, 401)
     next_page = "/account/password" if signed.must_change_password else home_path(signed.who)
     redirect = _see_other(next_page)
-    start_session(request, redirect, repo, signed.who)
+    start_session(request, redirect, uow, signed.who)
     return redirect
 
 
 @router.post("/logout")
-def logout(request: Request, repo: Repo, _: SignedIn) -> Response:
+def logout(request: Request, uow: Uow, _: SignedIn) -> Response:
     response = _see_other("/login")
-    end_session(request, response, repo)
+    end_session(request, response, uow)
     return response
 
 
@@ -124,7 +124,7 @@ def renewal_context(
 ) -> dict[str, Any]:
     """The renewal plan's part of the municipality page (beside the issuance plan)."""
     m = access.municipality
-    rv = renewal_views.renewal_view(access.repo, m)
+    rv = renewal_views.renewal_view(access.uow, m)
     if form.rows is not None:
         shown = renewal_views.shown_rows(m, form.rows, inputs)
         result = renewal_checks.check_renewal(m, shown, inputs)
@@ -171,7 +171,7 @@ def municipality_page_response(
     typed_reasons: dict[str, str] | None = None,
     renewal_form: RenewalForm | None = None,
 ) -> HTMLResponse:
-    v = views.municipality_view(access.repo, access.municipality)
+    v = views.municipality_view(access.uow, access.municipality)
     if inputs_form is None:
         values, events = municipal_inputs.form_values(v.inputs.content if v.inputs else {})
         inputs_form = InputsForm(values, events, v.inputs.id if v.inputs else None)
@@ -201,14 +201,14 @@ def municipality_page_response(
     )
     can_edit = access.who.role == "municipality"
     can_review = access.who.role == "prefecture"
-    resettable = [] if can_edit else list(access.repo.users_of(lg_code=m.lg_code))
+    resettable = [] if can_edit else list(access.uow.accounts.users_of(lg_code=m.lg_code))
     # Errors of the saved revision, each needing a 理由 to hand in; what was given at hand-in.
     errors: dict[str, Any] = {}
     for f in (*v.findings, *v.review_findings):
         if f.severity == "error":
             errors.setdefault(review_guard.error_key(f), f)
     explanations = (
-        review_guard.handed_in_explanations(access.repo, m.lg_code, v.revision.id)
+        review_guard.handed_in_explanations(access.uow, m.lg_code, v.revision.id)
         if v.revision
         else []
     )
@@ -296,7 +296,7 @@ def _edits_from_form(form: Any, months: list[str], prefix: str = "") -> list[dic
 @router.post("/m/{lg_code}/plan")
 async def municipality_save(request: Request, access: EditMunicipality) -> Response:
     form = await request.form()
-    latest = access.repo.latest_revision(access.municipality.lg_code)
+    latest = access.uow.plans.latest_revision(access.municipality.lg_code)
     if latest is None:
         return municipality_page_response(
             request, access, error="編集の元になる計画がありません。", status_code=409
@@ -306,7 +306,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
     reason = str(form.get("reason", ""))[:2000]
     months = [str(r["month"]) for r in latest.content]
     edits = _edits_from_form(form, months)
-    base = access.repo.revision(base_id) if base_id else None
+    base = access.uow.plans.revision(base_id) if base_id else None
     own = base is not None and base.lg_code == access.municipality.lg_code
     base_rows = base.content if base and own and base.kind == "issuance" else latest.content
     try:
@@ -325,7 +325,7 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
             reason=reason,
         )
     try:
-        workflow.save_plan(access.repo, access.who, access.municipality, base_id, reason, merged)
+        workflow.save_plan(access.uow, access.who, access.municipality, base_id, reason, merged)
     except workflow.Conflict:
         # Nothing is lost: the editor's values stay in the form, on top of their base.
         return municipality_page_response(
@@ -347,7 +347,7 @@ async def municipality_renewal_save(request: Request, access: EditMunicipality) 
     issuance plan's validation, bounds, checks and stale-base refusal (409)."""
     form = await request.form()
     m = access.municipality
-    latest = access.repo.latest_revision(m.lg_code, RENEWAL)
+    latest = access.uow.plans.latest_revision(m.lg_code, RENEWAL)
     if latest is None:
         return municipality_page_response(
             request,
@@ -359,7 +359,7 @@ async def municipality_renewal_save(request: Request, access: EditMunicipality) 
     base_id = int(raw_base) if raw_base.isdigit() else None
     reason = str(form.get("renewal_reason", ""))[:2000]
     edits = _edits_from_form(form, [str(r["month"]) for r in latest.content], "renewal.")
-    base = access.repo.revision(base_id) if base_id else None
+    base = access.uow.plans.revision(base_id) if base_id else None
     usable = base is not None and base.lg_code == m.lg_code and base.kind == RENEWAL
     base_rows = base.content if base is not None and usable else latest.content
     try:
@@ -371,7 +371,7 @@ async def municipality_renewal_save(request: Request, access: EditMunicipality) 
         shown = RenewalForm(merged, "確認しました（まだ保存していません）。", None, base_id, reason)
         return municipality_page_response(request, access, renewal_form=shown)
     try:
-        workflow.save_plan(access.repo, access.who, m, base_id, reason, merged, kind=RENEWAL)
+        workflow.save_plan(access.uow, access.who, m, base_id, reason, merged, kind=RENEWAL)
     except workflow.Conflict:
         shown = RenewalForm(
             merged,
@@ -402,7 +402,7 @@ async def municipality_inputs(request: Request, access: EditMunicipality) -> Res
             raw, views.plan_months(access.municipality.baseline_date)
         )
         municipal_inputs.save_inputs(
-            access.repo, access.who, access.municipality, base_id, reason, content
+            access.uow, access.who, access.municipality, base_id, reason, content
         )
     except municipal_inputs.InputsError as e:
         shown = replace(typed, error=f"保存していません。{e}", error_field=e.field)
@@ -425,9 +425,9 @@ def municipality_history(request: Request, access: ViewMunicipality) -> Response
         {
             "who": access.who,
             "m": access.municipality,
-            "revisions": views.revision_diffs(access.repo, access.municipality.lg_code),
-            "input_revisions": views.input_revision_diffs(access.repo, access.municipality.lg_code),
-            "events": views.municipality_view(access.repo, access.municipality).events,
+            "revisions": views.revision_diffs(access.uow, access.municipality.lg_code),
+            "input_revisions": views.input_revision_diffs(access.uow, access.municipality.lg_code),
+            "events": views.municipality_view(access.uow, access.municipality).events,
         },
     )
 
@@ -440,7 +440,7 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
         issued = int(str(form.get("issued", "")).replace(",", ""))
         raw_backlog = str(form.get("backlog", "")).replace(",", "").strip()
         backlog = int(raw_backlog) if raw_backlog else None
-        workflow.enter_actual(access.repo, access.who, access.municipality, month, issued, backlog)
+        workflow.enter_actual(access.uow, access.who, access.municipality, month, issued, backlog)
     except ValueError as e:
         msg = (
             str(e) if isinstance(e, workflow.InvalidInput) else "交付枚数は整数で入力してください。"
@@ -459,7 +459,7 @@ async def municipality_submit(request: Request, access: EditMunicipality) -> Res
     }
     try:
         workflow.submit_to_prefecture(
-            access.repo, access.who, access.municipality, str(form.get("comment", "")), reasons
+            access.uow, access.who, access.municipality, str(form.get("comment", "")), reasons
         )
     except review_guard.UnexplainedErrors as e:
         return municipality_page_response(
@@ -476,7 +476,7 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
     raw_seen = str(form.get("revision_id", ""))
     try:
         workflow.review(
-            access.repo,
+            access.uow,
             access.who,
             access.municipality,
             str(form.get("decision", "")),
@@ -494,18 +494,18 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
 async def municipality_advice(request: Request, access: ReviewMunicipality) -> Response:
     form = await request.form()
     try:
-        workflow.add_advice(access.repo, access.who, access.municipality, str(form.get("text", "")))
+        workflow.add_advice(access.uow, access.who, access.municipality, str(form.get("text", "")))
     except workflow.InvalidInput as e:
         return municipality_page_response(request, access, error=str(e), status_code=422)
     return _see_other(f"/m/{access.municipality.lg_code}?done=advised")
 
 
 def prefecture_context(
-    repo: Any, pref: Any, query: Mapping[str, str] | None = None, db: Any = None
+    uow: Any, pref: Any, query: Mapping[str, str] | None = None, db: Any = None
 ) -> dict[str, Any]:
     """The prefecture page's content; ``query`` holds the list's filters and order."""
     query = query or {}
-    all_rows = prefecture_list.list_rows(repo, pref.code)
+    all_rows = prefecture_list.list_rows(uow, pref.code)
     shown = prefecture_list.select(
         all_rows,
         status=query.get("status", ""),
@@ -513,7 +513,7 @@ def prefecture_context(
         sort=query.get("sort", "code"),
         descending=query.get("order") == "desc",
     )
-    summary = summaries.prefecture(repo, pref.code, db)  # stored, recomputed on change
+    summary = summaries.prefecture(uow, pref.code, db)  # stored, recomputed on change
     return {
         "pref": pref,
         "rows": shown,
@@ -523,7 +523,7 @@ def prefecture_context(
         "finding_filters": prefecture_list.FINDING_FILTERS,
         "clean_submitted": [r for r in all_rows if r.entry.status == "submitted" and r.clean],
         "summary": summary,
-        "submission": repo.latest_submissions().get(pref.code),
+        "submission": uow.reviews.latest_submissions().get(pref.code),
         "cumulative_chart": charts.line_chart(
             f"{pref.name}の累計交付枚数（計画と実績）",
             summary.months,
@@ -561,11 +561,11 @@ def renewal_area_chart(area: str, ren: Mapping[str, Any]) -> Any:
 @router.get("/p/{pref_code}")
 def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
     context = prefecture_context(
-        access.repo, access.prefecture, dict(request.query_params), request.app.state.db
+        access.uow, access.prefecture, dict(request.query_params), request.app.state.storage
     )
     context.update(
         who=access.who,
-        resettable=list(access.repo.users_of(pref_code=access.prefecture.code))
+        resettable=list(access.uow.accounts.users_of(pref_code=access.prefecture.code))
         if access.who.role == "ministry"
         else [],
         message=NOTICES.get(request.query_params.get("done", "")),
@@ -577,9 +577,9 @@ def prefecture_page(request: Request, access: ViewPrefecture) -> Response:
 @router.post("/p/{pref_code}/submit")
 def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
     try:
-        workflow.submit_prefecture(access.repo, access.who, access.prefecture.code)
+        workflow.submit_prefecture(access.uow, access.who, access.prefecture.code)
     except workflow.InvalidInput as e:
-        context = prefecture_context(access.repo, access.prefecture)
+        context = prefecture_context(access.uow, access.prefecture)
         context.update(who=access.who, message=None, error=str(e), resettable=[])
         return _render(request, "prefecture.html", context, 409)
     return _see_other(f"/p/{access.prefecture.code}?done=submitted_pref")
@@ -596,9 +596,9 @@ async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> 
         if rid.isdigit():
             seen[lg] = int(rid)
     accepted, skipped = prefecture_list.bulk_accept(
-        access.repo, access.who, access.prefecture.code, seen
+        access.uow, access.who, access.prefecture.code, seen
     )
-    context = prefecture_context(access.repo, access.prefecture)
+    context = prefecture_context(access.uow, access.prefecture)
     parts = [f"{len(accepted)} 団体の計画を受理しました。"]
     if skipped:
         parts.append("一覧を表示した後に変わったため受理しなかった団体：" + "、".join(skipped))
@@ -606,12 +606,12 @@ async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> 
     return _render(request, "prefecture.html", context)
 
 
-def nation_context(repo: Any, db: Any = None) -> dict[str, Any]:
-    n = summaries.nation(repo, db)  # stored, recomputed after each change
+def nation_context(uow: Any, db: Any = None) -> dict[str, Any]:
+    n = summaries.nation(uow, db)  # stored, recomputed after each change
     s = n.summary
     return {
         "n": n,
-        "summary_at": summaries.computed_at(repo),
+        "summary_at": summaries.computed_at(uow),
         "monthly_chart": charts.line_chart(
             "全国の月別交付枚数（計画・実績）と目標330万枚",
             s.months,
@@ -643,7 +643,7 @@ def nation_context(repo: Any, db: Any = None) -> dict[str, Any]:
 
 @router.get("/nation")
 def nation_page(request: Request, access: ViewNation) -> Response:
-    context = nation_context(access.repo, request.app.state.db)
+    context = nation_context(access.uow, request.app.state.storage)
     context["who"] = access.who
     context["message"] = NOTICES.get(request.query_params.get("done", ""))
     return _render(request, "nation.html", context)

@@ -8,30 +8,28 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from kofuplan.adapters.output import write_file
-from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.pages import nation_context, prefecture_context
 from kofuplan.adapters.web.render import STATIC, templates
 from kofuplan.errors import InputError
+from kofuplan.services.ports import Storage
 
 
 class ReportError(InputError):
     pass
 
 
-def render_report(db: Database, pref_code: str | None) -> str:
-    with db.session() as s:
-        repo = Repository(s)
+def render_report(db: Storage, pref_code: str | None) -> str:
+    with db.unit_of_work() as uow:
         if pref_code is not None:
-            p = repo.prefecture(pref_code)
+            p = uow.places.prefecture(pref_code)
             if p is None:
                 raise ReportError(f"--pref: no prefecture {pref_code!r} in the database")
-            context = prefecture_context(repo, p)
+            context = prefecture_context(uow, p)
             name = "prefecture.html"
         else:
-            if not repo.prefectures():
+            if not uow.places.prefectures():
                 raise ReportError("the database is empty (run `kofuplan db load-stats`)")
-            context = nation_context(repo)
+            context = nation_context(uow)
             name = "nation.html"
         context.update(
             who=None,
@@ -45,6 +43,6 @@ def render_report(db: Database, pref_code: str | None) -> str:
         return templates.get_template(name).render(context)
 
 
-def write_report(db: Database, out: Path, pref_code: str | None) -> None:
+def write_report(db: Storage, out: Path, pref_code: str | None) -> None:
     html = render_report(db, pref_code)
     write_file(out, html)

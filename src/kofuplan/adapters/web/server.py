@@ -14,10 +14,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.services.web_sample import SampleAccounts, seed
 
 
 def app_from_environment() -> FastAPI:
@@ -33,14 +32,13 @@ def serve(host: str, port: int, database_url: str | None = None, workers: int = 
     db = Database(database_url or settings.database_url)
     db.init()
     print(f"kofuplan: http://{host}:{port}/  (database: {_shown(db)})", flush=True)
-    with db.session() as s:
-        repo = Repository(s)
-        if not repo.prefectures():
+    with db.unit_of_work() as uow:
+        if not uow.places.prefectures():
             print(
                 "  no municipalities yet: kofuplan db load-stats FILE --as-of 2020-10-01",
                 flush=True,
             )
-        if not repo.has_users():
+        if not uow.accounts.has_users():
             print(
                 "  no accounts yet: kofuplan users add --role ministry --login NAME "
                 "(or start with --demo for sample data)",

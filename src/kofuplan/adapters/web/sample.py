@@ -1,7 +1,10 @@
 """Sample data for the web service's demo, browser tests and load test: made-up
 municipalities in all 47 prefectures (labelled サンプル, never the real statistics), written in
 the official long format and planned by the plan engine, exactly as real data would be.
-Sample accounts share one password, printed by `kofuplan serve --demo`."""
+Sample accounts share one password, printed by `kofuplan serve --demo`.
+
+An adapter, not a use case: it writes a statistics file, runs the plan engine on it and stores
+the results through the use cases of ``kofuplan.services.setup``, as the command line does."""
 
 from __future__ import annotations
 
@@ -16,9 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from kofuplan.adapters.stats_csv import STATS_COLUMNS, StatsFiles
-from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.storage.models import Actual
-from kofuplan.adapters.storage.repository import Repository
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_form import Cell
@@ -35,6 +35,7 @@ from kofuplan.domain.renewal_plan import (
 from kofuplan.domain.snapshots import add_months, first_day, month_of, month_range
 from kofuplan.services.passwords import hash_password
 from kofuplan.services.planning import plan_calendar, rules_at, run_plan
+from kofuplan.services.ports import Storage
 from kofuplan.services.renewal_checks import renewal_period, with_values
 from kofuplan.services.setup import add_user, import_plans, load_baseline
 
@@ -86,7 +87,7 @@ def write_sample_stats(path: Path, per_prefecture: int, rng: np.random.Generator
 
 
 def seed(
-    db: Database,
+    db: Storage,
     *,
     per_prefecture: int = 3,
     password: str | None = None,
@@ -95,15 +96,15 @@ def seed(
 ) -> SampleAccounts:
     """Fill an empty database with sample municipalities, engine-made plans and accounts."""
     db.init()
-    with db.session() as s:
-        if Repository(s).prefectures():
+    with db.unit_of_work() as uow:
+        if uow.places.prefectures():
             raise ValueError("the database already has data; use an empty one for the sample")
     rng = np.random.default_rng(seed_value)
     password = password or secrets.token_urlsafe(9)
     with tempfile.TemporaryDirectory(prefix="kofuplan-sample-") as tmp:
         stats = Path(tmp) / "sample_stats.csv"
         write_sample_stats(stats, per_prefecture, rng)
-        load_baseline(db, stats, AS_OF)
+        load_baseline(db, StatsFiles(stats).stats_at(AS_OF), AS_OF)
         issuance_plan = run_plan(StatsFiles(stats), AS_OF).plan
         plans = table_rows(issuance_plan.table())
     import_plans(db, plans, "サンプルデータ（計画エンジンで作成）")
@@ -134,23 +135,23 @@ def seed(
 
 
 def _sample_actuals(
-    db: Database, plans: Mapping[str, Sequence[Mapping[str, Cell]]], rng: np.random.Generator
+    db: Storage, plans: Mapping[str, Sequence[Mapping[str, Cell]]], rng: np.random.Generator
 ) -> None:
     """Two months of sample actual results, each municipality at 50–120 % of its plan."""
-    with db.session() as s:
+    with db.unit_of_work() as uow:
         for lg, rows in plans.items():
             pace = rng.uniform(0.5, 1.2)
             for row in rows[:2]:
                 planned = int(row["issuance"] or 0)
-                s.add(
-                    Actual(
-                        lg_code=lg,
-                        month=str(row["month"]),
-                        issued=int(planned * pace),
-                        backlog=int(planned * rng.uniform(0, 0.3)),
-                    )
+                uow.reviews.add_actual(
+                    lg_code=lg,
+                    month=str(row["month"]),
+                    issued=int(planned * pace),
+                    backlog=int(planned * rng.uniform(0, 0.3)),
+                    author_id=None,
                 )
-        s.commit()
+
+        uow.commit()
 
 
 # The sample's holders by age band at issuance (0–4, 5–9, 10–14, 15–19, 20+): an illustrative
