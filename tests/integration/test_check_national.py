@@ -22,16 +22,9 @@ Key = tuple[str, str, str]
 
 @pytest.fixture(scope="module")
 def national(long_stats: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Rows]:
-<<<<<<< HEAD
     # made once per run, shared with every module that reads the same plan (tests/once.py)
     out = plan_once(tmp_path_factory, "--stats", str(long_stats), "--as-of", "2020-10-01")
-    with (out / "plan_monthly.csv").open(encoding="utf-8") as f:
-=======
-    out = tmp_path_factory.mktemp("national")
-    result = run_cli("plan", "--stats", str(long_stats), "--as-of", "2020-10-01", "--out", str(out))
-    assert result.exit_code == 0, result.output
     with (out / "plan_monthly.csv").open(encoding="utf-8-sig") as f:
->>>>>>> main
         return out / "plan_monthly.csv", list(csv.DictReader(f))
 
 
