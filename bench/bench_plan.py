@@ -53,6 +53,7 @@ _MEMORY_PROBE = """
 import datetime as dt, resource, sys
 from pathlib import Path
 import numpy as np
+from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.plan import make_plan
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
 as_of = dt.date(2020, 10, 1)
