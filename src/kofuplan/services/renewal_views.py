@@ -34,6 +34,7 @@ from kofuplan.services.renewal_checks import (
     renewal_setup,
     revision_result,
 )
+from kofuplan.services.revision_history import revision_entries
 
 __all__ = ["KINDS", "RenewalStore", "RenewalView", "area_renewals", "renewal_view"]
 
@@ -98,17 +99,7 @@ def renewal_view(store: RenewalStore, m: MunicipalityRecord) -> RenewalView:
         findings=result.findings,
         fiscal_years=list(result.fiscal_years),
         budget=result.budget,
-        revisions=[
-            {
-                "id": r.id,
-                "seq": r.seq,
-                "base_revision_id": r.base_revision_id,
-                "reason": r.reason,
-                "at": r.created_at,
-                "by": logins.get(r.author_id or -1, "system"),
-            }
-            for r in history
-        ],
+        revisions=revision_entries(history, logins),
         months=list(renewal_months(m.baseline_date)),
     )
 

@@ -32,6 +32,7 @@ from kofuplan.services.review_checks import (
     revision_findings,
     rows_under_inputs,
 )
+from kofuplan.services.revision_history import revision_entries
 from kofuplan.services.rule_clock import current, rules_on
 from kofuplan.services.workflow import status_of, target_of
 
@@ -144,17 +145,7 @@ def municipality_view(uow: UnitOfWork, m: MunicipalityRecord) -> MunicipalityVie
             {"text": a.text, "at": a.created_at, "by": logins.get(a.author_id or -1, "")}
             for a in advice
         ],
-        revisions=[
-            {
-                "id": r.id,
-                "seq": r.seq,
-                "base_revision_id": r.base_revision_id,
-                "reason": r.reason,
-                "at": r.created_at,
-                "by": logins.get(r.author_id or -1, "system"),
-            }
-            for r in revisions
-        ],
+        revisions=revision_entries(revisions, logins),
     )
 
 
