@@ -116,9 +116,9 @@ def test_issue12_a_typed_rule_follows_its_dated_value() -> None:
 def test_issue12_a_missing_or_unknown_key_is_a_rule_error_naming_it() -> None:
     snapshot = dict(BOOK.at(dt.date(2020, 10, 1)))
     del snapshot["staffing.transfer_share"]
-    with pytest.raises(KeyError, match="staffing.transfer_share"):
+    with pytest.raises(KeyError, match=r"staffing\.transfer_share"):
         StaffingRules.from_rules(snapshot)
-    with pytest.raises(RuleError, match="staffing.no_such_rule"):
+    with pytest.raises(RuleError, match=r"staffing\.no_such_rule"):
         BOOK.at(dt.date(2020, 10, 1))["staffing.no_such_rule"]
 
 
