@@ -252,7 +252,7 @@ def test_usage_errors_are_named(sample: tuple[Path, Path, Path], tmp_path: Path)
     result = run_cli(
         "excel", "template", "--stats", str(stats), "--as-of", "2020-10-01", "--pref", "13"
     )
-    assert result.exit_code == 2 and "--pref goes with --out-dir" in result.output
+    assert result.exit_code == 2 and "--pref には --out-dir" in result.output
     result = run_cli(
         "excel",
         "prefecture",

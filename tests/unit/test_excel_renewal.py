@@ -141,12 +141,12 @@ def test_I17_3_renewal_template_refuses_a_schedule_method(renewal: dict[str, Pat
         "--as-of", AS_OF, "--pref", "13", "--out-dir", str(renewal["root"] / "x"),
         "--method", "level",
     )  # fmt: skip
-    assert result.exit_code == 2 and "--method applies to issuance plans only" in result.output
+    assert result.exit_code == 2 and "--method は交付計画" in result.output
     result = run_cli(
         "excel", "template", "--kind", "renewals", "--stats", str(renewal["stats"]),
         "--as-of", AS_OF, "--pref", "13", "--out-dir", str(renewal["root"] / "x"),
     )  # fmt: skip
-    assert result.exit_code == 2 and "--kind must be issuance or renewal" in result.output
+    assert result.exit_code == 2 and "--kind は issuance か renewal" in result.output
 
 
 def test_I17_3_where_only_issuance_plans_are_taken_a_renewal_workbook_is_refused(

@@ -26,6 +26,9 @@ ONE_EACH = {
     "promotion_value": "domain/promotion_input.py",
     "event_value": "domain/promotion_input.py",
     "kind_value": "domain/promotion_input.py",
+    # The summaries' scopes (``nation``, ``pref:13``): one spelling for the use cases, the SQL
+    # store and the in-memory store.
+    "pref_scope": "services/ports.py",
 }
 
 
@@ -44,3 +47,25 @@ def test_issue_12_each_rule_helper_is_defined_once_where_it_belongs() -> None:
     assert {name: found.get(name, []) for name in ONE_EACH} == {
         name: [where] for name, where in ONE_EACH.items()
     }
+
+
+def test_issue_12_the_summary_scopes_are_spelt_in_one_place() -> None:
+    """``NATION = "nation"`` and the ``pref:`` prefix only in services/ports.py."""
+    spelt: list[str] = []
+    for path in sorted(ROOT.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                (
+                    isinstance(node, ast.Assign)
+                    and any(isinstance(t, ast.Name) and t.id == "NATION" for t in node.targets)
+                )
+                or (isinstance(node, ast.Constant) and node.value in ("pref:", "nation"))
+                or (
+                    isinstance(node, ast.JoinedStr)
+                    and node.values
+                    and isinstance(node.values[0], ast.Constant)
+                    and str(node.values[0].value).startswith("pref:")
+                )
+            ):
+                spelt.append(str(path.relative_to(ROOT)))
+    assert sorted(set(spelt)) == ["services/ports.py"]

@@ -50,10 +50,14 @@ def test_reader_accepts_bom_blank_lines_and_short_rows(tmp_path: Path) -> None:
     assert figures.valid.tolist() == [[True, False]]
 
 
-def test_reader_names_file_and_line_for_a_missing_column(tmp_path: Path) -> None:
+def test_issue12_reader_names_file_line_and_label_of_a_missing_column_in_japanese(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "plan.csv"
     path.write_text("lg_code,month\n131016,2020-10\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"plan\.csv:1: missing required column\(s\) issuance"):
+    with pytest.raises(
+        InputError, match=r"plan\.csv:1: 必要な列がありません: 交付枚数（issuance）"
+    ):
         read_plan_rows(path)
     assert not is_plan_file(tmp_path / "nowhere.csv")
 
@@ -61,7 +65,7 @@ def test_reader_names_file_and_line_for_a_missing_column(tmp_path: Path) -> None
 def test_reader_refuses_a_column_given_twice(tmp_path: Path) -> None:
     path = tmp_path / "plan.csv"
     path.write_text(HEADER + ",issuance\n", encoding="utf-8")
-    with pytest.raises(InputError, match="given twice: issuance"):
+    with pytest.raises(InputError, match="同じ列が2回あります: 交付枚数（issuance）"):
         read_plan_rows(path)
 
 

@@ -53,7 +53,7 @@ def test_I17_2_renewals_command_refuses_bad_input_and_writes_nothing(tmp_path: P
     out = tmp_path / "out"
     args = ["renewals", "--stats", str(stats), "--out", str(out)]
     result = run_cli(*args, "--from", "2031-03", "--to", "2025-04")
-    assert result.exit_code == 2 and "before --from" in result.output
+    assert result.exit_code == 2 and "が --from 2031-03 より前です" in result.output
     result = run_cli(*args, "--from", "2025-4", "--to", "2031-03")
     assert result.exit_code == 2 and "not a month" in result.output
     (stats.parent / "national_by_age_sex_long.csv").unlink()

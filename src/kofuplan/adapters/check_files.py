@@ -49,9 +49,9 @@ def plan_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path}: そのファイルまたはフォルダはありません")
     if not files:
-        raise InputError(f"no plan file found in {', '.join(str(p) for p in paths)}")
+        raise InputError(f"{', '.join(str(p) for p in paths)}: 計画のファイルが見つかりません")
     return files, skipped
 
 

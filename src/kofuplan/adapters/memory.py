@@ -20,9 +20,13 @@ from typing import Any, Self, cast
 
 from kofuplan.domain.findings import Finding
 from kofuplan.services import ports
-from kofuplan.services.ports import MunicipalityData, RevisionTaken, SummaryListener
-
-NATION = "nation"
+from kofuplan.services.ports import (
+    NATION,
+    MunicipalityData,
+    RevisionTaken,
+    SummaryListener,
+    pref_scope,
+)
 
 
 def _now() -> dt.datetime:
@@ -231,7 +235,7 @@ class MemoryRepository:
         return self._uow.tables
 
     def _touch(self, pref_code: str) -> None:
-        self._uow.stale |= {NATION, f"pref:{pref_code}"}
+        self._uow.stale |= {NATION, pref_scope(pref_code)}
 
     # --- places ---------------------------------------------------------------------------
     def prefecture(self, code: str) -> Prefecture | None:

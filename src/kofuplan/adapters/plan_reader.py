@@ -13,6 +13,7 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from kofuplan.domain.labels import field_labels
 from kofuplan.domain.plan_form import (
     REQUIRED_COLUMNS,
     Cell,
@@ -31,9 +32,9 @@ def read_plan_header(path: Path) -> list[str]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return [c.strip() for c in next(csv.reader(handle), [])]
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise InputError(f"{path}: 読み込めません（{exc.strerror}）") from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{path}:1: not a UTF-8 CSV file ({exc})") from None
+        raise InputError(f"{path}:1: UTF-8 の CSV ファイルではありません（{exc}）") from None
 
 
 def is_plan_file(path: Path) -> bool:
@@ -55,7 +56,7 @@ def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> li
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise InputError(f"{path}: 読み込めません（{exc.strerror}）") from None
     rows: list[PlanRow] = []
     line = 1
     with handle:
@@ -63,16 +64,16 @@ def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> li
         try:
             header = [c.strip() for c in next(reader, [])]
             if not header or header == [""]:
-                raise InputError(f"{path}: the file is empty")
+                raise InputError(f"{path}: ファイルが空です")
             missing = [c for c in required if c not in header]
             if missing:
                 raise InputError(
-                    f"{path}:1: missing required column(s) {', '.join(missing)}; "
-                    f"a plan needs {', '.join(required)}"
+                    f"{path}:1: 必要な列がありません: {field_labels(missing)}"
+                    f"（計画に要る列: {field_labels(required)}）"
                 )
             dupes = sorted({c for c in header if c and header.count(c) > 1})
             if dupes:
-                raise InputError(f"{path}:1: column(s) given twice: {', '.join(dupes)}")
+                raise InputError(f"{path}:1: 同じ列が2回あります: {field_labels(dupes)}")
             for record in reader:
                 line = reader.line_num
                 if not any(cell.strip() for cell in record):
@@ -84,9 +85,11 @@ def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> li
                 }
                 rows.append(PlanRow(line, cells))
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}:{line + 1}: not UTF-8 text ({exc.reason})") from None
+            raise InputError(
+                f"{path}:{line + 1}: UTF-8 の文字ではありません（{exc.reason}）"
+            ) from None
         except csv.Error as exc:
-            raise InputError(f"{path}:{line + 1}: malformed CSV ({exc})") from None
+            raise InputError(f"{path}:{line + 1}: CSV の形式が正しくありません（{exc}）") from None
     return rows
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.promotion_fields import promotion_cell
 from kofuplan.domain.bounds import check_measure, parse_count
+from kofuplan.domain.labels import field_label, field_labels, input_label
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES, StatsRows
 from kofuplan.domain.promotion import PROMOTION_FIELDS
@@ -40,21 +41,21 @@ def _open_csv(path: Path) -> tuple[list[str], Any, Any]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise InputError(f"{path}: 読み込めません（{exc.strerror}）") from None
     reader = csv.reader(handle)
     try:
         header = next(reader)
     except StopIteration:
         handle.close()
-        raise InputError(f"{path}: the file is empty") from None
+        raise InputError(f"{path}: ファイルが空です") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         handle.close()
-        raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        raise InputError(f"{path}: UTF-8 の CSV ファイルではありません（{exc}）") from None
     return header, reader, handle
 
 
-def _whole(raw: str, where: str, field: str, ceiling: int | None = None) -> int:
-    return parse_count(raw, where, field, ceiling or count_ceiling())
+def _whole(raw: str, where: str, label: str, ceiling: int | None = None) -> int:
+    return parse_count(raw, where, label, ceiling or count_ceiling())
 
 
 def snapshot_dates(path: Path) -> list[str]:
@@ -70,7 +71,7 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
     missing = [c for c in STATS_COLUMNS if c not in header]
     if missing:
         handle.close()
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+        raise InputError(f"{path}:1: 必要な列がありません: {field_labels(missing)}")
     ix = {c: header.index(c) for c in STATS_COLUMNS}
     wanted = as_of.isoformat()
     ceiling = count_ceiling()
@@ -94,35 +95,44 @@ def read_stats(path: Path, as_of: dt.date) -> StatsRows:
                     continue
                 where = f"{path.name}:{line}"
                 if len(row) != len(header):
-                    raise InputError(f"{where}: expected {len(header)} fields, got {len(row)}")
+                    raise InputError(
+                        f"{where}: 列の数が見出しの {len(header)} と違います（{len(row)}）"
+                    )
                 code = row[ix["lg_code"]].strip()
                 if (why := lg_code_error(code)) is not None:
-                    raise InputError(f"{where}: lg_code: {why}")
+                    raise InputError(f"{where}: {field_label('lg_code')}: {why}")
                 if code in seen:
-                    raise InputError(f"{where}: lg_code {code} appears twice in {wanted}")
+                    raise InputError(
+                        f"{where}: {field_label('lg_code')} {code} が"
+                        f"基準日 {wanted} の行に2回あります"
+                    )
                 seen.add(code)
                 for c in STATS_COLUMNS:
                     cols[c].append(row[ix[c]])
                 cols["lg_code"][-1] = code
                 for c in ("population", "cards_issued_cumulative"):
-                    cols[c][-1] = _whole(row[ix[c]], where, c, ceiling)
+                    cols[c][-1] = _whole(row[ix[c]], where, field_label(c), ceiling)
                 inc = row[ix["cards_issued_increase_since_prev"]]
                 cols["cards_issued_increase_since_prev"][-1] = (
-                    _whole(inc, where, "cards_issued_increase_since_prev", ceiling) if inc else 0
+                    _whole(inc, where, field_label("cards_issued_increase_since_prev"), ceiling)
+                    if inc
+                    else 0
                 )
         except csv.Error as exc:
-            raise InputError(f"{path}: malformed CSV: {exc}") from None
+            raise InputError(f"{path}: CSV の形式が正しくありません（{exc}）") from None
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 ({exc})") from None
+            raise InputError(f"{path}: UTF-8 の文字ではありません（{exc}）") from None
     if not seen:
         near = ", ".join(sorted(dates)[-6:])
-        raise InputError(f"{path}: no snapshot dated {wanted} (latest: {near})")
+        raise InputError(f"{path}: 基準日 {wanted} の行がありません（最近の基準日: {near}）")
     prev_days = []
     for d in cols["prev_snapshot_date"]:
         try:
             prev_days.append((as_of - dt.date.fromisoformat(d)).days if d else 0)
         except ValueError:
-            raise InputError(f"{path}: prev_snapshot_date {d!r} is not a date") from None
+            raise InputError(
+                f"{path}: {field_label('prev_snapshot_date')} {d!r} が日付ではありません"
+            ) from None
     history, days_before = _history(cols["lg_code"], earlier, as_of)
     return StatsRows(
         lg_code=np.array(cols["lg_code"], dtype=np.str_),
@@ -167,14 +177,14 @@ def read_profiles(path: Path, known_codes: set[str]) -> dict[str, dict[str, Any]
     header, reader, handle = _open_csv(path)
     if "lg_code" not in header:
         handle.close()
-        raise InputError(f"{path}: missing column lg_code")
+        raise InputError(f"{path}:1: {field_label('lg_code')} の列がありません")
     allowed = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
     unknown = [c for c in header if c != "lg_code" and c not in allowed]
     if unknown:
         handle.close()
         raise InputError(
-            f"{path}: unknown column(s) {', '.join(unknown)}; "
-            f"allowed: lg_code, {', '.join(allowed)}"
+            f"{path}:1: 使えない列があります: {', '.join(unknown)}"
+            f"（使える列: lg_code, {', '.join(allowed)}。docs/plan.md の --profiles を参照）"
         )
     out: dict[str, dict[str, Any]] = {}
     with handle:
@@ -183,15 +193,17 @@ def read_profiles(path: Path, known_codes: set[str]) -> dict[str, dict[str, Any]
                 continue
             where = f"{path.name}:{line}"
             if len(row) != len(header):
-                raise InputError(f"{where}: expected {len(header)} fields, got {len(row)}")
+                raise InputError(
+                    f"{where}: 列の数が見出しの {len(header)} と違います（{len(row)}）"
+                )
             rec = dict(zip(header, row, strict=True))
             code = rec.pop("lg_code").strip()
             if (why := lg_code_error(code)) is not None:
-                raise InputError(f"{where}: lg_code: {why}")
+                raise InputError(f"{where}: {field_label('lg_code')}: {why}")
             if code not in known_codes:
-                raise InputError(f"{where}: lg_code {code} is not in the statistics")
+                raise InputError(f"{where}: {field_label('lg_code')} {code} は統計にありません")
             if code in out:
-                raise InputError(f"{where}: lg_code {code} appears twice")
+                raise InputError(f"{where}: {field_label('lg_code')} {code} が2回あります")
             out[code] = _profile_values(rec, where)
     return out
 
@@ -207,8 +219,8 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
         elif field == "weekend_policy":
             if raw not in WEEKEND_POLICIES:
                 raise InputError(
-                    f"{where}: weekend_policy must be one of {', '.join(WEEKEND_POLICIES)}, "
-                    f"got {raw!r}"
+                    f"{where}: {input_label('weekend_policy')} は {', '.join(WEEKEND_POLICIES)} の"
+                    f"いずれかで書いてください（{raw!r}）"
                 )
             values[field] = raw
         elif field in _DECIMAL_FIELDS:
@@ -217,10 +229,12 @@ def _profile_values(rec: Mapping[str, str], where: str) -> dict[str, Any]:
             except ValueError:
                 number = -1.0
             if not number > 0 or number != number or number == float("inf"):
-                raise InputError(f"{where}: {field} must be a number > 0, got {raw!r}")
-            values[field] = check_measure(number, where, field, count_ceiling())
+                raise InputError(
+                    f"{where}: {input_label(field)} は 0 より大きい数値で書いてください（{raw!r}）"
+                )
+            values[field] = check_measure(number, where, input_label(field), count_ceiling())
         else:
-            values[field] = _whole(raw, where, field)
+            values[field] = _whole(raw, where, input_label(field))
     return values
 
 

@@ -46,7 +46,7 @@ def _csv_cell(x: Any) -> str:
 
 def check_submission_name(out: Path) -> None:
     if out.suffix.lower() not in FORMATS:
-        raise InputError(f"--out {out}: the file must end with .csv or .xlsx")
+        raise InputError(f"--out {out}: ファイル名は .csv か .xlsx で終えてください")
 
 
 def write_submission(out: Path, sub: Submission) -> None:

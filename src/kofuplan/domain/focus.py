@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.errors import InputError
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -71,7 +73,7 @@ def focus_groups(
     group = np.where(town, 4, group)
     if (group == 0).any():
         bad = sorted({str(k) for k in kinds.ravel()} - set(MUNICIPALITY_TYPES))
-        raise ValueError(f"団体区分が不明です: {', '.join(bad)}")
+        raise InputError(f"団体区分（municipality_type）が不明です: {', '.join(bad)}")
     return group
 
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from kofuplan.domain import clerk_input
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
-from kofuplan.errors import InputError
+from kofuplan.errors import InputError, KofuplanError
 
 # The ranges of the bounded numbers: a share of residents, hours in a day, characters of text.
 SHARE_MAX = 1.0
@@ -79,7 +79,7 @@ def blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-class _Bad(Exception):
+class _Bad(KofuplanError):
     def __init__(self, why: Why) -> None:
         self.why = why
 

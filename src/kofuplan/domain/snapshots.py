@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
+from kofuplan.errors import InputError
+
 FIRST_OF_NEXT_MONTH = "first_of_next_month"
 MONTH_END = "month_end"
 CONVENTIONS = (FIRST_OF_NEXT_MONTH, MONTH_END)
@@ -23,12 +25,12 @@ def month_of(day: dt.date) -> str:
 
 
 def parse_month(month: str) -> tuple[int, int]:
-    """'2021-03' -> (2021, 3); ValueError on anything else."""
+    """'2021-03' -> (2021, 3); InputError (a ValueError) on anything else."""
     if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+        raise InputError(f"{month!r} は年月（YYYY-MM）ではありません")
     year, mon = int(month[:4]), int(month[5:])
     if not 1 <= mon <= 12:
-        raise ValueError(f"{month!r} is not a month (YYYY-MM)")
+        raise InputError(f"{month!r} は年月（YYYY-MM）ではありません")
     return year, mon
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kofuplan.errors import InputError
+
 _REIWA_START = 2019  # 令和元年 = 2019 (from 2019-05-01)
 
 
 def reiwa_year(year: int) -> str:
     n = year - _REIWA_START + 1
     if n < 1:
-        raise ValueError(f"{year} is before 令和")
+        raise InputError(f"{year}年は令和より前です")
     return "令和元年" if n == 1 else f"令和{n}年"
 
 

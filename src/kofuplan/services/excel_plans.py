@@ -148,7 +148,9 @@ def import_plans(
 ) -> ImportedPlans:
     """Derive every column of the plan contract from the workbooks, as the engine does."""
     if books and books[0].months != calendar.months:
-        raise ValueError(f"the workbooks' months {books[0].months[0]}… do not match the plan's")
+        raise InputError(
+            f"ブックの月（{books[0].months[0]}〜）が計画の月（{calendar.months[0]}〜）と合いません"
+        )
     codes = np.array([b.profile.lg_code for b in books], dtype=np.str_)
     n = len(books)
     stats = StatsRows(

@@ -24,6 +24,7 @@ from kofuplan.domain.followup import (
 from kofuplan.domain.planned import PlannedMonths
 from kofuplan.domain.rule_values import CoreCitiesRules, FocusRules, FollowupRules
 from kofuplan.domain.snapshots import add_months, first_day, last_day, month_range
+from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, load_rules
 
 IntArray = npt.NDArray[np.int64]
@@ -238,7 +239,7 @@ def run_replay(
     """The follow-up for every month from ``first`` to ``last``, and its national table."""
     months = month_range(first, last)
     if not months:
-        raise ValueError(f"--from {first} が --to {last} より後です")
+        raise InputError(f"--from {first} が --to {last} より後です")
     f = run_followup(plan, actuals, months, rules, with_focus)
     p = f.result.inputs
     behind = f.result.counts("F-behind")

@@ -38,9 +38,9 @@ def forecast_months(as_of: dt.date, to_month: str) -> tuple[str, ...]:
     try:
         months = tuple(month_range(first, to_month))
     except ValueError:
-        raise InputError(f"--to: {to_month!r} is not a month (YYYY-MM)") from None
+        raise InputError(f"--to: {to_month!r} は年月（YYYY-MM）ではありません") from None
     if not months:
-        raise InputError(f"--to {to_month} is before the first month to forecast ({first})")
+        raise InputError(f"--to {to_month} は予測の最初の月（{first}）より前です")
     return months
 
 

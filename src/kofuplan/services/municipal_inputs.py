@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.domain.clerk_input import number_text
+from kofuplan.domain.labels import INPUT_LABELS
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
@@ -43,30 +44,7 @@ from kofuplan.services.workflow import Conflict, status_of
 
 INPUT_FIELDS: tuple[str, ...] = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
 
-LABELS: dict[str, str] = {
-    "dedicated_counters": "専用窓口数（現在）",
-    "dedicated_daily_per_counter": "専用窓口1つの1日の交付枚数",
-    "combined_counters": "兼用窓口数（現在）",
-    "combined_daily_per_counter": "兼用窓口1つの1日の交付枚数",
-    "staff": "職員数（現在）",
-    "terminals": "端末数（現在）",
-    "office_max_counters": "庁舎内に置ける窓口数の上限",
-    "weekend_policy": "土日開庁の方針",
-    "staff_month_yen": "職員1人の月額人件費（円）",
-    "offsite_counter_month_yen": "庁舎外の臨時窓口1つの月額経費（円）",
-    "estimated_grant_yen": "補助金の見込額（年度ごと、円）",
-    "qr_mailing_forms": "QRコード付き申請書の送付数",
-    "qr_mailing_months": "申請書を送付する月",
-    "offsite_events": "出張申請受付",
-    "insurance_support_method": "健康保険証利用申込の周知・支援の方法",
-    "insurance_assist_share": "支援する住民の割合（0〜1）",
-    "evenings_per_month": "夜間開庁の回数（月あたり）",
-    "evening_hours": "夜間開庁で延長する時間（1回あたり）",
-    "konbini_offered": "コンビニ交付の実施",
-    "konbini_fee_counter_yen": "証明書の窓口手数料（円）",
-    "konbini_fee_store_yen": "証明書のコンビニ手数料（円）",
-    "konbini_reduction_from": "コンビニ手数料引下げの開始日",
-}
+LABELS: dict[str, str] = INPUT_LABELS
 assert set(LABELS) == set(INPUT_FIELDS)
 
 EVENT_PARTS: dict[str, str] = {

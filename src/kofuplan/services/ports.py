@@ -426,6 +426,19 @@ class AccountStore(Protocol):
     ) -> Sequence[SignInEventRecord]: ...
 
 
+NATION = "nation"  # the scope of the national summary
+
+
+def pref_scope(pref_code: str) -> str:
+    """The scope of a prefecture's summary (``pref:13``)."""
+    return f"pref:{pref_code}"
+
+
+def scope_pref_code(scope: str) -> str:
+    """The prefecture code of a prefecture's scope."""
+    return scope.removeprefix("pref:")
+
+
 class SummaryStore(Protocol):
     """Stored aggregates (``nation``, ``pref:XX``). Every change that a summary sums marks it
     stale in the change's own transaction. A claim to recompute one, and its result, are

@@ -51,7 +51,7 @@ def _setup(
     first = first_plan_month(as_of, period.period_start)
     last = period.period_end
     if first > last:
-        raise InputError(f"--as-of {as_of}: the renewal plan ends in {last}")
+        raise InputError(f"--as-of {as_of}: 更新計画の期間は {last} で終わっています")
     run = run_renewals(sources, first, last)
     window = run.window(first, last)
     params = with_values(base, renewal_values(base, window, run.rules))

@@ -56,14 +56,14 @@ def run_renewals(
     _check_month(first, "--from")
     _check_month(last, "--to")
     if last < first:
-        raise InputError(f"--to {last} is before --from {first}")
+        raise InputError(f"--to {last} が --from {first} より前です")
     book = book or load_rules()
     params = book.at(first_day(first))
     rules = RenewalRules.from_rules(params)
     start_day = rules.card_issuance_start
     start = month_of(start_day)
     if first < start:
-        raise InputError(f"--from {first} is before the first card ({start})")
+        raise InputError(f"--from {first} は最初のカードの交付（{start}）より前です")
     months = month_range(start, add_months(last, rules.months_before_expiry))
     ends = month_end_ordinals(months)
 

@@ -108,7 +108,10 @@ def import_plans(
         for lg_code, rows in plans.items():
             m = uow.places.municipality(lg_code)
             if m is None:
-                raise InputError(f"lg_code {lg_code}: unknown municipality (run db load-stats)")
+                raise InputError(
+                    f"団体コード（lg_code）{lg_code}: 登録されていない団体です"
+                    "（先に db load-stats を実行してください）"
+                )
             latest = uow.plans.latest_revision(lg_code, kind)
             base = latest.id if latest else None
             append_plan(uow, who, m, base, reason, rows, merge=False, kind=kind)

@@ -61,7 +61,7 @@ def submit(
     mine = np.nonzero(all_profiles.pref_code == pref)[0]
     if mine.size == 0:
         known = ", ".join(sorted({str(p) for p in all_profiles.pref_code}))
-        raise InputError(f"--pref {pref}: no such prefecture code in the statistics ({known})")
+        raise InputError(f"--pref {pref}: 統計にない都道府県コードです（統計にあるもの: {known}）")
     profiles = all_profiles.take(mine)
     rows: list[PlanRow] = []
     others = 0

@@ -23,14 +23,9 @@ from typing import Any, ClassVar
 from kofuplan import settings
 from kofuplan.domain.promotion import PromotionRollup
 from kofuplan.services import views
-from kofuplan.services.ports import Storage, UnitOfWork
+from kofuplan.services.ports import NATION, Storage, UnitOfWork, pref_scope, scope_pref_code
 
 log = logging.getLogger(__name__)
-NATION = "nation"
-
-
-def pref_scope(pref_code: str) -> str:
-    return f"pref:{pref_code}"
 
 
 def _nation_content(n: views.NationView) -> dict[str, Any]:
@@ -54,7 +49,7 @@ def _nation_from(content: dict[str, Any]) -> views.NationView:
 def _compute(uow: UnitOfWork, scope: str) -> dict[str, Any]:
     if scope == NATION:
         return _nation_content(views.national_view(uow))
-    pref_code = scope.split(":", 1)[1]
+    pref_code = scope_pref_code(scope)
     return dataclasses.asdict(views.summarize(uow, list(uow.places.municipalities(pref_code))))
 
 

@@ -15,7 +15,7 @@ from kofuplan.adapters.cli.console import stderr, stdout, steps
 from kofuplan.adapters.findings_csv import summary_path, write_findings
 from kofuplan.adapters.output import check_place
 from kofuplan.domain.wareki import reiwa_date
-from kofuplan.errors import InputError, RuleError
+from kofuplan.errors import KofuplanError
 from kofuplan.services.checking import check_summary
 from kofuplan.services.submission import Submission, unknown_code_findings
 
@@ -24,7 +24,9 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise typer.BadParameter(
+            f"{option} は日付（YYYY-MM-DD）で指定してください（{value!r}）"
+        ) from None
 
 
 def fail(exc: Exception) -> typer.Exit:
@@ -49,7 +51,7 @@ def check_command(
     """
     day = _date(as_of, "--as-of")
     if kind not in ("issuance", "renewal"):
-        raise typer.BadParameter(f"--kind must be issuance or renewal, got {kind!r}")
+        raise typer.BadParameter(f"--kind は issuance か renewal で指定してください（{kind!r}）")
     if kind == "renewal":
         from kofuplan.adapters.cli.renewals_cmd import check_renewals
 
@@ -62,7 +64,7 @@ def check_command(
         try:
             run = check_plan_file(plan, stats, day, profiles)
             summary = check_summary(run)
-        except (InputError, RuleError, ValueError) as exc:
+        except KofuplanError as exc:
             raise fail(exc) from None
         summary["plan_file"] = str(plan)
         progress.step("書き出し")
@@ -128,7 +130,7 @@ def submit_command(
         progress.step("計画の読込と審査")
         try:
             sub = submit(pref, plans, stats, day, profiles, on_day)
-        except (InputError, RuleError, ValueError) as exc:
+        except KofuplanError as exc:
             raise fail(exc) from None
         progress.step("書き出し")
         write_submission(out, sub)

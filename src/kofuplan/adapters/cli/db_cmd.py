@@ -12,7 +12,7 @@ import typer
 from kofuplan.adapters.cli import app
 from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.output import check_place
-from kofuplan.errors import InputError
+from kofuplan.errors import InputError, KofuplanError
 
 if TYPE_CHECKING:
     from kofuplan.adapters.storage.db import Database
@@ -142,13 +142,13 @@ def load_plan(
     )
 
     if kind not in ("issuance", "renewal"):
-        _fail(f"--kind must be issuance or renewal, got {kind!r}")
+        _fail(f"--kind は issuance か renewal で指定してください（{kind!r}）")
         return
     try:
         rows = read_plan_rows(file, ("lg_code", "month", "issuance"))
         months = renewal_plan_months() if kind == "renewal" else plan_months()
         plans = rows_by_municipality(rows, str(file), months)
-    except ValueError as e:
+    except KofuplanError as e:
         _fail(str(e))
         return
     db = open_database(database_url)
@@ -156,7 +156,7 @@ def load_plan(
         progress.step("計画の保存", len(plans))
         try:
             n = import_plans(db, plans, reason, progress.advance, kind=kind)
-        except ValueError as e:
+        except KofuplanError as e:
             _fail(f"{file}: {e}")
             return
     say(f"stored plans of {n} municipalities")

@@ -20,7 +20,7 @@ from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.snapshots import month_range
-from kofuplan.errors import InputError, RuleError
+from kofuplan.errors import InputError, KofuplanError
 from kofuplan.services.planning import plan_calendar, rules_at, run_plan
 
 if TYPE_CHECKING:
@@ -44,7 +44,9 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{option} must be a date YYYY-MM-DD, got {value!r}") from None
+        raise typer.BadParameter(
+            f"{option} は日付（YYYY-MM-DD）で指定してください（{value!r}）"
+        ) from None
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -68,7 +70,7 @@ def _prefectures(pref: str) -> set[str] | None:
     bad = sorted(c for c in codes if not _PREF.fullmatch(c))
     if not codes or bad:
         raise _fail(
-            f"--pref must be all or prefecture codes 01–47 (e.g. 13 or 01,13), got {pref!r}"
+            f"--pref は all か都道府県コード 01〜47（例: 13、01,13）で指定してください（{pref!r}）"
         )
     return codes
 
@@ -105,16 +107,19 @@ def template_command(
     from kofuplan.services.renewal_planning import run_renewal_plan
 
     if kind not in KINDS:
-        raise _fail(f"--kind must be issuance or renewal, got {kind!r}")
+        raise _fail(f"--kind は issuance か renewal で指定してください（{kind!r}）")
     if kind == RENEWAL and method is not None:
-        raise _fail("--method applies to issuance plans only")
+        raise _fail("--method は交付計画（--kind issuance）にだけ指定できます")
 
     if (lg_code is None) == (pref is None):
-        raise _fail("give either --lg-code CODE --out FILE.xlsx or --pref CODE --out-dir DIR")
+        raise _fail(
+            "--lg-code CODE --out FILE.xlsx か --pref CODE --out-dir DIR の"
+            "どちらかを指定してください"
+        )
     if lg_code is not None and (out is None or out_dir is not None):
-        raise _fail("--lg-code goes with --out FILE.xlsx")
+        raise _fail("--lg-code には --out FILE.xlsx を指定してください（--out-dir ではなく）")
     if pref is not None and (out_dir is None or out is not None):
-        raise _fail("--pref goes with --out-dir DIR")
+        raise _fail("--pref には --out-dir DIR を指定してください（--out ではなく）")
     if lg_code is not None and (why := lg_code_error(lg_code)):
         raise _fail(f"--lg-code: {why}")
     prefs = _prefectures(pref) if pref is not None else None
@@ -136,13 +141,14 @@ def template_command(
                 run = run_plan(
                     StatsFiles(stats, profiles), day, method, progress.step, progress.advance
                 )
-        except (InputError, RuleError, ValueError) as exc:
+        except KofuplanError as exc:
             raise _fail(str(exc)) from None
         settings = ReadSettings.at(day)
         if kind == ISSUANCE and run.plan.months != settings.months:
             raise _fail(
-                f"the workbook covers {settings.months[0]}…{settings.months[-1]}, but a plan at "
-                f"{day} starts in {run.plan.months[0]}: use the baseline snapshot as --as-of"
+                f"ブックは {settings.months[0]}〜{settings.months[-1]} の計画ですが、"
+                f"{day} の計画は {run.plan.months[0]} からです。"
+                "--as-of に基準日の統計の日付を指定してください"
             )
         codes = [str(c) for c in run.plan.profiles.lg_code.tolist()]
         if lg_code is not None:
@@ -150,11 +156,11 @@ def template_command(
         else:
             wanted = [c for c in codes if prefs is None or c[:2] in prefs]
             if not wanted:
-                raise _fail(f"no municipality of prefecture {pref} in {stats}")
+                raise _fail(f"{stats}: 都道府県 {pref} の市区町村がありません")
         try:
             # the renewal plan's run has the same plan table (all template_contents reads)
             contents = template_contents(run, wanted)
-        except ValueError as exc:
+        except KofuplanError as exc:
             raise _fail(str(exc)) from None
         contents = [(replace(plan, kind=kind), calendar) for plan, calendar in contents]
         # One layout per shape, each municipality's values stamped in (adapters/excel/stamp.py);
@@ -257,13 +263,15 @@ def read_command(
     from kofuplan.services.renewal_checks import renewal_period, with_values
 
     if lang not in LANGS:
-        raise _fail(f"--lang must be ja or en, got {lang!r}")
+        raise _fail(f"--lang は ja か en で指定してください（{lang!r}）")
     if encoding not in CSV_ENCODINGS:
-        raise _fail(f"--encoding must be one of {', '.join(CSV_ENCODINGS)}, got {encoding!r}")
+        raise _fail(
+            f"--encoding は {', '.join(CSV_ENCODINGS)} のいずれかで指定してください（{encoding!r}）"
+        )
     day = _date(as_of, "--as-of")
     paths = expand(files)
     if not paths:
-        raise _fail("no workbook given")
+        raise _fail("読み込むブックが指定されていません")
     params = rules_at(day)
     # A renewal plan's workbook (issue 17) covers its months from --as-of to the period's end.
     renewal = tuple(month_range(*renewal_period(day, params)))
@@ -294,7 +302,9 @@ def read_command(
         except InputError as exc:
             raise _fail(str(exc)) from None
         if RENEWAL not in kinds and calendar.months != settings.months:
-            raise _fail(f"--as-of {day} is not the plan's baseline ({settings.months[0]} start)")
+            raise _fail(
+                f"--as-of {day} は計画の基準日ではありません（計画は {settings.months[0]} から）"
+            )
         imported = import_plans(books, params, calendar)
         findings = check_imported(imported, params, calendar, day)
         if RENEWAL in kinds:  # the checks that apply to renewals (docs/renewals.md)
@@ -347,7 +357,7 @@ def prefecture_command(
     from kofuplan.adapters.prefecture_folder import build_prefecture_book, prefecture_members
 
     if not re.fullmatch(r"(0[1-9]|[1-3][0-9]|4[0-7])", pref):
-        raise _fail(f"--pref must be a prefecture code 01–47, got {pref!r}")
+        raise _fail(f"--pref は都道府県コード 01〜47 で指定してください（{pref!r}）")
     check_place(out)
     with steps() as progress:
         progress.step("計画の読込と審査")

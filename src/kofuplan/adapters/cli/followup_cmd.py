@@ -20,6 +20,7 @@ from kofuplan.domain.planned import PlannedMonths
 from kofuplan.domain.renewal import KINDS
 from kofuplan.domain.snapshots import add_months, first_day, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
+from kofuplan.errors import KofuplanError
 from kofuplan.parameters import load_rules
 from kofuplan.services.followup import (
     FOLLOWUP_COLUMNS,
@@ -102,7 +103,7 @@ def focus_command(
         try:
             actuals = read_actuals(stats, [add_months(month, -1), month])
             f = focus_for_months(actuals, [month], load_rules())
-        except ValueError as exc:
+        except KofuplanError as exc:
             raise _fail(str(exc)) from None
     rows = []
     for i, code in enumerate(actuals.lg_codes):
@@ -160,7 +161,7 @@ def followup_command(
             planned = _planned(plan, month)
             data = read_actuals(actuals, [add_months(month, -1), month], kinds=kinds)
             f = run_followup(planned, data, [month], with_focus=kinds is None)
-        except ValueError as exc:
+        except KofuplanError as exc:
             raise _fail(str(exc)) from None
     prefs, national = rollup_rows(f, 0)
     findings = f.result.findings(0)
@@ -197,7 +198,7 @@ def replay_command(
 ) -> None:
     """各月のフォローアップを再生し、全国の計画・実績の表とグラフを出力する."""
     # matplotlib only for this command: it would add 0.3 s to every other start-up.
-    from kofuplan.adapters.replay_chart import ChartError, cumulative_chart_png
+    from kofuplan.adapters.replay_chart import cumulative_chart_png
 
     first, last = _month(first, "--from"), _month(last, "--to")
     if parse_month(first) > parse_month(last):
@@ -216,7 +217,7 @@ def replay_command(
                 [r.actual_cumulative for r in rows],
                 f"全国の累計交付枚数: 計画と実績（{reiwa_month(first)}〜{reiwa_month(last)}）",
             )
-        except (ValueError, ChartError) as exc:
+        except KofuplanError as exc:  # ChartError included
             raise _fail(str(exc)) from None
     skipped = [s.message() for s in f.result.skipped]
     write_all(

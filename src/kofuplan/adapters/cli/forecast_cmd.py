@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
 from kofuplan.errors import KofuplanError
 
 
@@ -24,7 +24,7 @@ def _day(value: str) -> dt.date:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"エラー: {one_line(str(exc))}", err=True)
     return typer.Exit(2)
 
 
@@ -49,7 +49,7 @@ def forecast_command(
     try:
         run = run_forecast(StatsFiles(stats, profiles), _day(as_of), to)
         paths = write_forecast(out, run)
-    except (KofuplanError, ValueError) as exc:
+    except KofuplanError as exc:
         raise _fail(exc) from None
     d = run.demand
     summary = {
@@ -90,7 +90,7 @@ def backtest_command(
             png = out / "backtest_national.png"
             png.write_bytes(backtest_chart_png(runs))
             paths.append(png)
-    except (KofuplanError, ValueError) as exc:
+    except KofuplanError as exc:
         raise _fail(exc) from None
     summary = json.loads((out / "backtest_summary.json").read_text(encoding="utf-8"))
     typer.echo(json.dumps({"runs": summary, "files": [str(p) for p in paths]}, ensure_ascii=False))

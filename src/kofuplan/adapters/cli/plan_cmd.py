@@ -23,7 +23,9 @@ def _as_of(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"--as-of must be a date YYYY-MM-DD, got {value!r}") from None
+        raise typer.BadParameter(
+            f"--as-of は日付（YYYY-MM-DD）で指定してください（{value!r}）"
+        ) from None
 
 
 def run_and_write(
@@ -68,16 +70,18 @@ def plan_command(
 ) -> None:
     """Plan every municipality's monthly issuance, counters, staff and budget."""
     if kind not in ("issuance", "renewal"):
-        raise typer.BadParameter(f"--kind must be issuance or renewal, got {kind!r}")
+        raise typer.BadParameter(f"--kind は issuance か renewal で指定してください（{kind!r}）")
     if kind == "renewal":
         if method is not None:
-            raise typer.BadParameter("--method applies to issuance plans only")
+            raise typer.BadParameter("--method は交付計画（--kind issuance）にだけ指定できます")
         from kofuplan.adapters.cli.renewals_cmd import plan_renewals
 
         plan_renewals(stats, _as_of(as_of), profiles, out)
         return
     if method is not None and method not in METHODS:
-        raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise typer.BadParameter(
+            f"--method は {', '.join(METHODS)} のいずれかで指定してください（{method!r}）"
+        )
     day = _as_of(as_of)
     check_place(out, folder=True)
     _, summary, paths = run_and_write(stats, day, profiles, method, out, sample=False, waits=waits)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.renewal_inputs import RenewalSources
 from kofuplan.adapters.renewal_out import write_renewals
@@ -55,8 +55,8 @@ def renewals_command(
         sources = RenewalSources.beside(stats, prefectures, national, ages, secondary)
         run = run_renewals(sources, first, last)
         summary = write_renewals(out, run, first, last)
-    except (KofuplanError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+    except KofuplanError as exc:
+        err.print(f"[red]エラー:[/red] {one_line(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     nat = summary["national"]
     console = Console()
@@ -86,8 +86,8 @@ def plan_renewals(stats: Path, as_of: dt.date, profiles: Path | None, out: Path)
             rows = read_plan_rows(stage / "plan_monthly.csv")
             checked = check_renewal_plan(rows, files, as_of, sources, made_with=run)
             counts = write_renewal_findings(stage, checked.findings)
-    except (KofuplanError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+    except KofuplanError as exc:
+        err.print(f"[red]エラー:[/red] {one_line(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     nat = summary["national"]
     months = summary["months"]
@@ -117,8 +117,8 @@ def check_renewals(
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         counts = write_renewal_findings(out.parent, checked.findings, out.name)
-    except (KofuplanError, ValueError) as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
+    except KofuplanError as exc:
+        err.print(f"[red]エラー:[/red] {one_line(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     sev = counts["findings_by_severity"]
     codes = ", ".join(f"{c} {n:,}" for c, n in counts["findings_by_code"].items() if n)

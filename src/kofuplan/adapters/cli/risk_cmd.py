@@ -13,7 +13,7 @@ from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.output import check_place
 from kofuplan.adapters.risk_csv import read_plan_demand, write_risk
-from kofuplan.errors import InputError, RuleError
+from kofuplan.errors import KofuplanError
 from kofuplan.services.risk import run_risk
 
 
@@ -43,7 +43,7 @@ def risk_command(
         try:
             demand, risk = run_risk(lambda: read_plan_demand(plan), seed, draws, day)
             write_risk(out, demand, risk)
-        except (InputError, RuleError, ValueError) as exc:
+        except KofuplanError as exc:
             typer.echo(f"エラー: {one_line(str(exc))}", err=True)
             raise typer.Exit(2) from None
     worst = risk.probability_backlog.max(axis=1)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kofuplan.adapters.cli import app
+from kofuplan.adapters.cli import app, one_line
 
 
 @app.command("serve")
@@ -34,7 +34,7 @@ def serve(
         else:
             server.serve(host, port, database_url, workers)
     except (SettingsError, ValidationError) as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"エラー: {one_line(str(e))}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -50,12 +50,12 @@ def report(
     from kofuplan.adapters.web.report import ReportError, write_report
 
     if (pref is None) == (not nation):
-        typer.echo("error: give exactly one of --pref CODE or --nation", err=True)
+        typer.echo("エラー: --pref CODE か --nation のどちらか一つを指定してください", err=True)
         raise typer.Exit(2)
     try:
         write_report(Database(database_url), out, pref_code=pref)
     except ReportError as e:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(f"エラー: {one_line(str(e))}", err=True)
         raise typer.Exit(2) from None
     from kofuplan.adapters.cli.console import written_to
 

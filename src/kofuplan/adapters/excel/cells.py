@@ -12,6 +12,7 @@ from kofuplan.adapters.excel.layout import Field, issuance_wording, sheet_title,
 from kofuplan.adapters.excel.tables import RawTable
 from kofuplan.domain import clerk_input
 from kofuplan.domain.promotion_input import EVENING_HOURS_MAX, SHARE_MAX
+from kofuplan.errors import InputError
 
 MAX_PROBLEMS = 30  # beyond this a file is clearly the wrong one; say so instead of listing all
 
@@ -49,7 +50,7 @@ class Problems:
             raise WorkbookError(ja, en)
 
 
-class BadCell(ValueError):
+class BadCell(InputError):
     """A cell's value is not of its field's kind."""
 
 

@@ -28,15 +28,11 @@ from kofuplan.adapters.storage.models import (
     Summary,
     utcnow,
 )
+from kofuplan.services.ports import NATION, pref_scope
 
-NATION = "nation"
 CLAIM_SECONDS = 120  # a recompute that has not finished by then is taken over
 _LG_ROWS = (PlanRevision, Actual, ReviewEvent, InputRevision)
 Listener = Callable[[set[str]], None]
-
-
-def pref_scope(pref_code: str) -> str:
-    return f"pref:{pref_code}"
 
 
 def _scopes_of(objects: Iterable[Any]) -> set[str]:

@@ -14,29 +14,30 @@ from fastapi import Depends, Path, Request
 
 from kofuplan.adapters.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 from kofuplan.domain.lgcode import pref_code_of
+from kofuplan.errors import KofuplanError
 from kofuplan.services.access import Policy, Principal, allowed
 from kofuplan.services.ports import MunicipalityRecord, PrefectureRecord, UnitOfWork
 
 POLICY_ATTRIBUTE = "__kofuplan_policy__"
 
 
-class NotSignedIn(Exception):
-    pass
+class NotSignedIn(KofuplanError):
+    """No session: the page asks to sign in, the API answers 401."""
 
 
-class Forbidden(Exception):
-    pass
+class Forbidden(KofuplanError):
+    """The role may not do this (403)."""
 
 
-class NotFound(Exception):
-    pass
+class NotFound(KofuplanError):
+    """No such municipality, prefecture or revision (404)."""
 
 
-class CsrfFailed(Exception):
-    pass
+class CsrfFailed(KofuplanError):
+    """A form or request without the session's CSRF token (403)."""
 
 
-class MustChangePassword(Exception):
+class MustChangePassword(KofuplanError):
     """Signed in with a temporary password: only the password change (and signing out, help)
     may be used until it is replaced."""
 

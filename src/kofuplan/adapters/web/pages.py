@@ -440,12 +440,13 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
         issued = int(str(form.get("issued", "")).replace(",", ""))
         raw_backlog = str(form.get("backlog", "")).replace(",", "").strip()
         backlog = int(raw_backlog) if raw_backlog else None
-        workflow.enter_actual(access.uow, access.who, access.municipality, month, issued, backlog)
-    except ValueError as e:
-        msg = (
-            str(e) if isinstance(e, workflow.InvalidInput) else "交付枚数は整数で入力してください。"
-        )
+    except ValueError:  # the form's text, not a number
+        msg = "交付枚数は整数で入力してください。"
         return municipality_page_response(request, access, error=msg, status_code=422)
+    try:
+        workflow.enter_actual(access.uow, access.who, access.municipality, month, issued, backlog)
+    except workflow.InvalidInput as e:
+        return municipality_page_response(request, access, error=str(e), status_code=422)
     return _see_other(f"/m/{access.municipality.lg_code}?done=actual")
 
 
