@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
 from kofuplan.services.ports import Storage
+from tests.once import once_per_run
 from tests.postgres_support import POSTGRES_ENV, postgres_url
 
 PASSWORD = "sample-password-for-tests"
@@ -52,19 +54,48 @@ def sample_service(
 _SEEDED: dict[int, tuple[MemoryStorage, SampleAccounts]] = {}
 
 
-@contextmanager
-def memory_service(
-    per_prefecture: int = 2, **settings: Any
-) -> Iterator[tuple[str, SampleAccounts]]:
-    """The service over HTTP on the in-memory store (issue 12): the sample is seeded once per
-    process and each service runs on its own copy, so a page test needs no database."""
+def memory_sample(
+    tmp_path_factory: pytest.TempPathFactory, per_prefecture: int = 2
+) -> tuple[MemoryStorage, SampleAccounts]:
+    """A fresh in-memory store holding the sample (issue 12 item 6). The sample is seeded once
+    per test run, by the first worker that asks (tests/once.py); every worker reads it back
+    once, and each caller gets its own copy."""
     if per_prefecture not in _SEEDED:
+
+        def make(folder: Path) -> None:
+            store = MemoryStorage()
+            accounts = seed(store, per_prefecture=per_prefecture, password=PASSWORD,
+                            with_actuals=False)  # fmt: skip
+            seeded = (store.tables, store.new_id(), accounts)
+            (folder / "sample.pickle").write_bytes(pickle.dumps(seeded, pickle.HIGHEST_PROTOCOL))
+
+        folder = once_per_run(tmp_path_factory, f"memory-sample-{per_prefecture}", make)
+        tables, next_id, accounts = pickle.loads((folder / "sample.pickle").read_bytes())
         store = MemoryStorage()
-        accounts = seed(store, per_prefecture=per_prefecture, password=PASSWORD,
-                        with_actuals=False)  # fmt: skip
+        store.tables, store._next_id = tables, next_id  # as MemoryStorage.copy() does
         _SEEDED[per_prefecture] = (store, accounts)
     store, accounts = _SEEDED[per_prefecture]
-    with _serve(store.copy(), accounts, settings) as running:
+    return store.copy(), accounts
+
+
+@contextmanager
+def memory_service(
+    tmp_path_factory: pytest.TempPathFactory, per_prefecture: int = 2, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    """The service over HTTP on the in-memory store (issue 12): the sample is seeded once per
+    run (``memory_sample``) and each service runs on its own copy, so a page test needs no
+    database."""
+    store, accounts = memory_sample(tmp_path_factory, per_prefecture)
+    with serve(store, accounts, **settings) as running:
+        yield running
+
+
+@contextmanager
+def serve(
+    storage: Storage, accounts: SampleAccounts, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    """The service over HTTP on ``storage`` (the sample's ``accounts`` passed through)."""
+    with _serve(storage, accounts, settings) as running:
         yield running
 
 
