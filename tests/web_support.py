@@ -18,11 +18,13 @@ from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.services import summaries
 from kofuplan.services.ports import Storage
 from tests.once import once_per_run
 from tests.postgres_support import POSTGRES_ENV, postgres_url
 
 PASSWORD = "sample-password-for-tests"
+TEST_REFRESH_SECONDS = 0.2
 
 
 def fresh_database(backend: str, tmp_path: Path) -> Database:
@@ -104,6 +106,10 @@ def _serve(
     storage: Storage, accounts: SampleAccounts, settings: dict[str, Any]
 ) -> Iterator[tuple[str, SampleAccounts]]:
     app = create_app(Settings(**settings), storage)
+    # The summaries are recomputed at most once per `service.summary_refresh_seconds` (5 s, so
+    # a busy service recomputes the nation once for many saves); a test that waits for them
+    # (``eventually``) would wait that long at each step, so its service refreshes sooner.
+    summaries.Refresher.for_storage(storage).interval = TEST_REFRESH_SECONDS
     try:
         with running(app) as base_url:
             yield base_url, accounts
