@@ -109,13 +109,17 @@ def _serve(
     # The summaries are recomputed at most once per `service.summary_refresh_seconds` (5 s, so
     # a busy service recomputes the nation once for many saves); a test that waits for them
     # (``eventually``) would wait that long at each step, so its service refreshes sooner.
-    summaries.Refresher.for_storage(storage).interval = TEST_REFRESH_SECONDS
+    refresher = summaries.Refresher.for_storage(storage)
+    refresher.interval = TEST_REFRESH_SECONDS
     try:
         with running(app) as base_url:
             yield base_url, accounts
     finally:
         while _OPEN:
             _OPEN.pop().close()
+        # No recompute may outlive its service: on PostgreSQL the next test drops the schema
+        # under it, and its connection would be left open (a ResourceWarning in a later test).
+        assert refresher.settle(), "the summaries were still being recomputed after 60 s"
 
 
 _OPEN: list[Client] = []  # closed when the service stops, so no socket outlives its test
