@@ -106,7 +106,7 @@ def _serve(
     storage: Storage, accounts: SampleAccounts, settings: dict[str, Any]
 ) -> Iterator[tuple[str, SampleAccounts]]:
     app = create_app(Settings(**settings), storage)
-    # The summaries are recomputed at most once per `service.summary_refresh_seconds` (5 s, so
+    # The summaries are recomputed at most once per `summary_refresh_seconds` (a setting, 5 s, so
     # a busy service recomputes the nation once for many saves); a test that waits for them
     # (``eventually``) would wait that long at each step, so its service refreshes sooner.
     refresher = summaries.Refresher.for_storage(storage)

@@ -21,6 +21,7 @@ from kofuplan.adapters.excel.layout import (
 )
 from kofuplan.adapters.excel.parse import _monthly_as_written, _parse_budget, _parse_monthly
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.adapters.input_bounds import count_ceiling
 from tests.excel_support import MONTHS
 
 FAR = {(-9, -9): "merged"}  # a mark on no cell of the table: the slow path
@@ -73,7 +74,7 @@ def test_issue15_a_monthly_table_as_written_takes_the_shortcut() -> None:
     rows = tuple((m, 100.0, 2.0, 1.0, 0.0, 4.0, 3.0, 2, "") for m in reversed(MONTHS))
     table = RawTable(MONTHLY_TABLE, "月別計画", 5, 1, headers, rows)
     cols = {f.name: j for j, f in enumerate(MONTHLY_FIELDS)}
-    fast = _monthly_as_written(table, MONTHS, cols)
+    fast = _monthly_as_written(table, MONTHS, cols, count_ceiling())
     assert fast is not None and fast["terminals"] == (2,) * len(MONTHS)
     assert fast == _parse_monthly(dataclasses.replace(table, marks=FAR), MONTHS, Problems("x"))
 

@@ -22,6 +22,7 @@ from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
+from kofuplan.domain.labels import field_labels
 from kofuplan.domain.plan_form import plan_table_of
 from kofuplan.domain.prefecture_book import (
     PLAN_NEEDS,
@@ -41,12 +42,12 @@ def _rows(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
             reader = csv.DictReader(fh)
             missing = [c for c in needs if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+                raise InputError(f"{path}:1: 必要な列がありません: {field_labels(missing)}")
             return list(reader)
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise InputError(f"{path}: 読み込めません（{exc.strerror}）") from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{path}: not a UTF-8 CSV file ({exc})") from None
+        raise InputError(f"{path}: UTF-8 の CSV ファイルではありません（{exc}）") from None
 
 
 def prefecture_members(stats_path: Path, as_of: dt.date, pref_code: str) -> tuple[str, Members]:
@@ -54,7 +55,7 @@ def prefecture_members(stats_path: Path, as_of: dt.date, pref_code: str) -> tupl
     stats = read_stats(stats_path, as_of)
     mine = [i for i, p in enumerate(stats.pref_code.tolist()) if str(p) == pref_code]
     if not mine:
-        raise InputError(f"{stats_path}: no municipality of prefecture {pref_code}")
+        raise InputError(f"{stats_path}: 都道府県 {pref_code} の市区町村がありません")
     names = stats.name.tolist()
     codes = stats.lg_code.tolist()
     return str(stats.pref_name[mine[0]]), [(str(codes[i]), str(names[i])) for i in mine]

@@ -42,6 +42,7 @@ from kofuplan.adapters.excel.layout import (
 )
 from kofuplan.adapters.excel.promotion_parse import parse_promotion
 from kofuplan.adapters.excel.tables import RawTable
+from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.domain import clerk_input
 from kofuplan.domain.clerk_input import MAX_EXACT
 from kofuplan.domain.lgcode import lg_code_error
@@ -70,7 +71,7 @@ def _whole(column: Sequence[Any]) -> bool:
 
 
 def _monthly_as_written(
-    table: RawTable, months: Sequence[str], cols: dict[str, int]
+    table: RawTable, months: Sequence[str], cols: dict[str, int], ceiling: int
 ) -> dict[str, tuple[int, ...]] | None:
     """The monthly table column by column when it is as the template writes it and a clerk
     fills it (every month once, as YYYY-MM text, every count a whole number ≥ 0, no marked
@@ -89,8 +90,8 @@ def _monthly_as_written(
     out: dict[str, tuple[int, ...]] = {}
     for f in MONTHLY_COUNTS:
         column = columns[cols[f.name]]
-        if not _whole(column):
-            return None
+        if not _whole(column) or max(column) > ceiling:
+            return None  # read cell by cell: the cell beyond the ceiling is named
         values = tuple(map(int, column))
         out[f.name] = values if order is None else tuple(values[i] for i in order)
     if any(o > d for o, d in zip(out["offsite_counters"], out["dedicated_counters"], strict=True)):
@@ -104,7 +105,8 @@ def _parse_monthly(
     cols = table_columns(table, MONTHLY_FIELDS, out)
     if cols is None:
         return None
-    fast = _monthly_as_written(table, months, cols)
+    ceiling = count_ceiling()  # bounds.count_ceiling: a count beyond it is a typing error
+    fast = _monthly_as_written(table, months, cols, ceiling)
     if fast is not None:
         return fast
     index = {m: i for i, m in enumerate(months)}
@@ -145,11 +147,21 @@ def _parse_monthly(
             # a count as the template holds it (a whole float), as whole_number reads it
             number = (
                 int(raw)
-                if plain and type(raw) is float and raw.is_integer() and 0 <= raw < MAX_EXACT
+                if plain and type(raw) is float and raw.is_integer() and 0 <= raw <= ceiling
                 else None
             )
             if number is None:
                 number = read_cell(out, table, sheet_row, table.first_col + col, f, raw, months)
+                if number is not None and number > ceiling:  # a typing error, not a count
+                    out.at(
+                        table,
+                        sheet_row,
+                        table.first_col + col,
+                        f"{f.header}: 上限 {ceiling:,} を超えています（{number:,}）。"
+                        "桁を確かめてください",
+                        f"{f.header} must be at most {ceiling:,}, got {number:,}",
+                    )
+                    number = None
             if number is not None:
                 column[i] = got[f.name] = number
         dedicated, offsite = got.get("dedicated_counters"), got.get("offsite_counters")
