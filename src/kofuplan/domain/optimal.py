@@ -66,6 +66,7 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-6
 # Most states a level of added staff keeps before they are thinned (:func:`_thin`).
 _STATES_PER_LEVEL = 64
@@ -421,23 +422,82 @@ def _order(*keys: FloatArray) -> IntArray:
     return np.lexsort(keys[::-1])
 
 
-def _pareto(adjusted: FloatArray, left: FloatArray, level: IntArray) -> IntArray:
+_COARSE_FROM = 4096  # candidates beyond which :func:`_pareto` first drops by buckets
+_BUCKETS = 2048
+
+
+def _beaten_by_buckets(adjusted: FloatArray, left: FloatArray, level: IntArray) -> BoolArray:
+    """Candidates some other surely beats, found without sorting: the carried cards are cut
+    into buckets, and a candidate is beaten when one in a lower bucket (strictly fewer carried)
+    at a level no higher costs no more. Every candidate dropped is beaten; some beaten ones
+    stay (those beaten only within their own bucket), for the exact filter."""
+    n_levels = int(level.max()) + 1
+    width = (float(left.max()) + 1.0) / _BUCKETS
+    bucket = np.minimum((left / width).astype(np.int64), _BUCKETS - 1)
+    cell = level * _BUCKETS + bucket
+    least = np.full(n_levels * _BUCKETS, np.inf)
+    np.minimum.at(least, cell, adjusted)
+    table = least.reshape(n_levels, _BUCKETS)
+    np.minimum.accumulate(table, axis=0, out=table)
+    np.minimum.accumulate(table, axis=1, out=table)
+    below = np.concatenate([np.full((n_levels, 1), np.inf), table[:, :-1]], axis=1)
+    beaten: BoolArray = below.reshape(-1)[cell] <= adjusted
+    return beaten
+
+
+def _pareto(
+    adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray]:
     """The states no other beats: as little carried, at a level no higher and an adjusted cost
     no higher (cost less what its added staff cost to hire: a state at a lower level can
-    always hire up to a higher one at that price, so it is then no worse)."""
+    always hire up to a higher one at that price, so it is then no worse).
+
+    Returns their indices (by adjusted cost, then carried, then level) and, for each, the
+    lowest level at which another state beats it (``n_levels`` where none does): rising to
+    that level or above is never worth trying from it, the other state does better there."""
+    if adjusted.size > _COARSE_FROM:
+        rest = np.flatnonzero(~_beaten_by_buckets(adjusted, left, level))
+        kept, top = _pareto_exact(adjusted[rest], left[rest], level[rest], n_levels)
+        kept_rest: IntArray = rest[kept]
+        return kept_rest, top
+    return _pareto_exact(adjusted, left, level, n_levels)
+
+
+def _pareto_exact(
+    adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray]:
     order = _order(adjusted - float(adjusted.min(initial=0.0)), left, level.astype(np.float64))
     left_o, level_o = left[order], level[order]
-    if level_o.max(initial=0) == level_o.min(initial=0):
+    present = np.flatnonzero(np.bincount(level_o, minlength=1)).tolist()
+    if len(present) == 1:
         least = np.concatenate([[np.inf], np.minimum.accumulate(left_o)[:-1]])
         kept_one: IntArray = order[left_o < least]
-        return kept_one
+        return kept_one, np.full(kept_one.size, n_levels, dtype=np.int64)
     dominated = np.zeros(order.size, dtype=np.bool_)
-    for v in np.unique(level_o).tolist():
+    beaten_at = np.full(order.size, n_levels, dtype=np.int64)
+    for v in present:
         at_or_below = np.where(level_o <= v, left_o, np.inf)
         least = np.concatenate([[np.inf], np.minimum.accumulate(at_or_below)[:-1]])
-        dominated |= (level_o == v) & (least <= left_o)
+        beaten = least <= left_o
+        dominated |= (level_o == v) & beaten
+        beaten_at = np.where(beaten & (beaten_at == n_levels), v, beaten_at)
     kept: IntArray = order[~dominated]
-    return kept
+    return kept, beaten_at[~dominated]
+
+
+def _risen_to(adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int) -> IntArray:
+    """For each state, the lowest level at which another of them beats it (:func:`_pareto`),
+    in the states' own order."""
+    order = _order(adjusted - float(adjusted.min(initial=0.0)), left, level.astype(np.float64))
+    left_o, level_o = left[order], level[order]
+    out = np.full(order.size, n_levels, dtype=np.int64)
+    for v in np.flatnonzero(np.bincount(level_o, minlength=1)).tolist():
+        at_or_below = np.where(level_o <= v, left_o, np.inf)
+        least = np.concatenate([[np.inf], np.minimum.accumulate(at_or_below)[:-1]])
+        out = np.where((least <= left_o) & (out == n_levels), v, out)
+    top = np.empty_like(out)
+    top[order] = np.maximum(out, level_o + 1)
+    return top
 
 
 def _thin(
@@ -488,6 +548,7 @@ def solve_setting(s: Setting) -> SettingResult:
     carry = np.zeros(1)
     spent = np.zeros(1)
     level = np.zeros(1, dtype=np.int64)
+    rise_top = np.full(1, n_levels, dtype=np.int64)
     trail: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
     for t in range(m):
         # Pairs (state, new level).
@@ -495,7 +556,8 @@ def solve_setting(s: Setting) -> SettingResult:
         # higher one (set-ups that need exactly that one); a new period starts at any level.
         free = bool(starts[t]) and t > 0
         low = np.zeros_like(level) if free else level
-        count = n_levels - low
+        top = np.full_like(level, n_levels) if free else rise_top
+        count = top - low
         pair_state = np.repeat(np.arange(level.size), count)
         pair_level = np.arange(pair_state.size) - np.repeat(np.cumsum(count) - count, count)
         pair_level = pair_level + low[pair_state]
@@ -512,38 +574,46 @@ def solve_setting(s: Setting) -> SettingResult:
         else:
             lo = first
         n_try = np.where(end > first, np.maximum(hi - lo + 1, 0), 0)
-        pair = np.repeat(np.arange(pair_state.size), n_try)
-        choice = np.arange(pair.size) + np.repeat(lo - np.cumsum(n_try) + n_try, n_try)
-        parent = pair_state[pair]
-        new_level = pair_level[pair]
-        c = menus.capacity[choice]
-        reach = available[pair]
-        left = np.maximum(reach - c, 0.0)  # what issuing min(capacity, available) leaves
-        was, now = grid[level[parent]], grid[new_level]
-        total = (
-            spent[parent]
-            + menus.cost[choice]
+        # What each pair pays before its set-up: its staff, and hiring or release.
+        was, now = grid[level[pair_state]], grid[pair_level]
+        pair_total = (
+            spent[pair_state]
             + s.staff_yen * now
             + s.hire_yen * np.maximum(now - was, 0.0)
             + s.release_yen * np.maximum(was - now, 0.0)
         )
-        late = np.zeros(total.size)
+        # Every (pair, set-up) tried: only what the dominance filter needs is computed for
+        # all of them (carried cards, adjusted cost, level); the rest for those it keeps.
+        pair = np.repeat(np.arange(pair_state.size), n_try)
+        choice = np.arange(pair.size) + np.repeat(lo - np.cumsum(n_try) + n_try, n_try)
+        c = menus.capacity[choice]
+        left = np.maximum(available[pair] - c, 0.0)  # what issuing min(capacity, available) leaves
+        adjusted = (pair_total - s.hire_yen * now)[pair] + menus.cost[choice]
+        late = None
         if t < s.lead_months:
-            late = np.maximum(carry[parent] - c, 0.0)
-            total = total + s.late_yen * late
+            late = np.maximum(carry[pair_state][pair] - c, 0.0)
+            adjusted = adjusted + s.late_yen * late
         if t == m - 1:
-            ok = left <= 0.5
-            parent, choice, reach, left, total, new_level, late = (
-                parent[ok], choice[ok], reach[ok], left[ok], total[ok], new_level[ok], late[ok]
-            )  # fmt: skip
-        if total.size == 0:
+            ok = np.flatnonzero(left <= 0.5)
+            pair, choice, left, adjusted = pair[ok], choice[ok], left[ok], adjusted[ok]
+            late = None if late is None else late[ok]
+        if pair.size == 0:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
-        order = _pareto(total - s.hire_yen * grid[new_level], left, new_level)
+        new_level = pair_level[pair]
+        order, rise_top = _pareto(adjusted, left, new_level, n_levels)
         if order.size > _STATES_PER_LEVEL * n_levels:
-            order = _thin(order, left, total, new_level, _STATES_PER_LEVEL)
-        issued = reach[order] - left[order]
-        trail.append((parent[order], choice[order], issued, new_level[order], late[order]))
-        carry, spent, level = left[order], total[order], new_level[order]
+            lev = new_level[order]
+            cost = adjusted[order] + s.hire_yen * grid[lev]
+            order = order[_thin(np.arange(order.size), left[order], cost, lev, _STATES_PER_LEVEL)]
+            rise_top = _risen_to(adjusted[order], left[order], new_level[order], n_levels)
+        kept_pair, kept_choice = pair[order], choice[order]
+        parent = pair_state[kept_pair]
+        kept_late = np.zeros(order.size) if late is None else late[order]
+        total = pair_total[kept_pair] + menus.cost[kept_choice] + s.late_yen * kept_late
+        carry_next = left[order]
+        issued = available[kept_pair] - carry_next
+        trail.append((parent, kept_choice, issued, new_level[order], kept_late))
+        carry, spent, level = carry_next, total, new_level[order]
 
     issuance = np.zeros(m, dtype=np.int64)
     weekend = np.zeros(m, dtype=np.int64)
