@@ -36,7 +36,11 @@ the tests and is far slower on the national data (``bench/bench_optimal.py``).
 from __future__ import annotations
 
 import bisect
+import multiprocessing as mp
+import os
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -680,6 +684,58 @@ def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) 
     return np.asarray(monthly.sum(axis=1) + once, dtype=np.float64)
 
 
+# Municipalities from which the programme is spread over the machine's cores: below it,
+# starting the processes costs more than it saves.
+_POOL_FROM = 256
+# Municipalities per task given to a process: the largest (slowest) go first, in small tasks,
+# so that both processes finish together.
+_CHUNK = 16
+
+
+def _solve_named(work: list[tuple[str, Setting]]) -> list[SettingResult]:
+    out = []
+    for code, setting in work:
+        try:
+            out.append(solve_setting(setting))
+        except ValueError as exc:
+            raise ValueError(f"{code}: {exc}") from None
+    return out
+
+
+def _solve_all(
+    codes: list[str],
+    settings: list[Setting],
+    solved: Callable[[int], None],
+    workers: int | None,
+) -> list[SettingResult]:
+    """Every municipality's programme, in a pool of processes when there are many."""
+    n = len(settings)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if n >= _POOL_FROM else 1
+    if workers <= 1 or n < 2:
+        results = []
+        for code, setting in zip(codes, settings, strict=True):
+            results.extend(_solve_named([(code, setting)]))
+            solved(1)
+        return results
+    largest_first = np.argsort([-float(s.supply.sum()) for s in settings], kind="stable")
+    chunks = [largest_first[k : k + _CHUNK].tolist() for k in range(0, n, _CHUNK)]
+    out: list[SettingResult | None] = [None] * n
+    # Forking is safe (and starts at once) only from a process with no other thread.
+    context = mp.get_context("fork" if threading.active_count() == 1 else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        tasks = {
+            pool.submit(_solve_named, [(codes[i], settings[i]) for i in chunk]): chunk
+            for chunk in chunks
+        }
+        for task in as_completed(tasks):
+            chunk = tasks[task]
+            for i, result in zip(chunk, task.result(), strict=True):
+                out[i] = result
+            solved(len(chunk))
+    return [r for r in out if r is not None]
+
+
 @dataclass(frozen=True)
 class OptimalSchedule:
     """Arrays (N, M) unless noted."""
@@ -699,6 +755,7 @@ def optimal_schedule(
     evening_days: FloatArray | None = None,
     fallback: tuple[IntArray, IntArray] | None = None,
     solved: Callable[[int], None] = lambda _n: None,
+    workers: int | None = None,
 ) -> OptimalSchedule:
     """Solve every municipality. ``supply`` (N, M) is the cards that arrive;
     ``evening_days`` (N, M) the evening opening the engine counts as extra open days;
@@ -709,16 +766,16 @@ def optimal_schedule(
     (:func:`kofuplan.domain.capacity.hold_staff`) but, for a municipality that could add more
     staff than ``optimal.staff_levels``, on levels rounded up; where that makes its plan
     dearer than the fallback at the engine's prices (:func:`capacity_cost`), the municipality
-    keeps the fallback."""
-    results = []
-    for code, setting in zip(
-        profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
-    ):
-        try:
-            results.append(solve_setting(setting))
-        except ValueError as exc:
-            raise ValueError(f"{code}: {exc}") from None
-        solved(1)
+    keeps the fallback.
+
+    ``workers``: processes solving municipalities side by side (None: one per core, for
+    :data:`_POOL_FROM` municipalities or more; the plan is the same whatever the number)."""
+    results = _solve_all(
+        profiles.lg_code.tolist(),
+        settings_of(supply, profiles, calendar, params, evening_days),
+        solved,
+        workers,
+    )
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
     late = np.stack([r.late_cards for r in results])
