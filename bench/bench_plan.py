@@ -38,6 +38,7 @@ from bench.report import (
     repeat,
     side_by_side,
 )
+from kofuplan.adapters.allocator import keep_freed_memory
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import Capacity, plan_capacity, weekend_days
 from kofuplan.domain.plan import make_plan, plan_demand
@@ -53,6 +54,8 @@ _MEMORY_PROBE = """
 import datetime as dt, resource, sys
 from pathlib import Path
 import numpy as np
+from kofuplan.adapters.allocator import keep_freed_memory
+keep_freed_memory()  # as the CLI runs
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.plan import make_plan
 from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
@@ -96,6 +99,9 @@ def main() -> None:
     ap.add_argument("--stats", type=Path, default=STATS)
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
+    # The allocator's settings of every `kofuplan` process (kofuplan.adapters.allocator): the
+    # engine is timed as the CLI and the service run it.
+    print(f"allocator keeps freed memory: {'yes' if keep_freed_memory() else 'no (not glibc)'}")
     if not args.stats.is_file():
         sys.exit(f"the real statistics are missing: expected {args.stats}")
     params = rules_at(AS_OF)

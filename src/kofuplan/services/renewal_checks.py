@@ -49,7 +49,12 @@ from kofuplan.services.planning import first_plan_month, plan_calendar
 from kofuplan.services.ports import InputRevisionRecord as InputRevision
 from kofuplan.services.ports import MunicipalityRecord as Municipality
 from kofuplan.services.ports import PlanRevisionRecord as PlanRevision
-from kofuplan.services.review_checks import row_cells, rows_under_profile, stats_rows
+from kofuplan.services.review_checks import (
+    revision_key,
+    row_cells,
+    rows_under_profile,
+    stats_rows,
+)
 from kofuplan.services.rule_clock import current, rules_on
 
 KIND = METHOD
@@ -192,14 +197,6 @@ _cache: OrderedDict[tuple[Any, ...], RenewalResult] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _stamp(at: dt.datetime) -> str:
-    """A stored time as the same text whether it was just written (aware) or read back
-    (SQLite gives it naive, in UTC): a save's result is then found again on view."""
-    if at.tzinfo is not None:
-        at = at.astimezone(dt.UTC).replace(tzinfo=None)
-    return at.isoformat()
-
-
 def revision_result(
     m: Municipality, revision: PlanRevision | None, inputs: InputRevision | None
 ) -> RenewalResult:
@@ -207,10 +204,7 @@ def revision_result(
     revisions never change (keyed as ``review_checks.revision_findings``)."""
     if revision is None:
         return RenewalResult([], (), {})
-    key = (revision.id, _stamp(revision.created_at), inputs.id if inputs else 0,
-           _stamp(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
-           m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
-           id(current().book))  # fmt: skip
+    key = revision_key(m, revision, inputs)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -85,11 +85,7 @@ def revision_findings(
     which `db load-stats` may update)."""
     if revision is None:
         return []
-    # The times tell apart revisions of the same id in different databases (tests, demos).
-    key = (revision.id, str(revision.created_at), inputs.id if inputs else 0,
-           str(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
-           m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
-           id(current().book))  # fmt: skip
+    key = revision_key(m, revision, inputs)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -102,6 +98,42 @@ def revision_findings(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return list(found)
+
+
+def _stamp(at: dt.datetime | None) -> str:
+    """A stored time as the same text whether it was just written (aware) or read back
+    (SQLite gives naive UTC times)."""
+    if at is None:
+        return ""
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat()
+
+
+def revision_key(
+    m: Municipality, revision: PlanRevision, inputs: InputRevision | None
+) -> tuple[Any, ...]:
+    """What the checks of a stored revision depend on: the revision and inputs revision (their
+    times tell apart revisions of the same id in different databases: tests, demos), the
+    municipality's figures (``db load-stats`` may update them) and the rule book."""
+    return (revision.id, _stamp(revision.created_at), inputs.id if inputs else 0,
+            _stamp(inputs.created_at) if inputs else "", m.population, m.cards_issued_baseline,
+            m.recent_increase or 0, m.recent_days or 0, m.baseline_date,
+            id(current().book))  # fmt: skip
+
+
+def remember_findings(
+    m: Municipality,
+    revision: PlanRevision,
+    inputs: InputRevision | None,
+    findings: Sequence[Finding],
+) -> None:
+    """Keep the checks a save has just run on ``revision``'s content with ``inputs``: the
+    save's answer and the next views read them instead of running the checks again."""
+    with _lock:
+        _cache[revision_key(m, revision, inputs)] = list(findings)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def rows_under_inputs(
@@ -207,3 +239,44 @@ def prefecture_checks(
     for f in run.findings:
         out.setdefault(f.lg_code, []).append(f)
     return out
+
+
+_GROUP_CACHE_SIZE = 128  # prefectures' lists: 47, with room for a few rule books
+_groups: OrderedDict[tuple[Any, ...], dict[str, list[Finding]]] = OrderedDict()
+
+
+def group_checks(
+    ms: Sequence[Municipality],
+    heads: Mapping[str, tuple[int, dt.datetime]],
+    inputs: Mapping[str, InputRevision],
+    contents: Callable[[list[int]], Mapping[int, Sequence[Mapping[str, Any]]]],
+) -> dict[str, list[Finding]]:
+    """:func:`prefecture_checks` of the municipalities' latest revisions (``heads``: lg_code
+    -> (id, time)) with their latest inputs, kept per process: a prefecture's list is checked
+    again only when one of its municipalities saved a plan or inputs, or its figures changed
+    (issue 16). ``contents`` reads the revisions' rows, only when they are checked."""
+    key = (
+        id(current().book),
+        tuple(
+            (m.lg_code, m.pref_code, m.name, m.municipality_type, m.population,
+             m.cards_issued_baseline, m.recent_increase or 0, m.recent_days or 0,
+             m.baseline_date, heads[m.lg_code][0] if m.lg_code in heads else None,
+             _stamp(heads[m.lg_code][1]) if m.lg_code in heads else "",
+             inputs[m.lg_code].id if m.lg_code in inputs else None,
+             _stamp(inputs[m.lg_code].created_at) if m.lg_code in inputs else "")
+            for m in ms
+        ),
+    )  # fmt: skip
+    with _lock:
+        found = _groups.get(key)
+        if found is not None:
+            _groups.move_to_end(key)
+            return {lg: list(f) for lg, f in found.items()}
+    rows = contents([rid for rid, _at in heads.values()])
+    plans = {lg: rows[rid] for lg, (rid, _at) in heads.items() if rid in rows}
+    found = prefecture_checks(ms, plans, {lg: r.content for lg, r in inputs.items()})
+    with _lock:
+        _groups[key] = found
+        while len(_groups) > _GROUP_CACHE_SIZE:
+            _groups.popitem(last=False)
+    return {lg: list(f) for lg, f in found.items()}

@@ -26,6 +26,7 @@ from kofuplan.errors import ConflictError, InputError
 from kofuplan.services.access import Principal
 from kofuplan.services.ports import (
     AdviceRecord,
+    InputRevisionRecord,
     MunicipalityRecord,
     PlanRevisionRecord,
     RevisionTaken,
@@ -159,7 +160,7 @@ def whole_rows(
     return out
 
 
-def append_plan(
+def _append(
     uow: UnitOfWork,
     who: Principal,
     m: MunicipalityRecord,
@@ -169,7 +170,7 @@ def append_plan(
     *,
     merge: bool = True,
     kind: str = "issuance",
-) -> PlanRevisionRecord:
+) -> tuple[PlanRevisionRecord, InputRevisionRecord | None, list[Finding]]:
     """Append a revision of the ``kind`` plan (issuance or renewal) based on
     ``base_revision_id``; refuse a stale base with Conflict. Not committed: :func:`save_plan`
     commits it, an upload commits it with its inputs.
@@ -230,7 +231,22 @@ def append_plan(
             actor_id=who.user_id,
             comment=reason.strip(),
         )
-    return revision
+    return revision, inputs, findings
+
+
+def append_plan(
+    uow: UnitOfWork,
+    who: Principal,
+    m: MunicipalityRecord,
+    base_revision_id: int | None,
+    reason: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    merge: bool = True,
+    kind: str = "issuance",
+) -> PlanRevisionRecord:
+    """:func:`_append`'s revision (not committed)."""
+    return _append(uow, who, m, base_revision_id, reason, rows, merge=merge, kind=kind)[0]
 
 
 def save_plan(
@@ -244,9 +260,17 @@ def save_plan(
     merge: bool = True,
     kind: str = "issuance",
 ) -> PlanRevisionRecord:
-    """:func:`append_plan`, committed."""
-    revision = append_plan(uow, who, m, base_revision_id, reason, rows, merge=merge, kind=kind)
+    """:func:`append_plan`, committed. The issuance checks it ran are kept for its answer and
+    the views after it (``review_checks.remember_findings``; a renewal save's are kept by
+    ``renewal_checks.revision_result``)."""
+    revision, inputs, findings = _append(
+        uow, who, m, base_revision_id, reason, rows, merge=merge, kind=kind
+    )
     uow.commit()
+    if kind == "issuance":
+        from kofuplan.services.review_checks import remember_findings
+
+        remember_findings(m, revision, inputs, findings)
     return revision
 
 
@@ -402,26 +426,28 @@ class MunicipalityStatus:
 
 def prefecture_overview(uow: UnitOfWork, pref_code: str) -> list[MunicipalityStatus]:
     """Each municipality's status with the prefecture's checks (R6.1 …) on its latest plan."""
-    from kofuplan.services.review_checks import prefecture_checks
+    from kofuplan.services.review_checks import group_checks
 
     ms = uow.places.municipalities(pref_code)
     codes = [m.lg_code for m in ms]
     events = uow.reviews.latest_events(codes)
-    revisions = uow.plans.latest_revisions(codes)
-    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(codes).items()}
-    checked = prefecture_checks(ms, {lg: r.content for lg, r in revisions.items()}, inputs)
+    heads = uow.plans.latest_revision_heads(codes)
+    # Checked again only when a revision, inputs or figure changed (kept per process).
+    checked = group_checks(
+        ms, heads, uow.inputs.latest_inputs_of(codes), uow.plans.revision_contents
+    )
     advice = uow.reviews.advice_counts(codes)
     out = []
     for m in ms:
         e = events.get(m.lg_code)
-        r = revisions.get(m.lg_code)
+        r = heads.get(m.lg_code)
         findings = checked.get(m.lg_code, [])
         out.append(
             MunicipalityStatus(
                 m,
                 cast(Status, e.status) if e else "not_started",
                 e.comment if e else "",
-                r.id if r else None,
+                r[0] if r else None,
                 sum(f.severity == "error" for f in findings),
                 sum(f.severity == "warning" for f in findings),
                 findings,

@@ -87,7 +87,9 @@ def _root(
 def main() -> None:
     # Command modules register themselves on import; only the one named is imported, so a
     # plan run does not load the Excel, chart and web stacks.
+    from kofuplan.adapters.allocator import keep_freed_memory
     from kofuplan.adapters.cli import commands
 
+    keep_freed_memory()  # a re-plan reuses its freed arrays' pages (adapters/allocator.py)
     commands.load(sys.argv[1:])
     app()

@@ -129,18 +129,19 @@ def _revision_out(r: PlanRevisionRecord, author: str) -> s.RevisionOut:
 
 
 def _plan_out(access: Any) -> s.PlanOut:
-    v = views.municipality_view(access.uow, access.municipality)
+    v = views.plan_state(access.uow, access.municipality)
     m = v.municipality
-    author = v.revisions[0]["by"] if v.revisions else ""
+    findings = [s.FindingOut(**f.__dict__) for f in v.findings]
     return s.PlanOut(
         lg_code=m.lg_code,
         name=m.name,
         pref_code=m.pref_code,
         status=v.status,
         target=v.target,
-        revision=_revision_out(v.revision, author) if v.revision else None,
-        findings=[s.FindingOut(**f.__dict__) for f in v.findings],
-        review_findings=[s.FindingOut(**f.__dict__) for f in v.review_findings],
+        revision=_revision_out(v.revision, v.author) if v.revision else None,
+        # One check set: the editor's and the prefecture's are the same findings.
+        findings=findings,
+        review_findings=list(findings),
     )
 
 

@@ -21,6 +21,9 @@ from kofuplan.adapters.web.settings import Settings
 
 def app_from_environment() -> FastAPI:
     """The app as each server process builds it (``uvicorn --factory``, ``--workers``)."""
+    from kofuplan.adapters.allocator import keep_freed_memory
+
+    keep_freed_memory()  # as in the CLI's process (kofuplan.adapters.allocator)
     settings = Settings()
     return create_app(settings, Database(settings.database_url))
 
