@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from kofuplan import settings
 from kofuplan.domain.promotion import PromotionRollup
 from kofuplan.services import views
 from kofuplan.services.ports import Storage, UnitOfWork
-from kofuplan.services.rule_clock import rules_on
 
 log = logging.getLogger(__name__)
 NATION = "nation"
@@ -120,8 +120,8 @@ class Refresher:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        # On the bootstrap's clock: a dated revision of the interval applies from its day.
-        self.interval = float(rules_on(None)["service.summary_refresh_seconds"])
+        # The service's setting (KOFUPLAN_SUMMARY_REFRESH_SECONDS), as the bootstrap installed.
+        self.interval = settings.current().summary_refresh_seconds
         self._pending: set[str] = set()
         self._wake = threading.Event()
         self._lock = threading.Lock()

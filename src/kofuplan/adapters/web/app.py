@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, db: Storage | None = None) -> F
     """The app on ``db`` (a store made by a test or the server), or on the settings' database;
     the bootstrap installs the rule clock and hands over the store."""
     settings = settings or Settings()
-    storage = bootstrap(settings.database_url, storage=db).storage
+    storage = bootstrap(settings.database_url, storage=db, settings=settings).storage
     app = FastAPI(
         title="kofuplan — マイナンバーカード交付円滑化計画",
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
