@@ -5,6 +5,7 @@ summary refresher read (no pinned 2020-10-01 left), and the service's settings."
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from types import SimpleNamespace
@@ -76,3 +77,31 @@ def test_issue12_password_hashing_and_the_refresh_interval_are_settings_the_boot
     assert summaries.Refresher(store).interval == 9
     with pytest.raises(ValidationError):  # below OWASP's minimum: refused at start
         ServiceSettings(argon2_memory_kib=1024)
+
+
+class _SlowStore:
+    """A store whose every unit of work takes a while, then fails (the refresher logs it)."""
+
+    key = "slow-store"
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def unit_of_work(self) -> None:
+        self.opened += 1
+        time.sleep(0.3)
+        raise RuntimeError("this store is only slow")
+
+
+def test_issue12_the_refresher_settles_only_once_its_recompute_is_done() -> None:
+    """``Refresher.settle`` (a service stopping, tests) waits for a recompute under way, so
+    none outlives its store."""
+    store = _SlowStore()
+    refresher = summaries.Refresher(store)  # type: ignore[arg-type]
+    refresher.interval = 0.0
+    assert refresher.settle(timeout=1)  # nothing to do
+    started = time.monotonic()
+    refresher.wake({summaries.NATION})
+    assert not refresher.settle(timeout=0.05)  # still recomputing
+    assert refresher.settle(timeout=10)
+    assert time.monotonic() - started >= 0.3 and store.opened == 1

@@ -123,6 +123,7 @@ class Refresher:
         # The service's setting (KOFUPLAN_SUMMARY_REFRESH_SECONDS), as the bootstrap installed.
         self.interval = settings.current().summary_refresh_seconds
         self._pending: set[str] = set()
+        self._busy = False  # recomputing the scopes last taken
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="kofuplan-summaries", daemon=True)
@@ -141,6 +142,18 @@ class Refresher:
             self._pending |= scopes
         self._wake.set()
 
+    def settle(self, timeout: float = 60.0) -> bool:
+        """Wait until nothing is pending or being recomputed; whether that came in time.
+        For a server shutting down (and tests) before its store is closed or dropped, so no
+        recompute is left holding a connection."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not (self._pending or self._busy or self._wake.is_set()):
+                    return True
+            time.sleep(0.02)
+        return False
+
     def _run(self) -> None:
         last = -math.inf
         while True:
@@ -151,12 +164,17 @@ class Refresher:
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()
-            # Prefectures first: the national view is the costliest, and done once.
-            for scope in sorted(scopes, key=lambda s: s == NATION):
-                try:
-                    refresh(self.storage, scope)
-                except Exception:  # a failed refresh leaves the stored one; the next change retries
-                    log.exception("refreshing summary %s failed", scope)
+                self._busy = True
+            try:
+                # Prefectures first: the national view is the costliest, and done once.
+                for scope in sorted(scopes, key=lambda s: s == NATION):
+                    try:
+                        refresh(self.storage, scope)
+                    except Exception:  # a failed refresh leaves the stored one; a change retries
+                        log.exception("refreshing summary %s failed", scope)
+            finally:
+                with self._lock:
+                    self._busy = False
 
 
 def start(storage: Storage) -> Callable[[set[str]], None]:
