@@ -57,6 +57,12 @@ from kofuplan.domain.capacity import (
     staff_without_hiring,
 )
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import (
+    CapacityRules,
+    CostRules,
+    OptimalRules,
+    StaffingRules,
+)
 
 __all__ = [
     "OptimalSchedule",
@@ -72,8 +78,52 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-6
-# Most states a level of added staff keeps before they are thinned (:func:`_thin`).
-_STATES_PER_LEVEL = 64
+
+
+@dataclass(frozen=True)
+class OptimalParameters:
+    """The dated rules the programme reads (rules/optimal.yaml, costs, capacity, staffing), as
+    plain numbers."""
+
+    combined_card_share_by_month: Mapping[int, float]
+    staff_per_dedicated_counter: float
+    staff_per_combined_counter: float
+    terminals_per_counter: float
+    presetup_terminals_per_staff: float
+    presetup_cards_per_staff_day: float
+    counter_month_yen: float
+    terminal_month_yen: float
+    staff_hire_yen: float
+    staff_release_yen: float
+    recruit_lead_months: int
+    weekend_staff_day_yen: float
+    late_card_month_penalty_yen: float
+    staff_levels: int
+    states_per_level: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> OptimalParameters:
+        """From a rules snapshot (``load_rules().at(day)``) or any mapping of the same keys,
+        through each rules file's own class (:mod:`kofuplan.domain.rule_values`)."""
+        capacity, costs = CapacityRules.from_rules(rules), CostRules.from_rules(rules)
+        own = OptimalRules.from_rules(rules)
+        return cls(
+            combined_card_share_by_month=capacity.combined_card_share_by_month,
+            staff_per_dedicated_counter=capacity.staff_per_dedicated_counter,
+            staff_per_combined_counter=capacity.staff_per_combined_counter,
+            terminals_per_counter=capacity.terminals_per_counter,
+            presetup_terminals_per_staff=capacity.presetup_terminals_per_staff,
+            presetup_cards_per_staff_day=capacity.presetup_cards_per_staff_day,
+            counter_month_yen=float(costs.counter_month_yen),
+            terminal_month_yen=float(costs.terminal_month_yen),
+            staff_hire_yen=float(costs.staff_hire_yen),
+            staff_release_yen=float(costs.staff_release_yen),
+            recruit_lead_months=StaffingRules.from_rules(rules).recruit_lead_months,
+            weekend_staff_day_yen=float(own.weekend_staff_day_yen),
+            late_card_month_penalty_yen=float(own.late_card_month_penalty_yen),
+            staff_levels=own.staff_levels,
+            states_per_level=own.states_per_level,
+        )
 
 
 @dataclass(frozen=True)
@@ -112,6 +162,7 @@ class Setting:
     release_yen: float = 0.0
     period_start: npt.NDArray[np.bool_] | None = None
     staff_levels: int = 0  # most levels of added staff in the state; 0: every whole staff
+    states_per_level: int = 0  # most states a level keeps (:func:`_thin`); 0: every one
 
 
 def settings_of(
@@ -121,9 +172,8 @@ def settings_of(
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
 ) -> list[Setting]:
-    comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
-    )
+    rules = OptimalParameters.from_rules(params)
+    comb_daily = effective_combined_daily(profiles, calendar, rules.combined_card_share_by_month)
     every = (calendar.saturdays + calendar.sundays).astype(np.int64)
     n, m = supply.shape
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
@@ -146,23 +196,24 @@ def settings_of(
                 terminals_now=int(profiles.terminals[i]),
                 counters_now=int(profiles.dedicated_counters[i] + profiles.combined_counters[i]),
                 office_max=int(profiles.office_max_counters[i]),
-                staff_per_dedicated=float(params["capacity.staff_per_dedicated_counter"]),
-                staff_per_combined=float(params["capacity.staff_per_combined_counter"]),
-                terminals_per_counter=float(params["capacity.terminals_per_counter"]),
-                presetup_terminals_per_staff=float(params["capacity.presetup_terminals_per_staff"]),
-                presetup_per_staff_day=float(params["capacity.presetup_cards_per_staff_day"]),
+                staff_per_dedicated=rules.staff_per_dedicated_counter,
+                staff_per_combined=rules.staff_per_combined_counter,
+                terminals_per_counter=rules.terminals_per_counter,
+                presetup_terminals_per_staff=rules.presetup_terminals_per_staff,
+                presetup_per_staff_day=rules.presetup_cards_per_staff_day,
                 staff_yen=float(profiles.staff_month_yen[i]),
-                counter_yen=float(params["costs.counter_month_yen"]),
+                counter_yen=rules.counter_month_yen,
                 offsite_yen=float(profiles.offsite_counter_month_yen[i]),
-                terminal_yen=float(params["costs.terminal_month_yen"]),
-                weekend_staff_day_yen=float(params["optimal.weekend_staff_day_yen"]),
-                late_yen=float(params["optimal.late_card_month_penalty_yen"]),
-                lead_months=int(params["staffing.recruit_lead_months"]),
+                terminal_yen=rules.terminal_month_yen,
+                weekend_staff_day_yen=rules.weekend_staff_day_yen,
+                late_yen=rules.late_card_month_penalty_yen,
+                lead_months=rules.recruit_lead_months,
                 staff_base=int(base[i]),
-                hire_yen=float(params["costs.staff_hire_yen"]),
-                release_yen=float(params["costs.staff_release_yen"]),
+                hire_yen=rules.staff_hire_yen,
+                release_yen=rules.staff_release_yen,
                 period_start=starts,
-                staff_levels=int(params["optimal.staff_levels"]),
+                staff_levels=rules.staff_levels,
+                states_per_level=rules.states_per_level,
             )
         )
     return out
@@ -605,10 +656,10 @@ def solve_setting(s: Setting) -> SettingResult:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
         new_level = pair_level[pair]
         order, rise_top = _pareto(adjusted, left, new_level, n_levels)
-        if order.size > _STATES_PER_LEVEL * n_levels:
+        if s.states_per_level > 0 and s.states_per_level * n_levels < order.size:
             lev = new_level[order]
             cost = adjusted[order] + s.hire_yen * grid[lev]
-            order = order[_thin(np.arange(order.size), left[order], cost, lev, _STATES_PER_LEVEL)]
+            order = order[_thin(np.arange(order.size), left[order], cost, lev, s.states_per_level)]
             rise_top = _risen_to(adjusted[order], left[order], new_level[order], n_levels)
         kept_pair, kept_choice = pair[order], choice[order]
         parent = pair_state[kept_pair]
@@ -663,21 +714,22 @@ def solve_setting(s: Setting) -> SettingResult:
 
 def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) -> FloatArray:
     """The programme's objective for any plan's capacity (N,): to compare methods."""
+    rules = OptimalParameters.from_rules(params)
     staff_added = np.maximum(cap.staff - profiles.staff[:, None], 0)
     in_office = cap.dedicated_counters - cap.offsite_counters + cap.combined_counters
     now = (profiles.dedicated_counters + profiles.combined_counters)[:, None]
     counters_added = np.maximum(in_office - now, 0)
     terminals_added = np.maximum(cap.terminals - profiles.terminals[:, None], 0)
     weekend_staff = cap.weekend_days * (
-        cap.dedicated_counters * float(params["capacity.staff_per_dedicated_counter"])
-        + cap.combined_counters * float(params["capacity.staff_per_combined_counter"])
+        cap.dedicated_counters * rules.staff_per_dedicated_counter
+        + cap.combined_counters * rules.staff_per_combined_counter
     )
     monthly = (
         staff_added * profiles.staff_month_yen[:, None]
-        + counters_added * float(params["costs.counter_month_yen"])
+        + counters_added * rules.counter_month_yen
         + cap.offsite_counters * profiles.offsite_counter_month_yen[:, None]
-        + terminals_added * float(params["costs.terminal_month_yen"])
-        + weekend_staff * float(params["optimal.weekend_staff_day_yen"])
+        + terminals_added * rules.terminal_month_yen
+        + weekend_staff * rules.weekend_staff_day_yen
     )
     # Taking staff on and letting them go, as the budget prices it (issue 11).
     once = hiring_yen(cap.staff, profiles.staff, params).sum(axis=1)
