@@ -69,4 +69,7 @@ def test_issue12_password_rules_and_the_refresh_interval_follow_the_clock() -> N
     assert passwords.min_length() == 20
     assert passwords.hasher().time_cost == 3
     assert passwords.verify_password(passwords.hash_password("x" * 20), "x" * 20)
-    assert summaries.Refresher(store).interval == 9
+    refresher = summaries.Refresher(store)
+    assert refresher.interval == 9
+    refresher.stop()
+    assert not refresher.alive

@@ -113,7 +113,9 @@ def prefecture(
 
 
 class Refresher:
-    """One thread per process and store: recomputes the summaries a commit made stale."""
+    """One thread per process and store: recomputes the summaries a commit made stale.
+    :func:`stop` ends it (the app's shutdown): a recompute under way is finished and the
+    thread joined, so no connection of the store is left open behind it."""
 
     _by_key: ClassVar[dict[str, Refresher]] = {}
     _guard: ClassVar[threading.Lock] = threading.Lock()
@@ -124,6 +126,7 @@ class Refresher:
         self.interval = float(rules_on(None)["service.summary_refresh_seconds"])
         self._pending: set[str] = set()
         self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="kofuplan-summaries", daemon=True)
         self._thread.start()
@@ -141,18 +144,33 @@ class Refresher:
             self._pending |= scopes
         self._wake.set()
 
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop after the recompute under way, if any, and wait for the thread to end."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def _run(self) -> None:
         last = -math.inf
         while True:
             self._wake.wait()
             # Changes within the interval are summed in one recompute, not one each.
-            time.sleep(max(0.0, last + self.interval - time.monotonic()))
+            delay = max(0.0, last + self.interval - time.monotonic())
+            if self._stopping.wait(delay) or self._stopping.is_set():
+                return
             last = time.monotonic()
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()
             # Prefectures first: the national view is the costliest, and done once.
             for scope in sorted(scopes, key=lambda s: s == NATION):
+                if self._stopping.is_set():
+                    return
                 try:
                     refresh(self.storage, scope)
                 except Exception:  # a failed refresh leaves the stored one; the next change retries
@@ -165,3 +183,16 @@ def start(storage: Storage) -> Callable[[set[str]], None]:
     if refresher.wake not in storage.summary_listeners:
         storage.summary_listeners.append(refresher.wake)
     return refresher.wake
+
+
+def stop(storage: Storage) -> None:
+    """Stop recomputing the summaries of ``storage`` (the app's shutdown, before the store
+    closes its connections): its refresher finishes a recompute under way and ends."""
+    with Refresher._guard:
+        found = Refresher._by_key.get(storage.key)
+        if found is None or found.storage is not storage:
+            return
+        del Refresher._by_key[storage.key]
+    if found.wake in storage.summary_listeners:
+        storage.summary_listeners.remove(found.wake)
+    found.stop()

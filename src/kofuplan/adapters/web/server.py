@@ -103,7 +103,8 @@ def _shown(db: Database) -> str:
 @contextmanager
 def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``app`` from a background thread (tests, benchmarks); yields its base URL."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    # The app's lifespan runs: its summary refresher starts, and is stopped before this returns.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="kofuplan-server", daemon=True)
     thread.start()
