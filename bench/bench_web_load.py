@@ -267,6 +267,22 @@ def main() -> int:
     server = Settings()
     target_ms = server.load_test_p95_target_ms
     think = server.load_test_think_seconds if args.think is None else args.think
+    print(
+        f"web load test (issue 16): {args.users} users for {args.seconds:g} s on loopback, "
+        f"think time {think:g} s, {args.db}, {args.workers} server process(es), sample data "
+        f"of {args.per_prefecture} municipalities per prefecture (47 prefectures); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        "  peer: none (a goal of the service's own: every view and save p95 ≤ "
+        f"{target_ms} ms, Settings.load_test_p95_target_ms; no request may fail)"
+    )
+    print(
+        "  work: each municipal user views its plan (API), saves a change, views its page; "
+        f"{max(1, args.users // 12)} prefecture user(s) view their lists; one Ministry user "
+        "views the national page",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="kofuplan-load-") as tmp:
         if args.db == "sqlite":
             url = f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
