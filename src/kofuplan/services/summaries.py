@@ -78,6 +78,22 @@ def refresh(storage: Storage, scope: str) -> bool:
         return True
 
 
+def warm(storage: Storage) -> int:
+    """Compute the summaries never computed or stale (each prefecture's, then the national
+    view) before a server answers: its first pages then read stored ones instead of computing
+    the nation inline, and the process keeps each revision's figures and checks from the
+    start, so the refresher's recomputes after a save only read what changed (issue 16).
+    Returns how many this process computed (another may be at some)."""
+    with storage.unit_of_work() as uow:
+        scopes = [pref_scope(p.code) for p in uow.places.prefectures()] + [NATION]
+        todo = []
+        for scope in scopes:
+            row = uow.summaries.load(scope)
+            if row is None or row.content is None or row.computed_version < row.version:
+                todo.append(scope)
+    return sum(refresh(storage, scope) for scope in todo)
+
+
 def _stored(uow: UnitOfWork, storage: Storage | None, scope: str) -> dict[str, Any]:
     row = uow.summaries.load(scope)
     if row is not None and row.content is not None:

@@ -20,8 +20,9 @@ from fastapi.routing import APIRoute
 from kofuplan.adapters.memory import MemoryStorage
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.app import create_app
+from kofuplan.adapters.web.sample import seed
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.services import summaries
+from kofuplan.services import summaries, views
 from tests.integration.web.test_role_matrix import all_routes
 from tests.web_support import eventually, sample_service, signed_in
 
@@ -69,3 +70,22 @@ def test_issue16_no_route_blocks_the_event_loop() -> None:
         f"{sorted(r.methods)} {r.path}" for r in routes if inspect.iscoroutinefunction(r.endpoint)
     )
     assert coroutines == []
+
+
+def test_issue16_a_server_computes_the_summaries_it_lacks_before_it_answers() -> None:
+    """``kofuplan serve`` warms the stored summaries (``summaries.warm``): each prefecture's
+    and the nation's are computed once, then read; a change makes them stale again."""
+    store = MemoryStorage()
+    seed(store, per_prefecture=1, password="warm-password-123", with_actuals=False)
+    with store.unit_of_work() as uow:
+        prefectures = len(uow.places.prefectures())
+        never = uow.summaries.load(summaries.NATION)
+        assert never is None or never.content is None
+    assert summaries.warm(store) == prefectures + 1
+    assert summaries.warm(store) == 0  # all current: nothing to compute
+    with store.unit_of_work() as uow:
+        stored = uow.summaries.load(summaries.NATION)
+        assert stored is not None and stored.content is not None
+        assert (
+            summaries.nation(uow, store).summary.planned == views.national_view(uow).summary.planned
+        )
