@@ -17,8 +17,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, cast
 
 from kofuplan.domain.promotion import PromotionRollup
 from kofuplan.services import views
@@ -78,6 +78,81 @@ def refresh(storage: Storage, scope: str) -> bool:
         return True
 
 
+class _Filtered:
+    """A store whose bulk reads (every municipality's latest revision heads, inputs and
+    actuals; the municipalities by prefecture) are made once and answered for any set of
+    lg_codes from that one read; everything else goes to the store. Recomputing many
+    prefectures' summaries then costs a few queries, not a few per prefecture (issue 16)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._memo: dict[Any, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def _all(self, key: Any, read: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]
+
+    @staticmethod
+    def _of(found: Mapping[str, Any], lg_codes: Iterable[str] | None) -> dict[str, Any]:
+        if lg_codes is None:
+            return dict(found)
+        return {lg: found[lg] for lg in lg_codes if lg in found}
+
+    def latest_revision_heads(
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
+    ) -> dict[str, Any]:
+        every = self._all(("heads", kind), lambda: self._inner.latest_revision_heads(None, kind))
+        return self._of(every, lg_codes)
+
+    def latest_inputs_of(self, lg_codes: Iterable[str] | None = None) -> dict[str, Any]:
+        return self._of(self._all("inputs", lambda: self._inner.latest_inputs_of(None)), lg_codes)
+
+    def all_actuals(self, lg_codes: Iterable[str] | None = None) -> dict[str, Any]:
+        return self._of(self._all("actuals", lambda: self._inner.all_actuals(None)), lg_codes)
+
+    def municipalities(self, pref_code: str | None = None) -> Any:
+        every = self._all("places", lambda: list(self._inner.municipalities()))
+        return every if pref_code is None else [m for m in every if m.pref_code == pref_code]
+
+
+class _ManyAreas:
+    """A unit of work's reads for recomputing many summaries in one pass (:class:`_Filtered`)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.places = _Filtered(uow.places)
+        self.plans = _Filtered(uow.plans)
+        self.inputs = _Filtered(uow.inputs)
+        self.reviews = _Filtered(uow.reviews)
+        self.accounts = uow.accounts
+        self.summaries = uow.summaries
+
+
+def refresh_prefectures(storage: Storage, scopes: Iterable[str]) -> int:
+    """:func:`refresh` of several prefectures' summaries in one pass: each claimed, computed
+    from one read of every municipality's latest revisions, inputs and actuals, and stored;
+    one that fails is given up (the next change retries it) and the others go on. Returns
+    how many were stored."""
+    done = 0
+    with storage.unit_of_work() as uow:
+        claimed = {s: v for s in scopes if (v := uow.summaries.claim(s)) is not None}
+        reads = cast(UnitOfWork, _ManyAreas(uow))
+        started = time.perf_counter()
+        for scope, version in claimed.items():
+            try:
+                uow.summaries.store(scope, version, _compute(reads, scope))
+                done += 1
+            except Exception:  # a failed refresh leaves the stored one; the next change retries
+                log.exception("refreshing summary %s failed", scope)
+                uow.rollback()
+                uow.summaries.release(scope)
+        log.info("%d prefecture summaries in %.0f ms", done, 1000 * (time.perf_counter() - started))
+    return done
+
+
 def warm(storage: Storage) -> int:
     """Compute the summaries never computed or stale (each prefecture's, then the national
     view) before a server answers: its first pages then read stored ones instead of computing
@@ -91,7 +166,9 @@ def warm(storage: Storage) -> int:
             row = uow.summaries.load(scope)
             if row is None or row.content is None or row.computed_version < row.version:
                 todo.append(scope)
-    return sum(refresh(storage, scope) for scope in todo)
+    prefectures = [scope for scope in todo if scope != NATION]
+    done = refresh_prefectures(storage, prefectures)
+    return done + (refresh(storage, NATION) if NATION in todo else 0)
 
 
 def _stored(uow: UnitOfWork, storage: Storage | None, scope: str) -> dict[str, Any]:
@@ -183,14 +260,13 @@ class Refresher:
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()
-            # Prefectures first: the national view is the costliest, and done once.
-            for scope in sorted(scopes, key=lambda s: s == NATION):
-                if self._stopping.is_set():
-                    return
-                try:
-                    refresh(self.storage, scope)
-                except Exception:  # a failed refresh leaves the stored one; the next change retries
-                    log.exception("refreshing summary %s failed", scope)
+            # Prefectures first, in one pass; the national view is the costliest, and done once.
+            try:
+                refresh_prefectures(self.storage, sorted(scopes - {NATION}))
+                if NATION in scopes and not self._stopping.is_set():
+                    refresh(self.storage, NATION)
+            except Exception:  # a failed refresh leaves the stored one; the next change retries
+                log.exception("refreshing summaries %s failed", sorted(scopes))
 
 
 def start(storage: Storage) -> Callable[[set[str]], None]:

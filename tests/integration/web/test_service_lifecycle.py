@@ -89,3 +89,22 @@ def test_issue16_a_server_computes_the_summaries_it_lacks_before_it_answers() ->
         assert (
             summaries.nation(uow, store).summary.planned == views.national_view(uow).summary.planned
         )
+
+
+def test_issue16_prefectures_recomputed_in_one_pass_equal_each_recomputed_alone(
+    database: Database,
+) -> None:
+    """The refresher recomputes the stale prefectures together, from one read of every
+    municipality's latest revisions, inputs and actuals (``summaries.refresh_prefectures``):
+    each stored summary is what ``views.summarize`` gives for that prefecture alone."""
+    seed(database, per_prefecture=2, password="pass-password-123", with_actuals=True)
+    with database.unit_of_work() as uow:
+        scopes = [summaries.pref_scope(p.code) for p in uow.places.prefectures()]
+        alone = {s: summaries._compute(uow, s) for s in scopes}
+    assert summaries.refresh_prefectures(database, scopes) == len(scopes)
+    with database.unit_of_work() as uow:
+        for s in scopes:
+            stored = uow.summaries.load(s)
+            assert stored is not None and stored.content == alone[s], s
+    assert any(alone[s]["actual"][0] is not None for s in scopes)  # actuals are in them
+    assert summaries.refresh_prefectures(database, scopes) == 0  # all current
