@@ -36,10 +36,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from bench.report import Row, load_average, record
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web.sample import AS_OF, SampleAccounts, seed
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.domain.rule_values import ServiceRules
-from kofuplan.parameters import load_rules
 
 HOST = "127.0.0.1"  # loopback only
 PASSWORD = "bench-password-123"
@@ -334,7 +332,7 @@ def main() -> int:
     print(f"  errors: {len(errors)}")
     for e in errors[:10]:
         print(f"    {e}")
-    hashing = ServiceRules.from_rules(load_rules().at(AS_OF))
+    hashing = Settings()  # the argon2 parameters the server hashes with (ServiceSettings)
     views_p95 = [figures[k]["p95_ms"] for k in KINDS[3:] if k in figures]
     sign_in = figures.get("sign-in", {})
     setting = (

@@ -25,6 +25,58 @@ settings.load_profile("kofuplan")
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
+# Issue 12 item 6, the order of work under pytest-xdist (``--dist loadscope``: a module's tests
+# run in one worker). The modules that read the national plans made once per run
+# (tests/once.py) form one unit of work, so they run one after another in one worker and no
+# worker sits waiting for another's national optimum.
+NATIONAL_PLANS = "tests/integration: the national plans at 2020-10-01 and 2021-04-01"
+SHARED_UNITS = {
+    "tests/integration/test_plan_staffable.py": NATIONAL_PLANS,
+    "tests/integration/test_plan_national.py": NATIONAL_PLANS,
+    "tests/integration/test_optimal_national.py": NATIONAL_PLANS,
+}
+# The units that take longest (on a quiet 2-core machine) start first, so that none of them is
+# left running alone at the end of the run; the rest keep their order.
+LONGEST_FIRST = (
+    "tests/integration/test_plan_staffable.py",
+    "tests/integration/test_plan_national.py",
+    "tests/integration/test_optimal_national.py",
+    "tests/integration/test_renewal_plan_real.py",
+    "tests/integration/test_fuzz_cli.py",
+    "tests/integration/test_optimal_highs_real.py",
+    "tests/e2e/test_service_e2e.py",
+    "tests/integration/test_check_national.py",
+    "tests/e2e/test_browser.py",
+    "tests/integration/test_excel_render.py",
+    "tests/integration/test_followup_real_data.py",
+    "tests/integration/test_renewals_real.py",
+)
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest units first (a stable sort: within a module, pytest's order stays)."""
+    rank = {module: i for i, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_module(item.nodeid), len(rank)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope`` with the shared units above, in the collection's order."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return SHARED_UNITS.get(_module(nodeid)) or str(super()._split_scope(nodeid))
+
+    config.option.loadscopereorder = False  # keep LONGEST_FIRST's order, not by test count
+    return Scheduling(config, log)
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:

@@ -9,8 +9,10 @@ change to the code is always seen. Readers must not write into a shared folder.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
+import pickle
 import re
 import shutil
 from collections.abc import Callable
@@ -18,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from kofuplan.adapters.plan_csv import write_plan
+from kofuplan.adapters.stats_csv import StatsFiles
+from kofuplan.services.planning import PlanRun, run_plan
 from tests.cli_runner import run_cli
 
 
@@ -53,3 +58,35 @@ def plan_once(tmp_path_factory: pytest.TempPathFactory, *args: str) -> Path:
         assert result.exit_code == 0, result.output
 
     return once_per_run(tmp_path_factory, key, make)
+
+
+def national_run(
+    tmp_path_factory: pytest.TempPathFactory, long_stats: Path, as_of: dt.date, method: str
+) -> PlanRun:
+    """``run_plan`` on the real statistics at ``as_of`` with ``method``, made once per run
+    (the national ``optimal`` plan takes the better part of a minute) and read back from a
+    pickle by every module that needs it, in any worker."""
+    key = f"run-{as_of.isoformat()}-{method}"
+
+    def make(folder: Path) -> None:
+        run = run_plan(StatsFiles(long_stats), as_of, method=method)
+        (folder / "run.pickle").write_bytes(pickle.dumps(run, pickle.HIGHEST_PROTOCOL))
+
+    folder = once_per_run(tmp_path_factory, key, make)
+    run = pickle.loads((folder / "run.pickle").read_bytes())
+    assert isinstance(run, PlanRun)
+    return run
+
+
+def national_plan_folder(
+    tmp_path_factory: pytest.TempPathFactory, long_stats: Path, as_of: dt.date, method: str
+) -> Path:
+    """The folder ``kofuplan plan --method METHOD`` writes, from the shared national run:
+    ``write_plan`` is what the command calls after ``run_plan`` (adapters/cli/plan_cmd.py).
+    The command itself runs on the real data in ``plan_once`` (the default method)."""
+    run = national_run(tmp_path_factory, long_stats, as_of, method)
+
+    def make(out: Path) -> None:
+        write_plan(out, run.plan, run.params, as_of.isoformat(), sample=False)
+
+    return once_per_run(tmp_path_factory, f"plan-{as_of.isoformat()}-{method}", make)

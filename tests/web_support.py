@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +18,13 @@ from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.server import running
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.services import summaries
 from kofuplan.services.ports import Storage
+from tests.once import once_per_run
 from tests.postgres_support import POSTGRES_ENV, postgres_url
 
 PASSWORD = "sample-password-for-tests"
+TEST_REFRESH_SECONDS = 0.2
 
 
 def fresh_database(backend: str, tmp_path: Path) -> Database:
@@ -52,19 +56,48 @@ def sample_service(
 _SEEDED: dict[int, tuple[MemoryStorage, SampleAccounts]] = {}
 
 
-@contextmanager
-def memory_service(
-    per_prefecture: int = 2, **settings: Any
-) -> Iterator[tuple[str, SampleAccounts]]:
-    """The service over HTTP on the in-memory store (issue 12): the sample is seeded once per
-    process and each service runs on its own copy, so a page test needs no database."""
+def memory_sample(
+    tmp_path_factory: pytest.TempPathFactory, per_prefecture: int = 2
+) -> tuple[MemoryStorage, SampleAccounts]:
+    """A fresh in-memory store holding the sample (issue 12 item 6). The sample is seeded once
+    per test run, by the first worker that asks (tests/once.py); every worker reads it back
+    once, and each caller gets its own copy."""
     if per_prefecture not in _SEEDED:
+
+        def make(folder: Path) -> None:
+            store = MemoryStorage()
+            accounts = seed(store, per_prefecture=per_prefecture, password=PASSWORD,
+                            with_actuals=False)  # fmt: skip
+            seeded = (store.tables, store.new_id(), accounts)
+            (folder / "sample.pickle").write_bytes(pickle.dumps(seeded, pickle.HIGHEST_PROTOCOL))
+
+        folder = once_per_run(tmp_path_factory, f"memory-sample-{per_prefecture}", make)
+        tables, next_id, accounts = pickle.loads((folder / "sample.pickle").read_bytes())
         store = MemoryStorage()
-        accounts = seed(store, per_prefecture=per_prefecture, password=PASSWORD,
-                        with_actuals=False)  # fmt: skip
+        store.tables, store._next_id = tables, next_id  # as MemoryStorage.copy() does
         _SEEDED[per_prefecture] = (store, accounts)
     store, accounts = _SEEDED[per_prefecture]
-    with _serve(store.copy(), accounts, settings) as running:
+    return store.copy(), accounts
+
+
+@contextmanager
+def memory_service(
+    tmp_path_factory: pytest.TempPathFactory, per_prefecture: int = 2, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    """The service over HTTP on the in-memory store (issue 12): the sample is seeded once per
+    run (``memory_sample``) and each service runs on its own copy, so a page test needs no
+    database."""
+    store, accounts = memory_sample(tmp_path_factory, per_prefecture)
+    with serve(store, accounts, **settings) as running:
+        yield running
+
+
+@contextmanager
+def serve(
+    storage: Storage, accounts: SampleAccounts, **settings: Any
+) -> Iterator[tuple[str, SampleAccounts]]:
+    """The service over HTTP on ``storage`` (the sample's ``accounts`` passed through)."""
+    with _serve(storage, accounts, settings) as running:
         yield running
 
 
@@ -73,12 +106,20 @@ def _serve(
     storage: Storage, accounts: SampleAccounts, settings: dict[str, Any]
 ) -> Iterator[tuple[str, SampleAccounts]]:
     app = create_app(Settings(**settings), storage)
+    # The summaries are recomputed at most once per `service.summary_refresh_seconds` (5 s, so
+    # a busy service recomputes the nation once for many saves); a test that waits for them
+    # (``eventually``) would wait that long at each step, so its service refreshes sooner.
+    refresher = summaries.Refresher.for_storage(storage)
+    refresher.interval = TEST_REFRESH_SECONDS
     try:
         with running(app) as base_url:
             yield base_url, accounts
     finally:
         while _OPEN:
             _OPEN.pop().close()
+        # No recompute may outlive its service: on PostgreSQL the next test drops the schema
+        # under it, and its connection would be left open (a ResourceWarning in a later test).
+        assert refresher.settle(), "the summaries were still being recomputed after 60 s"
 
 
 _OPEN: list[Client] = []  # closed when the service stops, so no socket outlives its test

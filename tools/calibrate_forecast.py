@@ -117,6 +117,9 @@ def fit(data: Path) -> None:
             production_capacity=cap,
             pace_window_months=3,
             organic_floor=0.0,
+            production_lag_months=1,  # not read by campaign_response
+            max_wait_months=1,
+            own_mailing_response_rate=0.0,
         )
         columns, names = [], []
         for year in sorted(set(fiscal)):
@@ -127,7 +130,7 @@ def fit(data: Path) -> None:
             if kind in by_kind:
                 columns.append(lagged(by_kind[kind][None, :], lag)[0])
                 names.append(f"rate:{kind}")
-        rush_rules = DemandRules({}, {"point_campaign": 1.0}, {}, tuple(lag), cap, 3, 0.0)
+        rush_rules = DemandRules({}, {"point_campaign": 1.0}, {}, tuple(lag), cap, 3, 0.0, 1, 1, 0.0)
         rush = campaign_response(span, campaigns, rush_rules, nation)["point_campaign"]
         columns.append(lagged(rush[None, :], lag)[0])
         names.append("rush:point_campaign")

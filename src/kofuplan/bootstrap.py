@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from kofuplan.parameters import RuleBook, load_rules
 from kofuplan.services.ports import Storage
 from kofuplan.services.rule_clock import RuleClock, install
+from kofuplan.settings import ServiceSettings
+from kofuplan.settings import install as install_settings
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,14 @@ def bootstrap(
     storage: Storage | None = None,
     rules: RuleBook | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    settings: ServiceSettings | None = None,
 ) -> Wiring:
     """The store (``storage`` as given: a database or the in-memory store; else the SQL
-    database at ``database_url``) and the rule clock, installed for the use cases."""
+    database at ``database_url``), the rule clock and the service's settings (``settings``, or
+    from the environment), installed for the use cases."""
     clock = RuleClock(rules or load_rules(), today)
     install(clock)
+    install_settings(settings if settings is not None else ServiceSettings())
     if storage is None:
         from kofuplan.adapters.storage.db import Database
 

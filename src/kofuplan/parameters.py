@@ -93,6 +93,13 @@ class RuleBook:
     def at(self, day: dt.date) -> Snapshot:
         return Snapshot(day, self)
 
+    def first_day(self, stem: str) -> dt.date:
+        """The first day on which every rule of ``rules/<stem>.yaml`` holds."""
+        starts = [p.values[0][0] for p in self.parameters.values() if p.file == f"{stem}.yaml"]
+        if not starts:
+            raise RuleError(f"no rules file {stem}.yaml")
+        return max(starts)
+
     def parameter(self, key: str) -> Parameter:
         try:
             return self.parameters[key]

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kofuplan.adapters.storage.db import Database
-from tests.web_support import PASSWORD, sample_service
+from tests.web_support import PASSWORD, memory_service
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +29,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}")
-    with sample_service(db, per_prefecture=2) as running:
+    # The in-memory sample (seeded once per run, tests/web_support.py): what is tested here is
+    # the browser's side; test_service_e2e runs the browser against SQLite (issue 12 item 6).
+    with memory_service(tmp_path_factory, per_prefecture=2) as running:
         yield running
 
 

@@ -10,18 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.optimal import capacity_cost
-from kofuplan.services.planning import run_plan
+from tests.once import national_run
 
 
 @pytest.mark.slow
 def test_R4_1_R8_1_optimal_on_the_real_data_is_never_dearer_than_delivery(
-    long_stats: Path,
+    long_stats: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    as_of = dt.date(2020, 10, 1)
-    delivery = run_plan(StatsFiles(long_stats), as_of, method="delivery")
-    optimal = run_plan(StatsFiles(long_stats), as_of, method="optimal")
+    as_of = dt.date(2020, 10, 1)  # the national runs are made once per run (tests/once.py)
+    delivery = national_run(tmp_path_factory, long_stats, as_of, "delivery")
+    optimal = national_run(tmp_path_factory, long_stats, as_of, "optimal")
     params = delivery.params
     assert len(optimal.plan.profiles) == 1741
     cost_optimal = capacity_cost(optimal.plan.capacity, optimal.plan.profiles, params)

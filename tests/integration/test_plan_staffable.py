@@ -13,32 +13,37 @@ import numpy as np
 import pytest
 
 from kofuplan.adapters.plan_csv import summary
-from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.domain.capacity import NO_RECRUIT, staff_without_hiring
 from kofuplan.domain.demand import campaigns_known
-from kofuplan.domain.plan import Plan, make_plan
+from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_findings import plan_findings
-from kofuplan.services.planning import load_profiles, plan_calendar, rules_at
+from tests.once import national_run
 
 METHODS = ("level", "delivery", "optimal")
 SUBMITTED_COUNTERS, SUBMITTED_STAFF = 1_690, 4_991  # Diet answer, February 2021
 
 
-def _plans(long_stats: Path, as_of: dt.date) -> tuple[dict[str, Plan], Any]:
-    params = rules_at(as_of)
-    profiles = load_profiles(StatsFiles(long_stats), as_of, params)
-    calendar = plan_calendar(params, as_of)
-    return {m: make_plan(profiles, calendar, params, m) for m in METHODS}, params
+def _plans(
+    tmp_path_factory: pytest.TempPathFactory, long_stats: Path, as_of: dt.date
+) -> tuple[dict[str, Plan], Any]:
+    """The three methods' national plans (``run_plan``), made once per test run and shared
+    with test_plan_national and test_optimal_national (tests/once.py, issue 12 item 6)."""
+    runs = {m: national_run(tmp_path_factory, long_stats, as_of, m) for m in METHODS}
+    return {m: r.plan for m, r in runs.items()}, runs["level"].params
 
 
 @pytest.fixture(scope="module")
-def october(long_stats: Path) -> tuple[dict[str, Plan], Any]:
-    return _plans(long_stats, dt.date(2020, 10, 1))
+def october(
+    long_stats: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Plan], Any]:
+    return _plans(tmp_path_factory, long_stats, dt.date(2020, 10, 1))
 
 
 @pytest.fixture(scope="module")
-def april(long_stats: Path) -> tuple[dict[str, Plan], Any]:
-    return _plans(long_stats, dt.date(2021, 4, 1))
+def april(
+    long_stats: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[dict[str, Plan], Any]:
+    return _plans(tmp_path_factory, long_stats, dt.date(2021, 4, 1))
 
 
 def test_R1_1_R3_R8_1_delivery_issues_the_forecast_in_time_plus_the_gap(

@@ -102,7 +102,7 @@ def test_more_open_days_never_lower_capacity(
 
 def test_R2_3_recruiting_starts_lead_months_before_each_rise() -> None:
     staff = np.array([[3, 5, 5, 4, 6, 6]])
-    rules = {"staffing.recruit_lead_months": 2, "staffing.transfer_share": 0.0}
+    rules = dict(PARAMS) | {"staffing.recruit_lead_months": 2, "staffing.transfer_share": 0.0}
     starts = recruit_start(staff, np.array([3]), rules)
     assert starts.tolist() == [[NO_RECRUIT, -1, NO_RECRUIT, NO_RECRUIT, 2, NO_RECRUIT]]
     # Staff moved from other sections need no recruiting: a quarter of 8 is 2.
@@ -116,7 +116,7 @@ def test_R2_3_recruiting_starts_lead_months_before_each_rise() -> None:
 def test_R2_3_staff_never_drop_within_their_term(rows: list[list[int]]) -> None:
     months = month_range("2020-10", "2021-11")
     staff = np.array(rows, dtype=np.int64)
-    held = hold_staff(staff, months, {"staffing.term_end_month": 3})
+    held = hold_staff(staff, months, dict(PARAMS) | {"staffing.term_end_month": 3})
     assert (held >= staff).all()
     for t in range(1, len(months)):
         if months[t][5:7] != "04":  # April starts a new appointment period

@@ -13,7 +13,12 @@ from kofuplan.errors import InputError
 
 MONTHS = ("2020-10", "2020-11")
 HEADER = ",".join(REQUIRED_COLUMNS)
-BOUNDS = PlanBounds(count_ceiling=10**9, daily_per_counter_ceiling=1e4, extra_days_ceiling=31)
+BOUNDS = PlanBounds(
+    count_ceiling=10**9,
+    daily_per_counter_ceiling=1e4,
+    extra_days_ceiling=31,
+    offered_load_ceiling=1e4,
+)
 
 
 def _rows(*cells: dict[str, str]) -> list[PlanRow]:

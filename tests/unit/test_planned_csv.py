@@ -11,7 +11,12 @@ from kofuplan.adapters.plan_reader import read_plan_table
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.planned import PlanInputError, PlannedMonths
 
-BOUNDS = PlanBounds(count_ceiling=10**9, daily_per_counter_ceiling=1e4, extra_days_ceiling=31)
+BOUNDS = PlanBounds(
+    count_ceiling=10**9,
+    daily_per_counter_ceiling=1e4,
+    extra_days_ceiling=31,
+    offered_load_ceiling=1e4,
+)
 NEEDS = ("issuance", "cumulative_issued", "required_weekend_days")
 
 

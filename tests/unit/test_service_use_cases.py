@@ -246,7 +246,7 @@ def test_R6_issue12_sign_in_throttles_by_address_and_logs_every_attempt(
 ) -> None:
     from kofuplan.services import sign_in
 
-    rule = Settings().throttle_rule()  # the service's rule (rules/service.yaml)
+    rule = Settings().throttle_rule()  # the service's setting
     with store.unit_of_work() as uow:
         for _ in range(5):
             with pytest.raises(sign_in.BadCredentials):

@@ -29,6 +29,7 @@ from kofuplan.domain.actuals import SURVEY_COLUMNS, Actuals, ActualsError
 from kofuplan.domain.bounds import parse_count, parse_measure
 from kofuplan.domain.focus import MUNICIPALITY_TYPES
 from kofuplan.domain.lgcode import lg_code_error
+from kofuplan.domain.rule_values import ActualsRules
 from kofuplan.domain.snapshots import first_day, month_range, snapshots_by_month
 from kofuplan.errors import InputError
 from kofuplan.parameters import RuleBook, load_rules
@@ -121,7 +122,7 @@ def read_actuals(
     survey_cols = [name for name in SURVEY_COLUMNS if name in col]
 
     def convention(month: str) -> str:
-        return str(rules.at(first_day(month))["actuals.snapshot_convention"])
+        return ActualsRules.from_rules(rules.at(first_day(month))).snapshot_convention
 
     by_month = snapshots_by_month(rows_by_date, convention)
     if not by_month:

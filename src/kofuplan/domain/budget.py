@@ -43,9 +43,10 @@ def hiring_yen(staff: IntArray, staff_now: IntArray, params: Mapping[str, Any]) 
     let go at ``costs.staff_release_yen`` each (none before the plan)."""
     added = np.maximum(staff - staff_now[:, None], 0)
     step = np.diff(added, axis=1, prepend=0)
-    out: IntArray = np.maximum(step, 0) * int(params["costs.staff_hire_yen"]) + np.maximum(
-        -step, 0
-    ) * int(params["costs.staff_release_yen"])
+    costs = CostRules.from_rules(params)
+    out: IntArray = (
+        np.maximum(step, 0) * costs.staff_hire_yen + np.maximum(-step, 0) * costs.staff_release_yen
+    )
     return out
 
 

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.profiles import Profiles
-from kofuplan.domain.rule_values import CapacityRules
+from kofuplan.domain.rule_values import CapacityRules, StaffingRules
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -192,7 +192,7 @@ def staff_without_hiring(staff_now: IntArray, params: Mapping[str, Any]) -> IntA
     """Today's card staff plus those the municipality can move from other sections for the
     card work (``staffing.transfer_share`` of today's, rounded down): staff that need no
     recruiting, so they can work from the plan's first month."""
-    share = float(params["staffing.transfer_share"])
+    share = StaffingRules.from_rules(params).transfer_share
     moved = np.floor(np.asarray(staff_now, dtype=np.float64) * share + _EPS).astype(np.int64)
     out: IntArray = np.asarray(staff_now, dtype=np.int64) + moved
     return out
@@ -201,7 +201,7 @@ def staff_without_hiring(staff_now: IntArray, params: Mapping[str, Any]) -> IntA
 def appointment_starts(months: Sequence[str], params: Mapping[str, Any]) -> BoolArray:
     """Months in which a new appointment period of fiscal-year staff begins (the month after
     ``staffing.term_end_month``): only then can staff taken on earlier be let go."""
-    first = int(params["staffing.term_end_month"]) % 12 + 1
+    first = StaffingRules.from_rules(params).term_end_month % 12 + 1
     return np.array([int(m[5:7]) == first for m in months], dtype=np.bool_)
 
 
@@ -222,7 +222,7 @@ def recruit_start(staff: IntArray, staff_now: IntArray, params: Mapping[str, Any
     """R2.3: for each month whose staff exceed every earlier month's (and what is available
     without hiring, :func:`staff_without_hiring`), the month recruiting must start so the new
     staff are trained in time; NO_RECRUIT where none."""
-    lead_months = int(params["staffing.recruit_lead_months"])
+    lead_months = StaffingRules.from_rules(params).recruit_lead_months
     m = staff.shape[1]
     base = staff_without_hiring(staff_now, params)
     before = np.maximum.accumulate(np.concatenate([base[:, None], staff[:, :-1]], axis=1), axis=1)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from kofuplan.domain.calendar import add_months
 from kofuplan.domain.promotion import PromotionDemand
+from kofuplan.domain.rule_values import rule_file
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -91,18 +92,25 @@ class DemandRules:
     production_capacity: float  # national cards produced per month
     pace_window_months: int
     organic_floor: float  # the own pace never falls below this share of the observed pace
+    production_lag_months: int  # months from application to delivery (the plan's lag)
+    max_wait_months: int
+    own_mailing_response_rate: float  # per piece of a municipality's own mailing
 
     @classmethod
     def from_rules(cls, params: Mapping[str, Any]) -> DemandRules:
-        profiles = params["demand.response_profile"]
+        r = rule_file(params, "demand")
+        profiles = r["response_profile"]
         return cls(
-            response_rate=dict(params["demand.campaign_response_rate"]),
-            deadline_rush=dict(params["demand.deadline_rush"]),
+            response_rate=dict(r["campaign_response_rate"]),
+            deadline_rush=dict(r["deadline_rush"]),
             response_profile={k: tuple(float(x) for x in v) for k, v in profiles.items()},
-            lag_profile=tuple(float(x) for x in params["demand.production_lag_profile"]),
-            production_capacity=float(params["demand.production_capacity_per_month"]),
-            pace_window_months=int(params["demand.pace_window_months"]),
-            organic_floor=float(params["demand.organic_pace_floor"]),
+            lag_profile=tuple(float(x) for x in r["production_lag_profile"]),
+            production_capacity=float(r["production_capacity_per_month"]),
+            pace_window_months=int(r["pace_window_months"]),
+            organic_floor=float(r["organic_pace_floor"]),
+            production_lag_months=int(r["production_lag_months"]),
+            max_wait_months=int(r["max_wait_months"]),
+            own_mailing_response_rate=float(r["own_mailing_response_rate"]),
         )
 
 

@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.calendar import MonthCalendar
+from kofuplan.domain.demand import DemandRules
+from kofuplan.domain.rule_values import PlanRules, StaffingRules
 from kofuplan.domain.schedule import Demand, apportion
 
 IntArray = npt.NDArray[np.int64]
@@ -98,11 +100,11 @@ def plan_gap(
     m = len(calendar.months)
     forecast, beyond = whole_deliveries(demand.deliveries, target)
     needed = target - forecast.sum(axis=1)
-    lag = int(params["demand.production_lag_months"])
-    first, last = needed_months(m, int(params["staffing.recruit_lead_months"]), lag)
+    lag = DemandRules.from_rules(params).production_lag_months
+    first, last = needed_months(m, StaffingRules.from_rules(params).recruit_lead_months, lag)
     weights = np.zeros((len(target), m))
     weights[:, first : last + 1] = calendar.open_weekdays[first : last + 1] * ramp_of(
-        last - first + 1, int(params["plan.needed_ramp_months"])
+        last - first + 1, PlanRules.from_rules(params).needed_ramp_months
     )
     applications = apportion(needed, weights)
     return Gap(forecast, beyond, applications, deliveries_of(applications, lag))

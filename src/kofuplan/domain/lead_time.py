@@ -28,6 +28,7 @@ from kofuplan.domain.capacity import (
     staff_without_hiring,
 )
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import CapacityRules, StaffingRules
 from kofuplan.domain.schedule import apportion
 
 IntArray = npt.NDArray[np.int64]
@@ -38,7 +39,7 @@ UNLIMITED = np.iinfo(np.int64).max // 4
 
 
 def lead_months(params: Mapping[str, Any], months: int) -> int:
-    return min(int(params["staffing.recruit_lead_months"]), months)
+    return min(StaffingRules.from_rules(params).recruit_lead_months, months)
 
 
 def without_hiring(
@@ -60,17 +61,15 @@ def without_hiring(
     if lead == 0:
         return out
     staff = staff_without_hiring(profiles.staff, params).astype(np.float64)[:, None]
-    sd = float(params["capacity.staff_per_dedicated_counter"])
-    sc = float(params["capacity.staff_per_combined_counter"])
+    rates = CapacityRules.from_rules(params)
+    sd, sc = rates.staff_per_dedicated_counter, rates.staff_per_combined_counter
     weekdays = calendar.open_weekdays[None, :lead].astype(np.float64)
     every = (calendar.saturdays + calendar.sundays)[None, :lead]
     days = weekdays + every + np.round(evening_days[:, :lead], 2)
-    per_back = float(params["capacity.presetup_cards_per_staff_day"]) * weekdays
+    per_back = rates.presetup_cards_per_staff_day * weekdays
     dd = profiles.dedicated_daily_per_counter[:, None]
     c = profiles.combined_counters[:, None].astype(np.float64)
-    cd = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
-    )[:, :lead]
+    cd = effective_combined_daily(profiles, calendar, rates.combined_card_share_by_month)[:, :lead]
     free = staff - c * sc  # staff left for dedicated counters and the back office
     d_cross = (free * per_back - c * cd * days) / (dd * days + sd * per_back)
     d_most = np.floor(np.maximum(free, 0.0) / sd + _EPS) if sd > 0 else np.full_like(free, 1e6)
@@ -107,7 +106,7 @@ def weekends_within_staff(
     q = issuance[:, :lead]
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], q.shape)
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )[:, :lead]
     combined = np.broadcast_to(profiles.combined_counters[:, None], q.shape)
     weekdays = calendar.open_weekdays[None, :lead]
@@ -167,8 +166,8 @@ def issue_arrivals(arrivals: IntArray, most: IntArray) -> IntArray:
 
 
 def _season(calendar: MonthCalendar, params: Mapping[str, Any]) -> npt.NDArray[np.bool_]:
-    share = params["capacity.combined_card_share_by_month"]
-    return np.array([float(share[int(m)]) < 1.0 for m in calendar.calendar_months])
+    share = CapacityRules.from_rules(params).combined_card_share_by_month
+    return np.array([share[int(m)] < 1.0 for m in calendar.calendar_months])
 
 
 def seasonal_limit(
@@ -189,7 +188,7 @@ def seasonal_limit(
     if not season.any():
         return out
     comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
+        profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
     )
     combined = profiles.combined_counters[:, None]
     ded_daily = np.broadcast_to(profiles.dedicated_daily_per_counter[:, None], issuance.shape)
@@ -230,7 +229,7 @@ def season_weekends(
     r, c = np.flatnonzero(rows), np.flatnonzero(season)
     comb = (
         effective_combined_daily(
-            profiles, calendar, params["capacity.combined_card_share_by_month"]
+            profiles, calendar, CapacityRules.from_rules(params).combined_card_share_by_month
         )[np.ix_(r, c)]
         * profiles.combined_counters[r, None]
     )

@@ -33,7 +33,7 @@ from kofuplan.domain.optimal import optimal_schedule
 from kofuplan.domain.plan_table import PlanTable, table_of
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents, promotion_demand
-from kofuplan.domain.rule_values import CapacityRules
+from kofuplan.domain.rule_values import CampaignsRules, CapacityRules
 from kofuplan.domain.schedule import METHODS
 from kofuplan.domain.waits import PlanWaits, QueueingParameters, plan_waits
 
@@ -281,17 +281,17 @@ def forecast_demand(
     at ``as_of``, and the municipality's own mailing and events."""
     codes = profiles.lg_code.tolist()
     promotions = dict(zip(codes, profiles.promotion.tolist(), strict=True))
-    own = promotion_demand(
-        codes, tuple(months), promotions, float(params["demand.own_mailing_response_rate"])
-    )
+    demand = DemandRules.from_rules(params)
+    campaigns = CampaignsRules.from_rules(params)
+    own = promotion_demand(codes, tuple(months), promotions, demand.own_mailing_response_rate)
     return expected_demand(
         months,
         profiles.demand_pace,
         profiles.target,
-        campaigns_known(params["campaigns.national"], as_of),
-        DemandRules.from_rules(params),
+        campaigns_known(campaigns.national, as_of),
+        demand,
         own,
-        int(params["campaigns.national_non_holders"]),
+        campaigns.national_non_holders,
     )
 
 

@@ -38,6 +38,7 @@ from kofuplan.domain.plan_table import (
     empty_table,
 )
 from kofuplan.domain.planned import PlanInputError
+from kofuplan.domain.rule_values import rule_file
 from kofuplan.domain.snapshots import month_index, month_range, parse_month
 from kofuplan.domain.wareki import reiwa_month
 
@@ -86,13 +87,16 @@ class PlanBounds:
     count_ceiling: int
     daily_per_counter_ceiling: float
     extra_days_ceiling: float
+    offered_load_ceiling: float  # erlangs at one counter (``kofuplan counters``)
 
     @classmethod
     def from_rules(cls, params: Mapping[str, Any]) -> PlanBounds:
+        r = rule_file(params, "bounds")
         return cls(
-            count_ceiling=int(params["bounds.count_ceiling"]),
-            daily_per_counter_ceiling=float(params["bounds.daily_per_counter_ceiling"]),
-            extra_days_ceiling=float(params["bounds.extra_days_ceiling"]),
+            count_ceiling=int(r["count_ceiling"]),
+            daily_per_counter_ceiling=float(r["daily_per_counter_ceiling"]),
+            extra_days_ceiling=float(r["extra_days_ceiling"]),
+            offered_load_ceiling=float(r["offered_load_ceiling"]),
         )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from kofuplan.domain.demand import smoothed_daily_pace
+from kofuplan.domain.demand import DemandRules, smoothed_daily_pace
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 from kofuplan.domain.rule_values import CapacityRules, CostRules
 
@@ -218,7 +218,7 @@ def _smoothed_pace(stats: StatsRows, params: Mapping[str, Any]) -> FloatArray | 
         stats.issued,
         stats.history_issued,
         stats.history_days_before,
-        int(params["demand.pace_window_months"]),
+        DemandRules.from_rules(params).pace_window_months,
     )
 
 

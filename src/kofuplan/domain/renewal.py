@@ -25,6 +25,7 @@ at the first card (2016-01) and runs past the planning window.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from kofuplan.domain.rule_values import as_date, rule_file
 from kofuplan.errors import RuleError
 
 FloatArray = npt.NDArray[np.float64]
@@ -60,11 +62,21 @@ class RenewalRules:
     share_card: float
     service_minutes_certificate: float
     service_minutes_card: float
+    card_issuance_start: dt.date
+    majority_age: int
+    window_months: int
+    counter_occupancy: float
+    new_cards_per_month_after_statistics: int
+    grant_per_renewal_yen: int
+    notice_postage_yen: int
+    period_start: str  # YYYY-MM: the months a renewal plan covers by default
+    period_end: str
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> RenewalRules:
-        window = int(rules["renewal.window_months"])
-        raw = rules["renewal.timing_share"]
+        r = rule_file(rules, "renewal")
+        window = int(r["window_months"])
+        raw = r["timing_share"]
         timing = tuple(sorted(((int(k), float(v)) for k, v in raw.items()), reverse=True))
         if any(v < 0 for _, v in timing) or abs(sum(v for _, v in timing) - 1.0) > 1e-9:
             raise RuleError("renewal.yaml: timing_share: shares must be ≥ 0 and sum to 1")
@@ -74,14 +86,23 @@ class RenewalRules:
                 f"earlier than window_months ({window})"
             )
         return cls(
-            certificate_birthdays=int(rules["renewal.certificate_validity_birthdays"]),
-            card_birthdays_adult=int(rules["renewal.card_validity_birthdays_adult"]),
-            card_birthdays_minor=int(rules["renewal.card_validity_birthdays_minor"]),
+            certificate_birthdays=int(r["certificate_validity_birthdays"]),
+            card_birthdays_adult=int(r["card_validity_birthdays_adult"]),
+            card_birthdays_minor=int(r["card_validity_birthdays_minor"]),
             timing=timing,
-            share_certificate=float(rules["renewal.share_certificate"]),
-            share_card=float(rules["renewal.share_card"]),
-            service_minutes_certificate=float(rules["renewal.service_minutes_certificate"]),
-            service_minutes_card=float(rules["renewal.service_minutes_card"]),
+            share_certificate=float(r["share_certificate"]),
+            share_card=float(r["share_card"]),
+            service_minutes_certificate=float(r["service_minutes_certificate"]),
+            service_minutes_card=float(r["service_minutes_card"]),
+            card_issuance_start=as_date(r["card_issuance_start"]),
+            majority_age=int(r["majority_age"]),
+            window_months=window,
+            counter_occupancy=float(r["counter_occupancy"]),
+            new_cards_per_month_after_statistics=int(r["new_cards_per_month_after_statistics"]),
+            grant_per_renewal_yen=int(r["grant_per_renewal_yen"]),
+            notice_postage_yen=int(r["notice_postage_yen"]),
+            period_start=str(r["period_start"]),
+            period_end=str(r["period_end"]),
         )
 
     @property

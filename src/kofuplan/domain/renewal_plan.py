@@ -91,7 +91,7 @@ def applies_to_renewal(code: FindingCode | str) -> bool:
 def daily_per_counter(minutes: FloatArray | float, params: Mapping[str, Any]) -> FloatArray:
     """Renewals a dedicated counter handles in a day at the rules' occupancy."""
     hours = CapacityRules.from_rules(params).counter_hours_per_day
-    occupancy = float(params["renewal.counter_occupancy"])
+    occupancy = RenewalRules.from_rules(params).counter_occupancy
     out: FloatArray = np.round(hours * 60.0 / np.asarray(minutes) * occupancy, 2)
     return out
 
@@ -175,11 +175,11 @@ def renewal_values_of_mix(
             f"pre-issuance setup for renewed cards only ({card_share:.1%} of renewals)",
         ),
         "costs.notice_postage_yen": (
-            params["renewal.notice_postage_yen"],
+            rules.notice_postage_yen,
             "renewal.notice_postage_yen",
         ),
         "costs.grant_per_cap_yen": (
-            params["renewal.grant_per_renewal_yen"],
+            rules.grant_per_renewal_yen,
             "renewal.grant_per_renewal_yen",
         ),
     }

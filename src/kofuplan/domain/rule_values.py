@@ -2,7 +2,23 @@
 (``Snapshot``), in the manner of :meth:`kofuplan.domain.waits.QueueingParameters.from_rules`.
 
 A key mistyped or a value of the wrong kind fails here, once, where the rules are read, rather
-than as a ``KeyError`` deep in a check; code that takes these types is checked by mypy.
+than as a ``KeyError`` deep in a check; code that takes these types is checked by mypy. Code
+reads a rule as ``CapacityRules.from_rules(params).staff_per_dedicated_counter``, never by its
+string key (issue 12; ``tests/unit/test_issue12_typed_rules.py`` fails on a string-key lookup
+in ``src`` and on a rules file whose class does not read each of its keys).
+
+The files and their classes: ``actuals`` :class:`ActualsRules`, ``bounds``
+:class:`~kofuplan.domain.plan_form.PlanBounds`, ``calendar`` :class:`CalendarRules`,
+``campaigns`` :class:`CampaignsRules`, ``capacity`` :class:`CapacityRules`, ``checks``
+:class:`CheckRules`, ``core_cities`` :class:`CoreCitiesRules`, ``costs`` :class:`CostRules`,
+``demand`` :class:`~kofuplan.domain.demand.DemandRules`, ``excel`` :class:`ExcelRules`,
+``focus`` :class:`FocusRules`, ``followup`` :class:`FollowupRules`, ``national``
+:class:`NationalRules`, ``optimal`` :class:`OptimalRules`, ``plan`` :class:`PlanRules`,
+``promotion`` :class:`PromotionRules`, ``queueing``
+:class:`~kofuplan.domain.waits.QueueingParameters`, ``renewal``
+:class:`~kofuplan.domain.renewal.RenewalRules`, ``risk`` :class:`RiskRules`, ``staffing``
+:class:`StaffingRules`. The service's own settings (password hashing, the summaries' refresh)
+are not rules: ``kofuplan.adapters.web.settings.Settings``.
 """
 
 from __future__ import annotations
@@ -11,6 +27,69 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+__all__ = [
+    "ActualsRules",
+    "CalendarRules",
+    "CampaignsRules",
+    "CapacityRules",
+    "CheckRules",
+    "CoreCitiesRules",
+    "CostRules",
+    "ExcelRules",
+    "FocusRules",
+    "FollowupRules",
+    "NationalRules",
+    "OptimalRules",
+    "PlanRules",
+    "PromotionRules",
+    "RiskRules",
+    "StaffingRules",
+    "rule_file",
+]
+
+
+class RuleFile:
+    """One rules file's values in a snapshot, addressed by their names within the file: the
+    only place a rule's ``<file>.<name>`` key is spelled."""
+
+    __slots__ = ("_rules", "_stem")
+
+    def __init__(self, rules: Mapping[str, Any], stem: str) -> None:
+        self._rules = rules
+        self._stem = stem
+
+    def __getitem__(self, name: str) -> Any:
+        return self._rules[f"{self._stem}.{name}"]
+
+
+def rule_file(rules: Mapping[str, Any], stem: str) -> RuleFile:
+    """``rules/<stem>.yaml`` in the snapshot ``rules`` (``load_rules().at(day)``)."""
+    return RuleFile(rules, stem)
+
+
+def as_date(raw: object) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    return dt.date.fromisoformat(str(raw))
+
+
+@dataclass(frozen=True)
+class ActualsRules:
+    """``rules/actuals.yaml``: how the published statistics map to months."""
+
+    snapshot_convention: str  # first_of_next_month | month_end
+    population_reference_date: dt.date
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> ActualsRules:
+        r = rule_file(rules, "actuals")
+        return cls(
+            snapshot_convention=str(r["snapshot_convention"]),
+            population_reference_date=as_date(r["population_reference_date"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -22,24 +101,29 @@ class CheckRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CheckRules:
-        deadline = rules["checks.submission_deadline"]
+        r = rule_file(rules, "checks")
         return cls(
-            nearly_all_share=float(rules["checks.nearly_all_share"]),
-            submission_deadline=deadline
-            if isinstance(deadline, dt.date)
-            else dt.date.fromisoformat(str(deadline)),
+            nearly_all_share=float(r["nearly_all_share"]),
+            submission_deadline=as_date(r["submission_deadline"]),
         )
 
 
 @dataclass(frozen=True)
 class StaffingRules:
-    """``rules/staffing.yaml``."""
+    """``rules/staffing.yaml``: recruiting and fiscal-year appointments."""
 
     recruit_lead_months: int
+    transfer_share: float  # of today's card staff, movable from other sections
+    term_end_month: int  # the month appointments end (3: March)
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> StaffingRules:
-        return cls(recruit_lead_months=int(rules["staffing.recruit_lead_months"]))
+        r = rule_file(rules, "staffing")
+        return cls(
+            recruit_lead_months=int(r["recruit_lead_months"]),
+            transfer_share=float(r["transfer_share"]),
+            term_end_month=int(r["term_end_month"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -52,10 +136,11 @@ class NationalRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> NationalRules:
+        r = rule_file(rules, "national")
         return cls(
-            monthly_issuance_aim=int(rules["national.monthly_issuance_aim"]),
-            daily_pace_now=int(rules["national.daily_pace_now"]),
-            daily_pace_multiplier=float(rules["national.daily_pace_multiplier"]),
+            monthly_issuance_aim=int(r["monthly_issuance_aim"]),
+            daily_pace_now=int(r["daily_pace_now"]),
+            daily_pace_multiplier=float(r["daily_pace_multiplier"]),
         )
 
 
@@ -67,7 +152,7 @@ class PromotionRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> PromotionRules:
-        return cls(qr_mailing_deadline=str(rules["promotion.qr_mailing_deadline"]))
+        return cls(qr_mailing_deadline=str(rule_file(rules, "promotion")["qr_mailing_deadline"]))
 
 
 @dataclass(frozen=True)
@@ -88,15 +173,17 @@ class CapacityRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CapacityRules:
-        def number(key: str) -> float:
-            return float(rules[f"capacity.{key}"])
+        r = rule_file(rules, "capacity")
 
-        share = rules["capacity.combined_card_share_by_month"]
+        def number(key: str) -> float:
+            return float(r[key])
+
+        share = r["combined_card_share_by_month"]
         return cls(
             dedicated_daily_per_counter=number("dedicated_daily_per_counter"),
             combined_daily_per_counter=number("combined_daily_per_counter"),
             combined_card_share_by_month={int(k): float(v) for k, v in share.items()},
-            default_combined_counters=int(rules["capacity.default_combined_counters"]),
+            default_combined_counters=int(r["default_combined_counters"]),
             office_headroom_factor=number("office_headroom_factor"),
             staff_per_dedicated_counter=number("staff_per_dedicated_counter"),
             staff_per_combined_counter=number("staff_per_combined_counter"),
@@ -117,10 +204,13 @@ class CostRules:
     terminal_month_yen: int
     notice_postage_yen: int
     grant_per_cap_yen: int
+    staff_hire_yen: int
+    staff_release_yen: int
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CostRules:
-        return cls(**{name: int(rules[f"costs.{name}"]) for name in cls.__dataclass_fields__})
+        r = rule_file(rules, "costs")
+        return cls(**{name: int(r[name]) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -129,18 +219,25 @@ class PlanRules:
 
     period_start: str  # YYYY-MM
     period_end: str
+    baseline_date: dt.date
     target_share_of_population: float
     default_method: str
     feasible_pace_multiple: float
+    needed_ramp_months: int
+    max_staff_change_share: float
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> PlanRules:
+        r = rule_file(rules, "plan")
         return cls(
-            period_start=str(rules["plan.period_start"]),
-            period_end=str(rules["plan.period_end"]),
-            target_share_of_population=float(rules["plan.target_share_of_population"]),
-            default_method=str(rules["plan.default_method"]),
-            feasible_pace_multiple=float(rules["plan.feasible_pace_multiple"]),
+            period_start=str(r["period_start"]),
+            period_end=str(r["period_end"]),
+            baseline_date=as_date(r["baseline_date"]),
+            target_share_of_population=float(r["target_share_of_population"]),
+            default_method=str(r["default_method"]),
+            feasible_pace_multiple=float(r["feasible_pace_multiple"]),
+            needed_ramp_months=int(r["needed_ramp_months"]),
+            max_staff_change_share=float(r["max_staff_change_share"]),
         )
 
 
@@ -153,9 +250,27 @@ class CalendarRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> CalendarRules:
+        r = rule_file(rules, "calendar")
         return cls(
-            closure_days=tuple(str(d) for d in rules["calendar.closure_days"]),
-            weekend_days_per_week=int(rules["calendar.weekend_days_per_week"]),
+            closure_days=tuple(str(d) for d in r["closure_days"]),
+            weekend_days_per_week=int(r["weekend_days_per_week"]),
+        )
+
+
+@dataclass(frozen=True)
+class CampaignsRules:
+    """``rules/campaigns.yaml``: the national campaigns as dated entries (read with
+    :func:`kofuplan.domain.demand.campaigns_known`) and the non-holders they are shared by."""
+
+    national: tuple[Mapping[str, Any], ...]
+    national_non_holders: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CampaignsRules:
+        r = rule_file(rules, "campaigns")
+        return cls(
+            national=tuple(r["national"]),
+            national_non_holders=int(r["national_non_holders"]),
         )
 
 
@@ -170,34 +285,13 @@ class RiskRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> RiskRules:
-        band = rules["risk.campaign_response_multiplier"]
+        r = rule_file(rules, "risk")
+        band = r["campaign_response_multiplier"]
         return cls(
             response_low=float(band["low"]),
             response_high=float(band["high"]),
-            draws=int(rules["risk.draws"]),
-            draws_ceiling=int(rules["risk.draws_ceiling"]),
-        )
-
-
-@dataclass(frozen=True)
-class ServiceRules:
-    """``rules/service.yaml``: the password policy (NIST SP 800-63B, OWASP's argon2id minimum)
-    and how often the summaries are recomputed. The server's limits are ``Settings``."""
-
-    password_min_length: int
-    argon2_memory_kib: int
-    argon2_time_cost: int
-    argon2_parallelism: int
-    summary_refresh_seconds: float
-
-    @classmethod
-    def from_rules(cls, rules: Mapping[str, Any]) -> ServiceRules:
-        return cls(
-            password_min_length=int(rules["service.password_min_length"]),
-            argon2_memory_kib=int(rules["service.argon2_memory_kib"]),
-            argon2_time_cost=int(rules["service.argon2_time_cost"]),
-            argon2_parallelism=int(rules["service.argon2_parallelism"]),
-            summary_refresh_seconds=float(rules["service.summary_refresh_seconds"]),
+            draws=int(r["draws"]),
+            draws_ceiling=int(r["draws_ceiling"]),
         )
 
 
@@ -212,38 +306,80 @@ class FollowupRules:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> FollowupRules:
+        r = rule_file(rules, "followup")
         return cls(
-            behind_tolerance=float(rules["followup.behind_tolerance"]),
-            backlog_months_of_issuance=float(rules["followup.backlog_months_of_issuance"]),
-            slow_median_days=float(rules["followup.slow_median_days"]),
-            focus_first_month=str(rules["followup.focus_first_month"]),
+            behind_tolerance=float(r["behind_tolerance"]),
+            backlog_months_of_issuance=float(r["backlog_months_of_issuance"]),
+            slow_median_days=float(r["slow_median_days"]),
+            focus_first_month=str(r["focus_first_month"]),
         )
 
 
 @dataclass(frozen=True)
 class FocusRules:
-    """``rules/focus.yaml`` and ``rules/core_cities.yaml``: the focus groups' city threshold
-    and the core cities (中核市) with the day each designation holds from."""
+    """``rules/focus.yaml``: the focus groups' city threshold."""
 
     large_city_population: int
-    core_cities: Mapping[str, Mapping[str, Any]]  # lg_code -> {since: date, …}
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> FocusRules:
+        return cls(large_city_population=int(rule_file(rules, "focus")["large_city_population"]))
+
+
+@dataclass(frozen=True)
+class CoreCitiesRules:
+    """``rules/core_cities.yaml``: the core cities (中核市) with the day each designation holds
+    from."""
+
+    designated: Mapping[str, Mapping[str, Any]]  # lg_code -> {name, pref, since}
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> CoreCitiesRules:
+        return cls(designated=rule_file(rules, "core_cities")["designated"])
+
+
+@dataclass(frozen=True)
+class ExcelRules:
+    """``rules/excel.yaml``: what a workbook may hold before it is refused, and the template's
+    spare rows."""
+
+    max_file_bytes: int
+    max_uncompressed_bytes: int
+    max_compression_ratio: float
+    max_zip_members: int
+    max_budget_rows: int
+    max_event_rows: int
+    spare_event_rows: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> ExcelRules:
+        r = rule_file(rules, "excel")
         return cls(
-            large_city_population=int(rules["focus.large_city_population"]),
-            core_cities=rules["core_cities.designated"],
+            max_file_bytes=int(r["max_file_bytes"]),
+            max_uncompressed_bytes=int(r["max_uncompressed_bytes"]),
+            max_compression_ratio=float(r["max_compression_ratio"]),
+            max_zip_members=int(r["max_zip_members"]),
+            max_budget_rows=int(r["max_budget_rows"]),
+            max_event_rows=int(r["max_event_rows"]),
+            spare_event_rows=int(r["spare_event_rows"]),
         )
 
 
 @dataclass(frozen=True)
-class RenewalPeriod:
-    """``rules/renewal.yaml``: the months a renewal plan covers (the rest of the file is
-    :class:`kofuplan.domain.renewal.RenewalRules`)."""
+class OptimalRules:
+    """``rules/optimal.yaml``: the optimum's own costs and solver settings."""
 
-    period_start: str  # YYYY-MM
-    period_end: str
+    weekend_staff_day_yen: int
+    late_card_month_penalty_yen: int
+    mip_rel_gap: float
+    staff_levels: int
 
     @classmethod
-    def from_rules(cls, rules: Mapping[str, Any]) -> RenewalPeriod:
-        return cls(str(rules["renewal.period_start"]), str(rules["renewal.period_end"]))
+    def from_rules(cls, rules: Mapping[str, Any]) -> OptimalRules:
+        r = rule_file(rules, "optimal")
+        return cls(
+            weekend_staff_day_yen=int(r["weekend_staff_day_yen"]),
+            late_card_month_penalty_yen=int(r["late_card_month_penalty_yen"]),
+            mip_rel_gap=float(r["mip_rel_gap"]),
+            staff_levels=int(r["staff_levels"]),
+        )

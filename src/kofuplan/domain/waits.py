@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kofuplan.domain.queueing import erlang_c_wait_minutes_by_row
+from kofuplan.domain.rule_values import rule_file
 
 __all__ = ["DayWaits", "PlanWaits", "QueueingParameters", "day_waits", "peak_share", "plan_waits"]
 
@@ -69,14 +70,15 @@ class QueueingParameters:
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> QueueingParameters:
         """From a rules snapshot (``load_rules().at(day)``) or any mapping of the same keys."""
+        r = rule_file(rules, "queueing")
         return cls(
-            service_minutes=float(rules["queueing.service_minutes"]),
-            within_minutes=float(rules["queueing.within_minutes"]),
-            service_level=float(rules["queueing.service_level"]),
-            max_occupancy=float(rules["queueing.max_occupancy"]),
-            weekday_profile=_profile(rules["queueing.arrival_profile_weekday"]),
-            weekend_profile=_profile(rules["queueing.arrival_profile_weekend"]),
-            weekend_day_demand_ratio=float(rules["queueing.weekend_day_demand_ratio"]),
+            service_minutes=float(r["service_minutes"]),
+            within_minutes=float(r["within_minutes"]),
+            service_level=float(r["service_level"]),
+            max_occupancy=float(r["max_occupancy"]),
+            weekday_profile=_profile(r["arrival_profile_weekday"]),
+            weekend_profile=_profile(r["arrival_profile_weekend"]),
+            weekend_day_demand_ratio=float(r["weekend_day_demand_ratio"]),
         )
 
 

@@ -22,7 +22,7 @@ from kofuplan.domain.followup import (
     follow_up,
 )
 from kofuplan.domain.planned import PlannedMonths
-from kofuplan.domain.rule_values import FocusRules, FollowupRules
+from kofuplan.domain.rule_values import CoreCitiesRules, FocusRules, FollowupRules
 from kofuplan.domain.snapshots import add_months, first_day, last_day, month_range
 from kofuplan.parameters import RuleBook, load_rules
 
@@ -41,9 +41,9 @@ def focus_for_months(actuals: Actuals, months: Sequence[str], rules: RuleBook) -
     groups = np.empty(population.shape, dtype=np.int64)
     for j, month in enumerate(months):
         day = last_day(month)
-        focus = FocusRules.from_rules(rules.at(day))
-        core = core_cities_in_force(focus.core_cities, day)
-        threshold = focus.large_city_population
+        snapshot = rules.at(day)
+        core = core_cities_in_force(CoreCitiesRules.from_rules(snapshot).designated, day)
+        threshold = FocusRules.from_rules(snapshot).large_city_population
         groups[:, j] = focus_groups(
             actuals.lg_codes, actuals.types, population[:, j], core, threshold
         )

@@ -1,8 +1,7 @@
-"""Password hashing with argon2id. The parameters are dated rules (``service.argon2_*`` in
-rules/service.yaml): OWASP's minimum configuration (m=19 MiB, t=2, p=1). A hash made with
-other parameters (an older default) still verifies and is replaced at the next sign-in. The
-rules are read on the bootstrap's clock (``rule_clock``): a dated revision of the parameters
-applies from its day."""
+"""Password hashing with argon2id. The parameters are the service's settings
+(``kofuplan.settings.ServiceSettings``: OWASP's minimum configuration, m=19 MiB, t=2, p=1). A
+hash made with other parameters (an older default) still verifies and is replaced at the next
+sign-in."""
 
 from __future__ import annotations
 
@@ -12,16 +11,15 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kofuplan.domain.rule_values import ServiceRules
-from kofuplan.services.rule_clock import rules_on
+from kofuplan import settings
 
 # Letters and digits a clerk can read out and type without confusion (no 0/O, 1/l/I).
 _TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def hasher() -> PasswordHasher:
-    rules = ServiceRules.from_rules(rules_on(None))  # the clock's day
-    return _hasher(rules.argon2_time_cost, rules.argon2_memory_kib, rules.argon2_parallelism)
+    s = settings.current()
+    return _hasher(s.argon2_time_cost, s.argon2_memory_kib, s.argon2_parallelism)
 
 
 @cache
@@ -58,7 +56,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def min_length() -> int:
-    return ServiceRules.from_rules(rules_on(None)).password_min_length
+    return settings.current().password_min_length
 
 
 def temporary_password() -> str:

@@ -52,7 +52,7 @@ def rules_at(as_of: dt.date) -> Snapshot:
     """The rules at a plan's snapshot date; a date before the plan's rules begin is the
     user's --as-of, not a broken rule file."""
     rules = load_rules()
-    start = rules.parameter("plan.period_start").values[0][0]
+    start = rules.first_day("plan")
     if as_of < start:
         raise InputError(f"--as-of {as_of}: 計画の規則は {start} 以降の日付にしかありません")
     return rules.at(as_of)

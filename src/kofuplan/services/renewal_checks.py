@@ -73,8 +73,8 @@ def with_values(params: Snapshot, values: Mapping[str, tuple[Any, str]]) -> Snap
 
 def renewal_period(as_of: dt.date, params: Mapping[str, Any]) -> tuple[str, str]:
     """The renewal plan's first and last month at the data's as-of date."""
-    first = first_plan_month(as_of, str(params["renewal.period_start"]))
-    return first, str(params["renewal.period_end"])
+    rules = RenewalRules.from_rules(params)
+    return first_plan_month(as_of, rules.period_start), rules.period_end
 
 
 def renewal_months(as_of: dt.date) -> tuple[str, ...]:

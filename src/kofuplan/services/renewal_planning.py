@@ -17,14 +17,13 @@ from kofuplan.domain.findings import Finding
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_form import PlanRow
 from kofuplan.domain.profiles import Profiles
-from kofuplan.domain.renewal import RenewalDemand
+from kofuplan.domain.renewal import RenewalDemand, RenewalRules
 from kofuplan.domain.renewal_plan import (
     applies_to_renewal,
     make_renewal_plan,
     renewal_profiles,
     renewal_values,
 )
-from kofuplan.domain.rule_values import RenewalPeriod
 from kofuplan.errors import InputError
 from kofuplan.parameters import Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
@@ -48,7 +47,7 @@ def _setup(
     stats: StatsSource, as_of: dt.date, sources: RenewalSource
 ) -> tuple[RenewalRun, RenewalDemand, Snapshot, Profiles, str]:
     base = rules_at(as_of)
-    period = RenewalPeriod.from_rules(base)
+    period = RenewalRules.from_rules(base)
     first = first_plan_month(as_of, period.period_start)
     last = period.period_end
     if first > last:

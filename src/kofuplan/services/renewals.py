@@ -7,7 +7,6 @@ come through :class:`kofuplan.services.ports.RenewalSource` (the files: the adap
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,8 +60,7 @@ def run_renewals(
     book = book or load_rules()
     params = book.at(first_day(first))
     rules = RenewalRules.from_rules(params)
-    start_day = params["renewal.card_issuance_start"]
-    assert isinstance(start_day, dt.date)
+    start_day = rules.card_issuance_start
     start = month_of(start_day)
     if first < start:
         raise InputError(f"--from {first} is before the first card ({start})")
@@ -87,9 +85,8 @@ def run_renewals(
     national = sources.national()
     ages = sources.ages()
 
-    def dated(key: str) -> list[int]:
-        parameter = book.parameter(key)
-        return [int(parameter.at(first_day(m))) for m in months]
+    # The renewal rules of each month (a dated revision applies from its month).
+    monthly = [RenewalRules.from_rules(book.at(first_day(m))) for m in months]
 
     last_index = first_known + len(known) - 1
     population = actuals.population[:, len(known) - 1].astype(np.float64)
@@ -103,14 +100,14 @@ def run_renewals(
         start_day.toordinal(),
         national.days,
         national.values[0],
-        np.asarray(dated("renewal.new_cards_per_month_after_statistics"), dtype=np.float64),
+        np.asarray([r.new_cards_per_month_after_statistics for r in monthly], dtype=np.float64),
         population - cumulative[:, -1],
     )
     demand = renewal_demand(
         months,
         new_cards,
         age_group_shares(ends, ages.days, ages.values),
-        np.asarray(dated("renewal.majority_age"), dtype=np.int64),
+        np.asarray([r.majority_age for r in monthly], dtype=np.int64),
         rules,
     )
     return RenewalRun(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kofuplan.domain.demand import DemandRules
 from kofuplan.domain.risk import BacklogRisk, PlanDemand, backlog_risk
 from kofuplan.domain.rule_values import RiskRules
 from kofuplan.errors import InputError
@@ -31,7 +32,8 @@ def run_risk(
     first = demand.months[0]
     day = as_of or dt.date(int(first[:4]), int(first[5:7]), 1)
     rules = load_rules().at(day)
-    lag = int(rules["demand.production_lag_months"])
+    demand_rules = DemandRules.from_rules(rules)
+    lag = demand_rules.production_lag_months
     risk_rules = RiskRules.from_rules(rules)
     campaign = np.minimum(demand.campaign_applications, demand.applications)
     risk = backlog_risk(
@@ -43,7 +45,7 @@ def run_risk(
         response_high=risk_rules.response_high,
         draws=risk_rules.draws if draws is None else draws,
         rng=np.random.default_rng(seed),
-        max_wait_months=max(int(rules["demand.max_wait_months"]), 1),
+        max_wait_months=max(demand_rules.max_wait_months, 1),
         # Cards of applications made before the plan are already in production.
         in_production=demand.deliveries[:, :lag],
     )

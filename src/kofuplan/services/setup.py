@@ -9,12 +9,14 @@ from typing import Any
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.plan_form import Cell, PlanRow
 from kofuplan.domain.profiles import StatsRows
+from kofuplan.domain.rule_values import PlanRules
+from kofuplan.domain.snapshots import first_day
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
 from kofuplan.services.access import ROLES, Principal
 from kofuplan.services.passwords import hash_password
+from kofuplan.services.passwords import min_length as password_min_length
 from kofuplan.services.ports import MunicipalityData, Storage, UserRecord
-from kofuplan.services.rule_clock import rules_on
 from kofuplan.services.workflow import append_plan
 
 
@@ -75,7 +77,7 @@ def plan_months() -> tuple[str, ...]:
     from kofuplan.services.planning import plan_calendar, rules_at
 
     first = dt.date(2020, 10, 1)  # the plan's first day: rules hold from it
-    start = dt.date.fromisoformat(str(load_rules().at(first)["plan.period_start"]) + "-01")
+    start = first_day(PlanRules.from_rules(load_rules().at(first)).period_start)
     return plan_calendar(rules_at(start), start).months
 
 
@@ -129,7 +131,7 @@ def check_new_user(
     creates the database)."""
     if role not in ROLES:
         raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
-    min_length = int(rules_on(None)["service.password_min_length"])  # the clock's day
+    min_length = password_min_length()
     if len(password) < min_length:
         raise UserError(f"password: at least {min_length} characters")
     if not login or len(login) > 64:

@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, cast
 
+from kofuplan import settings
 from kofuplan.domain.promotion import PromotionRollup
 from kofuplan.services import views
 from kofuplan.services.ports import Storage, UnitOfWork
-from kofuplan.services.rule_clock import rules_on
 
 log = logging.getLogger(__name__)
 NATION = "nation"
@@ -215,9 +215,10 @@ class Refresher:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        # On the bootstrap's clock: a dated revision of the interval applies from its day.
-        self.interval = float(rules_on(None)["service.summary_refresh_seconds"])
+        # The service's setting (KOFUPLAN_SUMMARY_REFRESH_SECONDS), as the bootstrap installed.
+        self.interval = settings.current().summary_refresh_seconds
         self._pending: set[str] = set()
+        self._busy = False  # recomputing the scopes last taken
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -248,6 +249,20 @@ class Refresher:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def settle(self, timeout: float = 60.0) -> bool:
+        """Wait until nothing is pending or being recomputed; whether that came in time.
+        For a server shutting down (and tests) before its store is closed or dropped, so no
+        recompute is left holding a connection."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._thread.is_alive():  # stopped (the app's shutdown): nothing runs
+                return True
+            with self._lock:
+                if not (self._pending or self._busy or self._wake.is_set()):
+                    return True
+            time.sleep(0.02)
+        return False
+
     def _run(self) -> None:
         last = -math.inf
         while True:
@@ -260,13 +275,23 @@ class Refresher:
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()
-            # Prefectures first, in one pass; the national view is the costliest, and done once.
+                self._busy = True
             try:
-                refresh_prefectures(self.storage, sorted(scopes - {NATION}))
+                # Prefectures first, in one pass; the national view is the costliest, done once.
+                # A failed refresh leaves the stored one; the next change retries it.
+                if scopes - {NATION}:
+                    try:
+                        refresh_prefectures(self.storage, sorted(scopes - {NATION}))
+                    except Exception:
+                        log.exception("refreshing summaries %s failed", sorted(scopes - {NATION}))
                 if NATION in scopes and not self._stopping.is_set():
-                    refresh(self.storage, NATION)
-            except Exception:  # a failed refresh leaves the stored one; the next change retries
-                log.exception("refreshing summaries %s failed", sorted(scopes))
+                    try:
+                        refresh(self.storage, NATION)
+                    except Exception:
+                        log.exception("refreshing summary %s failed", NATION)
+            finally:
+                with self._lock:
+                    self._busy = False
 
 
 def start(storage: Storage) -> Callable[[set[str]], None]:

@@ -22,6 +22,7 @@ from kofuplan.domain.plan_table import FIGURE_COLUMNS
 from kofuplan.domain.renewal_plan import KINDS, RENEWAL_FIGURES, RENEWAL_LABELS
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
+from kofuplan.domain.rule_values import PlanRules
 from kofuplan.errors import ConflictError, InputError
 from kofuplan.services.access import Principal
 from kofuplan.services.ports import (
@@ -54,7 +55,7 @@ def plan_rules(m: MunicipalityRecord | None = None) -> Mapping[str, Any]:
 
 
 def target_of(m: MunicipalityRecord) -> int:
-    share = float(plan_rules(m)["plan.target_share_of_population"])
+    share = PlanRules.from_rules(plan_rules(m)).target_share_of_population
     return plan_edit.target(m.population, m.cards_issued_baseline, share)
 
 

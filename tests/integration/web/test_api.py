@@ -1,12 +1,14 @@
 """HTTP API of the shared service on SQLite and PostgreSQL (issue 6; R6, R6.1, R7.1): a few
-end-to-end tests. The use cases themselves (edits and their checks, actuals, the national sums,
-the review cycle, stale saves) are tested on the in-memory store in
-tests/unit/test_service_use_cases.py (issue 12)."""
+end-to-end tests (stale saves on both, the review cycle on PostgreSQL). The use cases
+themselves (edits and their checks, actuals, the national sums, the review cycle, stale saves)
+are tested on the in-memory store in tests/unit/test_service_use_cases.py (issue 12)."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
+
+import pytest
 
 from kofuplan.adapters.storage.db import Database
 from tests.web_support import eventually, sample_service, signed_in
@@ -85,6 +87,7 @@ def test_R6_stale_save_gets_409_and_concurrent_saves_lose_nothing(database: Data
         )
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # end to end (issue 12)
 def test_R6_1_R7_1_review_cycle_submit_return_accept_and_prefecture_submission(
     database: Database,
 ) -> None:

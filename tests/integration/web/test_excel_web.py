@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -16,8 +15,8 @@ from tests.web_support import memory_service, signed_in
 
 
 @pytest.fixture()
-def service(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    with memory_service(per_prefecture=1) as running:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    with memory_service(tmp_path_factory, per_prefecture=1) as running:
         yield running
 
 

@@ -1,12 +1,16 @@
-"""The municipality's own inputs and promotion section through the API, on SQLite and
-PostgreSQL (issue 8 §4 "the pages and the API"; R6 roles, R2.4, R3.2–R3.4, R6.1)."""
+"""The municipality's own inputs and promotion section through the API (issue 8 §4 "the pages
+and the API"; R6 roles, R2.4, R3.2–R3.4, R6.1). The round trip runs end to end on PostgreSQL;
+the refusals and the checks on the in-memory store (the stores themselves are
+test_store_contract's, on memory, SQLite and PostgreSQL: issue 12 item 6)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kofuplan.adapters.storage.db import Database
-from tests.web_support import eventually, sample_service, signed_in
+from tests.web_support import eventually, memory_service, sample_service, signed_in
 
 FULL_SECTION: dict[str, Any] = {
     "dedicated_counters": 2,
@@ -36,6 +40,7 @@ def _given(inputs: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in inputs.items() if v is not None}
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def test_R3_R6_inputs_round_trip_history_and_stale_put(database: Database) -> None:
     """PUT then GET gives back the same inputs; a PUT on a stale base gets 409 and changes
     nothing; every revision is kept with who, when and why."""
@@ -83,8 +88,10 @@ def test_R3_R6_inputs_round_trip_history_and_stale_put(database: Database) -> No
             assert refused.status_code == 403
 
 
-def test_R3_2_bad_inputs_are_refused_naming_the_field(database: Database) -> None:
-    with sample_service(database, per_prefecture=1) as (url, accounts):
+def test_R3_2_bad_inputs_are_refused_naming_the_field(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with memory_service(tmp_path_factory, per_prefecture=1) as (url, accounts):
         lg = next(c for c in accounts.municipalities if c.startswith("01"))
         c = signed_in(url, accounts.municipalities[lg])
         path = f"/api/municipalities/{lg}/inputs"
@@ -102,10 +109,12 @@ def test_R3_2_bad_inputs_are_refused_naming_the_field(database: Database) -> Non
         assert c.get(path).json()["revision"] is None  # nothing saved
 
 
-def test_R2_4_R3_2_checks_and_national_rollup_follow_the_inputs(database: Database) -> None:
+def test_R2_4_R3_2_checks_and_national_rollup_follow_the_inputs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """The promotion findings appear once the section is filled, and the Ministry's rollup
     counts forms, events and fee reductions by prefecture."""
-    with sample_service(database, per_prefecture=1) as (url, accounts):
+    with memory_service(tmp_path_factory, per_prefecture=1) as (url, accounts):
         lg = next(c for c in accounts.municipalities if c.startswith("01"))
         c = signed_in(url, accounts.municipalities[lg])
         path = f"/api/municipalities/{lg}/inputs"

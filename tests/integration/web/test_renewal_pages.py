@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from kofuplan.adapters.storage.db import Database
-from tests.web_support import eventually, sample_service, signed_in
+from tests.web_support import eventually, memory_service, signed_in
 
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('renewal17') / 'pages.sqlite3'}")
-    with sample_service(db, per_prefecture=1) as running:
+    # The in-memory sample (seeded once per run): the renewal store on SQLite and PostgreSQL is
+    # test_renewal_service's and test_store_contract's (issue 12 item 6).
+    with memory_service(tmp_path_factory, per_prefecture=1) as running:
         yield running
 
 

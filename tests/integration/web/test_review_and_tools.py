@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,8 @@ from tests.web_support import Client, memory_service, signed_in
 
 
 @pytest.fixture()
-def service(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    with memory_service(per_prefecture=2) as s:
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    with memory_service(tmp_path_factory, per_prefecture=2) as s:
         yield s
 
 

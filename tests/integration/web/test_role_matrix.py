@@ -90,7 +90,7 @@ def test_R6_a_route_without_a_role_is_caught() -> None:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    with memory_service(per_prefecture=1) as running:
+    with memory_service(tmp_path_factory, per_prefecture=1) as running:
         yield running
 
 

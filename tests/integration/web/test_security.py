@@ -5,24 +5,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import ValidationError
 
-from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.settings import DEVELOPMENT_SECRET, Settings
 from kofuplan.services.passwords import hash_password, verify_password
-from tests.web_support import PASSWORD, Client, sample_service, signed_in
+from kofuplan.services.ports import Storage
+from tests.web_support import PASSWORD, Client, memory_sample, memory_service, serve, signed_in
 
 
 @pytest.fixture()
-def service(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
+def service(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, Any]]:
+    """A service of its own (a copy of the sample seeded once per run, on the in-memory
+    store): these tests are about HTTP, the stores are the contract test's (issue 12)."""
     settings = getattr(request, "param", {})
-    db = Database(f"sqlite:///{tmp_path / 's.sqlite3'}")
-    with sample_service(db, per_prefecture=1, **settings) as running:
+    with memory_service(tmp_path_factory, per_prefecture=1, **settings) as running:
         yield running
 
 
@@ -96,25 +98,23 @@ def test_R6_login_is_throttled_per_login_and_address_with_a_wait(service: tuple[
 
 
 def test_R6_five_wrong_passwords_from_one_address_do_not_stop_the_right_one_from_another(
-    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Issue 14: the throttle is per (login, address): an attacker elsewhere cannot lock the
     owner out. The addresses are told apart as a proxy would tell the app (X-Forwarded-For
     is not trusted here, so the test drives the service layer with two addresses)."""
     from kofuplan.adapters.web.settings import Settings
 
-    path = tmp_path / "throttle.sqlite3"
-    with sample_service(Database(f"sqlite:///{path}"), per_prefecture=1) as (url, accounts):
+    store, accounts = memory_sample(tmp_path_factory, per_prefecture=1)
+    with serve(store, accounts) as (url, _):
         rule = Settings().throttle_rule()
         assert rule.free_failures == 5  # the default in Settings (adapters/web/settings.py)
-        db = Database(f"sqlite:///{path}")
-        _wrong_five_then_right_elsewhere(db, accounts, rule)
-        db.dispose()
+        _wrong_five_then_right_elsewhere(store, accounts, rule)
         # The owner signs in over HTTP too (the service sees 127.0.0.1, another address).
         assert Client(url).login(accounts.ministry).status_code == 200
 
 
-def _wrong_five_then_right_elsewhere(db: Database, accounts: Any, rule: Any) -> None:
+def _wrong_five_then_right_elsewhere(db: Storage, accounts: Any, rule: Any) -> None:
     from kofuplan.services import sign_in
 
     with db.unit_of_work() as repo:

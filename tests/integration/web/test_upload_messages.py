@@ -19,7 +19,7 @@ from tests.web_support import Client, memory_service, signed_in
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    with memory_service(per_prefecture=1) as running:
+    with memory_service(tmp_path_factory, per_prefecture=1) as running:
         yield running
 
 

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.cli import app
+from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.queueing import fewest_counters
+from kofuplan.domain.waits import QueueingParameters
 from kofuplan.errors import InputError, RuleError
 from kofuplan.parameters import load_rules
 
@@ -68,12 +70,14 @@ def counters(
         ) from None
     rules = load_rules().at(day)
     try:
-        s = rules["queueing.service_minutes"] if service_minutes is None else service_minutes
-        w = rules["queueing.within_minutes"] if within_minutes is None else within_minutes
-        p = rules["queueing.service_level"] if service_level is None else service_level
-        o = rules["queueing.max_occupancy"] if max_occupancy is None else max_occupancy
+        queueing = QueueingParameters.from_rules(rules)
+        ceiling = PlanBounds.from_rules(rules).offered_load_ceiling
     except RuleError as exc:
         raise typer.BadParameter(str(exc), param_hint="--as-of") from None
+    s = queueing.service_minutes if service_minutes is None else service_minutes
+    w = queueing.within_minutes if within_minutes is None else within_minutes
+    p = queueing.service_level if service_level is None else service_level
+    o = queueing.max_occupancy if max_occupancy is None else max_occupancy
     _check(per_day, "--per-day", low=0.0, strict=False)
     _check(hours, "--hours", low=0.0, strict=True, high=24.0)
     _check(s, "--service-minutes", low=0.0, strict=True)
@@ -83,7 +87,6 @@ def counters(
 
     arrivals_per_hour = per_day / hours
     load = arrivals_per_hour * s / 60.0
-    ceiling = float(rules["bounds.offered_load_ceiling"])
     if load > ceiling:
         raise InputError(
             f"--per-day / --hours × --service-minutes: 負荷 {load:.3g} アーランは一つの窓口で"

@@ -21,7 +21,7 @@ from kofuplan.domain.findings import FINDING_COLUMNS
 from kofuplan.domain.lgcode import lg_code_error
 from kofuplan.domain.snapshots import month_range
 from kofuplan.errors import InputError, RuleError
-from kofuplan.services.planning import first_plan_month, plan_calendar, rules_at, run_plan
+from kofuplan.services.planning import plan_calendar, rules_at, run_plan
 
 if TYPE_CHECKING:
     from kofuplan.adapters.excel import PlanWorkbook
@@ -254,7 +254,7 @@ def read_command(
         import_plans,
         municipality_rows,
     )
-    from kofuplan.services.renewal_checks import with_values
+    from kofuplan.services.renewal_checks import renewal_period, with_values
 
     if lang not in LANGS:
         raise _fail(f"--lang must be ja or en, got {lang!r}")
@@ -266,8 +266,7 @@ def read_command(
         raise _fail("no workbook given")
     params = rules_at(day)
     # A renewal plan's workbook (issue 17) covers its months from --as-of to the period's end.
-    start = first_plan_month(day, str(params["renewal.period_start"]))
-    renewal = tuple(month_range(start, str(params["renewal.period_end"])))
+    renewal = tuple(month_range(*renewal_period(day, params)))
     settings = replace(ReadSettings.at(day, renewal=True), renewal_months=renewal)
     check_place(out, folder=True)
     with steps() as progress:

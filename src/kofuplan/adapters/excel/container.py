@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kofuplan.adapters.excel.errors import file_error
+from kofuplan.domain.rule_values import ExcelRules
 from kofuplan.parameters import Snapshot
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,13 +33,14 @@ class Limits:
 
     @classmethod
     def from_rules(cls, rules: Snapshot) -> Limits:
+        excel = ExcelRules.from_rules(rules)
         return cls(
-            max_file_bytes=int(rules["excel.max_file_bytes"]),
-            max_uncompressed_bytes=int(rules["excel.max_uncompressed_bytes"]),
-            max_compression_ratio=float(rules["excel.max_compression_ratio"]),
-            max_zip_members=int(rules["excel.max_zip_members"]),
-            max_budget_rows=int(rules["excel.max_budget_rows"]),
-            max_event_rows=int(rules["excel.max_event_rows"]),
+            max_file_bytes=excel.max_file_bytes,
+            max_uncompressed_bytes=excel.max_uncompressed_bytes,
+            max_compression_ratio=excel.max_compression_ratio,
+            max_zip_members=excel.max_zip_members,
+            max_budget_rows=excel.max_budget_rows,
+            max_event_rows=excel.max_event_rows,
         )
 
 

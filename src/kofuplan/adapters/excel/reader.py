@@ -15,6 +15,7 @@ from kofuplan.adapters.excel.errors import WorkbookError
 from kofuplan.adapters.excel.layout import HEADER_BLOCK, PROMOTION_TABLES, TABLES
 from kofuplan.adapters.excel.parse import parse_plan_workbook
 from kofuplan.adapters.excel.tables import RawTable, read_tables_calamine
+from kofuplan.domain.renewal import RenewalRules
 from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.snapshots import month_range
 from kofuplan.domain.workbook import PlanWorkbook
@@ -32,7 +33,8 @@ def plan_months(rules: Snapshot) -> tuple[str, ...]:
 
 def renewal_months(rules: Snapshot) -> tuple[str, ...]:
     """Every month of the renewal plan's period (issue 17: 2025-04 … 2031-03)."""
-    return tuple(month_range(str(rules["renewal.period_start"]), str(rules["renewal.period_end"])))
+    period = RenewalRules.from_rules(rules)
+    return tuple(month_range(period.period_start, period.period_end))
 
 
 @dataclass(frozen=True)

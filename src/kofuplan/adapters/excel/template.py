@@ -76,7 +76,7 @@ from kofuplan.adapters.excel.sheet_layout import (
 )
 from kofuplan.adapters.output import write_file
 from kofuplan.adapters.safe_text import set_excel_text
-from kofuplan.domain.rule_values import CapacityRules, PlanRules
+from kofuplan.domain.rule_values import CapacityRules, ExcelRules, PlanRules
 from kofuplan.domain.wareki import reiwa_fiscal_year, reiwa_month
 from kofuplan.domain.workbook import PlanWorkbook, Profile, TemplateCalendar
 from kofuplan.parameters import Snapshot, load_rules
@@ -176,9 +176,9 @@ def _write_monthly(
     ws.row_dimensions[top].height = 30
     col = {f.name: get_column_letter(MONTHLY_FIRST_COL + j) for j, f in enumerate(MONTHLY_FIELDS)}
     calc = {h: get_column_letter(CALC_FIRST_COL + j) for j, (h, _) in enumerate(CALC_HEADERS)}
+    capacity = CapacityRules.from_rules(rules)
     shares = calendar.combined_share or tuple(
-        CapacityRules.from_rules(rules).combined_card_share_by_month[int(m[5:7])]
-        for m in plan.months
+        capacity.combined_card_share_by_month[int(m[5:7])] for m in plan.months
     )
     last = first + len(plan.months) - 1
     # As the engine counts evening opening (kofuplan.domain.promotion.evening_day_equivalents,
@@ -186,7 +186,7 @@ def _write_monthly(
     evening_days = (
         f"=ROUND(N({promotion_cell('evenings_per_month', FIRST_ROW)})"
         f"*N({promotion_cell('evening_hours', FIRST_ROW)})"
-        f"/{float(rules['capacity.counter_hours_per_day']):g},2)"
+        f"/{capacity.counter_hours_per_day:g},2)"
     )
     remarks = get_column_letter(REMARKS_COL)
     for i, month in enumerate(plan.months):
@@ -387,7 +387,7 @@ def _write_promotion(
         plan.promotion.offsite_events,
         plan.months,
         first_row=FIRST_ROW,
-        spare_rows=int(rules["excel.spare_event_rows"]),
+        spare_rows=ExcelRules.from_rules(rules).spare_event_rows,
         unlock=_unlock,
     )
     _style_table(events_ws, EVENTS_TABLE, ref)

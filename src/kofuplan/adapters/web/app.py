@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, db: Storage | None = None) -> F
     """The app on ``db`` (a store made by a test or the server), or on the settings' database;
     the bootstrap installs the rule clock and hands over the store."""
     settings = settings or Settings()
-    storage = bootstrap(settings.database_url, storage=db).storage
+    storage = bootstrap(settings.database_url, storage=db, settings=settings).storage
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

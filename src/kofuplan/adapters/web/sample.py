@@ -167,9 +167,9 @@ def sample_renewal_plans(issuance: Plan) -> dict[str, list[dict[str, Cell]]]:
     base = rules_at(AS_OF)
     rules = RenewalRules.from_rules(base)
     first, last = renewal_period(AS_OF, base)
-    start_day = base["renewal.card_issuance_start"]
-    assert isinstance(start_day, dt.date)
-    months = month_range(month_of(start_day), add_months(last, rules.months_before_expiry))
+    months = month_range(
+        month_of(rules.card_issuance_start), add_months(last, rules.months_before_expiry)
+    )
     baseline_month = add_months(issuance.calendar.months[0], -1)
     n = len(issuance.profiles)
     new_cards = np.zeros((n, len(months)))
@@ -180,12 +180,14 @@ def sample_renewal_plans(issuance: Plan) -> dict[str, list[dict[str, Cell]]]:
     ends = month_end_ordinals(months)
     # One snapshot of the age bands: every month's new cards have the sample mix.
     shares = age_group_shares(ends, ends[:1], np.array([SAMPLE_AGE_BANDS], dtype=np.float64))
-    majority = base.book.parameter("renewal.majority_age")
     demand = renewal_demand(
         months,
         new_cards,
         shares,
-        np.array([int(majority.at(first_day(m))) for m in months], dtype=np.int64),
+        np.array(
+            [RenewalRules.from_rules(base.book.at(first_day(m))).majority_age for m in months],
+            dtype=np.int64,
+        ),
         rules,
     )
     window = demand.window(first, last)

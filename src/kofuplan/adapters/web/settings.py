@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from kofuplan.domain.sign_in_throttle import ThrottleRule
 from kofuplan.errors import InputError
+from kofuplan.settings import ServiceSettings
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"
 MIN_SECRET_LENGTH = 32  # bytes of a URL-safe token: 256 bits when made by secrets.token_urlsafe
@@ -19,7 +20,10 @@ class SettingsError(InputError):
     pass
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
+    """The web server's settings: the service's own (password hashing, the summaries'
+    refresh: :class:`kofuplan.settings.ServiceSettings`) and the server's limits."""
+
     model_config = SettingsConfigDict(env_prefix="KOFUPLAN_", extra="ignore")
 
     environment: Literal["development", "production"] = "development"
