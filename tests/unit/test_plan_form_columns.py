@@ -16,7 +16,12 @@ from kofuplan.domain import plan_form
 from kofuplan.domain.plan_form import PlanBounds, PlanRow, read_plan_form
 from kofuplan.domain.plan_table import FIGURE_COLUMNS, PlanTable
 
-BOUNDS = PlanBounds(count_ceiling=10_000, daily_per_counter_ceiling=500.0, extra_days_ceiling=31.0)
+BOUNDS = PlanBounds(
+    count_ceiling=10_000,
+    daily_per_counter_ceiling=500.0,
+    extra_days_ceiling=31.0,
+    offered_load_ceiling=1e6,
+)
 MONTHS = ("2021-01", "2021-02", "2021-03")
 CODES = ("011002", "012025")
 COUNTS = ("issuance", "dedicated_counters", "combined_counters", "offsite_counters",
