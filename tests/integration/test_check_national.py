@@ -1,12 +1,14 @@
 """Issue 3, done when: the national plan from the real data at 2020-10-01 has no error
 findings, and each alteration of a copy of it yields exactly the findings of that alteration,
-at the right lg_code and month (R6.1-1 … R6.1-4)."""
+at the right lg_code and month (R6.1-1 … R6.1-4). The four alterations share one copy, each in
+municipalities of its own (one national check, not four: issue 12 item 6)."""
 
 from __future__ import annotations
 
 import csv
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,31 +83,18 @@ def test_R6_1_national_engine_plan_has_no_error_findings(
     assert nat["months_at_aim"] == [m for m, x in monthly.items() if x >= 3_300_000]
 
 
-def _alter(
-    rows: Rows,
-    picks: list[int],
-    change: Callable[[dict[str, str]], dict[str, str]],
-    path: Path,
-) -> Path:
-    chosen = set(picks)
-    out = [change(dict(r)) if k in chosen else r for k, r in enumerate(rows)]
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(out)
-    return path
-
-
-def _pick(rows: Rows, ok: Callable[[dict[str, str]], bool], count: int, seed: int) -> list[int]:
-    """``count`` rows that qualify, from different municipalities, chosen by a seeded draw."""
+def _pick(
+    rows: Rows, ok: Callable[[dict[str, str]], bool], count: int, seed: int, taken: set[str]
+) -> list[int]:
+    """``count`` rows that qualify, from different municipalities none of which is in
+    ``taken`` (another alteration's), chosen by a seeded draw; their codes join ``taken``."""
     candidates = [k for k, r in enumerate(rows) if ok(r)]
     rng = np.random.default_rng(seed)
     picks: list[int] = []
-    seen: set[str] = set()
     for k in rng.permutation(candidates).tolist():
-        if rows[k]["lg_code"] not in seen:
+        if rows[k]["lg_code"] not in taken:
             picks.append(int(k))
-            seen.add(rows[k]["lg_code"])
+            taken.add(rows[k]["lg_code"])
         if len(picks) == count:
             break
     assert len(picks) == count
@@ -114,17 +103,6 @@ def _pick(rows: Rows, ok: Callable[[dict[str, str]], bool], count: int, seed: in
 
 def _keys(findings: list[dict[str, str]], severity: str) -> set[Key]:
     return {(f["lg_code"], f["month"], f["code"]) for f in findings if f["severity"] == severity}
-
-
-def _assert_exactly(
-    after: list[dict[str, str]], before: list[dict[str, str]], expected: set[Key]
-) -> None:
-    assert _keys(after, "error") == expected
-    touched = {lg for lg, _, _ in expected}
-    # Warnings of the municipalities not altered stay as they were.
-    untouched_after = {k for k in _keys(after, "warning") if k[0] not in touched}
-    untouched_before = {k for k in _keys(before, "warning") if k[0] not in touched}
-    assert untouched_after == untouched_before
 
 
 def _capacity(r: dict[str, str], open_days: int) -> int:
@@ -140,20 +118,99 @@ def _capacity(r: dict[str, str], open_days: int) -> int:
     )
 
 
+def _fewer_counters(r: dict[str, str]) -> dict[str, str]:
+    r["dedicated_counters"] = str(int(r["dedicated_counters"]) - 1)
+    return r
+
+
+def _weekend_slack(r: dict[str, str]) -> bool:
+    # One open day fewer still issues the month's count, so R6.1-4 is the only finding.
+    return _capacity(r, int(r["open_days"]) - 1) >= int(r["issuance"])
+
+
+def _fewer_weekends(r: dict[str, str]) -> dict[str, str]:
+    r["weekend_days"] = str(int(r["required_weekend_days"]) - 1)
+    return r
+
+
+def _cut(r: dict[str, str]) -> dict[str, str]:
+    r["issuance"] = str(int(r["issuance"]) // 2)
+    return r
+
+
+def _no_offsite(r: dict[str, str]) -> dict[str, str]:
+    r["offsite_counters"] = "0"
+    return r
+
+
+Change = Callable[[dict[str, str]], dict[str, str]]
+# Each alteration: (which rows qualify, how many, the draw's seed, the change).
+ALTERATIONS: dict[str, tuple[Callable[[dict[str, str]], bool], int, int, Change]] = {
+    "R6.1-2": (lambda r: int(r["dedicated_counters"]) > 0, 6, 1, _fewer_counters),
+    "R6.1-4": (_weekend_slack, 6, 2, _fewer_weekends),
+    "R6.1-1": (lambda r: int(r["issuance"]) >= 10, 5, 3, _cut),
+    "R6.1-3": (lambda r: int(r["offsite_counters"]) > 0, 5, 4, _no_offsite),
+}
+
+
+@dataclass(frozen=True)
+class Altered:
+    """One copy of the national plan with every alteration, each in municipalities of its
+    own, checked once (one national `kofuplan check` instead of one per alteration: issue 12
+    item 6). Each alteration's findings are read in its own municipalities, and no error may
+    appear anywhere else."""
+
+    picks: dict[str, list[int]]
+    after: list[dict[str, str]]
+
+    def touched(self, rows: Rows, code: str) -> set[str]:
+        return {rows[k]["lg_code"] for k in self.picks[code]}
+
+
+@pytest.fixture(scope="module")
+def altered(
+    national: tuple[Path, Rows], long_stats: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Altered:
+    _, rows = national
+    taken: set[str] = set()
+    picks = {
+        code: _pick(rows, ok, count, seed, taken)
+        for code, (ok, count, seed, _) in ALTERATIONS.items()
+    }
+    change = {k: ALTERATIONS[code][3] for code, ks in picks.items() for k in ks}
+    out = [change[k](dict(r)) if k in change else r for k, r in enumerate(rows)]
+    folder = tmp_path_factory.mktemp("altered")
+    with (folder / "plan.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(out)
+    return Altered(picks, check(folder / "plan.csv", long_stats, folder / "f.csv"))
+
+
+def _assert_exactly(
+    altered: Altered, before: list[dict[str, str]], rows: Rows, code: str, expected: set[Key]
+) -> list[dict[str, str]]:
+    """The errors in this alteration's municipalities are exactly ``expected``; no error
+    outside the altered municipalities; the warnings of the municipalities not altered stay
+    as they were. Returns the findings in this alteration's municipalities."""
+    after = altered.after
+    mine = altered.touched(rows, code)
+    assert {k for k in _keys(after, "error") if k[0] in mine} == expected
+    every = set().union(*(altered.touched(rows, c) for c in ALTERATIONS))
+    assert {k for k in _keys(after, "error") if k[0] not in every} == set()
+    untouched_after = {k for k in _keys(after, "warning") if k[0] not in every}
+    untouched_before = {k for k in _keys(before, "warning") if k[0] not in every}
+    assert untouched_after == untouched_before
+    return [f for f in after if f["lg_code"] in mine]
+
+
 def test_R6_1_2_fewer_counters_in_some_months(
-    national: tuple[Path, Rows], baseline: list[dict[str, str]], long_stats: Path, tmp_path: Path
+    national: tuple[Path, Rows], baseline: list[dict[str, str]], altered: Altered
 ) -> None:
     _, rows = national
-    picks = _pick(rows, lambda r: int(r["dedicated_counters"]) > 0, 6, seed=1)
-
-    def fewer(r: dict[str, str]) -> dict[str, str]:
-        r["dedicated_counters"] = str(int(r["dedicated_counters"]) - 1)
-        return r
-
-    plan = _alter(rows, picks, fewer, tmp_path / "plan.csv")
-    after = check(plan, long_stats, tmp_path / "f.csv")
+    picks = altered.picks["R6.1-2"]
     expected = {(rows[k]["lg_code"], rows[k]["month"], "R6.1-2") for k in picks}
-    _assert_exactly(after, baseline, expected)
+    after = _assert_exactly(altered, baseline, rows, "R6.1-2", expected)
     for f in after:
         if f["code"] == "R6.1-2":
             r = next(rows[k] for k in picks if rows[k]["lg_code"] == f["lg_code"])
@@ -163,24 +220,12 @@ def test_R6_1_2_fewer_counters_in_some_months(
 
 
 def test_R6_1_4_weekend_days_below_requirement(
-    national: tuple[Path, Rows], baseline: list[dict[str, str]], long_stats: Path, tmp_path: Path
+    national: tuple[Path, Rows], baseline: list[dict[str, str]], altered: Altered
 ) -> None:
     _, rows = national
-
-    def slack(r: dict[str, str]) -> bool:
-        # One open day fewer still issues the month's count, so R6.1-4 is the only finding.
-        return _capacity(r, int(r["open_days"]) - 1) >= int(r["issuance"])
-
-    picks = _pick(rows, slack, 6, seed=2)
-
-    def fewer_weekends(r: dict[str, str]) -> dict[str, str]:
-        r["weekend_days"] = str(int(r["required_weekend_days"]) - 1)
-        return r
-
-    plan = _alter(rows, picks, fewer_weekends, tmp_path / "plan.csv")
-    after = check(plan, long_stats, tmp_path / "f.csv")
+    picks = altered.picks["R6.1-4"]
     expected = {(rows[k]["lg_code"], rows[k]["month"], "R6.1-4") for k in picks}
-    _assert_exactly(after, baseline, expected)
+    after = _assert_exactly(altered, baseline, rows, "R6.1-4", expected)
     by_cell = {(f["lg_code"], f["month"]): f for f in after if f["code"] == "R6.1-4"}
     for k in picks:
         f = by_cell[(rows[k]["lg_code"], rows[k]["month"])]
@@ -191,19 +236,12 @@ def test_R6_1_4_weekend_days_below_requirement(
 
 
 def test_R6_1_1_counts_cut_so_the_total_falls_short(
-    national: tuple[Path, Rows], baseline: list[dict[str, str]], long_stats: Path, tmp_path: Path
+    national: tuple[Path, Rows], baseline: list[dict[str, str]], altered: Altered
 ) -> None:
     _, rows = national
-    picks = _pick(rows, lambda r: int(r["issuance"]) >= 10, 5, seed=3)
-
-    def cut(r: dict[str, str]) -> dict[str, str]:
-        r["issuance"] = str(int(r["issuance"]) // 2)
-        return r
-
-    plan = _alter(rows, picks, cut, tmp_path / "plan.csv")
-    after = check(plan, long_stats, tmp_path / "f.csv")
+    picks = altered.picks["R6.1-1"]
     expected = {(rows[k]["lg_code"], "", "R6.1-1") for k in picks}
-    _assert_exactly(after, baseline, expected)
+    after = _assert_exactly(altered, baseline, rows, "R6.1-1", expected)
     last = {r["lg_code"]: int(r["cumulative_issued"]) for r in rows if r["month"] == "2023-03"}
     for f in after:
         if f["code"] == "R6.1-1":
@@ -214,19 +252,12 @@ def test_R6_1_1_counts_cut_so_the_total_falls_short(
 
 
 def test_R6_1_3_counters_above_the_office_with_no_offsite(
-    national: tuple[Path, Rows], baseline: list[dict[str, str]], long_stats: Path, tmp_path: Path
+    national: tuple[Path, Rows], baseline: list[dict[str, str]], altered: Altered
 ) -> None:
     _, rows = national
-    picks = _pick(rows, lambda r: int(r["offsite_counters"]) > 0, 5, seed=4)
-
-    def no_offsite(r: dict[str, str]) -> dict[str, str]:
-        r["offsite_counters"] = "0"
-        return r
-
-    plan = _alter(rows, picks, no_offsite, tmp_path / "plan.csv")
-    after = check(plan, long_stats, tmp_path / "f.csv")
+    picks = altered.picks["R6.1-3"]
     expected = {(rows[k]["lg_code"], rows[k]["month"], "R6.1-3") for k in picks}
-    _assert_exactly(after, baseline, expected)
+    after = _assert_exactly(altered, baseline, rows, "R6.1-3", expected)
     by_cell = {(f["lg_code"], f["month"]): f for f in after if f["code"] == "R6.1-3"}
     for k in picks:
         r = rows[k]
