@@ -36,7 +36,11 @@ the tests and is far slower on the national data (``bench/bench_optimal.py``).
 from __future__ import annotations
 
 import bisect
+import multiprocessing as mp
+import os
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +57,12 @@ from kofuplan.domain.capacity import (
     staff_without_hiring,
 )
 from kofuplan.domain.profiles import Profiles
+from kofuplan.domain.rule_values import (
+    CapacityRules,
+    CostRules,
+    OptimalRules,
+    StaffingRules,
+)
 
 __all__ = [
     "OptimalSchedule",
@@ -66,9 +76,54 @@ __all__ = [
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-6
-# Most states a level of added staff keeps before they are thinned (:func:`_thin`).
-_STATES_PER_LEVEL = 64
+
+
+@dataclass(frozen=True)
+class OptimalParameters:
+    """The dated rules the programme reads (rules/optimal.yaml, costs, capacity, staffing), as
+    plain numbers."""
+
+    combined_card_share_by_month: Mapping[int, float]
+    staff_per_dedicated_counter: float
+    staff_per_combined_counter: float
+    terminals_per_counter: float
+    presetup_terminals_per_staff: float
+    presetup_cards_per_staff_day: float
+    counter_month_yen: float
+    terminal_month_yen: float
+    staff_hire_yen: float
+    staff_release_yen: float
+    recruit_lead_months: int
+    weekend_staff_day_yen: float
+    late_card_month_penalty_yen: float
+    staff_levels: int
+    states_per_level: int
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any]) -> OptimalParameters:
+        """From a rules snapshot (``load_rules().at(day)``) or any mapping of the same keys,
+        through each rules file's own class (:mod:`kofuplan.domain.rule_values`)."""
+        capacity, costs = CapacityRules.from_rules(rules), CostRules.from_rules(rules)
+        own = OptimalRules.from_rules(rules)
+        return cls(
+            combined_card_share_by_month=capacity.combined_card_share_by_month,
+            staff_per_dedicated_counter=capacity.staff_per_dedicated_counter,
+            staff_per_combined_counter=capacity.staff_per_combined_counter,
+            terminals_per_counter=capacity.terminals_per_counter,
+            presetup_terminals_per_staff=capacity.presetup_terminals_per_staff,
+            presetup_cards_per_staff_day=capacity.presetup_cards_per_staff_day,
+            counter_month_yen=float(costs.counter_month_yen),
+            terminal_month_yen=float(costs.terminal_month_yen),
+            staff_hire_yen=float(costs.staff_hire_yen),
+            staff_release_yen=float(costs.staff_release_yen),
+            recruit_lead_months=StaffingRules.from_rules(rules).recruit_lead_months,
+            weekend_staff_day_yen=float(own.weekend_staff_day_yen),
+            late_card_month_penalty_yen=float(own.late_card_month_penalty_yen),
+            staff_levels=own.staff_levels,
+            states_per_level=own.states_per_level,
+        )
 
 
 @dataclass(frozen=True)
@@ -107,6 +162,7 @@ class Setting:
     release_yen: float = 0.0
     period_start: npt.NDArray[np.bool_] | None = None
     staff_levels: int = 0  # most levels of added staff in the state; 0: every whole staff
+    states_per_level: int = 0  # most states a level keeps (:func:`_thin`); 0: every one
 
 
 def settings_of(
@@ -116,9 +172,8 @@ def settings_of(
     params: Mapping[str, Any],
     evening_days: FloatArray | None = None,
 ) -> list[Setting]:
-    comb_daily = effective_combined_daily(
-        profiles, calendar, params["capacity.combined_card_share_by_month"]
-    )
+    rules = OptimalParameters.from_rules(params)
+    comb_daily = effective_combined_daily(profiles, calendar, rules.combined_card_share_by_month)
     every = (calendar.saturdays + calendar.sundays).astype(np.int64)
     n, m = supply.shape
     evenings = np.zeros((n, m)) if evening_days is None else np.round(evening_days, 2)
@@ -141,23 +196,24 @@ def settings_of(
                 terminals_now=int(profiles.terminals[i]),
                 counters_now=int(profiles.dedicated_counters[i] + profiles.combined_counters[i]),
                 office_max=int(profiles.office_max_counters[i]),
-                staff_per_dedicated=float(params["capacity.staff_per_dedicated_counter"]),
-                staff_per_combined=float(params["capacity.staff_per_combined_counter"]),
-                terminals_per_counter=float(params["capacity.terminals_per_counter"]),
-                presetup_terminals_per_staff=float(params["capacity.presetup_terminals_per_staff"]),
-                presetup_per_staff_day=float(params["capacity.presetup_cards_per_staff_day"]),
+                staff_per_dedicated=rules.staff_per_dedicated_counter,
+                staff_per_combined=rules.staff_per_combined_counter,
+                terminals_per_counter=rules.terminals_per_counter,
+                presetup_terminals_per_staff=rules.presetup_terminals_per_staff,
+                presetup_per_staff_day=rules.presetup_cards_per_staff_day,
                 staff_yen=float(profiles.staff_month_yen[i]),
-                counter_yen=float(params["costs.counter_month_yen"]),
+                counter_yen=rules.counter_month_yen,
                 offsite_yen=float(profiles.offsite_counter_month_yen[i]),
-                terminal_yen=float(params["costs.terminal_month_yen"]),
-                weekend_staff_day_yen=float(params["optimal.weekend_staff_day_yen"]),
-                late_yen=float(params["optimal.late_card_month_penalty_yen"]),
-                lead_months=int(params["staffing.recruit_lead_months"]),
+                terminal_yen=rules.terminal_month_yen,
+                weekend_staff_day_yen=rules.weekend_staff_day_yen,
+                late_yen=rules.late_card_month_penalty_yen,
+                lead_months=rules.recruit_lead_months,
                 staff_base=int(base[i]),
-                hire_yen=float(params["costs.staff_hire_yen"]),
-                release_yen=float(params["costs.staff_release_yen"]),
+                hire_yen=rules.staff_hire_yen,
+                release_yen=rules.staff_release_yen,
                 period_start=starts,
-                staff_levels=int(params["optimal.staff_levels"]),
+                staff_levels=rules.staff_levels,
+                states_per_level=rules.states_per_level,
             )
         )
     return out
@@ -421,23 +477,82 @@ def _order(*keys: FloatArray) -> IntArray:
     return np.lexsort(keys[::-1])
 
 
-def _pareto(adjusted: FloatArray, left: FloatArray, level: IntArray) -> IntArray:
+_COARSE_FROM = 4096  # candidates beyond which :func:`_pareto` first drops by buckets
+_BUCKETS = 2048
+
+
+def _beaten_by_buckets(adjusted: FloatArray, left: FloatArray, level: IntArray) -> BoolArray:
+    """Candidates some other surely beats, found without sorting: the carried cards are cut
+    into buckets, and a candidate is beaten when one in a lower bucket (strictly fewer carried)
+    at a level no higher costs no more. Every candidate dropped is beaten; some beaten ones
+    stay (those beaten only within their own bucket), for the exact filter."""
+    n_levels = int(level.max()) + 1
+    width = (float(left.max()) + 1.0) / _BUCKETS
+    bucket = np.minimum((left / width).astype(np.int64), _BUCKETS - 1)
+    cell = level * _BUCKETS + bucket
+    least = np.full(n_levels * _BUCKETS, np.inf)
+    np.minimum.at(least, cell, adjusted)
+    table = least.reshape(n_levels, _BUCKETS)
+    np.minimum.accumulate(table, axis=0, out=table)
+    np.minimum.accumulate(table, axis=1, out=table)
+    below = np.concatenate([np.full((n_levels, 1), np.inf), table[:, :-1]], axis=1)
+    beaten: BoolArray = below.reshape(-1)[cell] <= adjusted
+    return beaten
+
+
+def _pareto(
+    adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray]:
     """The states no other beats: as little carried, at a level no higher and an adjusted cost
     no higher (cost less what its added staff cost to hire: a state at a lower level can
-    always hire up to a higher one at that price, so it is then no worse)."""
+    always hire up to a higher one at that price, so it is then no worse).
+
+    Returns their indices (by adjusted cost, then carried, then level) and, for each, the
+    lowest level at which another state beats it (``n_levels`` where none does): rising to
+    that level or above is never worth trying from it, the other state does better there."""
+    if adjusted.size > _COARSE_FROM:
+        rest = np.flatnonzero(~_beaten_by_buckets(adjusted, left, level))
+        kept, top = _pareto_exact(adjusted[rest], left[rest], level[rest], n_levels)
+        kept_rest: IntArray = rest[kept]
+        return kept_rest, top
+    return _pareto_exact(adjusted, left, level, n_levels)
+
+
+def _pareto_exact(
+    adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int
+) -> tuple[IntArray, IntArray]:
     order = _order(adjusted - float(adjusted.min(initial=0.0)), left, level.astype(np.float64))
     left_o, level_o = left[order], level[order]
-    if level_o.max(initial=0) == level_o.min(initial=0):
+    present = np.flatnonzero(np.bincount(level_o, minlength=1)).tolist()
+    if len(present) == 1:
         least = np.concatenate([[np.inf], np.minimum.accumulate(left_o)[:-1]])
         kept_one: IntArray = order[left_o < least]
-        return kept_one
+        return kept_one, np.full(kept_one.size, n_levels, dtype=np.int64)
     dominated = np.zeros(order.size, dtype=np.bool_)
-    for v in np.unique(level_o).tolist():
+    beaten_at = np.full(order.size, n_levels, dtype=np.int64)
+    for v in present:
         at_or_below = np.where(level_o <= v, left_o, np.inf)
         least = np.concatenate([[np.inf], np.minimum.accumulate(at_or_below)[:-1]])
-        dominated |= (level_o == v) & (least <= left_o)
+        beaten = least <= left_o
+        dominated |= (level_o == v) & beaten
+        beaten_at = np.where(beaten & (beaten_at == n_levels), v, beaten_at)
     kept: IntArray = order[~dominated]
-    return kept
+    return kept, beaten_at[~dominated]
+
+
+def _risen_to(adjusted: FloatArray, left: FloatArray, level: IntArray, n_levels: int) -> IntArray:
+    """For each state, the lowest level at which another of them beats it (:func:`_pareto`),
+    in the states' own order."""
+    order = _order(adjusted - float(adjusted.min(initial=0.0)), left, level.astype(np.float64))
+    left_o, level_o = left[order], level[order]
+    out = np.full(order.size, n_levels, dtype=np.int64)
+    for v in np.flatnonzero(np.bincount(level_o, minlength=1)).tolist():
+        at_or_below = np.where(level_o <= v, left_o, np.inf)
+        least = np.concatenate([[np.inf], np.minimum.accumulate(at_or_below)[:-1]])
+        out = np.where((least <= left_o) & (out == n_levels), v, out)
+    top = np.empty_like(out)
+    top[order] = np.maximum(out, level_o + 1)
+    return top
 
 
 def _thin(
@@ -488,6 +603,7 @@ def solve_setting(s: Setting) -> SettingResult:
     carry = np.zeros(1)
     spent = np.zeros(1)
     level = np.zeros(1, dtype=np.int64)
+    rise_top = np.full(1, n_levels, dtype=np.int64)
     trail: list[tuple[IntArray, IntArray, FloatArray, IntArray, FloatArray]] = []
     for t in range(m):
         # Pairs (state, new level).
@@ -495,7 +611,8 @@ def solve_setting(s: Setting) -> SettingResult:
         # higher one (set-ups that need exactly that one); a new period starts at any level.
         free = bool(starts[t]) and t > 0
         low = np.zeros_like(level) if free else level
-        count = n_levels - low
+        top = np.full_like(level, n_levels) if free else rise_top
+        count = top - low
         pair_state = np.repeat(np.arange(level.size), count)
         pair_level = np.arange(pair_state.size) - np.repeat(np.cumsum(count) - count, count)
         pair_level = pair_level + low[pair_state]
@@ -512,38 +629,46 @@ def solve_setting(s: Setting) -> SettingResult:
         else:
             lo = first
         n_try = np.where(end > first, np.maximum(hi - lo + 1, 0), 0)
-        pair = np.repeat(np.arange(pair_state.size), n_try)
-        choice = np.arange(pair.size) + np.repeat(lo - np.cumsum(n_try) + n_try, n_try)
-        parent = pair_state[pair]
-        new_level = pair_level[pair]
-        c = menus.capacity[choice]
-        reach = available[pair]
-        left = np.maximum(reach - c, 0.0)  # what issuing min(capacity, available) leaves
-        was, now = grid[level[parent]], grid[new_level]
-        total = (
-            spent[parent]
-            + menus.cost[choice]
+        # What each pair pays before its set-up: its staff, and hiring or release.
+        was, now = grid[level[pair_state]], grid[pair_level]
+        pair_total = (
+            spent[pair_state]
             + s.staff_yen * now
             + s.hire_yen * np.maximum(now - was, 0.0)
             + s.release_yen * np.maximum(was - now, 0.0)
         )
-        late = np.zeros(total.size)
+        # Every (pair, set-up) tried: only what the dominance filter needs is computed for
+        # all of them (carried cards, adjusted cost, level); the rest for those it keeps.
+        pair = np.repeat(np.arange(pair_state.size), n_try)
+        choice = np.arange(pair.size) + np.repeat(lo - np.cumsum(n_try) + n_try, n_try)
+        c = menus.capacity[choice]
+        left = np.maximum(available[pair] - c, 0.0)  # what issuing min(capacity, available) leaves
+        adjusted = (pair_total - s.hire_yen * now)[pair] + menus.cost[choice]
+        late = None
         if t < s.lead_months:
-            late = np.maximum(carry[parent] - c, 0.0)
-            total = total + s.late_yen * late
+            late = np.maximum(carry[pair_state][pair] - c, 0.0)
+            adjusted = adjusted + s.late_yen * late
         if t == m - 1:
-            ok = left <= 0.5
-            parent, choice, reach, left, total, new_level, late = (
-                parent[ok], choice[ok], reach[ok], left[ok], total[ok], new_level[ok], late[ok]
-            )  # fmt: skip
-        if total.size == 0:
+            ok = np.flatnonzero(left <= 0.5)
+            pair, choice, left, adjusted = pair[ok], choice[ok], left[ok], adjusted[ok]
+            late = None if late is None else late[ok]
+        if pair.size == 0:
             raise ValueError("optimal: no feasible plan (check the office limit and supply)")
-        order = _pareto(total - s.hire_yen * grid[new_level], left, new_level)
-        if order.size > _STATES_PER_LEVEL * n_levels:
-            order = _thin(order, left, total, new_level, _STATES_PER_LEVEL)
-        issued = reach[order] - left[order]
-        trail.append((parent[order], choice[order], issued, new_level[order], late[order]))
-        carry, spent, level = left[order], total[order], new_level[order]
+        new_level = pair_level[pair]
+        order, rise_top = _pareto(adjusted, left, new_level, n_levels)
+        if s.states_per_level > 0 and s.states_per_level * n_levels < order.size:
+            lev = new_level[order]
+            cost = adjusted[order] + s.hire_yen * grid[lev]
+            order = order[_thin(np.arange(order.size), left[order], cost, lev, s.states_per_level)]
+            rise_top = _risen_to(adjusted[order], left[order], new_level[order], n_levels)
+        kept_pair, kept_choice = pair[order], choice[order]
+        parent = pair_state[kept_pair]
+        kept_late = np.zeros(order.size) if late is None else late[order]
+        total = pair_total[kept_pair] + menus.cost[kept_choice] + s.late_yen * kept_late
+        carry_next = left[order]
+        issued = available[kept_pair] - carry_next
+        trail.append((parent, kept_choice, issued, new_level[order], kept_late))
+        carry, spent, level = carry_next, total, new_level[order]
 
     issuance = np.zeros(m, dtype=np.int64)
     weekend = np.zeros(m, dtype=np.int64)
@@ -589,25 +714,78 @@ def solve_setting(s: Setting) -> SettingResult:
 
 def capacity_cost(cap: Capacity, profiles: Profiles, params: Mapping[str, Any]) -> FloatArray:
     """The programme's objective for any plan's capacity (N,): to compare methods."""
+    rules = OptimalParameters.from_rules(params)
     staff_added = np.maximum(cap.staff - profiles.staff[:, None], 0)
     in_office = cap.dedicated_counters - cap.offsite_counters + cap.combined_counters
     now = (profiles.dedicated_counters + profiles.combined_counters)[:, None]
     counters_added = np.maximum(in_office - now, 0)
     terminals_added = np.maximum(cap.terminals - profiles.terminals[:, None], 0)
     weekend_staff = cap.weekend_days * (
-        cap.dedicated_counters * float(params["capacity.staff_per_dedicated_counter"])
-        + cap.combined_counters * float(params["capacity.staff_per_combined_counter"])
+        cap.dedicated_counters * rules.staff_per_dedicated_counter
+        + cap.combined_counters * rules.staff_per_combined_counter
     )
     monthly = (
         staff_added * profiles.staff_month_yen[:, None]
-        + counters_added * float(params["costs.counter_month_yen"])
+        + counters_added * rules.counter_month_yen
         + cap.offsite_counters * profiles.offsite_counter_month_yen[:, None]
-        + terminals_added * float(params["costs.terminal_month_yen"])
-        + weekend_staff * float(params["optimal.weekend_staff_day_yen"])
+        + terminals_added * rules.terminal_month_yen
+        + weekend_staff * rules.weekend_staff_day_yen
     )
     # Taking staff on and letting them go, as the budget prices it (issue 11).
     once = hiring_yen(cap.staff, profiles.staff, params).sum(axis=1)
     return np.asarray(monthly.sum(axis=1) + once, dtype=np.float64)
+
+
+# Municipalities from which the programme is spread over the machine's cores: below it,
+# starting the processes costs more than it saves.
+_POOL_FROM = 256
+# Municipalities per task given to a process: the largest (slowest) go first, in small tasks,
+# so that both processes finish together.
+_CHUNK = 16
+
+
+def _solve_named(work: list[tuple[str, Setting]]) -> list[SettingResult]:
+    out = []
+    for code, setting in work:
+        try:
+            out.append(solve_setting(setting))
+        except ValueError as exc:
+            raise ValueError(f"{code}: {exc}") from None
+    return out
+
+
+def _solve_all(
+    codes: list[str],
+    settings: list[Setting],
+    solved: Callable[[int], None],
+    workers: int | None,
+) -> list[SettingResult]:
+    """Every municipality's programme, in a pool of processes when there are many."""
+    n = len(settings)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if n >= _POOL_FROM else 1
+    if workers <= 1 or n < 2:
+        results = []
+        for code, setting in zip(codes, settings, strict=True):
+            results.extend(_solve_named([(code, setting)]))
+            solved(1)
+        return results
+    largest_first = np.argsort([-float(s.supply.sum()) for s in settings], kind="stable")
+    chunks = [largest_first[k : k + _CHUNK].tolist() for k in range(0, n, _CHUNK)]
+    out: list[SettingResult | None] = [None] * n
+    # Forking is safe (and starts at once) only from a process with no other thread.
+    context = mp.get_context("fork" if threading.active_count() == 1 else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        tasks = {
+            pool.submit(_solve_named, [(codes[i], settings[i]) for i in chunk]): chunk
+            for chunk in chunks
+        }
+        for task in as_completed(tasks):
+            chunk = tasks[task]
+            for i, result in zip(chunk, task.result(), strict=True):
+                out[i] = result
+            solved(len(chunk))
+    return [r for r in out if r is not None]
 
 
 @dataclass(frozen=True)
@@ -629,6 +807,7 @@ def optimal_schedule(
     evening_days: FloatArray | None = None,
     fallback: tuple[IntArray, IntArray] | None = None,
     solved: Callable[[int], None] = lambda _n: None,
+    workers: int | None = None,
 ) -> OptimalSchedule:
     """Solve every municipality. ``supply`` (N, M) is the cards that arrive;
     ``evening_days`` (N, M) the evening opening the engine counts as extra open days;
@@ -639,16 +818,16 @@ def optimal_schedule(
     (:func:`kofuplan.domain.capacity.hold_staff`) but, for a municipality that could add more
     staff than ``optimal.staff_levels``, on levels rounded up; where that makes its plan
     dearer than the fallback at the engine's prices (:func:`capacity_cost`), the municipality
-    keeps the fallback."""
-    results = []
-    for code, setting in zip(
-        profiles.lg_code, settings_of(supply, profiles, calendar, params, evening_days), strict=True
-    ):
-        try:
-            results.append(solve_setting(setting))
-        except ValueError as exc:
-            raise ValueError(f"{code}: {exc}") from None
-        solved(1)
+    keeps the fallback.
+
+    ``workers``: processes solving municipalities side by side (None: one per core, for
+    :data:`_POOL_FROM` municipalities or more; the plan is the same whatever the number)."""
+    results = _solve_all(
+        profiles.lg_code.tolist(),
+        settings_of(supply, profiles, calendar, params, evening_days),
+        solved,
+        workers,
+    )
     issuance = np.stack([r.issuance for r in results]).astype(np.int64)
     weekend = np.stack([r.weekend_days for r in results]).astype(np.int64)
     late = np.stack([r.late_cards for r in results])

@@ -373,6 +373,7 @@ class OptimalRules:
     late_card_month_penalty_yen: int
     mip_rel_gap: float
     staff_levels: int
+    states_per_level: int
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any]) -> OptimalRules:
@@ -382,4 +383,5 @@ class OptimalRules:
             late_card_month_penalty_yen=int(r["late_card_month_penalty_yen"]),
             mip_rel_gap=float(r["mip_rel_gap"]),
             staff_levels=int(r["staff_levels"]),
+            states_per_level=int(r["states_per_level"]),
         )
