@@ -36,10 +36,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from bench.report import Row, load_average, record
 from kofuplan.adapters.storage.db import Database
-from kofuplan.adapters.web.sample import AS_OF, SampleAccounts, seed
+from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.settings import Settings
-from kofuplan.domain.rule_values import ServiceRules
-from kofuplan.parameters import load_rules
 
 HOST = "127.0.0.1"  # loopback only
 PASSWORD = "bench-password-123"
@@ -267,6 +265,22 @@ def main() -> int:
     server = Settings()
     target_ms = server.load_test_p95_target_ms
     think = server.load_test_think_seconds if args.think is None else args.think
+    print(
+        f"web load test (issue 16): {args.users} users for {args.seconds:g} s on loopback, "
+        f"think time {think:g} s, {args.db}, {args.workers} server process(es), sample data "
+        f"of {args.per_prefecture} municipalities per prefecture (47 prefectures); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        "  peer: none (a goal of the service's own: every view and save p95 ≤ "
+        f"{target_ms} ms, Settings.load_test_p95_target_ms; no request may fail)"
+    )
+    print(
+        "  work: each municipal user views its plan (API), saves a change, views its page; "
+        f"{max(1, args.users // 12)} prefecture user(s) view their lists; one Ministry user "
+        "views the national page",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="kofuplan-load-") as tmp:
         if args.db == "sqlite":
             url = f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
@@ -318,7 +332,7 @@ def main() -> int:
     print(f"  errors: {len(errors)}")
     for e in errors[:10]:
         print(f"    {e}")
-    hashing = ServiceRules.from_rules(load_rules().at(AS_OF))
+    hashing = Settings()  # the argon2 parameters the server hashes with (ServiceSettings)
     views_p95 = [figures[k]["p95_ms"] for k in KINDS[3:] if k in figures]
     sign_in = figures.get("sign-in", {})
     setting = (

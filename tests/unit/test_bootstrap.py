@@ -74,7 +74,10 @@ def test_issue12_password_hashing_and_the_refresh_interval_are_settings_the_boot
     assert passwords.min_length() == 20
     assert passwords.hasher().time_cost == 3
     assert passwords.verify_password(passwords.hash_password("x" * 20), "x" * 20)
-    assert summaries.Refresher(store).interval == 9
+    refresher = summaries.Refresher(store)
+    assert refresher.interval == 9
+    refresher.stop()
+    assert not refresher.alive
     with pytest.raises(ValidationError):  # below OWASP's minimum: refused at start
         ServiceSettings(argon2_memory_kib=1024)
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from kofuplan.adapters.web.render import PLAN_COLUMNS, env, plan_cells
+from kofuplan.adapters.web.render import PLAN_COLUMNS, RENEWAL_PLAN_COLUMNS, env, plan_cells
 from kofuplan.domain.plan_edit import EDITABLE_COLUMNS
+from kofuplan.domain.renewal_plan import RENEWAL_LABELS
 
 # The template's loop as it was before plan_cells (municipality.html, issue 14).
 _LOOP = env.from_string(
@@ -59,5 +60,45 @@ def test_issue16_plan_cells_are_the_template_loops_markup(
     before = _cells(_LOOP.render(columns=PLAN_COLUMNS, **context))
     after = _cells(str(plan_cells(row, can_edit, EDITABLE_COLUMNS)))
     assert len(after) == len(PLAN_COLUMNS)
+    assert after == before
+    assert "<script>" not in "".join(after)
+
+
+# The renewal table's loop as it was (_renewal.html, issue 17).
+_RENEWAL_LOOP = env.from_string(
+    """{% for c in columns %}
+      {% if can_edit and c in editable %}
+      <td><input type="number" min="0" step="1" name="renewal.{{ r.month }}.{{ c }}" value="{{ r[c] }}" aria-label="{{ r.month | reiwa }} {{ RENEWAL_LABELS.get(c, c) }}" class="n{{ ' wide' if c == 'issuance' else '' }}"></td>
+      {% else %}
+      <td class="num" data-col="{{ c }}">{{ r[c] | num }}</td>
+      {% endif %}
+      {% endfor %}"""  # noqa: E501
+)
+
+
+@pytest.mark.parametrize("can_edit", [True, False])
+@pytest.mark.parametrize(
+    "row",
+    [
+        _row(renewals_certificate=12.3, renewals_card=4.05),
+        _row(renewals_certificate=None, renewals_card=0, issuance=1234567),
+        _row(month='2027-04"><script>', renewals_certificate=1.5, renewals_card='<b>&"'),
+    ],
+)
+def test_issue16_renewal_cells_are_the_renewal_loops_markup(
+    can_edit: bool, row: dict[str, Any]
+) -> None:
+    context = {"r": row, "can_edit": can_edit, "editable": EDITABLE_COLUMNS}
+    before = _cells(
+        _RENEWAL_LOOP.render(columns=RENEWAL_PLAN_COLUMNS, RENEWAL_LABELS=RENEWAL_LABELS, **context)
+    )
+    after = _cells(
+        str(
+            plan_cells(
+                row, can_edit, EDITABLE_COLUMNS, RENEWAL_PLAN_COLUMNS, "renewal.", RENEWAL_LABELS
+            )
+        )
+    )
+    assert len(after) == len(RENEWAL_PLAN_COLUMNS)
     assert after == before
     assert "<script>" not in "".join(after)

@@ -158,14 +158,21 @@ def staff_and_terminals(
     combined: IntArray,
     open_weekdays: IntArray,
     params: Mapping[str, Any],
+    presetup_cards_per_staff_day: FloatArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Back-office staff, all staff and terminals a month's counters and issuance need.
 
     Shared by the engine and by the checks, which derive staff for a hand-written plan.
+    ``presetup_cards_per_staff_day`` (N, 1), where given, is each municipality's own figure
+    in place of the rules' (renewal plans checked together, each with its own mix of kinds).
     """
     # Pre-issuance setup is back-office work on weekdays.
     rules = CapacityRules.from_rules(params)
-    presetup = rules.presetup_cards_per_staff_day
+    presetup: Any = (
+        rules.presetup_cards_per_staff_day
+        if presetup_cards_per_staff_day is None
+        else presetup_cards_per_staff_day
+    )
     back = np.ceil(issuance / (presetup * np.maximum(open_weekdays, 1)))
     staff = np.ceil(
         dedicated * rules.staff_per_dedicated_counter

@@ -67,12 +67,14 @@ def complete_plan(
     profiles: Profiles,
     calendar: MonthCalendar,
     params: Mapping[str, Any],
+    presetup_cards_per_staff_day: FloatArray | None = None,
 ) -> Capacity:
     """The plan's counters with every other column derived as the engine derives it.
 
     ``profiles`` must be aligned with ``figures.lg_code``. Weekend days above the month's
     Saturdays and Sundays count as those (R1.2 reports them). Off-site counters are among
-    the dedicated counters, as the engine writes them.
+    the dedicated counters, as the engine writes them. ``presetup_cards_per_staff_day`` (N,),
+    aligned too, where each municipality has its own (``staff_and_terminals``).
     """
     n, m = figures.issuance.shape
     rates = CapacityRules.from_rules(params)
@@ -99,7 +101,12 @@ def complete_plan(
     capacity = capacity_of(dedicated, ded_daily, combined, comb_daily, counter_days)
     issuance = np.where(valid, figures.issuance, 0)
     back, staff_needed, terminals = staff_and_terminals(
-        issuance, dedicated, combined, calendar.open_weekdays[None, :], params
+        issuance,
+        dedicated,
+        combined,
+        calendar.open_weekdays[None, :],
+        params,
+        None if presetup_cards_per_staff_day is None else presetup_cards_per_staff_day[:, None],
     )
     staff = np.where(valid, np.where(figures.given["staff"], figures.staff, staff_needed), 0)
     recruit = recruit_start(staff, profiles.staff, params)

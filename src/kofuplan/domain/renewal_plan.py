@@ -20,8 +20,8 @@ exactly the rules it was made with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -110,16 +110,22 @@ def renewal_values(
     )
 
 
-def renewal_values_of_mix(
-    params: Mapping[str, Any],
-    period: tuple[str, str],
-    certificates: float,
-    cards: float,
-    rules: RenewalRules,
-) -> dict[str, tuple[Any, str]]:
-    """:func:`renewal_values` from the renewals of each kind over the plan's ``period``
-    (first, last month): what a stored renewal plan (its ``renewals_certificate`` and
-    ``renewals_card`` columns) is checked with."""
+@dataclass(frozen=True)
+class MixValues:
+    """What a mix of renewal kinds makes of the counters' rules (:func:`mix_values`)."""
+
+    minutes: float  # mean service minutes per renewal
+    dedicated_daily_per_counter: float
+    combined_daily_per_counter: float
+    card_share: float
+    presetup_cards_per_staff_day: float
+
+
+def mix_values(
+    params: Mapping[str, Any], certificates: float, cards: float, rules: RenewalRules
+) -> MixValues:
+    """The counters' figures for renewals of each kind in these numbers: one place for the
+    rule, whether one municipality's plan or the window's national mix is read."""
     total = certificates + cards
     minutes = (
         float(
@@ -134,6 +140,23 @@ def renewal_values_of_mix(
     ratio = capacity.combined_daily_per_counter / capacity.dedicated_daily_per_counter
     card_share = cards / total if total > 0 else 1.0
     presetup = capacity.presetup_cards_per_staff_day / max(card_share, 1e-6)
+    return MixValues(
+        minutes, dedicated, round(dedicated * ratio, 2), card_share, round(presetup, 2)
+    )
+
+
+def renewal_values_of_mix(
+    params: Mapping[str, Any],
+    period: tuple[str, str],
+    certificates: float,
+    cards: float,
+    rules: RenewalRules,
+) -> dict[str, tuple[Any, str]]:
+    """:func:`renewal_values` from the renewals of each kind over the plan's ``period``
+    (first, last month): what a stored renewal plan (its ``renewals_certificate`` and
+    ``renewals_card`` columns) is checked with."""
+    v = mix_values(params, certificates, cards, rules)
+    minutes, dedicated, card_share = v.minutes, v.dedicated_daily_per_counter, v.card_share
     mix = f"national mix of the window: {minutes:.2f} minutes per renewal, cards {card_share:.1%}"
     return {
         "plan.period_start": (period[0], "the renewal window's first month"),
@@ -144,11 +167,11 @@ def renewal_values_of_mix(
             f"counter hours × 60 ÷ minutes per renewal × renewal.counter_occupancy; {mix}",
         ),
         "capacity.combined_daily_per_counter": (
-            round(dedicated * ratio, 2),
+            v.combined_daily_per_counter,
             "the same share of a dedicated counter as for issuance",
         ),
         "capacity.presetup_cards_per_staff_day": (
-            round(presetup, 2),
+            v.presetup_cards_per_staff_day,
             f"pre-issuance setup for renewed cards only ({card_share:.1%} of renewals)",
         ),
         "costs.notice_postage_yen": (
@@ -182,8 +205,11 @@ def renewal_profiles_of_mix(
     card: FloatArray,
     rules: RenewalRules,
     params: Mapping[str, Any],
+    combined_ratio: FloatArray | None = None,
 ) -> Profiles:
-    """:func:`renewal_profiles` from each municipality's renewals of each kind (N,)."""
+    """:func:`renewal_profiles` from each municipality's renewals of each kind (N,).
+    ``combined_ratio`` (N,): a combined counter's share of a dedicated one's throughput for
+    each municipality, where each is read with rules of its own mix (``params``' otherwise)."""
     total = certificate + card
     minutes = certificate * rules.service_minutes_certificate + card * rules.service_minutes_card
     mean = np.where(
@@ -191,7 +217,11 @@ def renewal_profiles_of_mix(
     )
     dedicated = daily_per_counter(mean, params)
     capacity = CapacityRules.from_rules(params)
-    ratio = capacity.combined_daily_per_counter / capacity.dedicated_daily_per_counter
+    ratio: Any = (
+        capacity.combined_daily_per_counter / capacity.dedicated_daily_per_counter
+        if combined_ratio is None
+        else combined_ratio
+    )
     ded_given = ~profiles.defaulted.get("dedicated_daily_per_counter", np.ones(len(profiles), bool))
     comb_given = ~profiles.defaulted.get("combined_daily_per_counter", np.ones(len(profiles), bool))
     return replace(
@@ -243,3 +273,47 @@ def make_renewal_plan(
     return Plan(
         METHOD, profiles, calendar, demand, issuance, cumulative, cap, budget, gap, queueing
     )
+
+
+# The monthly sums of renewal plans over a prefecture or the nation: (name, plan column).
+AREA_SERIES = (
+    ("expected", "issuance"),
+    ("certificate", "renewals_certificate"),
+    ("card", "renewals_card"),
+    ("dedicated_counters", "dedicated_counters"),
+    ("combined_counters", "combined_counters"),
+    ("offsite_counters", "offsite_counters"),
+    ("staff", "staff"),
+    ("terminals", "terminals"),
+    ("weekend_days", "weekend_days"),
+    ("capacity", "capacity"),
+)
+_TENTHS = ("certificate", "card")  # renewals of each kind are summed to the tenth
+
+
+def area_series(rows: Sequence[Mapping[str, Any]], months: Sequence[str]) -> FloatArray:
+    """One stored renewal plan's :data:`AREA_SERIES` figures by month, (series, months): a
+    figure that is not a number counts 0, a month outside ``months`` is left out. Read once
+    per revision; the area's sums are then whole-array additions (:func:`area_sums`)."""
+    index = {month: j for j, month in enumerate(months)}
+    out = np.zeros((len(AREA_SERIES), len(months)))
+    for row in rows:
+        j = index.get(str(row.get("month")))
+        if j is None:
+            continue
+        for k, (_, column) in enumerate(AREA_SERIES):
+            value = row.get(column)
+            out[k, j] += float(value) if isinstance(value, int | float) else 0.0
+    return out
+
+
+def area_sums(series: Sequence[FloatArray], months: Sequence[str]) -> dict[str, list[Any]]:
+    """The plans' :func:`area_series` summed over an area, month by month in the plans' order:
+    renewals of each kind to the tenth, the other figures whole."""
+    total = np.zeros((len(AREA_SERIES), len(months)))
+    for one in series:
+        total += one
+    return {
+        name: [round(v, 1) if name in _TENTHS else round(v) for v in total[k].tolist()]
+        for k, (name, _) in enumerate(AREA_SERIES)
+    }

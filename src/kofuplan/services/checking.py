@@ -15,7 +15,7 @@ import numpy as np
 
 from kofuplan.domain.budget import Budget, plan_budget
 from kofuplan.domain.calendar import MonthCalendar
-from kofuplan.domain.capacity import Capacity
+from kofuplan.domain.capacity import Capacity, FloatArray
 from kofuplan.domain.check_summary import national_against_aim, prefecture_passes
 from kofuplan.domain.checks import CODES, check_plan, complete_plan, planned_issuance, sort_findings
 from kofuplan.domain.findings import Finding
@@ -74,11 +74,15 @@ def check_rows(
     calendar: MonthCalendar,
     params: Snapshot,
     as_of: dt.date,
+    presetup_cards_per_staff_day: FloatArray | None = None,
 ) -> CheckRun:
-    """Check the plan rows against the municipalities of ``all_profiles``."""
+    """Check the plan rows against the municipalities of ``all_profiles`` (with their own
+    ``presetup_cards_per_staff_day``, aligned with them, where given: ``complete_plan``)."""
     known = [str(c) for c in all_profiles.lg_code]
     figures, form = read_plan_form(rows, calendar.months, known, PlanBounds.from_rules(params))
-    return check_table(figures, form, all_profiles, calendar, params, as_of)
+    return check_table(
+        figures, form, all_profiles, calendar, params, as_of, presetup_cards_per_staff_day
+    )
 
 
 def check_table(
@@ -88,13 +92,15 @@ def check_table(
     calendar: MonthCalendar,
     params: Snapshot,
     as_of: dt.date,
+    presetup_cards_per_staff_day: FloatArray | None = None,
 ) -> CheckRun:
     """The prefecture's checks (``check_plan`` and the promotion section) of a plan table whose
     form has been read (``form``: its R1.2 findings), against ``all_profiles``."""
     where = {str(c): k for k, c in enumerate(all_profiles.lg_code)}
     index = np.array([where[str(c)] for c in figures.lg_code], dtype=np.intp)
     profiles = all_profiles.take(index)
-    cap = complete_plan(figures, profiles, calendar, params)
+    presetup = None if presetup_cards_per_staff_day is None else presetup_cards_per_staff_day[index]
+    cap = complete_plan(figures, profiles, calendar, params, presetup)
     budget = plan_budget(calendar.months, planned_issuance(figures), cap, profiles, params)
     found = check_plan(figures, profiles, calendar, params, cap, budget)
     found += promotion_checks(profiles, calendar, params)

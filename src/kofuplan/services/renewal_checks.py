@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,6 +39,7 @@ from kofuplan.domain.renewal import RenewalRules
 from kofuplan.domain.renewal_plan import (
     METHOD,
     applies_to_renewal,
+    mix_values,
     renewal_profiles_of_mix,
     renewal_values_of_mix,
 )
@@ -215,3 +216,106 @@ def revision_result(
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return found
+
+
+def check_renewals(
+    ms: Sequence[Municipality],
+    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    inputs: Mapping[str, Mapping[str, Any]],
+) -> dict[str, RenewalResult]:
+    """:func:`check_renewal` of many municipalities' rows (``plans`` by lg_code; ``inputs``:
+    the saved inputs of those that have some) in one run of the checks per data date, each
+    municipality read with its own mix of kinds as :func:`renewal_setup` reads it (its
+    throughput, combined share and pre-issuance setup): the same findings and budget as one
+    by one (issue 16: a national recompute no longer checks 1,741 plans one at a time)."""
+    out: dict[str, RenewalResult] = {}
+    by_date: dict[dt.date, list[Municipality]] = defaultdict(list)
+    for m in ms:
+        if plans.get(m.lg_code):
+            by_date[m.baseline_date].append(m)
+        elif m.lg_code in plans:
+            out[m.lg_code] = RenewalResult([], (), {})
+    for as_of, group in by_date.items():
+        mixes = [kind_mix(plans[m.lg_code]) for m in group]
+        base = rules_on(as_of)
+        rules = RenewalRules.from_rules(base)
+        own = [mix_values(base, certificates, cards, rules) for certificates, cards in mixes]
+        # The mix's own values are given per municipality below; the rest of the rules (the
+        # period, costs, grant) are every renewal plan's.
+        params, calendar, _ = _setup_calendar(as_of, *mixes[0])
+        given = {m.lg_code: given_values(inputs[m.lg_code]) for m in group if m.lg_code in inputs}
+        profiles = renewal_profiles_of_mix(
+            build_profiles(stats_rows(group), given, base),
+            np.array([c for c, _ in mixes]),
+            np.array([k for _, k in mixes]),
+            rules,
+            params,
+            combined_ratio=np.array(
+                [v.combined_daily_per_counter / v.dedicated_daily_per_counter for v in own]
+            ),
+        )
+        rows = [
+            PlanRow(
+                line=k + 2,
+                cells=row_cells({**row, "lg_code": m.lg_code}, m.lg_code in inputs),
+            )
+            for m in group
+            for k, row in enumerate(plans[m.lg_code])
+        ]
+        run = check_rows(
+            rows,
+            profiles,
+            calendar,
+            params,
+            as_of,
+            np.array([v.presetup_cards_per_staff_day for v in own]),
+        )
+        found: dict[str, list[Finding]] = defaultdict(list)
+        for f in run.findings:
+            if applies_to_renewal(f.code):
+                found[f.lg_code].append(f)
+        b: Budget = run.budget
+        for i, code in enumerate(run.figures.lg_code.tolist()):
+            out[str(code)] = RenewalResult(
+                findings=found.get(str(code), []),
+                fiscal_years=b.fiscal_years,
+                budget={item: b.yen[i, :, k].tolist() for k, item in enumerate(b.items)},
+            )
+    return out
+
+
+def revision_results(
+    ms: Sequence[Municipality],
+    revisions: Mapping[str, PlanRevision],
+    inputs: Mapping[str, InputRevision],
+) -> dict[str, RenewalResult]:
+    """:func:`revision_result` of each municipality's stored renewal revision (by lg_code)
+    with its inputs revision; those not kept yet are checked together (:func:`check_renewals`)
+    and kept."""
+    out: dict[str, RenewalResult] = {}
+    todo: list[Municipality] = []
+    keys: dict[str, tuple[Any, ...]] = {}
+    with _lock:
+        for m in ms:
+            revision = revisions.get(m.lg_code)
+            if revision is None:
+                continue
+            key = keys[m.lg_code] = revision_key(m, revision, inputs.get(m.lg_code))
+            found = _cache.get(key)
+            if found is None:
+                todo.append(m)
+            else:
+                _cache.move_to_end(key)
+                out[m.lg_code] = found
+    if todo:
+        fresh = check_renewals(
+            todo,
+            {m.lg_code: revisions[m.lg_code].content for m in todo},
+            {m.lg_code: inputs[m.lg_code].content for m in todo if m.lg_code in inputs},
+        )
+        with _lock:
+            for lg, result in fresh.items():
+                out[lg] = _cache[keys[lg]] = result
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    return out

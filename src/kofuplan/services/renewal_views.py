@@ -15,10 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import numpy as np
-
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.renewal_plan import KINDS
+from kofuplan.domain.renewal_plan import KINDS, area_series, area_sums
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.waits import QueueingParameters, row_waits
 from kofuplan.services.ports import (
@@ -33,6 +31,7 @@ from kofuplan.services.renewal_checks import (
     renewal_rows,
     renewal_setup,
     revision_result,
+    revision_results,
 )
 from kofuplan.services.revision_history import revision_entries
 
@@ -121,21 +120,9 @@ class _Stored:
 
 _CACHE_SIZE = 20_000
 _contents: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
+_series_cache: OrderedDict[tuple[int, str, tuple[str, ...]], Any] = OrderedDict()
 _lock = threading.Lock()
 
-# The monthly sums over a prefecture or the nation.
-AREA_SERIES = (
-    ("expected", "issuance"),
-    ("certificate", "renewals_certificate"),
-    ("card", "renewals_card"),
-    ("dedicated_counters", "dedicated_counters"),
-    ("combined_counters", "combined_counters"),
-    ("offsite_counters", "offsite_counters"),
-    ("staff", "staff"),
-    ("terminals", "terminals"),
-    ("weekend_days", "weekend_days"),
-    ("capacity", "capacity"),
-)
 BUDGET_ITEMS = ("total", "estimated_grant", "shortfall")
 
 
@@ -163,38 +150,51 @@ def _latest_contents(
     return out
 
 
+def _series(
+    stored: Mapping[str, tuple[_Stored, list[dict[str, Any]]]], months: tuple[str, ...]
+) -> dict[str, Any]:
+    """Each stored revision's figures by month (``area_series``), read once per revision."""
+    out: dict[str, Any] = {}
+    for lg, (head, content) in stored.items():
+        key = (head.id, str(head.created_at), months)
+        with _lock:
+            found = _series_cache.get(key)
+            if found is not None:
+                _series_cache.move_to_end(key)
+        if found is None:
+            found = area_series(content, months)
+            with _lock:
+                _series_cache[key] = found
+                while len(_series_cache) > _CACHE_SIZE:
+                    _series_cache.popitem(last=False)
+        out[lg] = found
+    return out
+
+
 def area_renewals(store: RenewalStore, ms: Sequence[MunicipalityRecord]) -> dict[str, Any]:
     """The renewal plans of ``ms`` summed by month (JSON values: the stored summaries keep
     them): expected renewals by kind, counters, staff, terminals, weekend days and capacity;
     the budget by fiscal year; the findings of the checks that apply, counted by code and
-    severity; how many municipalities have a renewal plan."""
+    severity; how many municipalities have a renewal plan. Each revision's figures and
+    checks are kept per process (the checks of those not kept run together:
+    ``renewal_checks.revision_results``); the sums are whole-array additions."""
     if not ms:
         return {}
-    months = list(renewal_months(max(m.baseline_date for m in ms)))
-    index = {month: j for j, month in enumerate(months)}
-    sums = {name: np.zeros(len(months)) for name, _ in AREA_SERIES}
+    months = tuple(renewal_months(max(m.baseline_date for m in ms)))
     stored = _latest_contents(store, [m.lg_code for m in ms])
     inputs = store.inputs.latest_inputs_of(list(stored))
+    planned = [m for m in ms if m.lg_code in stored]
+    series = _series(stored, months)
+    results = revision_results(
+        planned, {lg: head for lg, (head, _) in stored.items()}, dict(inputs)
+    )
     fiscal_years: list[int] = []
     budget: dict[str, list[int]] = {}
     by_code: dict[str, int] = {}
     severities = {"error": 0, "warning": 0, "info": 0}
     with_errors = 0
-    planned = 0
-    for m in ms:
-        found = stored.get(m.lg_code)
-        if found is None:
-            continue
-        head, content = found
-        planned += 1
-        for row in content:
-            j = index.get(str(row.get("month")))
-            if j is None:
-                continue
-            for name, column in AREA_SERIES:
-                value = row.get(column)
-                sums[name][j] += float(value) if isinstance(value, int | float) else 0.0
-        result: RenewalResult = revision_result(m, head, inputs.get(m.lg_code))
+    for m in planned:
+        result: RenewalResult = results[m.lg_code]
         if not fiscal_years:
             fiscal_years = list(result.fiscal_years)
             budget = {item: [0] * len(fiscal_years) for item in BUDGET_ITEMS}
@@ -207,19 +207,13 @@ def area_renewals(store: RenewalStore, ms: Sequence[MunicipalityRecord]) -> dict
             severities[f.severity] = severities.get(f.severity, 0) + 1
         with_errors += any(f.severity == "error" for f in result.findings)
     return {
-        "months": months,
-        **{
-            name: [
-                round(float(v), 1) if name in ("certificate", "card") else round(float(v))
-                for v in values
-            ]
-            for name, values in sums.items()
-        },
+        "months": list(months),
+        **area_sums([series[m.lg_code] for m in planned], months),
         "fiscal_years": fiscal_years,
         "budget": budget,
         "findings_by_code": dict(sorted(by_code.items())),
         "findings_by_severity": severities,
         "municipalities": len(ms),
-        "municipalities_with_plan": planned,
+        "municipalities_with_plan": len(planned),
         "municipalities_with_errors": with_errors,
     }

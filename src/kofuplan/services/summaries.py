@@ -17,8 +17,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, cast
 
 from kofuplan import settings
 from kofuplan.domain.promotion import PromotionRollup
@@ -73,6 +73,99 @@ def refresh(storage: Storage, scope: str) -> bool:
         return True
 
 
+class _Filtered:
+    """A store whose bulk reads (every municipality's latest revision heads, inputs and
+    actuals; the municipalities by prefecture) are made once and answered for any set of
+    lg_codes from that one read; everything else goes to the store. Recomputing many
+    prefectures' summaries then costs a few queries, not a few per prefecture (issue 16)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._memo: dict[Any, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def _all(self, key: Any, read: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = read()
+        return self._memo[key]
+
+    @staticmethod
+    def _of(found: Mapping[str, Any], lg_codes: Iterable[str] | None) -> dict[str, Any]:
+        if lg_codes is None:
+            return dict(found)
+        return {lg: found[lg] for lg in lg_codes if lg in found}
+
+    def latest_revision_heads(
+        self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
+    ) -> dict[str, Any]:
+        every = self._all(("heads", kind), lambda: self._inner.latest_revision_heads(None, kind))
+        return self._of(every, lg_codes)
+
+    def latest_inputs_of(self, lg_codes: Iterable[str] | None = None) -> dict[str, Any]:
+        return self._of(self._all("inputs", lambda: self._inner.latest_inputs_of(None)), lg_codes)
+
+    def all_actuals(self, lg_codes: Iterable[str] | None = None) -> dict[str, Any]:
+        return self._of(self._all("actuals", lambda: self._inner.all_actuals(None)), lg_codes)
+
+    def municipalities(self, pref_code: str | None = None) -> Any:
+        every = self._all("places", lambda: list(self._inner.municipalities()))
+        return every if pref_code is None else [m for m in every if m.pref_code == pref_code]
+
+
+class _ManyAreas:
+    """A unit of work's reads for recomputing many summaries in one pass (:class:`_Filtered`)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.places = _Filtered(uow.places)
+        self.plans = _Filtered(uow.plans)
+        self.inputs = _Filtered(uow.inputs)
+        self.reviews = _Filtered(uow.reviews)
+        self.accounts = uow.accounts
+        self.summaries = uow.summaries
+
+
+def refresh_prefectures(storage: Storage, scopes: Iterable[str]) -> int:
+    """:func:`refresh` of several prefectures' summaries in one pass: each claimed, computed
+    from one read of every municipality's latest revisions, inputs and actuals, and stored;
+    one that fails is given up (the next change retries it) and the others go on. Returns
+    how many were stored."""
+    done = 0
+    with storage.unit_of_work() as uow:
+        claimed = {s: v for s in scopes if (v := uow.summaries.claim(s)) is not None}
+        reads = cast(UnitOfWork, _ManyAreas(uow))
+        started = time.perf_counter()
+        for scope, version in claimed.items():
+            try:
+                uow.summaries.store(scope, version, _compute(reads, scope))
+                done += 1
+            except Exception:  # a failed refresh leaves the stored one; the next change retries
+                log.exception("refreshing summary %s failed", scope)
+                uow.rollback()
+                uow.summaries.release(scope)
+        log.info("%d prefecture summaries in %.0f ms", done, 1000 * (time.perf_counter() - started))
+    return done
+
+
+def warm(storage: Storage) -> int:
+    """Compute the summaries never computed or stale (each prefecture's, then the national
+    view) before a server answers: its first pages then read stored ones instead of computing
+    the nation inline, and the process keeps each revision's figures and checks from the
+    start, so the refresher's recomputes after a save only read what changed (issue 16).
+    Returns how many this process computed (another may be at some)."""
+    with storage.unit_of_work() as uow:
+        scopes = [pref_scope(p.code) for p in uow.places.prefectures()] + [NATION]
+        todo = []
+        for scope in scopes:
+            row = uow.summaries.load(scope)
+            if row is None or row.content is None or row.computed_version < row.version:
+                todo.append(scope)
+    prefectures = [scope for scope in todo if scope != NATION]
+    done = refresh_prefectures(storage, prefectures)
+    return done + (refresh(storage, NATION) if NATION in todo else 0)
+
+
 def _stored(uow: UnitOfWork, storage: Storage | None, scope: str) -> dict[str, Any]:
     row = uow.summaries.load(scope)
     if row is not None and row.content is not None:
@@ -108,7 +201,9 @@ def prefecture(
 
 
 class Refresher:
-    """One thread per process and store: recomputes the summaries a commit made stale."""
+    """One thread per process and store: recomputes the summaries a commit made stale.
+    :func:`stop` ends it (the app's shutdown): a recompute under way is finished and the
+    thread joined, so no connection of the store is left open behind it."""
 
     _by_key: ClassVar[dict[str, Refresher]] = {}
     _guard: ClassVar[threading.Lock] = threading.Lock()
@@ -120,6 +215,7 @@ class Refresher:
         self._pending: set[str] = set()
         self._busy = False  # recomputing the scopes last taken
         self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="kofuplan-summaries", daemon=True)
         self._thread.start()
@@ -137,12 +233,25 @@ class Refresher:
             self._pending |= scopes
         self._wake.set()
 
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop after the recompute under way, if any, and wait for the thread to end."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def settle(self, timeout: float = 60.0) -> bool:
         """Wait until nothing is pending or being recomputed; whether that came in time.
         For a server shutting down (and tests) before its store is closed or dropped, so no
         recompute is left holding a connection."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if not self._thread.is_alive():  # stopped (the app's shutdown): nothing runs
+                return True
             with self._lock:
                 if not (self._pending or self._busy or self._wake.is_set()):
                     return True
@@ -154,19 +263,27 @@ class Refresher:
         while True:
             self._wake.wait()
             # Changes within the interval are summed in one recompute, not one each.
-            time.sleep(max(0.0, last + self.interval - time.monotonic()))
+            delay = max(0.0, last + self.interval - time.monotonic())
+            if self._stopping.wait(delay) or self._stopping.is_set():
+                return
             last = time.monotonic()
             self._wake.clear()
             with self._lock:
                 scopes, self._pending = self._pending, set()
                 self._busy = True
             try:
-                # Prefectures first: the national view is the costliest, and done once.
-                for scope in sorted(scopes, key=lambda s: s == NATION):
+                # Prefectures first, in one pass; the national view is the costliest, done once.
+                # A failed refresh leaves the stored one; the next change retries it.
+                if scopes - {NATION}:
                     try:
-                        refresh(self.storage, scope)
-                    except Exception:  # a failed refresh leaves the stored one; a change retries
-                        log.exception("refreshing summary %s failed", scope)
+                        refresh_prefectures(self.storage, sorted(scopes - {NATION}))
+                    except Exception:
+                        log.exception("refreshing summaries %s failed", sorted(scopes - {NATION}))
+                if NATION in scopes and not self._stopping.is_set():
+                    try:
+                        refresh(self.storage, NATION)
+                    except Exception:
+                        log.exception("refreshing summary %s failed", NATION)
             finally:
                 with self._lock:
                     self._busy = False
@@ -178,3 +295,16 @@ def start(storage: Storage) -> Callable[[set[str]], None]:
     if refresher.wake not in storage.summary_listeners:
         storage.summary_listeners.append(refresher.wake)
     return refresher.wake
+
+
+def stop(storage: Storage) -> None:
+    """Stop recomputing the summaries of ``storage`` (the app's shutdown, before the store
+    closes its connections): its refresher finishes a recompute under way and ends."""
+    with Refresher._guard:
+        found = Refresher._by_key.get(storage.key)
+        if found is None or found.storage is not storage:
+            return
+        del Refresher._by_key[storage.key]
+    if found.wake in storage.summary_listeners:
+        storage.summary_listeners.remove(found.wake)
+    found.stop()

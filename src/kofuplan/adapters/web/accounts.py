@@ -9,9 +9,11 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.datastructures import FormData
 
 from kofuplan.adapters.web.auth import client_address
 from kofuplan.adapters.web.deps import (
+    PostedForm,
     ResetMunicipalityPassword,
     ResetPrefecturePassword,
     SignedIn,
@@ -54,8 +56,7 @@ def password_page(request: Request, who: SignedIn, uow: Uow) -> Response:
 
 
 @pages.post("/account/password")
-async def password_submit(request: Request, who: SignedIn, uow: Uow) -> Response:
-    form = await request.form()
+def password_submit(request: Request, form: PostedForm, who: SignedIn, uow: Uow) -> Response:
     try:
         sign_in.change_password(
             uow,
@@ -136,24 +137,33 @@ def _reset_page(request: Request, who: Principal, name: str, back: str, out: Res
 
 
 @pages.post("/m/{lg_code}/password-reset")
-async def reset_municipality_page(request: Request, access: ResetMunicipalityPassword) -> Response:
+def reset_municipality_page(
+    request: Request, form: PostedForm, access: ResetMunicipalityPassword
+) -> Response:
     m = access.municipality
     users = list(access.uow.accounts.users_of(lg_code=m.lg_code))
-    return await _reset_from_form(request, access.uow, access.who, users, m.name, f"/m/{m.lg_code}")
+    return _reset_from_form(request, form, access.uow, access.who, users, m.name, f"/m/{m.lg_code}")
 
 
 @pages.post("/p/{pref_code}/password-reset")
-async def reset_prefecture_page(request: Request, access: ResetPrefecturePassword) -> Response:
+def reset_prefecture_page(
+    request: Request, form: PostedForm, access: ResetPrefecturePassword
+) -> Response:
     p = access.prefecture
     users = list(access.uow.accounts.users_of(pref_code=p.code))
-    return await _reset_from_form(request, access.uow, access.who, users, p.name, f"/p/{p.code}")
+    return _reset_from_form(request, form, access.uow, access.who, users, p.name, f"/p/{p.code}")
 
 
-async def _reset_from_form(
-    request: Request, uow: UnitOfWork, who: Any, users: list[UserRecord], name: str, back: str
+def _reset_from_form(
+    request: Request,
+    form: FormData,
+    uow: UnitOfWork,
+    who: Any,
+    users: list[UserRecord],
+    name: str,
+    back: str,
 ) -> Response:
     """The reset page's form, for a municipality's or a prefecture's accounts."""
-    form = await request.form()
     try:
         out = _reset(uow, request, who, users, str(form.get("login", "")))
     except HTTPException as e:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -38,7 +41,19 @@ def create_app(settings: Settings | None = None, db: Storage | None = None) -> F
     the bootstrap installs the rule clock and hands over the store."""
     settings = settings or Settings()
     storage = bootstrap(settings.database_url, storage=db, settings=settings).storage
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        summaries.start(storage)  # national and prefecture aggregates recomputed after changes
+        try:
+            yield
+        finally:
+            # Before the store's connections are closed: a recompute under way finishes and
+            # its thread ends (no connection is left to the garbage collector).
+            summaries.stop(storage)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="kofuplan — マイナンバーカード交付円滑化計画",
         description="市区町村の交付円滑化計画の作成・都道府県の確認と提出・全国の状況",
         version="0.1.0",
@@ -48,7 +63,6 @@ def create_app(settings: Settings | None = None, db: Storage | None = None) -> F
     )
     app.state.settings = settings
     app.state.storage = storage
-    summaries.start(storage)  # national and prefecture aggregates recomputed after each change
     app.state.sessions = SessionCodec(settings.secret_key, settings.session_max_age_seconds)
     app.state.throttle_rule = settings.throttle_rule()
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Request
+from starlette.datastructures import FormData
 
 from kofuplan.adapters.web.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 from kofuplan.domain.lgcode import pref_code_of
@@ -117,6 +118,16 @@ async def verify_csrf(request: Request) -> AsyncIterator[None]:
         yield
     finally:
         await request.close()
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read on the event loop: the route that takes it (``PostedForm``)
+    is then a plain ``def``, which FastAPI runs in its thread pool, so that password hashing,
+    the checks and the database never hold up other requests (issue 16)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 # --- access dependencies -------------------------------------------------------------------

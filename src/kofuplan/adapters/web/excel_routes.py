@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from kofuplan.adapters.web.deps import (
     EditMunicipality,
     MunicipalityAccess,
+    PostedForm,
     PrefectureAccess,
     ViewMunicipality,
     ViewPrefecture,
@@ -51,13 +52,12 @@ def _download(access: MunicipalityAccess) -> Response:
     )
 
 
-async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, str]:
+def _upload(form: FormData, access: MunicipalityAccess) -> tuple[int, str]:
     """(HTTP status, message) of storing an uploaded workbook as a new revision."""
     from kofuplan.adapters.excel.errors import WorkbookError
     from kofuplan.adapters.excel.reader import read_workbook_bytes
     from kofuplan.services import web_excel
 
-    form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         return 422, "Excel ファイル（.xlsx）を選んでください。"
@@ -69,7 +69,7 @@ async def _upload(request: Request, access: MunicipalityAccess) -> tuple[int, st
             access.uow,
             access.who,
             access.municipality,
-            partial(read_workbook_bytes, upload.filename or "", await upload.read()),
+            partial(read_workbook_bytes, upload.filename or "", upload.file.read()),
             base_id,
             _inputs_base(form.get("inputs_base_revision_id")),
             reason,
@@ -111,8 +111,8 @@ def page_download(access: ViewMunicipality) -> Response:
 
 
 @router.post("/m/{lg_code}/plan.xlsx", include_in_schema=False)
-async def page_upload(request: Request, access: EditMunicipality) -> Response:
-    status, message = await _upload(request, access)
+def page_upload(request: Request, form: PostedForm, access: EditMunicipality) -> Response:
+    status, message = _upload(form, access)
     if status == 201:
         return RedirectResponse(f"/m/{access.municipality.lg_code}?done=excel", status_code=303)
     return municipality_page_response(request, access, error=message, status_code=status)
@@ -135,9 +135,9 @@ def api_download(access: ViewMunicipality) -> Response:
     status_code=201,
     responses={409: {"description": "stale base"}, 422: {"description": "bad workbook"}},
 )
-async def api_upload(request: Request, access: EditMunicipality) -> Any:
+def api_upload(request: Request, form: PostedForm, access: EditMunicipality) -> Any:
     """Upload a filled workbook (multipart: ``file``, ``base_revision_id``, ``reason``)."""
-    status, message = await _upload(request, access)
+    status, message = _upload(form, access)
     return JSONResponse({"detail": message}, status_code=status)
 
 

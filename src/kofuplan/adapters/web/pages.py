@@ -21,6 +21,7 @@ from kofuplan.adapters.web.auth import (
 from kofuplan.adapters.web.deps import (
     EditMunicipality,
     MunicipalityAccess,
+    PostedForm,
     Public,
     ReviewMunicipality,
     SignedIn,
@@ -72,8 +73,7 @@ def login_page(request: Request, who: Public) -> Response:
 
 
 @router.post("/login")
-async def login_submit(request: Request, uow: Uow, _: Public) -> Response:
-    form = await request.form()
+def login_submit(request: Request, form: PostedForm, uow: Uow, _: Public) -> Response:
     login, password = str(form.get("login", "")), str(form.get("password", ""))
     try:
         signed = authenticate(request, uow, login, password)
@@ -294,8 +294,7 @@ def _edits_from_form(form: Any, months: list[str], prefix: str = "") -> list[dic
 
 
 @router.post("/m/{lg_code}/plan")
-async def municipality_save(request: Request, access: EditMunicipality) -> Response:
-    form = await request.form()
+def municipality_save(request: Request, form: PostedForm, access: EditMunicipality) -> Response:
     latest = access.uow.plans.latest_revision(access.municipality.lg_code)
     if latest is None:
         return municipality_page_response(
@@ -342,10 +341,11 @@ async def municipality_save(request: Request, access: EditMunicipality) -> Respo
 
 
 @router.post("/m/{lg_code}/renewal-plan")
-async def municipality_renewal_save(request: Request, access: EditMunicipality) -> Response:
+def municipality_renewal_save(
+    request: Request, form: PostedForm, access: EditMunicipality
+) -> Response:
     """Check (without saving) or save the renewal plan's edits as a new renewal revision: the
     issuance plan's validation, bounds, checks and stale-base refusal (409)."""
-    form = await request.form()
     m = access.municipality
     latest = access.uow.plans.latest_revision(m.lg_code, RENEWAL)
     if latest is None:
@@ -386,10 +386,9 @@ async def municipality_renewal_save(request: Request, access: EditMunicipality) 
 
 
 @router.post("/m/{lg_code}/inputs")
-async def municipality_inputs(request: Request, access: EditMunicipality) -> Response:
+def municipality_inputs(request: Request, form: PostedForm, access: EditMunicipality) -> Response:
     """Save the municipality's own inputs and promotion section as a new inputs revision; a
     bad value or a stale base saves nothing and keeps what was typed in the form."""
-    form = await request.form()
     raw, typed_events = municipal_inputs.raw_from_form(form)
     raw_base = str(form.get("inputs_base_revision_id", ""))
     base_id = int(raw_base) if raw_base.isdigit() else None
@@ -433,8 +432,7 @@ def municipality_history(request: Request, access: ViewMunicipality) -> Response
 
 
 @router.post("/m/{lg_code}/actuals")
-async def municipality_actuals(request: Request, access: EditMunicipality) -> Response:
-    form = await request.form()
+def municipality_actuals(request: Request, form: PostedForm, access: EditMunicipality) -> Response:
     month = str(form.get("month", ""))
     try:
         issued = int(str(form.get("issued", "")).replace(",", ""))
@@ -451,8 +449,7 @@ async def municipality_actuals(request: Request, access: EditMunicipality) -> Re
 
 
 @router.post("/m/{lg_code}/submit")
-async def municipality_submit(request: Request, access: EditMunicipality) -> Response:
-    form = await request.form()
+def municipality_submit(request: Request, form: PostedForm, access: EditMunicipality) -> Response:
     reasons = {
         str(k)[len("reason.") :]: str(v)[: review_guard.MAX_REASON]
         for k, v in form.multi_items()
@@ -472,8 +469,7 @@ async def municipality_submit(request: Request, access: EditMunicipality) -> Res
 
 
 @router.post("/m/{lg_code}/review")
-async def municipality_review(request: Request, access: ReviewMunicipality) -> Response:
-    form = await request.form()
+def municipality_review(request: Request, form: PostedForm, access: ReviewMunicipality) -> Response:
     raw_seen = str(form.get("revision_id", ""))
     try:
         workflow.review(
@@ -492,8 +488,7 @@ async def municipality_review(request: Request, access: ReviewMunicipality) -> R
 
 
 @router.post("/m/{lg_code}/advice")
-async def municipality_advice(request: Request, access: ReviewMunicipality) -> Response:
-    form = await request.form()
+def municipality_advice(request: Request, form: PostedForm, access: ReviewMunicipality) -> Response:
     try:
         workflow.add_advice(access.uow, access.who, access.municipality, str(form.get("text", "")))
     except workflow.InvalidInput as e:
@@ -587,10 +582,11 @@ def prefecture_submit(request: Request, access: SubmitPrefecture) -> Response:
 
 
 @router.post("/p/{pref_code}/accept-clean")
-async def prefecture_bulk_accept(request: Request, access: SubmitPrefecture) -> Response:
+def prefecture_bulk_accept(
+    request: Request, form: PostedForm, access: SubmitPrefecture
+) -> Response:
     """Accept, at once, the handed-in plans with no findings that the list showed (each with
     the revision it showed: one saved again since is skipped)."""
-    form = await request.form()
     seen: dict[str, int] = {}
     for value in form.getlist("accept"):
         lg, _, rid = str(value).partition(":")

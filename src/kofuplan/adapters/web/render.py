@@ -125,20 +125,38 @@ PLAN_COLUMNS = ("issuance", "capacity", "open_weekdays", "weekend_days",
                 "wait_weekday_minutes", "wait_weekend_minutes")  # fmt: skip
 
 
-def plan_cells(row: Any, can_edit: bool, editable: Any) -> Markup:
+# The renewal plan table's columns after the month (_renewal.html).
+RENEWAL_PLAN_COLUMNS = ("issuance", "renewals_certificate", "renewals_card", "capacity",
+                        "open_weekdays", "weekend_days", "required_weekend_days",
+                        "dedicated_counters", "dedicated_daily_per_counter", "combined_counters",
+                        "combined_daily_per_counter", "offsite_counters", "staff", "terminals",
+                        "cumulative_issued", "recruit_start_month", "wait_weekday_minutes",
+                        "wait_weekend_minutes")  # fmt: skip
+
+
+def plan_cells(
+    row: Any,
+    can_edit: bool,
+    editable: Any,
+    columns: tuple[str, ...] = PLAN_COLUMNS,
+    prefix: str = "",
+    labels: Any = COLUMN_LABELS,
+) -> Markup:
     """One plan row's cells after the month: an input for each editable figure (when the
     user may edit), the figure as text otherwise. The same markup the template's own loop
-    made, written in Python: a 30-month page has 510 of them (issue 16, the pages' p95)."""
+    made, written in Python: a 30-month page has 510 of them, the renewal plan's 72 months
+    1,296 (issue 16, the pages' p95). ``prefix`` and ``labels``: the renewal plan's field
+    names (``renewal.``) and labels."""
     month = escape(row["month"])
     label = escape(_month(row["month"]))
     cells = []
-    for c in PLAN_COLUMNS:
+    for c in columns:
         value = row[c]
         if can_edit and c in editable:
             wide = " wide" if c == "issuance" else ""
             cells.append(
-                f'<td><input type="number" min="0" step="1" name="{month}.{c}" '
-                f'value="{escape(value)}" aria-label="{label} {escape(COLUMN_LABELS[c])}" '
+                f'<td><input type="number" min="0" step="1" name="{prefix}{month}.{c}" '
+                f'value="{escape(value)}" aria-label="{label} {escape(labels.get(c, c))}" '
                 f'class="n{wide}"></td>'
             )
         else:
@@ -149,6 +167,7 @@ def plan_cells(row: Any, can_edit: bool, editable: Any) -> Markup:
 env = templates.env
 env.globals["plan_cells"] = plan_cells
 env.globals["PLAN_COLUMNS"] = PLAN_COLUMNS
+env.globals["RENEWAL_PLAN_COLUMNS"] = RENEWAL_PLAN_COLUMNS
 env.filters["num"] = _num
 env.filters["man"] = _man
 env.filters["reiwa"] = _month

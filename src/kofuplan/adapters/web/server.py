@@ -17,6 +17,7 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.app import create_app
 from kofuplan.adapters.web.sample import SampleAccounts, seed
 from kofuplan.adapters.web.settings import Settings
+from kofuplan.services import summaries
 
 
 def app_from_environment() -> FastAPI:
@@ -25,7 +26,9 @@ def app_from_environment() -> FastAPI:
 
     keep_freed_memory()  # as in the CLI's process (kofuplan.adapters.allocator)
     settings = Settings()
-    return create_app(settings, Database(settings.database_url))
+    app = create_app(settings, Database(settings.database_url))
+    summaries.warm(app.state.storage)  # before this worker answers (summaries.warm)
+    return app
 
 
 def serve(host: str, port: int, database_url: str | None = None, workers: int = 1) -> None:
@@ -63,7 +66,15 @@ def serve(host: str, port: int, database_url: str | None = None, workers: int = 
             timeout_worker_healthcheck=60,
         )
         return
-    uvicorn.run(create_app(settings, db), host=host, port=port, log_level="warning")
+    app = create_app(settings, db)
+    started = time.perf_counter()
+    computed = summaries.warm(db)  # the stored summaries it lacks, before it answers
+    if computed:
+        print(
+            f"  computed {computed} stored summaries in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def demo_database(folder: Path | None = None) -> tuple[Database, SampleAccounts]:
@@ -103,7 +114,8 @@ def _shown(db: Database) -> str:
 @contextmanager
 def running(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``app`` from a background thread (tests, benchmarks); yields its base URL."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    # The app's lifespan runs: its summary refresher starts, and is stopped before this returns.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="kofuplan-server", daemon=True)
     thread.start()
