@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from kofuplan.adapters.check_files import check_plan_file, submit
 from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import stderr, stdout, steps
 from kofuplan.adapters.findings_csv import summary_path, write_findings
 from kofuplan.adapters.output import check_place
 from kofuplan.domain.wareki import reiwa_date
 from kofuplan.errors import KofuplanError
-from kofuplan.services.checking import check_summary
-from kofuplan.services.submission import Submission, unknown_code_findings
+
+if TYPE_CHECKING:
+    from kofuplan.services.submission import Submission
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -62,6 +62,11 @@ def check_command(
     with steps() as progress:
         progress.step("計画の読込と審査")
         try:
+            # Imported here: the reading stack (numpy, the plan reader) is not paid by
+            # `kofuplan --help` and the other commands (issue 16).
+            from kofuplan.adapters.check_files import check_plan_file
+            from kofuplan.services.checking import check_summary
+
             run = check_plan_file(plan, stats, day, profiles)
             summary = check_summary(run)
         except KofuplanError as exc:
@@ -129,6 +134,8 @@ def submit_command(
     with steps() as progress:
         progress.step("計画の読込と審査")
         try:
+            from kofuplan.adapters.check_files import submit
+
             sub = submit(pref, plans, stats, day, profiles, on_day)
         except KofuplanError as exc:
             raise fail(exc) from None
@@ -153,6 +160,8 @@ def print_submission_summary(console: Console, sub: Submission, out: Path) -> No
             console.print(f"  {code} {name}")
     else:
         console.print(f"提出期限 {deadline}: 全団体提出済")
+    from kofuplan.services.submission import unknown_code_findings
+
     for f in unknown_code_findings(sub):
         console.print(f"  不明な団体コード: {f.message}")
     if sub.skipped:
