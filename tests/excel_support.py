@@ -13,7 +13,7 @@ from typing import Any
 
 import openpyxl
 
-from kofuplan.adapters.excel.layout import sheet_title, without_unit
+from kofuplan.adapters.excel.layout import BUDGET_ITEM_CODES, sheet_title, without_unit
 from kofuplan.adapters.excel.reader import ReadSettings, plan_months
 from kofuplan.adapters.excel.template import write_template
 from kofuplan.adapters.safe_text import set_excel_text
@@ -34,9 +34,14 @@ MADE_ON = dt.date(2020, 10, 15)  # 作成日 of the workbooks write_sample makes
 
 def as_read(plan: PlanWorkbook, made_on: dt.date = MADE_ON) -> PlanWorkbook:
     """What the reader gives back for a template of ``plan`` made on ``made_on``: the plan,
-    with the 作成日 of the header block among its contacts (issue 15)."""
+    with the 作成日 of the header block among its contacts (issue 15), and a budget item
+    typed as one of the list's labels read as that item (職員の増員に要する人件費 → staff)."""
     contacts = dataclasses.replace(plan.contacts, made_on=made_on.isoformat())
-    return dataclasses.replace(plan, contacts=contacts)
+    budget = tuple(
+        dataclasses.replace(line, item=BUDGET_ITEM_CODES.get(line.item, line.item))
+        for line in plan.budget
+    )
+    return dataclasses.replace(plan, contacts=contacts, budget=budget)
 
 
 MONTHS = plan_months(load_rules().at(AS_OF))
