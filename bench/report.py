@@ -66,6 +66,14 @@ def quiet() -> bool:
     return os.getloadavg()[0] <= (os.cpu_count() or 1) / 2
 
 
+def judged_ratio(ours: Timing, peer: Timing) -> tuple[float, str]:
+    """How many times faster ours is than the peer (medians), and on what clock: the wall
+    clock on a quiet machine, CPU time on a busy one, as :meth:`Timing.judged`."""
+    if ours.cpu and peer.cpu and not quiet():
+        return statistics.median(peer.cpu) / statistics.median(ours.cpu), "CPU (machine busy)"
+    return peer.median / ours.median, "wall"
+
+
 @dataclass(frozen=True)
 class Row:
     what: str
