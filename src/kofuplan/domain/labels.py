@@ -49,6 +49,14 @@ STATS_LABELS: dict[str, str] = {
     "cards_issued_cumulative": "累計交付枚数",
     "prev_snapshot_date": "前回の基準日",
     "cards_issued_increase_since_prev": "前回からの交付枚数の増加",
+    # the renewal wave's sources (national series, reference points, age bands)
+    "as_of": "基準日",
+    "metric": "指標",
+    "value": "値",
+    "population_base": "率の基準人口",
+    "rate_pct": "交付率（%）",
+    "age_band": "年齢階級",
+    "sex": "性別",
 }
 
 
