@@ -16,7 +16,7 @@ from typing import Any
 from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.clerk_input import number_text
-from kofuplan.domain.labels import input_label
+from kofuplan.domain.labels import EVENT_PART_LABELS, input_label
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 from kofuplan.domain.promotion_input import (
     EVENING_HOURS_MAX,
@@ -40,13 +40,6 @@ _WHAT = {
     "text": f"{TEXT_MAX:,}字以内の文章",
     "events": "出張申請受付の並び",
 }
-# An event's parts (month/days/applications per day/infection control in the cell).
-_PARTS = {
-    "month": "月",
-    "days": "日数",
-    "applications_per_day": "1日の申請見込み",
-    "infection_control": "感染対策",
-}
 SHOWN_MAX = 40
 
 
@@ -60,9 +53,9 @@ def _message(bad: BadPromotionValue, where: str, ceiling: int) -> str:
     if bad.event is not None:
         field = f"{field} {bad.event}件目"
         if bad.why == "missing":
-            names = "・".join(_PARTS.get(p, p) for p in bad.missing)
+            names = "・".join(EVENT_PART_LABELS.get(p, p) for p in bad.missing)
             return f"{where}: {field}の{names}がありません"
-        field = f"{field}の{_PARTS.get(bad.part or '', bad.part)}"
+        field = f"{field}の{EVENT_PART_LABELS.get(bad.part or '', bad.part)}"
     if bad.why == "ceiling":
         what = f"0以上{ceiling:,}以下の整数"
     elif bad.why == "period":

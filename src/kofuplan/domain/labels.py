@@ -9,7 +9,14 @@ from collections.abc import Iterable
 
 from kofuplan.domain.advice import COLUMN_LABELS
 
-__all__ = ["INPUT_LABELS", "STATS_LABELS", "field_label", "field_labels", "input_label"]
+__all__ = [
+    "EVENT_PART_LABELS",
+    "INPUT_LABELS",
+    "STATS_LABELS",
+    "field_label",
+    "field_labels",
+    "input_label",
+]
 
 # The municipality's own inputs (``--profiles`` CSV, the input page, the workbook).
 INPUT_LABELS: dict[str, str] = {
@@ -35,6 +42,14 @@ INPUT_LABELS: dict[str, str] = {
     "konbini_fee_counter_yen": "証明書の窓口手数料（円）",
     "konbini_fee_store_yen": "証明書のコンビニ手数料（円）",
     "konbini_reduction_from": "コンビニ手数料引下げの開始日",
+}
+
+# The parts of one off-site application event (出張申請受付, R3.3).
+EVENT_PART_LABELS: dict[str, str] = {
+    "month": "月",
+    "days": "日数",
+    "applications_per_day": "1日の申請見込み",
+    "infection_control": "感染対策",
 }
 
 # The statistics' long format (総務省「マイナンバーカード交付状況」).

@@ -3,7 +3,8 @@ path that does not exist, an unknown command (issue 12 item 4).
 
 Typer (through its vendored Click) words these in English ("Missing option", "Invalid value
 for …", "No such option"). :func:`usage_message` says the same in Japanese from the error's
-fields (the option, the parameter's type, the pydantic validation error behind a bad value),
+fields (the option, the parameter's type, the pydantic validation error behind a bad value,
+worded by :mod:`kofuplan.adapters.validation_words` as the API's are),
 never by translating the English text, except for the few refusals that carry nothing else.
 :class:`kofuplan.adapters.cli.KofuplanGroup` prints the result on one line, as every other
 refusal.
@@ -13,35 +14,16 @@ from __future__ import annotations
 
 import re
 from difflib import get_close_matches
-from typing import Any
 
 # Typer vendors Click; its exception classes are only exported from here (pinned in uv.lock;
 # tests/unit/test_issue12_cli_usage_japanese.py fails if an upgrade moves them).
 from typer._click import exceptions as click_errors
 
+from kofuplan.adapters.validation_words import reason, shown
+
 __all__ = ["is_help", "usage_message"]
 
 HELP_HINT = "（--help で使い方を表示します）"
-
-# The reason for a bad value, by the pydantic error type behind it ({…} from the error's ctx).
-_REASONS = {
-    "int_parsing": "整数を指定してください",
-    "int_from_float": "整数を指定してください",
-    "int_type": "整数を指定してください",
-    "float_parsing": "数を指定してください",
-    "float_type": "数を指定してください",
-    "finite_number": "有限の数を指定してください",
-    "greater_than_equal": "{ge} 以上を指定してください",
-    "greater_than": "{gt} より大きい値を指定してください",
-    "less_than_equal": "{le} 以下を指定してください",
-    "less_than": "{lt} 未満を指定してください",
-    "bool_parsing": "true か false を指定してください",
-    "date_parsing": "日付（YYYY-MM-DD）を指定してください",
-    "date_from_datetime_parsing": "日付（YYYY-MM-DD）を指定してください",
-    "string_too_long": "{max_length} 文字以内で指定してください",
-    "enum": "次のいずれかを指定してください: {expected}",
-    "literal_error": "次のいずれかを指定してください: {expected}",
-}
 
 # Path checks carry only their English text: (kind, shown path, what is wrong).
 _PATH = re.compile(
@@ -60,12 +42,6 @@ _PATH_REASONS = {
 _NO_COMMAND = re.compile(r"^No such command (['\"])(.*)\1\.", re.DOTALL)
 _EXTRA = re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.*)\)$", re.DOTALL)
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-SHOWN_MAX = 40
-
-
-def _shown(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
 
 
 def is_help(exc: BaseException) -> bool:
@@ -88,24 +64,13 @@ def _hint(exc: click_errors.BadParameter) -> str:
 
 
 def _bad_value_reason(exc: click_errors.BadParameter) -> str:
-    cause = exc.__cause__
-    errors = getattr(cause, "errors", None)
-    if callable(errors):
-        found = errors()
-        if found:
-            first = found[0]
-            template = _REASONS.get(str(first.get("type")), "値が正しくありません")
-            context = {k: str(v).replace(" or ", "、") for k, v in (first.get("ctx") or {}).items()}
-            try:
-                reason = template.format(**context)
-            except (KeyError, IndexError):
-                reason = "値が正しくありません"
-            given = first.get("input")
-            return reason if given is None else f"{reason}（入力値「{_shown(given)}」）"
+    errors = getattr(exc.__cause__, "errors", None)  # the pydantic error behind a bad value
+    if callable(errors) and (found := errors()):
+        return reason(found[0])
     message = exc.message
     if match := _PATH.match(message):
         kind, path, what = match.groups()
-        return f"{_KINDS[kind]}「{_shown(path)}」{_PATH_REASONS[what]}"
+        return f"{_KINDS[kind]}「{shown(path)}」{_PATH_REASONS[what]}"
     if _JAPANESE.search(message):  # our own refusal, already Japanese
         return message
     return "値が正しくありません"
@@ -115,7 +80,7 @@ def _usage_reason(exc: click_errors.UsageError) -> str:
     message = exc.message
     if match := _NO_COMMAND.match(message):
         name = match.group(2)
-        text = f"コマンド「{_shown(name)}」はありません"
+        text = f"コマンド「{shown(name)}」はありません"
         group = exc.ctx.command if exc.ctx is not None else None
         names = list(getattr(group, "commands", {}) or {})
         near = get_close_matches(name, names)
@@ -123,7 +88,7 @@ def _usage_reason(exc: click_errors.UsageError) -> str:
             text += f"（近いもの: {'、'.join(near)}）"
         return text + HELP_HINT
     if match := _EXTRA.match(message):
-        return f"余分な引数があります: 「{_shown(match.group(1))}」{HELP_HINT}"
+        return f"余分な引数があります: 「{shown(match.group(1))}」{HELP_HINT}"
     if message.startswith("Missing command"):
         return f"コマンドを指定してください{HELP_HINT}"
     if _JAPANESE.search(message):
@@ -141,12 +106,12 @@ def usage_message(exc: BaseException) -> str:
         reason = _bad_value_reason(exc)
         return f"{hint}: {reason}" if hint else reason
     if isinstance(exc, click_errors.NoSuchOption):
-        text = f"オプション {_shown(exc.option_name)} はありません"
+        text = f"オプション {shown(exc.option_name)} はありません"
         if exc.possibilities:
             text += f"（近いもの: {'、'.join(sorted(exc.possibilities))}）"
         return text + HELP_HINT
     if isinstance(exc, click_errors.BadOptionUsage):
-        option = _shown(exc.option_name)
+        option = shown(exc.option_name)
         if "requires" in exc.message:
             return f"{option} の後に値を指定してください"
         if "does not take a value" in exc.message:
@@ -155,6 +120,6 @@ def usage_message(exc: BaseException) -> str:
     if isinstance(exc, click_errors.UsageError):
         return _usage_reason(exc)
     if isinstance(exc, click_errors.FileError):
-        return f"ファイル「{_shown(exc.ui_filename)}」を開けません"
+        return f"ファイル「{shown(exc.ui_filename)}」を開けません"
     message = getattr(exc, "message", str(exc))
     return message if _JAPANESE.search(message) else "コマンドを実行できません"
