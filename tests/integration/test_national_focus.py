@@ -1,5 +1,6 @@
 """The national page's focus list is ``kofuplan focus``'s for the same month (issue 12): one
-rule, domain/focus.py, on the statistics file and on the store alike (real data, June 2022)."""
+rule, domain/focus.py, on the statistics file and on the store alike (real data, June 2022),
+down to what the Ministry reads on /api/nation and /nation."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.adapters.storage.db import Database
-from kofuplan.services.setup import load_baseline
+from kofuplan.adapters.web.sample import SampleAccounts
+from kofuplan.services.setup import add_user, load_baseline
 from kofuplan.services.views import national_view
 from tests.cli_runner import run_cli
+from tests.web_support import PASSWORD, serve, signed_in
 
 MONTH = "2022-06"
 SNAPSHOT_OF_MAY = dt.date(2022, 6, 1)  # stands for the end of May 2022
@@ -42,6 +45,16 @@ def test_R8_1_national_focus_list_equals_kofuplan_focus(long_stats: Path, tmp_pa
         uow.commit()
     with db.unit_of_work() as uow:
         view = national_view(uow)
-    db.dispose()
     assert view.focus_month == MONTH
     assert sorted(f["lg_code"] for f in view.focus) == sorted(command)
+
+    # What the Ministry reads: the national API (and the page, which shows its first 50)
+    # through the service's cached summary, not only the view behind it.
+    add_user(db, role="ministry", login="ministry", password=PASSWORD)
+    with serve(db, SampleAccounts(PASSWORD, "ministry", {}, {})) as (url, _):
+        ministry = signed_in(url, "ministry")
+        nation = ministry.get("/api/nation").json()
+        page = ministry.get("/nation").text
+    db.dispose()
+    assert sorted(f["lg_code"] for f in nation["focus"]) == sorted(command)
+    assert all(f"（{f['lg_code']}）" in page for f in view.focus[:50])

@@ -24,6 +24,8 @@ def adapter_imports(path: Path) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:
             names = [node.module]
+            if node.module == "kofuplan":  # from kofuplan import adapters
+                names += [f"kofuplan.{a.name}" for a in node.names]
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         else:
@@ -65,3 +67,18 @@ def test_the_import_reader_sees_imports_inside_functions(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert adapter_imports(module) == ["kofuplan.adapters.storage"]
+
+
+def test_issue12_the_import_reader_sees_every_spelling_of_an_adapter_import(
+    tmp_path: Path,
+) -> None:
+    """Issue 12 (layers): ``import kofuplan.adapters.x as y`` and ``from kofuplan import
+    adapters`` are adapter imports too; ``from kofuplan import errors`` is not."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import kofuplan.adapters.web as web\n"
+        "from kofuplan import adapters, errors\n"
+        "from kofuplan.domain import plan\n",
+        encoding="utf-8",
+    )
+    assert adapter_imports(module) == ["kofuplan.adapters.web", "kofuplan.adapters"]

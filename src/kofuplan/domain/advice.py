@@ -23,6 +23,14 @@ COLUMN_LABELS = {
     "combined_daily_per_counter": "兼用窓口1窓口1日当たりの平均交付枚数",
     "evening_day_equivalents": "夜間開庁（開庁日換算）",
     "terminals": "統合端末の台数",
+    # figures the plan derives (a stored or imported plan holds them too; the page's words)
+    "cumulative_issued": "累計交付枚数",
+    "coverage_pct": "交付率（%）",
+    "open_weekdays": "平日の開庁日数",
+    "required_weekend_days": "必要な土日の交付日数",
+    "open_days": "開庁日数",
+    "capacity": "交付能力",
+    "recruit_start_month": "採用開始月",
 }
 
 

@@ -70,6 +70,15 @@ def offered_load(arrivals_per_hour: ArrayLike, service_minutes: ArrayLike) -> Fl
     return np.asarray(rate * service / 60.0, dtype=np.float64)
 
 
+# The Erlang B recursion over k = 1 … the largest count: once every blocking still being
+# carried is 0.0 (it underflows a few hundred counters past the load), each further step
+# gives 0.0 again, so the loop stops there. The results are the same bits; a count typed
+# far beyond any office (a million counters is within the count ceiling) no longer costs a
+# Python step per counter (issue 12, bounds: a page took minutes and timed out). Checked
+# every few steps, so a nation's plan pays nothing for it.
+UNDERFLOW_EVERY = 64
+
+
 def _erlang_b(load: FloatArray, counters: IntArray) -> FloatArray:
     """Erlang B blocking probability, recursion run to each element's own count.
 
@@ -87,6 +96,8 @@ def _erlang_b(load: FloatArray, counters: IntArray) -> FloatArray:
     for k, start in enumerate(starts.tolist(), start=1):
         lb = sorted_load[start:] * blocking[start:]
         blocking[start:] = lb / (k + lb)
+        if k % UNDERFLOW_EVERY == 0 and not blocking[start:].any():
+            break  # every blocking left is 0.0, and 0 / (k + 0) stays 0.0: the same result
     out = np.empty_like(blocking)
     out[order] = blocking
     return out.reshape(load.shape)
@@ -109,6 +120,8 @@ def erlang_c_wait_minutes_by_row(
     for k, start in enumerate(starts.tolist(), start=1):
         lb = sorted_load[:, start:] * blocking[:, start:]
         blocking[:, start:] = lb / (k + lb)
+        if k % UNDERFLOW_EVERY == 0 and not blocking[:, start:].any():
+            break  # as in _erlang_b: the rest is 0.0 whatever the count
     n = sorted_n.astype(np.float64)[None, :]
     c = _erlang_c_from_b(sorted_load, np.broadcast_to(n, sorted_load.shape), blocking)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -65,6 +65,8 @@ RENEWAL_LABELS = {
     **COLUMN_LABELS,
     "issuance": "更新の件数（窓口に来る人数）",
     "cumulative_issued": "更新の件数の累計",
+    "coverage_pct": "更新の累計／人口（%）",
+    "capacity": "受付能力",
     "dedicated_counters": "更新専用窓口数",
     "combined_counters": "住民異動等と併せて更新を受け付ける窓口数",
     "weekend_days": "土日の更新受付予定日数",

@@ -110,7 +110,7 @@ def import_plans(
             if m is None:
                 raise InputError(
                     f"団体コード（lg_code）{lg_code}: 登録されていない団体です"
-                    "（先に db load-stats を実行してください）"
+                    "（先に統計を読み込んでください）"
                 )
             latest = uow.plans.latest_revision(lg_code, kind)
             base = latest.id if latest else None

@@ -125,6 +125,12 @@ def merge_edits(
     return [by_month[str(r["month"])] for r in base]
 
 
+# The figures a whole plan gives for every month: the pages sum and chart them and the
+# prefecture's workbook needs them (capacity is recomputed from the counters). A blank one
+# from a CSV import is the field's error, not a None that every reader then trips on.
+GIVEN_EACH_MONTH = ("issuance", "dedicated_counters", "combined_counters", "staff")
+
+
 def whole_rows(
     rows: Sequence[Mapping[str, Any]], m: MunicipalityRecord | None = None, kind: str = "issuance"
 ) -> list[dict[str, Any]]:
@@ -139,6 +145,11 @@ def whole_rows(
         clean = dict(row)
         for name in FIGURE_COLUMNS:
             value = plain_value(row.get(name))
+            if value is None and kind != RENEWAL and name in GIVEN_EACH_MONTH:
+                raise InvalidInput(
+                    f"{i + 1}行目: {month[:20]}の{labels[name]}が空欄です"
+                    "（0以上の整数を入力してください）"
+                )
             if value is None or name in ("coverage_pct", "recruit_start_month"):
                 continue  # recomputed, or text
             error = figure_error(month, name, value, bounds, labels)
