@@ -23,6 +23,7 @@ stable count: the first count that meets the level is the true minimum.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +78,16 @@ def offered_load(arrivals_per_hour: ArrayLike, service_minutes: ArrayLike) -> Fl
 # Python step per counter (issue 12, bounds: a page took minutes and timed out). Checked
 # every few steps, so a nation's plan pays nothing for it.
 UNDERFLOW_EVERY = 64
+STEPS_AT_ONCE = 4096  # a multiple of UNDERFLOW_EVERY
+
+
+def _steps(sorted_n: IntArray, top: int) -> Iterator[tuple[int, int]]:
+    """(k, the first element with at least k counters) for k = 1 … ``top``, made a block at
+    a time: ``np.arange(1, top + 1)`` whole would be 8 GB for a billion counters."""
+    for low in range(1, top + 1, STEPS_AT_ONCE):
+        ks = np.arange(low, min(low + STEPS_AT_ONCE, top + 1))
+        starts = np.searchsorted(sorted_n, ks, side="left")
+        yield from zip(ks.tolist(), starts.tolist(), strict=True)
 
 
 def _erlang_b(load: FloatArray, counters: IntArray) -> FloatArray:
@@ -92,8 +103,7 @@ def _erlang_b(load: FloatArray, counters: IntArray) -> FloatArray:
     sorted_load = flat_load[order]
     blocking = np.ones(flat_load.shape)
     top = int(sorted_n[-1]) if sorted_n.size else 0
-    starts = np.searchsorted(sorted_n, np.arange(1, top + 1), side="left")
-    for k, start in enumerate(starts.tolist(), start=1):
+    for k, start in _steps(sorted_n, top):
         lb = sorted_load[start:] * blocking[start:]
         blocking[start:] = lb / (k + lb)
         if k % UNDERFLOW_EVERY == 0 and not blocking[start:].any():
@@ -116,8 +126,7 @@ def erlang_c_wait_minutes_by_row(
     sorted_load = loads.reshape(rows, -1)[:, order]
     blocking = np.ones(sorted_load.shape)
     top = int(sorted_n[-1]) if sorted_n.size else 0
-    starts = np.searchsorted(sorted_n, np.arange(1, top + 1), side="left")
-    for k, start in enumerate(starts.tolist(), start=1):
+    for k, start in _steps(sorted_n, top):
         lb = sorted_load[:, start:] * blocking[:, start:]
         blocking[:, start:] = lb / (k + lb)
         if k % UNDERFLOW_EVERY == 0 and not blocking[:, start:].any():
