@@ -406,15 +406,29 @@ def count_field_error(
     None when it can. For an editor's form, an API body or an imported row, which are refused
     whole rather than reported."""
     value = plain_value(raw)
-    whole, bad = whole_count(value, bounds.count_ceiling)
+    ceiling = field_ceiling(column, bounds)
+    whole, bad = whole_count(value, ceiling)
     if whole is not None:
         return None
     where = f"{reiwa_month(month)}の{labels.get(column, column)}"
     if bad is not None and bad < 0:
         return f"{where}: 負の値 {_shown(value)} は入力できません"
-    return (
-        f"{where}: 「{_shown(value)}」は0以上{bounds.count_ceiling:,}以下の整数で入力してください"
-    )
+    return f"{where}: 「{_shown(value)}」は0以上{ceiling:,}以下の整数で入力してください"
+
+
+# A month has at most 31 days: a count of days beyond that is a typing error, and a billion
+# days would carry capacity (counters × cards a day × days) past a 64-bit integer (issue 12:
+# a save of 177,372,498 土日 days answered 500).
+DAY_COLUMNS = ("open_weekdays", "weekend_days", "required_weekend_days", "open_days")
+MONTH_DAYS_MAX = 31
+
+
+def field_ceiling(column: str, bounds: PlanBounds) -> int:
+    """The largest whole figure ``column`` may hold: a month's days for a count of days, the
+    count ceiling otherwise."""
+    if column in DAY_COLUMNS:
+        return min(bounds.count_ceiling, MONTH_DAYS_MAX)
+    return bounds.count_ceiling
 
 
 def figure_error(

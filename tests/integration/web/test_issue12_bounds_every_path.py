@@ -11,6 +11,7 @@ service (in-memory store, one server for the module) and ``db load-plan``'s use 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 from collections.abc import Iterator
@@ -28,11 +29,14 @@ from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.web.sample import SampleAccounts
 from kofuplan.domain.advice import COLUMN_LABELS
 from kofuplan.domain.plan_edit import EDITABLE_COLUMNS
+from kofuplan.domain.plan_form import PlanBounds, field_ceiling
 from kofuplan.errors import InputError
+from kofuplan.parameters import load_rules
 from kofuplan.services.setup import import_plans, plan_months, rows_by_municipality
 from tests.web_support import Client, memory_sample, serve, signed_in
 
-CEILING = 10**9  # bounds.count_ceiling (tests/unit/test_plan_bounds.py pins it)
+BOUNDS = PlanBounds.from_rules(load_rules().at(dt.date(2020, 10, 1)))
+CEILING = BOUNDS.count_ceiling
 HUGE = "1" * 30
 JAPANESE = ("\u3040", "\u9fff")
 
@@ -77,28 +81,30 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield World(url, accounts, store)
 
 
-def _in_range(value: Any) -> bool:
-    """A whole count within the ceiling, as a number (a text is judged by the reader)."""
+def _in_range(value: Any, field: str) -> bool:
+    """A whole count within the field's ceiling (a month's days for a count of days), as a
+    number (a text is judged by the reader)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value) and float(value).is_integer() and 0 <= value <= CEILING
+    ceiling = field_ceiling(field, BOUNDS)
+    return math.isfinite(value) and float(value).is_integer() and 0 <= value <= ceiling
 
 
-def _out_of_range(value: Any) -> bool:
+def _out_of_range(value: Any, field: str) -> bool:
     """Certainly refused: a number that is negative, beyond the ceiling or not whole."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return not _in_range(value)
+        return not _in_range(value, field)
     return value in (HUGE, "-1", "2.5", "1e400", "たくさん")
 
 
 def _assert_answered(status: int, text: str, field: str, value: Any) -> None:
     assert status != 500 and "Traceback" not in text, (field, value, status, text[:300])
     if status in (200, 201, 303):
-        assert not _out_of_range(value), (field, value, "was taken")
+        assert not _out_of_range(value, field), (field, value, "was taken")
         return
     assert status == 422, (field, value, status, text[:300])
     assert any(JAPANESE[0] <= ch <= JAPANESE[1] for ch in text), text[:300]
-    if _out_of_range(value):
+    if _out_of_range(value, field):
         assert COLUMN_LABELS[field] in text, (field, value, text[:300])
 
 
@@ -115,7 +121,7 @@ def test_issue12_any_number_in_an_api_body_is_saved_or_gets_the_fields_error(
               "rows": [{"month": month, field: value}]},
     )  # fmt: skip
     _assert_answered(r.status_code, r.text, field, value)
-    if _in_range(value) and r.status_code == 201:
+    if _in_range(value, field) and r.status_code == 201:
         assert world.revision()["content"][0][field] == int(value)
 
 
@@ -193,11 +199,11 @@ def test_issue12_any_number_in_a_plan_csv_is_stored_or_gets_the_fields_error(
         plans = rows_by_municipality(read_plan_rows(path), str(path), plan_months())
         import_plans(world.store, plans, "bounds")
     except InputError as exc:
-        assert not _in_range(value) or field in ("offsite_counters", "dedicated_counters")
+        assert not _in_range(value, field) or field in ("offsite_counters", "dedicated_counters")
         assert COLUMN_LABELS[field] in str(exc), (field, value, str(exc))
         assert world.revision()["id"] == before  # nothing half-written
         return
-    assert not _out_of_range(value), (field, value, "was stored")
+    assert not _out_of_range(value, field), (field, value, "was stored")
     for address in (f"/m/{world.lg}", f"/api/municipalities/{world.lg}/plan"):
         r = world.clerk.get(address)  # what was stored is read back without a 500
         assert r.status_code == 200, (field, value, address, r.status_code)
