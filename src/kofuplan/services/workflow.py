@@ -125,10 +125,10 @@ def merge_edits(
     return [by_month[str(r["month"])] for r in base]
 
 
-# The figures a whole plan gives for every month: the pages sum and chart them and the
-# prefecture's workbook needs them (capacity is recomputed from the counters). A blank one
-# from a CSV import is the field's error, not a None that every reader then trips on.
-GIVEN_EACH_MONTH = ("issuance", "dedicated_counters", "combined_counters", "staff")
+# The figure a whole plan gives for every month (the plan CSV's one required figure): the
+# pages sum and chart it. A blank one from a CSV import is the field's error, not a None
+# that the municipality's page then tripped on (it answered 500).
+GIVEN_EACH_MONTH = ("issuance",)
 
 
 def whole_rows(
