@@ -67,6 +67,21 @@ class World:
             assert latest is not None
             self.engine_rows = [dict(r) for r in latest.content]
 
+    def reset(self) -> None:
+        """The first month back to the engine's figures. Each example types one number; what
+        earlier examples saved must not add up (a billion counters and a billion cards in one
+        month make every page of the municipality compute Erlang C over a million steps:
+        reported, not this property)."""
+        revision = self.revision()
+        first = {c: self.engine_rows[0][c] for c in EDITABLE_COLUMNS}
+        first = {c: v for c, v in first.items() if v is not None}
+        r = self.clerk.post(
+            f"/api/municipalities/{self.lg}/plan",
+            json={"base_revision_id": revision["id"], "reason": "reset",
+                  "rows": [{"month": self.engine_rows[0]["month"], **first}]},
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+
     def revision(self) -> dict[str, Any]:
         r = self.clerk.get(f"/api/municipalities/{self.lg}/plan")
         assert r.status_code == 200, r.text
@@ -130,6 +145,7 @@ def test_issue12_any_number_in_an_api_body_is_saved_or_gets_the_fields_error(
 def test_issue12_any_number_in_the_page_form_is_saved_or_gets_the_fields_error(
     world: World, field: str, value: Any
 ) -> None:
+    world.reset()
     revision = world.revision()
     month = revision["content"][0]["month"]
     typed = value if isinstance(value, str) else repr(value) if isinstance(value, float) else value
@@ -214,6 +230,7 @@ def test_issue12_a_30_digit_issuance_on_every_path_breaks_no_page(
 ) -> None:
     """After the clerk tried 30 digits on every path (and the properties above ran), the
     prefecture's, the nation's page and the API answer for every reader."""
+    world.reset()
     revision = world.revision()
     month = revision["content"][0]["month"]
     api = world.clerk.post(
