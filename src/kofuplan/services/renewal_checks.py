@@ -46,6 +46,7 @@ from kofuplan.domain.renewal_plan import (
 from kofuplan.parameters import RuleBook, Snapshot
 from kofuplan.services.checking import CheckRun, check_rows
 from kofuplan.services.municipal_inputs import given_values
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.planning import first_plan_month, plan_calendar
 from kofuplan.services.ports import InputRevisionRecord as InputRevision
 from kofuplan.services.ports import MunicipalityRecord as Municipality
@@ -210,7 +211,7 @@ def revision_result(
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    found = check_renewal(m, revision.content, inputs.content if inputs else None)
+    found = check_renewal(m, revision_rows(revision), inputs.content if inputs else None)
     with _lock:
         _cache[key] = found
         while len(_cache) > _CACHE_SIZE:
@@ -310,7 +311,7 @@ def revision_results(
     if todo:
         fresh = check_renewals(
             todo,
-            {m.lg_code: revisions[m.lg_code].content for m in todo},
+            {m.lg_code: revision_rows(revisions[m.lg_code]) for m in todo},
             {m.lg_code: inputs[m.lg_code].content for m in todo if m.lg_code in inputs},
         )
         with _lock:

@@ -38,6 +38,7 @@ from kofuplan.services import (
     workflow,
 )
 from kofuplan.services.access import Principal, home_path
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import InputRevisionRecord, PlanRevisionRecord
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -124,8 +125,15 @@ def _revision_out(r: PlanRevisionRecord, author: str) -> s.RevisionOut:
         reason=r.reason,
         created_at=r.created_at,
         author=author,
-        content=r.content,
+        content=_body_rows(r),
     )
+
+
+def _body_rows(r: PlanRevisionRecord) -> list[dict[str, Any]]:
+    """The API body keeps its shape, a row per month (what a client posts back), with a
+    renewal plan's kind on each row as the plan file has it."""
+    rows = revision_rows(r)
+    return [{**row, "kind": r.kind} for row in rows] if r.kind == RENEWAL else rows
 
 
 def _plan_out(access: Any) -> s.PlanOut:
