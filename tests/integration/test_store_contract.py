@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from kofuplan.adapters.memory import MemoryStorage
-from kofuplan.domain.plan_table import PlanTable, rows_table, same_table
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_table import PlanTable, rows_table, same_table
 from kofuplan.errors import InputError
 from kofuplan.services import setup, summaries, views, workflow
 from kofuplan.services.access import Principal

@@ -15,6 +15,7 @@ The store keeps a table as rows of plain values (:func:`table_rows`) and reads t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -252,9 +253,10 @@ def _count(value: Any) -> int | None:
 
 
 def _real(value: Any) -> float | None:
-    if type(value) is int or type(value) is float:
-        number = float(value)
-        return number if np.isfinite(number) else None
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if type(value) is int:
+        return float(value) if -_LARGEST_COUNT <= value <= _LARGEST_COUNT else None
     return None
 
 

@@ -24,7 +24,7 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import Cell, PlanBounds, PlanRow, plain_value, read_plan_form
+from kofuplan.domain.plan_form import PlanBounds, PlanRow, plain_value, read_plan_form
 from kofuplan.domain.plan_table import RENEWAL_FIGURES, PlanTable, empty_table
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
@@ -227,14 +227,6 @@ def edited_table(
 def _figure(value: Any) -> float:
     number = plain_value(value)
     return float(number) if isinstance(number, int | float) else np.nan
-
-
-def row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
-    """An unsaved row as it is: numbers stay numbers (the validator bounds them)."""
-    cells: dict[str, Cell] = dict(row)
-    if own_inputs:  # not given: the profile built from the inputs supplies them
-        cells.update({name: None for name in INPUT_DECIDED if name in cells})
-    return cells
 
 
 def stored_plans(
