@@ -240,15 +240,16 @@ def table_rows(table: PlanTable) -> dict[str, list[dict[str, Value]]]:
 
 
 # The largest count a stored row is read with: within int64 with room for sums. Stored plans
-# were bounded when saved (``bounds.count_ceiling``); a larger one is left not given.
+# were bounded when saved (``bounds.count_ceiling``); the checks report a count beyond it or
+# below 0 (``stored_plan.on_period``), one beyond this is left not given.
 _LARGEST_COUNT = 2**53
 
 
 def _count(value: Any) -> int | None:
+    if type(value) is float and value.is_integer():
+        value = int(value)
     if type(value) is int:
-        return value if 0 <= value <= _LARGEST_COUNT else None
-    if type(value) is float and value.is_integer() and 0 <= value <= _LARGEST_COUNT:
-        return int(value)
+        return value if -_LARGEST_COUNT <= value <= _LARGEST_COUNT else None
     return None
 
 

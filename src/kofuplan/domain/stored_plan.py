@@ -98,11 +98,16 @@ def _sound(t: PlanTable, bounds: PlanBounds) -> dict[str, BoolArray]:
 
 
 def _bounded(t: PlanTable, sound: dict[str, BoolArray]) -> PlanTable:
-    """The table with a figure beyond its bound not given."""
+    """The table with a figure beyond its bound not given (0, or NaN for a decimal)."""
     if all(sound[c][t.given[c]].all() for c in sound):
         return t  # the common case: every stored figure was bounded when it was saved
     given = {c: (v & sound[c] if c in sound else v) for c, v in t.given.items()}
-    return replace(t, given=given)
+    return replace(
+        t,
+        given=given,
+        counts={c: np.where(given[c], v, 0) for c, v in t.counts.items()},
+        decimals={c: np.where(given[c], v, np.nan) for c, v in t.decimals.items()},
+    )
 
 
 def _cell_findings(
