@@ -273,13 +273,9 @@ def rows_table(lg_code: str, rows: Sequence[Mapping[str, Any]]) -> PlanTable:
     months = tuple(str(r.get("month", "")) for r in rows)
     table = empty_table([lg_code], months)
     for c in COUNT_COLUMNS:
-        values = [_count(r.get(c)) for r in rows]
-        table.given[c][0] = [v is not None for v in values]
-        table.counts[c][0] = [0 if v is None else v for v in values]
+        table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
     for c in DECIMAL_COLUMNS:
-        reals = [_real(r.get(c)) for r in rows]
-        table.given[c][0] = [v is not None for v in reals]
-        table.decimals[c][0] = [np.nan if v is None else v for v in reals]
+        table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
     first = None
     for j, r in enumerate(rows):
         value = r.get("recruit_start_month")
@@ -296,11 +292,43 @@ def rows_table(lg_code: str, rows: Sequence[Mapping[str, Any]]) -> PlanTable:
     extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0]]
     if not extra:
         return table
-    figures = {
-        c: np.array([[np.nan if (v := _real(r.get(c))) is None else v for r in rows]])
-        for c in extra
-    }
+    figures = {c: _decimal_column([r.get(c) for r in rows])[0][None, :] for c in extra}
     return replace(table, extra=figures)
+
+
+_NONE = type(None)
+
+
+def _count_column(values: list[Any]) -> tuple[IntArray, BoolArray]:
+    """A column of counts and where they are given. Whole columns at once when they hold
+    only ints and blanks, as the store writes them (issue 16: a national aggregate reads
+    every latest revision); value by value otherwise."""
+    if set(map(type, values)) <= {int, _NONE}:
+        given = np.array([v is not None for v in values], dtype=np.bool_)
+        try:
+            figures = np.array([0 if v is None else v for v in values], dtype=np.int64)
+        except OverflowError:  # beyond int64: not given, found value by value below
+            pass
+        else:
+            given &= np.abs(figures) <= _LARGEST_COUNT
+            return np.where(given, figures, 0), given
+    read = [_count(v) for v in values]
+    return (
+        np.array([0 if v is None else v for v in read], dtype=np.int64),
+        np.array([v is not None for v in read], dtype=np.bool_),
+    )
+
+
+def _decimal_column(values: list[Any]) -> tuple[FloatArray, BoolArray]:
+    """A column of decimals (NaN where not given) and where they are given."""
+    if set(map(type, values)) <= {float, _NONE}:
+        reals = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    else:
+        reals = np.array(
+            [np.nan if (v := _real(value)) is None else v for value in values], dtype=np.float64
+        )
+    given = np.isfinite(reals)
+    return np.where(given, reals, np.nan), given
 
 
 def same_table(a: PlanTable, b: PlanTable) -> bool:
