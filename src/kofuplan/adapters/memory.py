@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, cast
@@ -299,9 +299,15 @@ class MemoryRepository:
         found = self.latest_revisions(lg_codes, kind)
         return {lg: (r.id, r.created_at) for lg, r in found.items()}
 
-    def revision_tables(self, ids: Sequence[int]) -> dict[int, PlanTable]:
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
         wanted = set(ids)
-        return {r.id: r.table for r in self.t.plan_revisions if r.id in wanted}
+        return {
+            r.id: rows_table(r.lg_code, r.rows, columns)
+            for r in self.t.plan_revisions
+            if r.id in wanted
+        }
 
     def add_revision(
         self,

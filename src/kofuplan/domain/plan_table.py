@@ -16,7 +16,7 @@ The store keeps a table as rows of plain values (:func:`table_rows`) and reads t
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -261,23 +261,29 @@ def _real(value: Any) -> float | None:
     return None
 
 
-def rows_table(lg_code: str, rows: Sequence[Mapping[str, Any]]) -> PlanTable:
+def rows_table(
+    lg_code: str, rows: Sequence[Mapping[str, Any]], columns: Collection[str] | None = None
+) -> PlanTable:
     """One municipality's stored rows (:func:`table_rows`' rows, one per month) as a table
     over the rows' months in their order; a renewal plan's figures (:data:`RENEWAL_FIGURES`)
     go to ``extra`` when the rows have them. For rows the store wrote, not for input: a value
     that is not a plain number of its kind is left not given (the checks then report the
     month's missing figure), never guessed; a month is valid when it has every
-    :data:`REQUIRED_COUNTS`."""
+    :data:`REQUIRED_COUNTS`. With ``columns``, only those figures are read (the others are
+    not given): for a reader that needs a few of every plan (the aggregates)."""
     from kofuplan.domain.snapshots import month_index
 
     months = tuple(str(r.get("month", "")) for r in rows)
     table = empty_table([lg_code], months)
+    wanted = FIGURE_COLUMNS if columns is None else columns
     for c in COUNT_COLUMNS:
-        table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
+        if c in wanted:
+            table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
     for c in DECIMAL_COLUMNS:
-        table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
+        if c in wanted:
+            table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
     first = None
-    for j, r in enumerate(rows):
+    for j, r in enumerate(rows if "recruit_start_month" in wanted else ()):
         value = r.get("recruit_start_month")
         if value == "":
             table.given["recruit_start_month"][0, j] = True
@@ -289,7 +295,7 @@ def rows_table(lg_code: str, rows: Sequence[Mapping[str, Any]]) -> PlanTable:
                 continue
             table.given["recruit_start_month"][0, j] = True
     table.valid[0] = np.logical_and.reduce([table.given[c][0] for c in REQUIRED_COUNTS])
-    extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0]]
+    extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0] and c in (columns or rows[0])]
     if not extra:
         return table
     figures = {c: _decimal_column([r.get(c) for r in rows])[0][None, :] for c in extra}

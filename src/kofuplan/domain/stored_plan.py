@@ -46,36 +46,86 @@ def on_period(
 ) -> tuple[PlanTable, list[Finding]]:
     """The stored tables (one municipality each, in this order) on ``months``, and their
     R1.2 findings: a month outside ``months``, a month of them not in the plan, a required
-    figure not given, a figure beyond its bound (a plan stored before the bounds)."""
-    codes = [str(c) for t in tables for c in t.lg_code.tolist()]
-    out = empty_table(codes, months)
+    figure not given, a figure beyond its bound (a plan stored before the bounds).
+
+    Whole arrays at once (issue 16: a prefecture's list and the nation check many plans): a
+    plan over exactly the period, the usual case, is stacked as it is; only the others are
+    laid on the period month by month."""
+    if not tables:
+        return empty_table([], months), []
+    own_lines = np.arange(len(months), dtype=np.intp) + 2
+    blocks: list[PlanTable] = []
+    lines: list[npt.NDArray[np.intp]] = []  # the line of each period month in its plan, or -1
     findings: list[Finding] = []
+    for t in tables:
+        if t.months == months:
+            blocks.append(t)
+            lines.append(own_lines)
+        else:
+            block, line, outside = _laid_on(t, months)
+            blocks.append(block)
+            lines.append(line)
+            findings += outside
+    out = _stacked(blocks, months)
+    line = np.stack(lines)
+    present = line >= 0
+    sound = _sound(out, bounds)
+    flawed = np.zeros(out.shape, dtype=np.bool_)
+    for c in REQUIRED_COUNTS:
+        flawed |= present & ~(out.given[c] & sound[c])
+    for c in (*_RATES, _EVENINGS, "staff"):
+        flawed |= out.given[c] & ~sound[c]
+    codes = [str(c) for c in out.lg_code.tolist()]
+    for i, j in zip(*np.nonzero(flawed), strict=True):
+        findings += _cell_findings(out, sound, int(i), int(j), int(line[i, j]), bounds)
+    for i, j in zip(*np.nonzero(~present), strict=True):
+        message = advice.month_count(months[j], 0)
+        findings.append(_finding(codes[i], months[j], message, 0.0, 1.0))
+    out = _bounded(out, sound)
+    valid = np.logical_and.reduce([present, *(out.given[c] for c in REQUIRED_COUNTS)])
+    return replace(out, valid=valid), findings
+
+
+def _laid_on(
+    t: PlanTable, months: tuple[str, ...]
+) -> tuple[PlanTable, npt.NDArray[np.intp], list[Finding]]:
+    """One stored table over its own months laid on ``months``: the table (nothing given
+    where it has no row), each period month's line in it (-1 where none), and a finding for
+    each of its months outside the period."""
+    code = str(t.lg_code[0])
+    out = empty_table([code], months)
     where = {month: j for j, month in enumerate(months)}
-    for i, stored in enumerate(tables):
-        sound = _sound(stored, bounds)
-        t = _bounded(stored, sound)
-        into = np.array([where.get(month, -1) for month in t.months], dtype=np.intp)
-        inside = np.flatnonzero(into >= 0)
-        at = into[inside]
-        for k in np.flatnonzero(into < 0).tolist():
-            message = advice.month_outside(t.months[k], months, k + 2)
-            findings.append(_finding(codes[i], None, message, None, None))
-        for k, j in zip(inside.tolist(), at.tolist(), strict=True):
-            findings += _cell_findings(stored, sound, k, months[j], bounds)
-        for c in out.counts:
-            out.counts[c][i, at] = t.counts[c][0, inside]
-        for c in out.decimals:
-            out.decimals[c][i, at] = t.decimals[c][0, inside]
-        for c in out.given:
-            out.given[c][i, at] = t.given[c][0, inside]
-        _rebase_recruit(out, i, at, t, inside)
-        out.valid[i, at] = np.logical_and.reduce([t.given[c][0, inside] for c in REQUIRED_COUNTS])
-        present = np.zeros(len(months), dtype=np.bool_)
-        present[at] = True
-        for j in np.flatnonzero(~present).tolist():
-            message = advice.month_count(months[j], 0)
-            findings.append(_finding(codes[i], months[j], message, 0.0, 1.0))
-    return out, findings
+    into = np.array([where.get(month, -1) for month in t.months], dtype=np.intp)
+    inside = np.flatnonzero(into >= 0)
+    at = into[inside]
+    outside = [
+        _finding(code, None, advice.month_outside(t.months[k], months, k + 2), None, None)
+        for k in np.flatnonzero(into < 0).tolist()
+    ]
+    for c in out.counts:
+        out.counts[c][0, at] = t.counts[c][0, inside]
+    for c in out.decimals:
+        out.decimals[c][0, at] = t.decimals[c][0, inside]
+    for c in out.given:
+        out.given[c][0, at] = t.given[c][0, inside]
+    _rebase_recruit(out, 0, at, t, inside)
+    line = np.full(len(months), -1, dtype=np.intp)
+    line[at] = inside + 2
+    return out, line, outside
+
+
+def _stacked(blocks: Sequence[PlanTable], months: tuple[str, ...]) -> PlanTable:
+    """One-municipality tables over ``months`` as one table, in their order (a renewal
+    plan's own figures stay behind: the checks do not read them)."""
+    return PlanTable(
+        lg_code=np.concatenate([b.lg_code for b in blocks]),
+        months=months,
+        counts={c: np.concatenate([b.counts[c] for b in blocks]) for c in blocks[0].counts},
+        decimals={c: np.concatenate([b.decimals[c] for b in blocks]) for c in blocks[0].decimals},
+        recruit_start_index=np.concatenate([b.recruit_start_index for b in blocks]),
+        given={c: np.concatenate([b.given[c] for b in blocks]) for c in blocks[0].given},
+        valid=np.concatenate([b.valid for b in blocks]),
+    )
 
 
 _RATES = ("dedicated_daily_per_counter", "combined_daily_per_counter")
@@ -111,22 +161,23 @@ def _bounded(t: PlanTable, sound: dict[str, BoolArray]) -> PlanTable:
 
 
 def _cell_findings(
-    t: PlanTable, sound: dict[str, BoolArray], k: int, month: str, bounds: PlanBounds
+    t: PlanTable, sound: dict[str, BoolArray], i: int, j: int, line: int, bounds: PlanBounds
 ) -> list[Finding]:
-    """The R1.2 findings of the stored table's month ``k`` (line k + 2 of its own plan), in
-    read_plan_form's order: the required counts, the daily figures, evenings, staff."""
-    code, line, out = str(t.lg_code[0]), k + 2, []
+    """The R1.2 findings of cell (i, j) (the month on ``line`` of the municipality's own
+    plan), in read_plan_form's order: the required counts, the daily figures, evenings,
+    staff."""
+    code, month, out = str(t.lg_code[i]), t.months[j], []
     for c in (*REQUIRED_COUNTS, *_RATES, _EVENINGS, "staff"):
-        given = bool(t.given[c][0, k])
-        if given and sound[c][0, k]:
+        given = bool(t.given[c][i, j])
+        if given and sound[c][i, j]:
             continue
         if c in _RATES or c == _EVENINGS:
             if given:
-                value = _shown(float(t.decimals[c][0, k]))
-                message = advice.bad_rate(month, c, value, line)
+                shown = _shown(float(t.decimals[c][i, j]))
+                message = advice.bad_rate(month, c, shown, line)
                 out.append(_finding(code, month, message, None, None))
         elif given or c in REQUIRED_COUNTS:
-            number = int(t.counts[c][0, k]) if given else None
+            number = int(t.counts[c][i, j]) if given else None
             shown = "" if number is None else str(number)
             message = advice.bad_count(month, c, shown, line, bounds.count_ceiling)
             out.append(

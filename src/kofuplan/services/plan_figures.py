@@ -50,7 +50,9 @@ def latest_figures(
             else:
                 _cache.move_to_end((rid, str(at)))
                 out[lg] = found
-    for rid, table in uow.plans.revision_tables(list(missing)).items():
+    # Only the two figures summed: a national recompute reads every latest revision.
+    read = uow.plans.revision_tables(list(missing), columns=("issuance", "capacity"))
+    for rid, table in read.items():
         lg, stamp = missing[rid]
         figures = PlanFigures(rid, _by_month(table, "issuance"), _by_month(table, "capacity"))
         out[lg] = figures

@@ -17,7 +17,7 @@ Use cases never import an adapter (``tests/unit/test_layers.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -300,8 +300,11 @@ class PlanStore(Protocol):
     def latest_revision_heads(
         self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
     ) -> dict[str, tuple[int, dt.datetime]]: ...
-    def revision_tables(self, ids: Sequence[int]) -> dict[int, PlanTable]:
-        """The plans of the revisions ``ids`` (those that exist), by id."""
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
+        """The plans of the revisions ``ids`` (those that exist), by id; with ``columns``,
+        only those figures given (``plan_table.rows_table``)."""
         ...
 
     def add_revision(

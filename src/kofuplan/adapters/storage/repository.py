@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -278,14 +278,18 @@ class Repository:
         )
         return {lg: (rid, at) for lg, rid, at in self.session.execute(q).all()}
 
-    def revision_tables(self, ids: Sequence[int]) -> dict[int, PlanTable]:
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
         out: dict[int, PlanTable] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             q = select(PlanRevision.id, PlanRevision.lg_code, PlanRevision.content).where(
                 PlanRevision.id.in_(chunk)
             )
-            out.update({rid: rows_table(lg, rows) for rid, lg, rows in self.session.execute(q)})
+            out.update(
+                {rid: rows_table(lg, rows, columns) for rid, lg, rows in self.session.execute(q)}
+            )
         return out
 
     def add_revision(
