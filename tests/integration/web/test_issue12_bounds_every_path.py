@@ -32,6 +32,7 @@ from kofuplan.domain.plan_edit import EDITABLE_COLUMNS
 from kofuplan.domain.plan_form import PlanBounds, field_ceiling
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.setup import import_plans, plan_months, rows_by_municipality
 from tests.web_support import Client, memory_sample, serve, signed_in
 
@@ -65,7 +66,7 @@ class World:
         with store.unit_of_work() as uow:
             latest = uow.plans.latest_revision(self.lg)
             assert latest is not None
-            self.engine_rows = [dict(r) for r in latest.content]
+            self.engine_rows = [dict(r) for r in revision_rows(latest)]
 
     def reset(self) -> None:
         """The first month back to the engine's figures. Each example types one number; what
