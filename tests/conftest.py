@@ -4,6 +4,7 @@ a test that needs them fails (not skips) when they are missing."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.postgres_support import drop_own_database
+
+# Issue 12 item 6: pytest keeps the test modules it rewrites (for its assertion messages) in
+# __pycache__ (git-ignored) only where bytecode may be written. This environment sets
+# PYTHONDONTWRITEBYTECODE, so every run rewrote every test module again, in each worker (about
+# half of the collection's time). Now the first run writes them and later runs read them back
+# (pytest checks each against its source's modification time and size).
+sys.dont_write_bytecode = False
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data" / "mynumbercard"
