@@ -184,7 +184,7 @@ def test_issue13_db_load_stats_and_load_plan_refuse_out_of_bounds(
         assert_refused(result, str(bad), *needles)
     stored = run_cli("db", "load-plan", str(world.plan), "--database-url", url)
     assert stored.exit_code == 0, stored.output
-    assert "stored plans of 36 municipalities" in stored.stdout
+    assert "36 団体の計画を保存しました" in stored.stdout
 
 
 @pytest.mark.parametrize("per_day", ["1e9", "1e12", "1e30", "inf"])

@@ -218,7 +218,7 @@ def test_prefecture_workbook_from_the_engines_plan_directory(
     stats, plan, _ = sample
     out = tmp_path / "p.xlsx"
     result = run_cli("excel", "prefecture", "--pref", "27", "--plans", str(plan), "--out", str(out))
-    assert result.exit_code == 2 and "no findings.csv" in result.output
+    assert result.exit_code == 2 and "点検結果（findings.csv）がありません" in result.output
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "plan_monthly.csv").write_bytes((plan / "plan_monthly.csv").read_bytes())

@@ -1,6 +1,6 @@
 """Messages a user can cause are Japanese and name fields by their labels (issue 12 item 4,
 STYLE.md): the plan CSV reader, the profiles reader and the CLI's option checks. Typer's own
-usage errors (a missing option) stay as Typer prints them."""
+usage errors (a missing option) are Japanese too: test_issue12_cli_usage_japanese.py."""
 
 from __future__ import annotations
 

@@ -93,5 +93,5 @@ def test_issue_12_a_figure_not_given_is_refused_naming_the_month() -> None:
     from kofuplan.domain.plan_table import empty_table
 
     table = empty_table(["131016"], ("2020-10",))
-    with pytest.raises(InputError, match="131016 2020-10: issuance"):
+    with pytest.raises(InputError, match="131016 2020-10: 交付枚数（issuance）"):
         prefecture_book(table, "13", MADE_ON, findings=[], names={}, today={}, promotions={})

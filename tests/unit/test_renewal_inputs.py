@@ -19,7 +19,10 @@ def test_I17_2_a_bad_count_names_the_file_line_and_column(tmp_path: Path) -> Non
         "snapshot_date,pref_code,cards_issued_cumulative\n2020-03-01,01,12\n2020-03-01,13,x\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"prefectures_long.csv:3: cards_issued_cumulative"):
+    with pytest.raises(
+        InputError,
+        match=r"prefectures_long.csv:3: 累計交付枚数（cards_issued_cumulative） は0以上の数",
+    ):
         read_prefectures(path)
 
 
@@ -30,21 +33,23 @@ def test_I17_2_a_prefecture_missing_at_a_date_is_named(tmp_path: Path) -> None:
         "2020-03-01,01,12\n2020-03-01,13,5\n2020-04-01,01,14\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"no figure for 13 2020-03-31"):
+    with pytest.raises(InputError, match=r"数値がありません: 13（2020-03-31）"):
         read_prefectures(path)
 
 
 def test_I17_2_missing_columns_and_unknown_age_bands_are_refused(tmp_path: Path) -> None:
     national = tmp_path / "n.csv"
     national.write_text("month,cards\n2020-03,1\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"n.csv:1: missing column\(s\) cards_issued_cumulative"):
+    with pytest.raises(
+        InputError, match=r"n.csv:1: 必要な列がありません: 累計交付枚数（cards_issued_cumulative）"
+    ):
         read_national(national, None)
     ages = tmp_path / "a.csv"
     ages.write_text(
         "snapshot_date,age_band,sex,cards_issued_cumulative\n2020-10-01,不明,total,3\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"a.csv:2: age_band '不明'"):
+    with pytest.raises(InputError, match=r"a.csv:2: 年齢階級（age_band） 「不明」を読めません"):
         read_age_bands(ages)
 
 
@@ -55,11 +60,11 @@ def test_I17_2_renewals_command_refuses_bad_input_and_writes_nothing(tmp_path: P
     result = run_cli(*args, "--from", "2031-03", "--to", "2025-04")
     assert result.exit_code == 2 and "が --from 2031-03 より前です" in result.output
     result = run_cli(*args, "--from", "2025-4", "--to", "2031-03")
-    assert result.exit_code == 2 and "not a month" in result.output
+    assert result.exit_code == 2 and "「2025-4」は年月（YYYY-MM）ではありません" in result.output
     (stats.parent / "national_by_age_sex_long.csv").unlink()
     result = run_cli(*args, "--from", "2025-04", "--to", "2031-03")
     assert result.exit_code == 2
-    assert "national_by_age_sex_long.csv: not found" in result.output.replace("\n", "")
+    assert "national_by_age_sex_long.csv: 見つかりません" in result.output.replace("\n", "")
     assert not out.exists() or not any(out.iterdir())
 
 

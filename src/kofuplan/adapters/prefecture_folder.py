@@ -22,7 +22,7 @@ from kofuplan.adapters.promotion_fields import promotion_from_cells
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.adapters.stats_csv import read_stats
 from kofuplan.domain.findings import FINDING_COLUMNS, Finding
-from kofuplan.domain.labels import field_labels
+from kofuplan.domain.labels import field_label, field_labels
 from kofuplan.domain.plan_form import plan_table_of
 from kofuplan.domain.prefecture_book import (
     PLAN_NEEDS,
@@ -93,7 +93,7 @@ def build_prefecture_book(
         if str(r.cells["lg_code"]).strip()[:2] == pref_code
     ]
     if not rows:
-        raise InputError(f"{plan_path}: no municipality of prefecture {pref_code}")
+        raise InputError(f"{plan_path}: 都道府県コード {pref_code} の市区町村の行がありません")
     table = plan_table_of(rows, PLAN_NEEDS, input_bounds(), plan_path.name)
     codes = {str(c) for c in table.lg_code.tolist()}
     profiles = _profiles(plans_dir / "profiles.csv")
@@ -102,14 +102,17 @@ def build_prefecture_book(
     findings = _findings(plans_dir / "findings.csv", codes)
     if findings is None:
         raise InputError(
-            f"{plans_dir}: no findings.csv: `kofuplan excel read` writes one, or run "
-            f"`kofuplan check --plan {plan_path} … --out {plans_dir / 'findings.csv'}`"
+            f"{plans_dir}: 点検結果（findings.csv）がありません。"
+            "先にブックを読み込むか、計画を点検してください"
         )
 
     def given(code: str, col: str) -> int:
         raw = (profiles.get(code, {}).get(col) or "").strip()
         if raw and not raw.isdigit():
-            raise InputError(f"{plans_dir / 'profiles.csv'}: {code}: {col} must be a whole number")
+            raise InputError(
+                f"{plans_dir / 'profiles.csv'}: {code}: {field_label(col)} は0以上の整数で"
+                f"書いてください（入力値「{raw[:40]}」）"
+            )
         return int(raw) if raw else UNKNOWN
 
     return prefecture_book(

@@ -16,6 +16,7 @@ from typing import Any
 from kofuplan.adapters.input_bounds import count_ceiling
 from kofuplan.adapters.safe_text import looks_like_formula
 from kofuplan.domain.clerk_input import number_text
+from kofuplan.domain.labels import EVENT_PART_LABELS, input_label
 from kofuplan.domain.promotion import PROMOTION_FIELDS, MunicipalPromotion
 from kofuplan.domain.promotion_input import (
     EVENING_HOURS_MAX,
@@ -27,26 +28,41 @@ from kofuplan.domain.promotion_input import (
 )
 from kofuplan.errors import InputError
 
-_EN = {
-    "count": "must be a whole number ≥ 0",
-    "months": "must hold months YYYY-MM, each once",
-    "month": "must be a month YYYY-MM",
-    "share": f"must be a number from 0 to {SHARE_MAX:g}",
-    "hours": f"must be a number from 0 to {EVENING_HOURS_MAX:g}",
-    "flag": "must be yes or no",
-    "date": "must be a date YYYY-MM-DD",
-    "text": f"must be a text of at most {TEXT_MAX:,} characters",
-    "events": "must list events",
+# What a cell of each kind must hold, in the words of a refusal.
+_WHAT = {
+    "count": "0以上の整数",
+    "months": "YYYY-MM の形の月を「;」で区切ったもの（同じ月は1回）",
+    "month": "YYYY-MM の形の月",
+    "share": f"0から{SHARE_MAX:g}までの数",
+    "hours": f"0から{EVENING_HOURS_MAX:g}までの数",
+    "flag": "yes か no（はい か いいえ）",
+    "date": "YYYY-MM-DD の形の日付",
+    "text": f"{TEXT_MAX:,}字以内の文章",
+    "events": "出張申請受付の並び",
 }
+SHOWN_MAX = 40
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
 
 
 def _message(bad: BadPromotionValue, where: str, ceiling: int) -> str:
-    field = bad.field if bad.part is None else f"{bad.field} (event {bad.event}, {bad.part})"
-    if bad.why == "missing":
-        return f"{where}: {field}: event {bad.event} has no {', '.join(bad.missing)}"
+    field = input_label(bad.field)
+    if bad.event is not None:
+        field = f"{field} {bad.event}件目"
+        if bad.why == "missing":
+            names = "・".join(EVENT_PART_LABELS.get(p, p) for p in bad.missing)
+            return f"{where}: {field}の{names}がありません"
+        field = f"{field}の{EVENT_PART_LABELS.get(bad.part or '', bad.part)}"
     if bad.why == "ceiling":
-        return f"{where}: {field} must be a whole number from 0 to {ceiling:,}, got {bad.value!r}"
-    return f"{where}: {field} {_EN[bad.kind]}, got {bad.value!r}"
+        what = f"0以上{ceiling:,}以下の整数"
+    elif bad.why == "period":
+        what = "計画期間の中の月"
+    else:
+        what = _WHAT[bad.kind]
+    return f"{where}: {field} には{what}を書いてください（入力値「{_shown(bad.value)}」）"
 
 
 def _event_parts(raw: str, where: str) -> list[dict[str, str]]:
@@ -58,8 +74,8 @@ def _event_parts(raw: str, where: str) -> list[dict[str, str]]:
         parts = item.split("/")
         if len(parts) != 4:
             raise InputError(
-                f"{where}: offsite_events: each event is month/days/applications per day/"
-                f"infection control (e.g. 2021-01/3/40/yes), got {item!r}"
+                f"{where}: {input_label('offsite_events')} は1件ごとに 月/日数/1日の申請見込み/"
+                f"感染対策 の形で書いてください（例: 2021-01/3/40/yes、入力値「{_shown(item)}」）"
             )
         out.append(dict(zip(EVENT_KINDS, parts, strict=True)))
     return out

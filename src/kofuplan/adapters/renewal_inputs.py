@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy.typing as npt
 
 from kofuplan.adapters.actuals_csv import read_actuals
 from kofuplan.domain.actuals import Actuals
+from kofuplan.domain.labels import field_label, field_labels
 from kofuplan.domain.renewal_history import AGE_BANDS, Series
 from kofuplan.domain.snapshots import last_day, month_of_snapshot, parse_month
 from kofuplan.errors import InputError
@@ -29,46 +31,58 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 Row = tuple[int, dict[str, str]]
+SHOWN_MAX = 40
 
 
 def _rows(path: Path, required: Sequence[str]) -> list[Row]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise InputError(f"{path}: 読み込めません（{exc.strerror}）") from None
     out: list[Row] = []
     with handle:
         try:
             reader = csv.DictReader(handle)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+                raise InputError(f"{path}:1: 必要な列がありません: {field_labels(missing)}")
             for record in reader:
                 if any((v or "").strip() for v in record.values()):
                     out.append((reader.line_num, {k: (v or "").strip() for k, v in record.items()}))
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-        except csv.Error as exc:
-            raise InputError(f"{path}: malformed CSV ({exc})") from None
+            raise InputError(
+                f"{path}: UTF-8 の CSV ファイルではありません（{exc.start + 1} バイト目）"
+            ) from None
+        except csv.Error:
+            raise InputError(f"{path}:{reader.line_num}: CSV の形式が正しくありません") from None
     if not out:
-        raise InputError(f"{path}: no rows")
+        raise InputError(f"{path}: データの行がありません")
     return out
+
+
+def _shown(raw: str) -> str:
+    """A cell as echoed in a message: at most 40 characters."""
+    return raw if len(raw) <= SHOWN_MAX else raw[:SHOWN_MAX] + "…"
 
 
 def _day(raw: str, where: str, column: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InputError(f"{where}: {column} {raw!r} is not a date (YYYY-MM-DD)") from None
+        raise InputError(
+            f"{where}: {field_label(column)} 「{_shown(raw)}」は日付（YYYY-MM-DD）ではありません"
+        ) from None
 
 
 def _count(raw: str, where: str, column: str) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise InputError(f"{where}: {column} must be a number ≥ 0, got {raw!r}") from None
-    if not value >= 0:
-        raise InputError(f"{where}: {column} must be a number ≥ 0, got {raw!r}")
+        value = math.nan
+    if not 0 <= value < math.inf:
+        raise InputError(
+            f"{where}: {field_label(column)} は0以上の数で書いてください（入力値「{_shown(raw)}」）"
+        )
     return value
 
 
@@ -89,9 +103,9 @@ def read_prefectures(path: Path) -> Series:
         cells[(code, day)] = _count(r["cards_issued_cumulative"], where, "cards_issued_cumulative")
     codes = sorted({c for c, _ in cells})
     days = sorted({d for _, d in cells})
-    gaps = [f"{c} {d}" for c in codes for d in days if (c, d) not in cells]
+    gaps = [f"{c}（{d}）" for c in codes for d in days if (c, d) not in cells]
     if gaps:
-        raise InputError(f"{path}: no figure for " + ", ".join(gaps[:10]))
+        raise InputError(f"{path}: 次の都道府県・日付の数値がありません: " + "、".join(gaps[:10]))
     values = np.array([[cells[(c, d)] for d in days] for c in codes])
     return Series(tuple(codes), np.array([d.toordinal() for d in days], dtype=np.int64), values)
 
@@ -105,7 +119,10 @@ def read_national(monthly: Path, secondary: Path | None) -> Series:
         try:
             parse_month(r["month"])
         except ValueError:
-            raise InputError(f"{where}: month {r['month']!r} is not YYYY-MM") from None
+            raise InputError(
+                f"{where}: {field_label('month')} 「{_shown(r['month'])}」は"
+                " YYYY-MM の形ではありません"
+            ) from None
         points[last_day(r["month"])] = _count(
             r["cards_issued_cumulative"], where, "cards_issued_cumulative"
         )
@@ -158,12 +175,14 @@ def read_age_bands(path: Path) -> Series:
         if band is None:
             continue
         if band == "?":
-            raise InputError(f"{where}: age_band {r['age_band']!r} is not an age band")
+            raise InputError(
+                f"{where}: {field_label('age_band')} 「{_shown(r['age_band'])}」を読めません"
+            )
         day = standing_day(_day(r["snapshot_date"], where, "snapshot_date"))
         cell = sums.setdefault(day, dict.fromkeys(AGE_BANDS, 0.0))
         cell[band] += _count(r["cards_issued_cumulative"], where, "cards_issued_cumulative")
     if not sums:
-        raise InputError(f"{path}: no rows with sex = total")
+        raise InputError(f"{path}: {field_label('sex')} が「total」（男女計）の行がありません")
     days = sorted(sums)
     return Series(
         AGE_BANDS,
@@ -207,8 +226,8 @@ class RenewalSources:
             path = given or stats.parent / SIBLINGS[key]
             if not path.is_file():
                 raise InputError(
-                    f"{path}: not found (give --{key}; the renewal estimate needs it: "
-                    "docs/renewals.md)"
+                    f"{path}: 見つかりません（更新の見込みに必要なファイルです。"
+                    f"--{key} で指定してください）"
                 )
             return path
 

@@ -9,7 +9,14 @@ from collections.abc import Iterable
 
 from kofuplan.domain.advice import COLUMN_LABELS
 
-__all__ = ["INPUT_LABELS", "STATS_LABELS", "field_label", "field_labels", "input_label"]
+__all__ = [
+    "EVENT_PART_LABELS",
+    "INPUT_LABELS",
+    "STATS_LABELS",
+    "field_label",
+    "field_labels",
+    "input_label",
+]
 
 # The municipality's own inputs (``--profiles`` CSV, the input page, the workbook).
 INPUT_LABELS: dict[str, str] = {
@@ -37,6 +44,14 @@ INPUT_LABELS: dict[str, str] = {
     "konbini_reduction_from": "コンビニ手数料引下げの開始日",
 }
 
+# The parts of one off-site application event (出張申請受付, R3.3).
+EVENT_PART_LABELS: dict[str, str] = {
+    "month": "月",
+    "days": "日数",
+    "applications_per_day": "1日の申請見込み",
+    "infection_control": "感染対策",
+}
+
 # The statistics' long format (総務省「マイナンバーカード交付状況」).
 STATS_LABELS: dict[str, str] = {
     "snapshot_date": "基準日",
@@ -49,6 +64,14 @@ STATS_LABELS: dict[str, str] = {
     "cards_issued_cumulative": "累計交付枚数",
     "prev_snapshot_date": "前回の基準日",
     "cards_issued_increase_since_prev": "前回からの交付枚数の増加",
+    # the renewal wave's sources (national series, reference points, age bands)
+    "as_of": "基準日",
+    "metric": "指標",
+    "value": "値",
+    "population_base": "率の基準人口",
+    "rate_pct": "交付率（%）",
+    "age_band": "年齢階級",
+    "sex": "性別",
 }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.labels import field_label
 from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.promotion import MunicipalPromotion
 from kofuplan.errors import InputError
@@ -159,7 +160,9 @@ def prefecture_book(
         bad = ~plan.given[col]
         if bad.any():
             i, j = (int(k) for k in np.argwhere(bad)[0])
-            raise InputError(f"{codes[i]} {plan.months[j]}: {col} が整数で与えられていません")
+            raise InputError(
+                f"{codes[i]} {plan.months[j]}: {field_label(col)} が整数で与えられていません"
+            )
     names_read = [names.get(c, "") for c in codes]
     entries, shown = roster(codes, names_read, returned or {}, members[1] if members else None)
     if contacts:  # who made each plan read (issue 15)

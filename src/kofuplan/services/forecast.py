@@ -81,8 +81,8 @@ def run_backtest(
         horizon = tuple(m for m in run.months if m in known and add_months(m, -1) in known)
         if not horizon:
             raise InputError(
-                f"--as-of {as_of}: no month after it has actuals in the statistics "
-                f"(they end in {actuals.months[-1]})"
+                f"--as-of {as_of}: この日より後の実績が統計にありません"
+                f"（統計の最後の月は {actuals.months[-1]}）"
             )
         cols = [run.months.index(m) for m in horizon]
         rows = actuals.rows_for(run.profiles.lg_code.tolist())

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kofuplan.domain.clerk_input import number_text
-from kofuplan.domain.labels import INPUT_LABELS
+from kofuplan.domain.labels import EVENT_PART_LABELS, INPUT_LABELS
 from kofuplan.domain.plan_form import PlanBounds
 from kofuplan.domain.profiles import OPTIONAL_FIELDS, WEEKEND_POLICIES
 from kofuplan.domain.promotion import PROMOTION_FIELDS, Event, MunicipalPromotion
@@ -47,12 +47,7 @@ INPUT_FIELDS: tuple[str, ...] = (*OPTIONAL_FIELDS, *PROMOTION_FIELDS)
 LABELS: dict[str, str] = INPUT_LABELS
 assert set(LABELS) == set(INPUT_FIELDS)
 
-EVENT_PARTS: dict[str, str] = {
-    "month": "月",
-    "days": "日数",
-    "applications_per_day": "1日の申請見込み",
-    "infection_control": "感染対策",
-}
+EVENT_PARTS: dict[str, str] = EVENT_PART_LABELS
 WEEKEND_POLICY_LABELS = {"min": "毎週土日のいずれか（R2.1 の最低限）", "all": "毎週土日とも"}
 assert set(WEEKEND_POLICY_LABELS) == set(WEEKEND_POLICIES)
 

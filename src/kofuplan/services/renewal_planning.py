@@ -62,7 +62,8 @@ def _setup(
         missing = [c for c in run.actuals.lg_codes if c not in order]
         if missing:
             raise InputError(
-                f"{sources.where('stats')}: {latest}: no row for {', '.join(missing[:10])}"
+                f"{sources.where('stats')}: 基準日 {latest} に次の団体の行がありません: "
+                f"{'、'.join(missing[:10])}"
             )
         profiles = profiles.take(np.array([order[c] for c in run.actuals.lg_codes]))
     return run, window, params, renewal_profiles(profiles, window, run.rules, params), latest

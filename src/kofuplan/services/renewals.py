@@ -45,7 +45,7 @@ def _check_month(month: str, name: str) -> None:
     try:
         parse_month(month)
     except ValueError:
-        raise InputError(f"{name}: {month!r} is not a month (YYYY-MM)") from None
+        raise InputError(f"{name}: 「{month[:40]}」は年月（YYYY-MM）ではありません") from None
 
 
 def run_renewals(
@@ -69,7 +69,9 @@ def run_renewals(
 
     actuals = sources.actuals(book)
     if actuals.months[0] < start:
-        raise InputError(f"{sources.where('stats')}: figures before the first card ({start})")
+        raise InputError(
+            f"{sources.where('stats')}: 最初のカードの交付（{start}）より前の数値があります"
+        )
     known = [m for m in actuals.months if m <= months[-1]]
     first_known = months.index(actuals.months[0])
     cumulative = actuals.cards[:, : len(known)].astype(np.float64)
@@ -79,7 +81,7 @@ def run_renewals(
     absent = sorted({p for p in actuals.pref_codes if p not in position})
     if absent:
         raise InputError(
-            f"{sources.where('prefectures')}: no rows for prefecture(s) {', '.join(absent)}"
+            f"{sources.where('prefectures')}: 次の都道府県の行がありません: {'、'.join(absent)}"
         )
     pref_index = np.array([position[p] for p in actuals.pref_codes], dtype=np.int64)
     national = sources.national()

@@ -13,7 +13,7 @@ from kofuplan.domain.rule_values import PlanRules
 from kofuplan.domain.snapshots import first_day
 from kofuplan.errors import InputError
 from kofuplan.parameters import load_rules
-from kofuplan.services.access import ROLES, Principal
+from kofuplan.services.access import ROLE_LABELS, ROLES, Principal
 from kofuplan.services.passwords import hash_password
 from kofuplan.services.passwords import min_length as password_min_length
 from kofuplan.services.ports import MunicipalityData, Storage, UserRecord
@@ -133,19 +133,20 @@ def check_new_user(
     and the code the role needs (``kofuplan users add`` refuses these before it opens or
     creates the database)."""
     if role not in ROLES:
-        raise UserError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
+        shown = "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in ROLES)
+        raise UserError(f"--role: 「{role[:40]}」は役割ではありません（{shown} のいずれか）")
     min_length = password_min_length()
     if len(password) < min_length:
-        raise UserError(f"password: at least {min_length} characters")
+        raise UserError(f"パスワード: {min_length}文字以上にしてください")
     if not login or len(login) > 64:
-        raise UserError("--login: 1 to 64 characters")
+        raise UserError("--login: ログイン名は1文字以上64文字以内にしてください")
     if role == "municipality":
         if not lg_code:
-            raise UserError("--lg-code: a municipality account needs its 団体コード")
+            raise UserError("--lg-code: 市区町村の利用者には団体コードが必要です")
         if why := lg_code_error(lg_code):
-            raise UserError(f"--lg-code: {lg_code!r}: {why}")
+            raise UserError(f"--lg-code: {why}")
     elif role == "prefecture" and not pref_code:
-        raise UserError("--pref: a prefecture account needs its prefecture code (01–47)")
+        raise UserError("--pref: 都道府県の利用者には都道府県コード（01〜47）が必要です")
 
 
 def add_user(
@@ -161,15 +162,20 @@ def add_user(
     check_new_user(role=role, login=login, password=password, lg_code=lg_code, pref_code=pref_code)
     with storage.unit_of_work() as uow:
         if uow.accounts.user_by_login(login) is not None:
-            raise UserError(f"--login: {login!r} already exists")
+            raise UserError(f"--login: ログイン名「{login[:64]}」はすでに使われています")
         if role == "municipality":
             m = uow.places.municipality(str(lg_code))
             if m is None:
-                raise UserError(f"--lg-code: {lg_code} is not loaded (run db load-stats)")
+                raise UserError(
+                    f"--lg-code: 団体コード {lg_code} の団体はまだ登録されていません"
+                    "（先に統計を読み込んでください）"
+                )
             pref_code = m.pref_code
         elif role == "prefecture":
             if uow.places.prefecture(str(pref_code)) is None:
-                raise UserError(f"--pref: {pref_code!r} is not a loaded prefecture code")
+                raise UserError(
+                    f"--pref: 都道府県コード「{str(pref_code)[:20]}」の都道府県は登録されていません"
+                )
             lg_code = None
         else:
             lg_code = pref_code = None

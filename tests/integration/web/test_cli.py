@@ -95,7 +95,7 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
         "role": ["--role", "mayor", "--login", "x1"],
         "lg-code": ["--role", "municipality", "--lg-code", "011001", "--login", "x2"],
         "pref": ["--role", "prefecture", "--pref", "99", "--login", "x3"],
-        "already exists": ["--role", "ministry", "--login", "clerk"],
+        "すでに使われています": ["--role", "ministry", "--login", "clerk"],
     }
     for expected, args in failures.items():
         code, out = kofuplan(
@@ -106,7 +106,7 @@ def test_R6_users_add_takes_the_password_from_a_file_or_stdin_and_checks_the_rol
     short.write_text("short\n", encoding="utf-8")
     code, out = kofuplan("users", "add", "--role", "ministry", "--login", "m2",
                          "--password-file", str(short), "--database-url", url)  # fmt: skip
-    assert code == 2 and "at least" in out
+    assert code == 2 and "文字以上" in out
 
 
 def test_R6_issue12_users_add_refuses_a_missing_code_before_creating_the_database(
@@ -121,7 +121,7 @@ def test_R6_issue12_users_add_refuses_a_missing_code_before_creating_the_databas
     cases = {
         "--pref": ["--role", "prefecture", "--password-file", str(pw)],
         "--lg-code": ["--role", "municipality", "--password-file", str(pw)],
-        "at least": ["--role", "ministry", "--password-file", str(short)],
+        "文字以上": ["--role", "ministry", "--password-file", str(short)],
     }
     for expected, args in cases.items():
         file = tmp_path / f"never{len(expected)}.sqlite3"

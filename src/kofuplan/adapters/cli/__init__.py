@@ -27,8 +27,29 @@ def _debug_wanted(ctx: Any) -> bool:
     return bool(ctx.params.get("debug")) or os.environ.get("KOFUPLAN_DEBUG", "") not in ("", "0")
 
 
+def _refused(exc: typer.TyperException) -> BaseException:
+    """A bad option or argument (Click's own refusals, in Japanese: :mod:`.usage`): one line
+    naming it, as every other refusal (Typer's default is an English, framed usage box that a
+    log cannot hold on one line). A group called without its command shows its help."""
+    from kofuplan.adapters.cli.usage import is_help, usage_message
+
+    if is_help(exc):
+        return exc
+    typer.echo(f"エラー: {one_line(usage_message(exc))}", err=True)
+    return typer.Exit(getattr(exc, "exit_code", USER_ERROR))
+
+
 class KofuplanGroup(TyperGroup):
     """The root group: one error policy for every command and sub-command."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        # The root's own options are parsed here, before invoke (``kofuplan --bogus``).
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except typer.TyperException as exc:
+            raise _refused(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -39,11 +60,7 @@ class KofuplanGroup(TyperGroup):
         except (typer.Exit, typer.Abort):
             raise
         except typer.TyperException as exc:
-            # A bad option or argument: one line naming it, as every other refusal (Typer's
-            # default is a framed usage box that a log cannot hold on one line).
-            shown = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-            typer.echo(f"エラー: {one_line(shown)}", err=True)
-            raise typer.Exit(getattr(exc, "exit_code", USER_ERROR)) from None
+            raise _refused(exc) from None
         except Exception as exc:
             if _debug_wanted(ctx):
                 traceback.print_exc(file=sys.stderr)

@@ -16,18 +16,29 @@ from kofuplan.domain.waits import QueueingParameters
 from kofuplan.errors import InputError, RuleError
 from kofuplan.parameters import load_rules
 
+# What each checked option stands for, named beside the option in a refusal.
+OPTION_LABELS = {
+    "--per-day": "1日の来庁者数",
+    "--hours": "1日の開庁時間",
+    "--service-minutes": "1件の交付にかかる時間（分）",
+    "--within-minutes": "目標の待ち時間（分）",
+    "--service-level": "目標の待ち時間内に受け付ける割合",
+    "--max-occupancy": "窓口の稼働率の上限",
+}
+
 
 def _check(
     value: float, option: str, *, low: float, strict: bool, high: float | None = None
 ) -> None:
     """Refuse a bad number with a message naming the option (exit code 2, no traceback)."""
+    where = f"{option}（{OPTION_LABELS[option]}）"
     if not math.isfinite(value):
-        raise typer.BadParameter("must be a finite number", param_hint=option)
+        raise InputError(f"{where}: 有限の数を指定してください（入力値 {value:g}）")
     if value < low or (strict and value == low):
-        relation = "greater than" if strict else "at least"
-        raise typer.BadParameter(f"must be {relation} {low:g} (got {value:g})", param_hint=option)
+        relation = "より大きい数" if strict else "以上の数"
+        raise InputError(f"{where}: {low:g} {relation}を指定してください（入力値 {value:g}）")
     if high is not None and value > high:
-        raise typer.BadParameter(f"must be at most {high:g} (got {value:g})", param_hint=option)
+        raise InputError(f"{where}: {high:g} 以下の数を指定してください（入力値 {value:g}）")
 
 
 @app.command("counters")
@@ -65,15 +76,16 @@ def counters(
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError:
-        raise typer.BadParameter(
-            f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
+        raise InputError(
+            f"--as-of: 「{str(as_of)[:40]}」は日付ではありません"
+            "（YYYY-MM-DD の形で指定してください）"
         ) from None
     rules = load_rules().at(day)
     try:
         queueing = QueueingParameters.from_rules(rules)
         ceiling = PlanBounds.from_rules(rules).offered_load_ceiling
     except RuleError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--as-of") from None
+        raise InputError(f"--as-of {day}: この日付の規則を使えません（{exc}）") from None
     s = queueing.service_minutes if service_minutes is None else service_minutes
     w = queueing.within_minutes if within_minutes is None else within_minutes
     p = queueing.service_level if service_level is None else service_level

@@ -95,7 +95,7 @@ def _first_line(exc: BaseException) -> str:
 def db_init(database_url: DbUrl = None) -> None:
     """Create or upgrade the schema (Alembic migrations)."""
     db = open_database(database_url)
-    say(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    say(f"データベースを用意しました: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @db_app.command("load-stats")
@@ -111,14 +111,14 @@ def load_stats(
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
-        _fail(f"--as-of: {as_of!r} is not a date (YYYY-MM-DD)")
+        _fail(f"--as-of: 「{as_of[:40]}」は日付ではありません（YYYY-MM-DD の形で指定してください）")
         return
     stats = read_stats(file, day)  # a bad file is refused before the database is opened
     db = open_database(database_url)
     with steps() as progress:
         progress.step("統計の保存")
         n = load_baseline(db, stats, day)
-    say(f"loaded {n} municipalities at {day}")
+    say(f"{n} 団体の統計（基準日 {day}）を読み込みました")
 
 
 @db_app.command("load-plan")
@@ -159,7 +159,7 @@ def load_plan(
         except KofuplanError as e:
             _fail(f"{file}: {e}")
             return
-    say(f"stored plans of {n} municipalities")
+    say(f"{n} 団体の計画を保存しました")
 
 
 @users_app.command("add")
@@ -172,6 +172,7 @@ def users_add(
     database_url: DbUrl = None,
 ) -> None:
     """Add a user; the password comes from a prompt or the first line of --password-file."""
+    from kofuplan.services.access import ROLE_LABELS
     from kofuplan.services.setup import UserError, add_user, check_new_user
 
     if password_file is not None:
@@ -195,4 +196,4 @@ def users_add(
     except UserError as e:
         _fail(str(e))
         return
-    say(f"added {role} user {login}")
+    say(f"{ROLE_LABELS.get(role, role)}の利用者 {login} を追加しました")

@@ -178,7 +178,7 @@ def template_command(
         progress.step("テンプレート作成", len(files))
         written = write_files(files, "--out" if out is not None else "--out-dir")
     where = out if out is not None else out_dir
-    say(f"{len(written)} workbook(s) written to {where}")
+    say(f"{len(written)} 冊のブックを書き出しました: {where}")
 
 
 def _stamped(stamper: Any, plan: Any, calendar: Any, progress: Steps) -> Callable[[Path], None]:
@@ -372,4 +372,4 @@ def prefecture_command(
             raise _fail(str(exc)) from None
         progress.step("ブックの書き出し")
         write_prefecture_workbook(out, book)
-    say(f"{len(book.rows)} municipalities, {len(book.findings)} finding(s): {out}")
+    say(f"{len(book.rows)} 団体、指摘 {len(book.findings)} 件: {out}")

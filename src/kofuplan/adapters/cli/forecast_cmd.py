@@ -11,15 +11,15 @@ from typing import Annotated
 import typer
 
 from kofuplan.adapters.cli import app, one_line
-from kofuplan.errors import KofuplanError
+from kofuplan.errors import InputError, KofuplanError
 
 
 def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(
-            f"must be a date YYYY-MM-DD, got {value!r}", param_hint="--as-of"
+        raise InputError(
+            f"--as-of: 「{value[:40]}」は日付ではありません（YYYY-MM-DD の形で指定してください）"
         ) from None
 
 

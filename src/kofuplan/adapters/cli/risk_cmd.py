@@ -13,7 +13,7 @@ from kofuplan.adapters.cli import app, one_line
 from kofuplan.adapters.cli.console import say, steps
 from kofuplan.adapters.output import check_place
 from kofuplan.adapters.risk_csv import read_plan_demand, write_risk
-from kofuplan.errors import KofuplanError
+from kofuplan.errors import InputError, KofuplanError
 from kofuplan.services.risk import run_risk
 
 
@@ -35,8 +35,10 @@ def risk_command(
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        message = f"{as_of!r} is not a date (YYYY-MM-DD)"
-        raise typer.BadParameter(message, param_hint="--as-of") from None
+        raise InputError(
+            f"--as-of: 「{str(as_of)[:40]}」は日付ではありません"
+            "（YYYY-MM-DD の形で指定してください）"
+        ) from None
     check_place(out)
     with steps() as progress:
         progress.step("計画の読込とモンテカルロ法")

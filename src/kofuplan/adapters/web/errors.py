@@ -9,8 +9,11 @@ import secrets
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
+from kofuplan.adapters.validation_words import body_message
 from kofuplan.errors import ConflictError, InputError, KofuplanError
 
 log = logging.getLogger("kofuplan.web")
@@ -21,6 +24,21 @@ BUG_MESSAGE = (
     "システムの不具合のため処理できませんでした。お手数ですが、受付番号 {rid} を添えて"
     "管理者にお知らせください。"
 )
+
+
+# Starlette's own answers (an unknown address, a method the route does not take) in Japanese;
+# a detail of ours is Japanese already and is kept.
+HTTP_MESSAGES = {
+    400: "送信された内容を読めません。",
+    404: "見つかりません。",
+    405: "この操作はここではできません。",
+    413: "送信された内容が大きすぎます。",
+}
+HTTP_DEFAULT = "処理できませんでした。"
+
+
+def _japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _status(exc: KofuplanError) -> int:
@@ -48,6 +66,22 @@ def install(app: FastAPI, page: PageMaker) -> None:
             log.error("request %s %s %s: %s", rid, request.method, request.url.path, exc)
             return answer(request, 500, BUG_MESSAGE.format(rid=rid))
         return answer(request, status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_body(request: Request, exc: Exception) -> Response:
+        # FastAPI's default is pydantic's English list; a field is named by its label.
+        assert isinstance(exc, RequestValidationError)
+        return answer(request, 422, body_message(exc.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        message = detail if _japanese(detail) else HTTP_MESSAGES.get(exc.status_code, HTTP_DEFAULT)
+        response = answer(request, exc.status_code, message)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:
