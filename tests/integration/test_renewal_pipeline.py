@@ -15,6 +15,8 @@ import pytest
 from kofuplan.adapters.plan_reader import read_plan_rows
 from kofuplan.adapters.renewal_inputs import RenewalSources
 from kofuplan.adapters.stats_csv import StatsFiles
+from kofuplan.domain.plan_table import RENEWAL_FIGURES
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.renewal_planning import run_renewal_plan
 from tests.cli_runner import run_cli
 from tests.plan_contract import read_plan
@@ -258,9 +260,9 @@ def test_I17_3_db_load_plan_kind_renewal_stores_the_engines_renewal_plan(tmp_pat
         assert sorted(revisions) == ["011002", "012025", "131016"]
         assert repo.plans.latest_revisions() == {}  # no issuance plan was stored
         for lg, revision in revisions.items():
-            assert revision.kind == "renewal" and len(revision.content) == 72
-            assert revision.content[0]["kind"] == "renewal"
-            assert isinstance(revision.content[0]["renewals_card"], float)
+            assert revision.kind == "renewal" and len(revision_rows(revision)) == 72
+            assert set(revision.table.extra) == set(RENEWAL_FIGURES)  # a renewal plan's table
+            assert isinstance(revision_rows(revision)[0]["renewals_card"], float)
             m = repo.places.municipality(lg)
             assert m is not None
             view = renewal_views.renewal_view(repo, m)

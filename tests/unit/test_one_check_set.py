@@ -17,7 +17,7 @@ from kofuplan.adapters.storage.models import Municipality
 from kofuplan.adapters.web.sample import AS_OF, write_sample_stats
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_table import table_rows
+from kofuplan.domain.plan_table import rows_table, table_rows
 from kofuplan.services import workflow
 from kofuplan.services.planning import run_plan
 from kofuplan.services.review_checks import prefecture_checks
@@ -63,7 +63,7 @@ def test_R6_1_the_page_the_prefecture_and_kofuplan_check_agree(
     edited = plan_edit.recompute(rows, m.population, m.cards_issued_baseline)
 
     page = workflow.check_revision(m, edited)
-    prefecture = prefecture_checks([m], {lg: edited})[lg]
+    prefecture = prefecture_checks([m], {lg: rows_table(lg, edited)})[lg]  # as stored
     path = tmp_path / "plan_monthly.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(edited[0]), lineterminator="\n")

@@ -21,6 +21,7 @@ from kofuplan.domain.plan_form import (
     figure_error,
     read_plan_form,
 )
+from kofuplan.domain.plan_table import rows_table
 from kofuplan.parameters import load_rules
 from kofuplan.services import workflow
 from kofuplan.services.municipal_inputs import LABELS, InputsError, normalize
@@ -136,7 +137,8 @@ def test_R1_2_a_stored_row_out_of_range_is_a_finding_not_a_crash(value: Any) -> 
         {**_row(2, m).cells, "issuance": value if m == "2020-10" else 10}
         for m in ("2020-10", "2020-11")
     ]
-    found = prefecture_checks([_municipality()], {"131016": rows})["131016"]
+    stored = rows_table("131016", rows)  # as the store reads its rows back
+    found = prefecture_checks([_municipality()], {"131016": stored})["131016"]
     assert any(f.code == "R1.2" and f.month == "2020-10" for f in found)
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kofuplan.adapters.memory import MemoryStorage
 from kofuplan.adapters.web.sample import seed
+from kofuplan.domain.plan_table import table_rows
 from kofuplan.domain.renewal_plan import (
     AREA_SERIES,
     RenewalRules,
@@ -25,6 +26,7 @@ from kofuplan.domain.renewal_plan import (
 )
 from kofuplan.services import municipal_inputs, renewal_checks, renewal_views, views, workflow
 from kofuplan.services.access import Principal
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.rule_clock import rules_on
 
 CLERK = Principal(user_id=None, login="clerk", role="municipality")
@@ -45,16 +47,19 @@ def sample() -> dict[str, Any]:
         latest = uow.plans.latest_revision(ms[3].lg_code, "renewal")
         assert latest is not None
         rows = [{"month": r["month"], "dedicated_counters": 0, "combined_counters": 0}
-                for r in latest.content]  # fmt: skip
+                for r in revision_rows(latest)]  # fmt: skip
         workflow.save_plan(uow, CLERK, ms[3], latest.id, "窓口なし", rows, kind="renewal")
         plans = {}
         for m in ms:
             revision = uow.plans.latest_revision(m.lg_code, "renewal")
             assert revision is not None
-            plans[m.lg_code] = revision.content
+            plans[m.lg_code] = revision.table
         inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of().items()}
+        # Each alone as its page previews it: from the plan's rows (the editor's form).
         alone = {
-            m.lg_code: renewal_checks.check_renewal(m, plans[m.lg_code], inputs.get(m.lg_code))
+            m.lg_code: renewal_checks.check_renewal(
+                m, table_rows(plans[m.lg_code])[m.lg_code], inputs.get(m.lg_code)
+            )
             for m in ms
         }
         nation = renewal_views.area_renewals(uow, ms)
@@ -76,7 +81,7 @@ def test_issue16_renewal_plans_checked_together_equal_each_checked_alone(
     rules = RenewalRules.from_rules(base)
     setups = {
         mix_values(
-            base, *renewal_checks.kind_mix(plans[m.lg_code]), rules
+            base, *renewal_checks.table_mix(plans[m.lg_code]), rules
         ).presetup_cards_per_staff_day
         for m in ms
     }
@@ -110,7 +115,7 @@ def test_issue16_area_sums_are_the_rows_added_one_by_one(sample: dict[str, Any])
     index = {month: j for j, month in enumerate(months)}
     expected = {name: [0.0] * len(months) for name, _ in AREA_SERIES}
     for m in ms:  # the sums as area_renewals made them before (issue 17)
-        for row in plans[m.lg_code]:
+        for row in table_rows(plans[m.lg_code])[m.lg_code]:
             j = index.get(str(row.get("month")))
             if j is None:
                 continue

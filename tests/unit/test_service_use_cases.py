@@ -23,6 +23,7 @@ from kofuplan.services import (
     workflow,
 )
 from kofuplan.services.access import Principal
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import MunicipalityRecord, UnitOfWork
 from kofuplan.services.sign_in import principal_of
 
@@ -72,21 +73,21 @@ def test_R6_issue12_an_edit_is_a_new_revision_and_its_checks_follow(
         # The engine's sample plan has no error (R2.3 staffing warnings may remain).
         assert [f for f in view.findings if f.severity == "error"] == []
         base = view.revision
-        october = base.content[0]
+        october = revision_rows(base)[0]
         rows = [{"month": october["month"], "issuance": october["issuance"] // 2}]
         saved = workflow.save_plan(uow, who, m, base.id, "10月を減らす", rows)
     with store.unit_of_work() as uow:
         view = views.municipality_view(uow, _place(uow, lg))
         assert view.status == "draft" and view.revision is not None
         assert view.revision.id == saved.id and view.revision.seq == base.seq + 1
-        assert view.revision.content[0]["issuance"] == october["issuance"] // 2
+        assert revision_rows(view.revision)[0]["issuance"] == october["issuance"] // 2
         # Half a month short of the whole population: the one check set (check_plan).
         assert "R6.1-1" in {f.code for f in view.findings}
         history = views.revision_diffs(uow, lg)
         assert len(history) == 2
         assert (october["month"], "issuance") in {(mo, c) for mo, c, *_ in history[0]["changes"]}
         old = uow.plans.revision(base.id)
-        assert old is not None and old.content[0]["issuance"] == october["issuance"]
+        assert old is not None and revision_rows(old)[0]["issuance"] == october["issuance"]
 
 
 def test_R6_issue12_stale_saves_are_conflicts_and_concurrent_editors_lose_nothing(
@@ -98,7 +99,7 @@ def test_R6_issue12_stale_saves_are_conflicts_and_concurrent_editors_lose_nothin
     with store.unit_of_work() as uow:
         base = uow.plans.latest_revision(lg)
         assert base is not None
-    months = [row["month"] for row in base.content][:4]
+    months = [row["month"] for row in revision_rows(base)][:4]
     start = threading.Barrier(4)
     results: list[str] = [""] * 4
 
@@ -131,7 +132,7 @@ def test_R6_issue12_stale_saves_are_conflicts_and_concurrent_editors_lose_nothin
     with store.unit_of_work() as uow:
         final = uow.plans.latest_revision(lg)
         assert final is not None and final.seq == base.seq + 4
-        by_month = {row["month"]: row for row in final.content}
+        by_month = {row["month"]: row for row in revision_rows(final)}
         assert [by_month[mo]["staff"] for mo in months] == [100, 101, 102, 103]
         with pytest.raises(workflow.Conflict) as stale:
             workflow.save_plan(uow, _who(uow, accounts.municipalities[lg]), _place(uow, lg),
@@ -231,7 +232,7 @@ def test_R8_4_issue12_the_nation_sums_the_plans_against_the_monthly_aim(
         for lg in accounts.municipalities:
             latest = uow.plans.latest_revision(lg)
             assert latest is not None
-            for i, row in enumerate(latest.content):
+            for i, row in enumerate(revision_rows(latest)):
                 totals[i] += int(row["issuance"])
         assert nation.aim == 3_300_000
         assert len(nation.summary.planned) == 30

@@ -13,12 +13,13 @@ import dataclasses
 import datetime as dt
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, cast
 
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_table import PlanTable, rows_table, table_rows
 from kofuplan.services import ports
 from kofuplan.services.ports import (
     NATION,
@@ -92,9 +93,13 @@ class PlanRevision:
     base_revision_id: int | None
     author_id: int | None
     reason: str
-    content: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # as the SQL store keeps them (``table_rows``)
     created_at: dt.datetime = field(default_factory=_now)
     kind: str = "issuance"
+
+    @property
+    def table(self) -> PlanTable:
+        return rows_table(self.lg_code, self.rows)
 
 
 @dataclass
@@ -294,9 +299,15 @@ class MemoryRepository:
         found = self.latest_revisions(lg_codes, kind)
         return {lg: (r.id, r.created_at) for lg, r in found.items()}
 
-    def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
         wanted = set(ids)
-        return {r.id: r.content for r in self.t.plan_revisions if r.id in wanted}
+        return {
+            r.id: rows_table(r.lg_code, r.rows, columns)
+            for r in self.t.plan_revisions
+            if r.id in wanted
+        }
 
     def add_revision(
         self,
@@ -306,10 +317,11 @@ class MemoryRepository:
         base_revision_id: int | None,
         author_id: int | None,
         reason: str,
-        content: list[dict[str, Any]],
+        table: PlanTable,
         kind: str = "issuance",
     ) -> PlanRevision:
-        rid, at, content = self._uow.new_id(), _now(), copy.deepcopy(content)
+        rid, at = self._uow.new_id(), _now()
+        content = table_rows(table).get(lg_code, [])
 
         def op(t: Tables) -> PlanRevision:
             _known(t, lg_code)

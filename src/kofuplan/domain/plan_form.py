@@ -31,6 +31,7 @@ from kofuplan.domain.plan_table import (
 )
 from kofuplan.domain.plan_table import (
     DECIMAL_COLUMNS,
+    REQUIRED_COUNTS,
     BoolArray,
     FloatArray,
     IntArray,
@@ -47,15 +48,7 @@ R1_2 = FindingCode(
 )
 CODES: tuple[FindingCode, ...] = (R1_2,)
 
-REQUIRED_COLUMNS = (
-    "lg_code",
-    "month",
-    "issuance",
-    "dedicated_counters",
-    "combined_counters",
-    "offsite_counters",
-    "weekend_days",
-)
+REQUIRED_COLUMNS = ("lg_code", "month", *REQUIRED_COUNTS)
 COUNT_COLUMNS = REQUIRED_COLUMNS[2:]
 # Columns a plan may state; when blank or absent they are derived as the engine does.
 OPTIONAL_RATE_COLUMNS = ("dedicated_daily_per_counter", "combined_daily_per_counter")

@@ -8,12 +8,17 @@ as text inside the program: text becomes numbers once, at the edge, in
 
 A figure the source did not give is False in ``given[column]``; its array holds 0 (or NaN for
 the decimal columns) there, never a made-up value.
+
+The store keeps a table as rows of plain values (:func:`table_rows`) and reads them back with
+:func:`rows_table`; a table saved and read back is equal to itself (:func:`same_table`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +54,24 @@ DECIMAL_COLUMNS = (
     "evening_day_equivalents",
 )
 MONTH_COLUMNS = ("recruit_start_month",)
+# Counts a month cannot do without: a month lacking one is invalid (R1.2), and the checks
+# leave it out.
+REQUIRED_COUNTS = (
+    "issuance",
+    "dedicated_counters",
+    "combined_counters",
+    "offsite_counters",
+    "weekend_days",
+)
+# A renewal plan's figures after the contract's columns (issue 17): the expiries and the
+# expected renewals of each kind behind the month's count, in expected people (decimals).
+RENEWAL_FIGURES = (
+    "expiring_certificates",
+    "expiring_certificates_only",
+    "expiring_cards",
+    "renewals_certificate",
+    "renewals_card",
+)
 FIGURE_COLUMNS = COUNT_COLUMNS + DECIMAL_COLUMNS + MONTH_COLUMNS
 assert set(PLAN_COLUMNS[2:]) <= set(FIGURE_COLUMNS), "every contract column has a kind"
 
@@ -61,6 +84,9 @@ class PlanTable:
     the recruiting month as an offset from ``months[0]`` (``NO_RECRUIT`` where none).
     ``valid`` is True where the month is given exactly once with every figure the reader
     required whole and in range; the checks leave the other cells out.
+
+    ``extra`` holds a renewal plan's own figures (:data:`RENEWAL_FIGURES`), NaN where not
+    given; an issuance plan has none.
     """
 
     lg_code: StrArray  # (N,)
@@ -70,6 +96,7 @@ class PlanTable:
     recruit_start_index: IntArray
     given: Mapping[str, BoolArray]
     valid: BoolArray
+    extra: Mapping[str, FloatArray] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -123,6 +150,7 @@ class PlanTable:
             recruit_start_index=self.recruit_start_index[rows],
             given={k: v[rows] for k, v in self.given.items()},
             valid=self.valid[rows],
+            extra={k: v[rows] for k, v in self.extra.items()},
         )
 
     def row_of(self, lg_code: str) -> int | None:
@@ -172,25 +200,158 @@ def table_of(
     )
 
 
-def table_rows(table: PlanTable) -> dict[str, list[dict[str, int | float | str | None]]]:
+Value = int | float | str | None
+
+
+def table_rows(table: PlanTable) -> dict[str, list[dict[str, Value]]]:
     """The table as the store keeps it: per municipality, a row of plain values per month
-    (decimals to the hundredth, as ``plan_monthly.csv`` has them; None where not given)."""
+    (decimals to the hundredth, as ``plan_monthly.csv`` has them; None where not given; the
+    recruiting month as YYYY-MM, "" for none). :func:`rows_table` reads them back."""
     from kofuplan.domain.snapshots import add_months
 
-    out: dict[str, list[dict[str, int | float | str | None]]] = {}
+    out: dict[str, list[dict[str, Value]]] = {}
     counts = {c: v.tolist() for c, v in table.counts.items()}
     decimals = {c: np.round(v, 2).tolist() for c, v in table.decimals.items()}
     given = {c: v.tolist() for c, v in table.given.items()}
+    extra = {c: v.tolist() for c, v in table.extra.items()}
     recruit = table.recruit_start_index.tolist()
+    recruit_given = given["recruit_start_month"]
     for i, code in enumerate(table.lg_code.tolist()):
         rows = out.setdefault(str(code), [])
         for j, month in enumerate(table.months):
-            row: dict[str, int | float | str | None] = {"lg_code": str(code), "month": month}
+            row: dict[str, Value] = {"lg_code": str(code), "month": month}
             for c in COUNT_COLUMNS:
                 row[c] = int(counts[c][i][j]) if given[c][i][j] else None
             for c in DECIMAL_COLUMNS:
                 row[c] = float(decimals[c][i][j]) if given[c][i][j] else None
             k = int(recruit[i][j])
-            row["recruit_start_month"] = "" if k == NO_RECRUIT else add_months(table.months[0], k)
+            row["recruit_start_month"] = (
+                None
+                if not recruit_given[i][j]
+                else ""
+                if k == NO_RECRUIT
+                else add_months(table.months[0], k)
+            )
+            for c, values in extra.items():
+                value = float(values[i][j])
+                row[c] = value if value == value else None  # NaN: not given
             rows.append(row)
     return out
+
+
+# The largest count a stored row is read with: within int64 with room for sums. Stored plans
+# were bounded when saved (``bounds.count_ceiling``); the checks report a count beyond it or
+# below 0 (``stored_plan.on_period``), one beyond this is left not given.
+_LARGEST_COUNT = 2**53
+
+
+def _count(value: Any) -> int | None:
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int:
+        return value if -_LARGEST_COUNT <= value <= _LARGEST_COUNT else None
+    return None
+
+
+def _real(value: Any) -> float | None:
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if type(value) is int:
+        return float(value) if -_LARGEST_COUNT <= value <= _LARGEST_COUNT else None
+    return None
+
+
+def rows_table(
+    lg_code: str, rows: Sequence[Mapping[str, Any]], columns: Collection[str] | None = None
+) -> PlanTable:
+    """One municipality's stored rows (:func:`table_rows`' rows, one per month) as a table
+    over the rows' months in their order; a renewal plan's figures (:data:`RENEWAL_FIGURES`)
+    go to ``extra`` when the rows have them. For rows the store wrote, not for input: a value
+    that is not a plain number of its kind is left not given (the checks then report the
+    month's missing figure), never guessed; a month is valid when it has every
+    :data:`REQUIRED_COUNTS`. With ``columns``, only those figures are read (the others are
+    not given): for a reader that needs a few of every plan (the aggregates)."""
+    from kofuplan.domain.snapshots import month_index
+
+    months = tuple(str(r.get("month", "")) for r in rows)
+    table = empty_table([lg_code], months)
+    wanted = FIGURE_COLUMNS if columns is None else columns
+    for c in COUNT_COLUMNS:
+        if c in wanted:
+            table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
+    for c in DECIMAL_COLUMNS:
+        if c in wanted:
+            table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
+    first = None
+    for j, r in enumerate(rows if "recruit_start_month" in wanted else ()):
+        value = r.get("recruit_start_month")
+        if value == "":
+            table.given["recruit_start_month"][0, j] = True
+        elif isinstance(value, str):
+            try:
+                first = month_index(months[0]) if first is None else first
+                table.recruit_start_index[0, j] = month_index(value) - first
+            except ValueError:
+                continue
+            table.given["recruit_start_month"][0, j] = True
+    table.valid[0] = np.logical_and.reduce([table.given[c][0] for c in REQUIRED_COUNTS])
+    extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0] and c in (columns or rows[0])]
+    if not extra:
+        return table
+    figures = {c: _decimal_column([r.get(c) for r in rows])[0][None, :] for c in extra}
+    return replace(table, extra=figures)
+
+
+_NONE = type(None)
+
+
+def _count_column(values: list[Any]) -> tuple[IntArray, BoolArray]:
+    """A column of counts and where they are given. Whole columns at once when they hold
+    only ints and blanks, as the store writes them (issue 16: a national aggregate reads
+    every latest revision); value by value otherwise."""
+    if set(map(type, values)) <= {int, _NONE}:
+        given = np.array([v is not None for v in values], dtype=np.bool_)
+        try:
+            figures = np.array([0 if v is None else v for v in values], dtype=np.int64)
+        except OverflowError:  # beyond int64: not given, found value by value below
+            pass
+        else:
+            given &= np.abs(figures) <= _LARGEST_COUNT
+            return np.where(given, figures, 0), given
+    read = [_count(v) for v in values]
+    return (
+        np.array([0 if v is None else v for v in read], dtype=np.int64),
+        np.array([v is not None for v in read], dtype=np.bool_),
+    )
+
+
+def _decimal_column(values: list[Any]) -> tuple[FloatArray, BoolArray]:
+    """A column of decimals (NaN where not given) and where they are given."""
+    if set(map(type, values)) <= {float, _NONE}:
+        reals = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    else:
+        reals = np.array(
+            [np.nan if (v := _real(value)) is None else v for value in values], dtype=np.float64
+        )
+    given = np.isfinite(reals)
+    return np.where(given, reals, np.nan), given
+
+
+def same_table(a: PlanTable, b: PlanTable) -> bool:
+    """Equal municipalities, months, masks and figures (NaN equal to NaN)."""
+
+    def same(x: Mapping[str, npt.NDArray[Any]], y: Mapping[str, npt.NDArray[Any]]) -> bool:
+        return x.keys() == y.keys() and all(
+            np.array_equal(x[k], y[k], equal_nan=x[k].dtype.kind == "f") for k in x
+        )
+
+    return (
+        np.array_equal(a.lg_code, b.lg_code)
+        and a.months == b.months
+        and same(a.counts, b.counts)
+        and same(a.decimals, b.decimals)
+        and np.array_equal(a.recruit_start_index, b.recruit_start_index)
+        and same(a.given, b.given)
+        and np.array_equal(a.valid, b.valid)
+        and same(a.extra, b.extra)
+    )

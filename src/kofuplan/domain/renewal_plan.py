@@ -34,6 +34,7 @@ from kofuplan.domain.capacity import plan_capacity
 from kofuplan.domain.findings import FindingCode
 from kofuplan.domain.gap import no_gap
 from kofuplan.domain.plan import Plan
+from kofuplan.domain.plan_table import RENEWAL_FIGURES, PlanTable
 from kofuplan.domain.profiles import Profiles
 from kofuplan.domain.promotion import evening_day_equivalents
 from kofuplan.domain.renewal import RenewalDemand, RenewalRules
@@ -50,15 +51,8 @@ KINDS = ("issuance", METHOD)  # the plans a municipality keeps: 交付 and 更�
 # Added to a renewal plan's rows after the plan contract's columns (plan_monthly.csv, the
 # stored revision): the kind, and the expiries and expected renewals of each kind behind the
 # month's count (expected numbers of people, to one decimal).
-RENEWAL_COLUMNS = (
-    "kind",
-    "expiring_certificates",
-    "expiring_certificates_only",
-    "expiring_cards",
-    "renewals_certificate",
-    "renewals_card",
-)
-RENEWAL_FIGURES = RENEWAL_COLUMNS[1:]
+# The figures are a renewal plan table's ``extra`` (``plan_table.RENEWAL_FIGURES``).
+RENEWAL_COLUMNS = ("kind", *RENEWAL_FIGURES)
 
 # The renewal plan's fields as the clerk sees them (the issuance plan's labels otherwise).
 RENEWAL_LABELS = {
@@ -291,19 +285,24 @@ AREA_SERIES = (
 _TENTHS = ("certificate", "card")  # renewals of each kind are summed to the tenth
 
 
-def area_series(rows: Sequence[Mapping[str, Any]], months: Sequence[str]) -> FloatArray:
+def area_series(table: PlanTable, months: Sequence[str]) -> FloatArray:
     """One stored renewal plan's :data:`AREA_SERIES` figures by month, (series, months): a
-    figure that is not a number counts 0, a month outside ``months`` is left out. Read once
+    figure the plan does not give counts 0, a month outside ``months`` is left out. Read once
     per revision; the area's sums are then whole-array additions (:func:`area_sums`)."""
     index = {month: j for j, month in enumerate(months)}
+    at = [(k, index[month]) for k, month in enumerate(table.months) if month in index]
     out = np.zeros((len(AREA_SERIES), len(months)))
-    for row in rows:
-        j = index.get(str(row.get("month")))
-        if j is None:
+    if not at:
+        return out
+    own, into = (np.array(x, dtype=np.intp) for x in zip(*at, strict=True))
+    for k, (_, column) in enumerate(AREA_SERIES):
+        if column in table.extra:
+            values = np.nan_to_num(table.extra[column][0], nan=0.0)
+        elif column in table.counts:
+            values = np.where(table.given[column][0], table.counts[column][0], 0)
+        else:
             continue
-        for k, (_, column) in enumerate(AREA_SERIES):
-            value = row.get(column)
-            out[k, j] += float(value) if isinstance(value, int | float) else 0.0
+        np.add.at(out[k], into, values[own])
     return out
 
 

@@ -1,6 +1,6 @@
 """Each latest plan revision's monthly issuance and capacity, as the aggregates need them.
 
-A revision never changes, so its figures are read from its content once per process and kept
+A revision never changes, so its figures are read from its table once per process and kept
 (keyed by the revision's id and time, which tell apart databases); the national aggregate then
 decodes only the revisions saved since, not the whole country's plans on every recompute.
 """
@@ -12,6 +12,9 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.services.ports import UnitOfWork
 
 _CACHE_SIZE = 20_000  # revisions: two small tuples each
@@ -24,6 +27,12 @@ class PlanFigures:
     revision_id: int
     issuance: dict[str, int]  # month -> planned cards
     capacity: dict[str, int]
+
+
+def _by_month(table: PlanTable, column: str) -> dict[str, int]:
+    """The column by month, 0 where the plan does not give it."""
+    values = np.where(table.given[column], table.counts[column], 0)[0].tolist()
+    return dict(zip(table.months, values, strict=True))
 
 
 def latest_figures(
@@ -41,13 +50,11 @@ def latest_figures(
             else:
                 _cache.move_to_end((rid, str(at)))
                 out[lg] = found
-    for rid, content in uow.plans.revision_contents(list(missing)).items():
+    # Only the two figures summed: a national recompute reads every latest revision.
+    read = uow.plans.revision_tables(list(missing), columns=("issuance", "capacity"))
+    for rid, table in read.items():
         lg, stamp = missing[rid]
-        figures = PlanFigures(
-            rid,
-            {str(r["month"]): int(r.get("issuance") or 0) for r in content},
-            {str(r["month"]): int(r.get("capacity") or 0) for r in content},
-        )
+        figures = PlanFigures(rid, _by_month(table, "issuance"), _by_month(table, "capacity"))
         out[lg] = figures
         with _lock:
             _cache[(rid, stamp)] = figures

@@ -7,8 +7,9 @@ the few stores they read and append through, and the unit of work that owns the 
   :class:`UnitOfWork` and calls :meth:`UnitOfWork.commit` when its change is whole; leaving the
   unit of work without a commit (an error on the way) rolls everything back, so a failed save
   writes nothing.
-- Plan revisions go in and out as rows of plain values (``domain.plan_table.table_rows``, the
-  form the store keeps a :class:`~kofuplan.domain.plan_table.PlanTable` in), never as text.
+- Plan revisions go in and out as a :class:`~kofuplan.domain.plan_table.PlanTable` (one
+  municipality, its months), never as text or rows; how a store keeps one is its own business
+  (both keep the rows of ``domain.plan_table.table_rows``, read back by ``rows_table``).
 
 Use cases never import an adapter (``tests/unit/test_layers.py``).
 """
@@ -16,13 +17,14 @@ Use cases never import an adapter (``tests/unit/test_layers.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from kofuplan.domain.actuals import Actuals
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import StatsRows
 from kofuplan.domain.renewal_history import Series
 from kofuplan.errors import ConflictError
@@ -137,7 +139,9 @@ class PlanRevisionRecord(Protocol):
     @property
     def reason(self) -> str: ...
     @property
-    def content(self) -> list[dict[str, Any]]: ...
+    def table(self) -> PlanTable:
+        """The plan: this municipality over its months."""
+        ...
 
 
 class InputRevisionRecord(Protocol):
@@ -296,7 +300,13 @@ class PlanStore(Protocol):
     def latest_revision_heads(
         self, lg_codes: Iterable[str] | None = None, kind: str = "issuance"
     ) -> dict[str, tuple[int, dt.datetime]]: ...
-    def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]: ...
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
+        """The plans of the revisions ``ids`` (those that exist), by id; with ``columns``,
+        only those figures given (``plan_table.rows_table``)."""
+        ...
+
     def add_revision(
         self,
         *,
@@ -305,10 +315,11 @@ class PlanStore(Protocol):
         base_revision_id: int | None,
         author_id: int | None,
         reason: str,
-        content: list[dict[str, Any]],
+        table: PlanTable,
         kind: str = "issuance",
     ) -> PlanRevisionRecord:
-        """Append; :class:`RevisionTaken` when ``seq`` is taken for the municipality."""
+        """Append ``table`` (this municipality's row of it); :class:`RevisionTaken` when
+        ``seq`` is taken for the municipality."""
         ...
 
     def add_findings(self, revision_id: int, findings: Iterable[Finding]) -> None: ...

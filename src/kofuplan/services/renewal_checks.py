@@ -33,7 +33,8 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.budget import Budget
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import PlanRow, plain_value
+from kofuplan.domain.plan_form import plain_value
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.profiles import Profiles, build_profiles
 from kofuplan.domain.renewal import RenewalRules
 from kofuplan.domain.renewal_plan import (
@@ -44,17 +45,18 @@ from kofuplan.domain.renewal_plan import (
     renewal_values_of_mix,
 )
 from kofuplan.parameters import RuleBook, Snapshot
-from kofuplan.services.checking import CheckRun, check_rows
+from kofuplan.services.checking import CheckRun, check_table
 from kofuplan.services.municipal_inputs import given_values
 from kofuplan.services.planning import first_plan_month, plan_calendar
 from kofuplan.services.ports import InputRevisionRecord as InputRevision
 from kofuplan.services.ports import MunicipalityRecord as Municipality
 from kofuplan.services.ports import PlanRevisionRecord as PlanRevision
 from kofuplan.services.review_checks import (
+    edited_table,
     revision_key,
-    row_cells,
     rows_under_profile,
     stats_rows,
+    stored_plans,
 )
 from kofuplan.services.rule_clock import current, rules_on
 
@@ -96,6 +98,19 @@ def kind_mix(rows: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
     return total("renewals_certificate"), total("renewals_card")
 
 
+def table_mix(table: PlanTable) -> tuple[float, float]:
+    """:func:`kind_mix` of a renewal plan's table (one municipality)."""
+
+    def total(name: str) -> float:
+        values = table.extra.get(name)
+        if values is None:
+            return 0.0
+        with np.errstate(invalid="ignore"):
+            return float(values[np.isfinite(values) & (values > 0)].sum())
+
+    return total("renewals_certificate"), total("renewals_card")
+
+
 _calendars: dict[tuple[Any, ...], MonthCalendar] = {}
 
 
@@ -124,7 +139,14 @@ class RenewalSetup:
 def renewal_setup(
     m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
 ) -> RenewalSetup:
-    certificates, cards = kind_mix(rows)
+    return mix_setup(m, kind_mix(rows), inputs)
+
+
+def mix_setup(
+    m: Municipality, mix: tuple[float, float], inputs: Mapping[str, Any] | None
+) -> RenewalSetup:
+    """What a renewal plan expecting ``mix`` (certificates only, cards) is checked with."""
+    certificates, cards = mix
     params, calendar, base = _setup_calendar(m.baseline_date, certificates, cards)
     given = {m.lg_code: given_values(inputs)} if inputs is not None else {}
     profiles = build_profiles(stats_rows([m]), given, base)  # as `plan --kind renewal` does
@@ -152,17 +174,13 @@ def renewal_rows(
     return rows_under_profile(rows, setup.profiles, setup.calendar, setup.params, m.population, 0)
 
 
-def renewal_run(
-    m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
-) -> CheckRun:
-    """The checks that apply to renewals (``check_plan`` on the rows' PlanTable) of one
-    municipality's renewal plan, with its budget."""
-    setup = renewal_setup(m, rows, inputs)
-    plan_rows = [
-        PlanRow(line=k + 2, cells=row_cells({**row, "lg_code": m.lg_code}, inputs is not None))
-        for k, row in enumerate(rows)
-    ]
-    run = check_rows(plan_rows, setup.profiles, setup.calendar, setup.params, m.baseline_date)
+def renewal_run(m: Municipality, table: PlanTable, inputs: Mapping[str, Any] | None) -> CheckRun:
+    """The checks that apply to renewals (``check_plan`` on the table) of one municipality's
+    renewal plan, with its budget."""
+    setup = mix_setup(m, table_mix(table), inputs)
+    own = [m.lg_code] if inputs is not None else []
+    figures, form = stored_plans([m], {m.lg_code: table}, own, setup.calendar, setup.params)
+    run = check_table(figures, form, setup.profiles, setup.calendar, setup.params, m.baseline_date)
     return replace(run, findings=[f for f in run.findings if applies_to_renewal(f.code)])
 
 
@@ -187,10 +205,20 @@ def _result(run: CheckRun) -> RenewalResult:
 def check_renewal(
     m: Municipality, rows: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any] | None
 ) -> RenewalResult:
-    """The checks and budget of unsaved rows (an editor's preview, a save)."""
+    """The checks and budget of unsaved rows (an editor's preview): those of the table a
+    save would store."""
     if not rows:
         return RenewalResult([], (), {})
-    return _result(renewal_run(m, rows, inputs))
+    return table_result(m, edited_table(m, rows, KIND), inputs)
+
+
+def table_result(
+    m: Municipality, table: PlanTable, inputs: Mapping[str, Any] | None
+) -> RenewalResult:
+    """The checks and budget of a renewal plan's table."""
+    if not table.months:
+        return RenewalResult([], (), {})
+    return _result(renewal_run(m, table, inputs))
 
 
 _CACHE_SIZE = 4096
@@ -210,7 +238,7 @@ def revision_result(
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    found = check_renewal(m, revision.content, inputs.content if inputs else None)
+    found = table_result(m, revision.table, inputs.content if inputs else None)
     with _lock:
         _cache[key] = found
         while len(_cache) > _CACHE_SIZE:
@@ -220,10 +248,10 @@ def revision_result(
 
 def check_renewals(
     ms: Sequence[Municipality],
-    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    plans: Mapping[str, PlanTable],
     inputs: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, RenewalResult]:
-    """:func:`check_renewal` of many municipalities' rows (``plans`` by lg_code; ``inputs``:
+    """:func:`table_result` of many municipalities' tables (``plans`` by lg_code; ``inputs``:
     the saved inputs of those that have some) in one run of the checks per data date, each
     municipality read with its own mix of kinds as :func:`renewal_setup` reads it (its
     throughput, combined share and pre-issuance setup): the same findings and budget as one
@@ -231,12 +259,12 @@ def check_renewals(
     out: dict[str, RenewalResult] = {}
     by_date: dict[dt.date, list[Municipality]] = defaultdict(list)
     for m in ms:
-        if plans.get(m.lg_code):
+        if m.lg_code in plans and plans[m.lg_code].months:
             by_date[m.baseline_date].append(m)
         elif m.lg_code in plans:
             out[m.lg_code] = RenewalResult([], (), {})
     for as_of, group in by_date.items():
-        mixes = [kind_mix(plans[m.lg_code]) for m in group]
+        mixes = [table_mix(plans[m.lg_code]) for m in group]
         base = rules_on(as_of)
         rules = RenewalRules.from_rules(base)
         own = [mix_values(base, certificates, cards, rules) for certificates, cards in mixes]
@@ -254,16 +282,10 @@ def check_renewals(
                 [v.combined_daily_per_counter / v.dedicated_daily_per_counter for v in own]
             ),
         )
-        rows = [
-            PlanRow(
-                line=k + 2,
-                cells=row_cells({**row, "lg_code": m.lg_code}, m.lg_code in inputs),
-            )
-            for m in group
-            for k, row in enumerate(plans[m.lg_code])
-        ]
-        run = check_rows(
-            rows,
+        figures, form = stored_plans(group, plans, inputs.keys(), calendar, params)
+        run = check_table(
+            figures,
+            form,
             profiles,
             calendar,
             params,
@@ -310,7 +332,7 @@ def revision_results(
     if todo:
         fresh = check_renewals(
             todo,
-            {m.lg_code: revisions[m.lg_code].content for m in todo},
+            {m.lg_code: revisions[m.lg_code].table for m in todo},
             {m.lg_code: inputs[m.lg_code].content for m in todo if m.lg_code in inputs},
         )
         with _lock:

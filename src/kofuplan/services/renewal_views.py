@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.renewal_plan import KINDS, area_series, area_sums
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.waits import QueueingParameters, row_waits
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import (
     MunicipalityRecord,
     PlanRevisionRecord,
@@ -89,7 +91,7 @@ def renewal_view(store: RenewalStore, m: MunicipalityRecord) -> RenewalView:
     revision = store.plans.latest_revision(m.lg_code, RENEWAL)
     inputs = store.inputs.latest_inputs(m.lg_code)
     result = revision_result(m, revision, inputs)
-    rows = shown_rows(m, revision.content, inputs.content if inputs else None) if revision else []
+    rows = shown_rows(m, revision_rows(revision), inputs.content if inputs else None)
     history = store.plans.revisions(m.lg_code, with_content=False, kind=RENEWAL)
     logins = store.accounts.user_logins([r.author_id for r in history])
     return RenewalView(
@@ -110,7 +112,7 @@ class _Stored:
     id: int
     lg_code: str
     created_at: dt.datetime
-    content: list[dict[str, Any]]
+    table: PlanTable
     seq: int = 0  # not needed by the sums
     kind: str = RENEWAL
     base_revision_id: int | None = None
@@ -119,50 +121,46 @@ class _Stored:
 
 
 _CACHE_SIZE = 20_000
-_contents: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
+_tables: OrderedDict[tuple[int, str], PlanTable] = OrderedDict()
 _series_cache: OrderedDict[tuple[int, str, tuple[str, ...]], Any] = OrderedDict()
 _lock = threading.Lock()
 
 BUDGET_ITEMS = ("total", "estimated_grant", "shortfall")
 
 
-def _latest_contents(
-    store: RenewalStore, lg_codes: list[str]
-) -> dict[str, tuple[_Stored, list[dict[str, Any]]]]:
+def _latest_tables(store: RenewalStore, lg_codes: list[str]) -> dict[str, _Stored]:
     heads = store.plans.latest_revision_heads(lg_codes, RENEWAL)
-    out: dict[str, tuple[_Stored, list[dict[str, Any]]]] = {}
+    out: dict[str, _Stored] = {}
     missing: dict[int, tuple[str, dt.datetime]] = {}
     with _lock:
         for lg, (rid, at) in heads.items():
-            found = _contents.get((rid, str(at)))
+            found = _tables.get((rid, str(at)))
             if found is None:
                 missing[rid] = (lg, at)
             else:
-                _contents.move_to_end((rid, str(at)))
-                out[lg] = (_Stored(rid, lg, at, found), found)
-    for rid, content in store.plans.revision_contents(list(missing)).items():
+                _tables.move_to_end((rid, str(at)))
+                out[lg] = _Stored(rid, lg, at, found)
+    for rid, table in store.plans.revision_tables(list(missing)).items():
         lg, at = missing[rid]
-        out[lg] = (_Stored(rid, lg, at, content), content)
+        out[lg] = _Stored(rid, lg, at, table)
         with _lock:
-            _contents[(rid, str(at))] = content
-            while len(_contents) > _CACHE_SIZE:
-                _contents.popitem(last=False)
+            _tables[(rid, str(at))] = table
+            while len(_tables) > _CACHE_SIZE:
+                _tables.popitem(last=False)
     return out
 
 
-def _series(
-    stored: Mapping[str, tuple[_Stored, list[dict[str, Any]]]], months: tuple[str, ...]
-) -> dict[str, Any]:
+def _series(stored: Mapping[str, _Stored], months: tuple[str, ...]) -> dict[str, Any]:
     """Each stored revision's figures by month (``area_series``), read once per revision."""
     out: dict[str, Any] = {}
-    for lg, (head, content) in stored.items():
+    for lg, head in stored.items():
         key = (head.id, str(head.created_at), months)
         with _lock:
             found = _series_cache.get(key)
             if found is not None:
                 _series_cache.move_to_end(key)
         if found is None:
-            found = area_series(content, months)
+            found = area_series(head.table, months)
             with _lock:
                 _series_cache[key] = found
                 while len(_series_cache) > _CACHE_SIZE:
@@ -181,13 +179,11 @@ def area_renewals(store: RenewalStore, ms: Sequence[MunicipalityRecord]) -> dict
     if not ms:
         return {}
     months = tuple(renewal_months(max(m.baseline_date for m in ms)))
-    stored = _latest_contents(store, [m.lg_code for m in ms])
+    stored = _latest_tables(store, [m.lg_code for m in ms])
     inputs = store.inputs.latest_inputs_of(list(stored))
     planned = [m for m in ms if m.lg_code in stored]
     series = _series(stored, months)
-    results = revision_results(
-        planned, {lg: head for lg, (head, _) in stored.items()}, dict(inputs)
-    )
+    results = revision_results(planned, dict(stored), dict(inputs))
     fiscal_years: list[int] = []
     budget: dict[str, list[int]] = {}
     by_code: dict[str, int] = {}

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,11 +24,14 @@ from kofuplan.domain import plan_edit
 from kofuplan.domain.calendar import MonthCalendar
 from kofuplan.domain.capacity import effective_combined_daily
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import Cell, PlanRow
+from kofuplan.domain.plan_form import PlanBounds, PlanRow, plain_value, read_plan_form
+from kofuplan.domain.plan_table import RENEWAL_FIGURES, PlanTable, empty_table
 from kofuplan.domain.profiles import Profiles, StatsRows, build_profiles
 from kofuplan.domain.promotion import evening_day_equivalents
+from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.rule_values import CapacityRules
-from kofuplan.services.checking import CheckRun, check_rows
+from kofuplan.domain.stored_plan import forget, on_period
+from kofuplan.services.checking import CheckRun, check_table
 from kofuplan.services.municipal_inputs import given_values
 from kofuplan.services.planning import plan_calendar
 from kofuplan.services.ports import InputRevisionRecord as InputRevision
@@ -73,7 +77,7 @@ _cache: OrderedDict[tuple[Any, ...], list[Finding]] = OrderedDict()
 _lock = threading.Lock()
 
 # Columns of a stored plan that the municipality's own inputs decide once it has given them.
-_INPUT_DECIDED = ("dedicated_daily_per_counter", "combined_daily_per_counter",
+INPUT_DECIDED = ("dedicated_daily_per_counter", "combined_daily_per_counter",
                   "evening_day_equivalents")  # fmt: skip
 
 
@@ -91,7 +95,7 @@ def revision_findings(
             _cache.move_to_end(key)
             return list(_cache[key])
     found = prefecture_checks(
-        [m], {m.lg_code: revision.content}, {m.lg_code: inputs.content} if inputs else None
+        [m], {m.lg_code: revision.table}, {m.lg_code: inputs.content} if inputs else None
     ).get(m.lg_code, [])
     with _lock:
         _cache[key] = found
@@ -194,22 +198,62 @@ def rows_under_profile(
     return plan_edit.recompute(out, population, baseline)
 
 
-def row_cells(row: Mapping[str, Any], own_inputs: bool) -> dict[str, Cell]:
-    """The stored row as it is: numbers stay numbers (the validator bounds them)."""
-    cells: dict[str, Cell] = dict(row)
-    if own_inputs:  # not given: the profile built from the inputs supplies them
-        cells.update({name: None for name in _INPUT_DECIDED if name in cells})
-    return cells
+def edited_table(
+    m: Municipality, rows: Sequence[Mapping[str, Any]], kind: str = "issuance"
+) -> PlanTable:
+    """Rows a clerk gave (the editor's merge, an import, a page's preview: plain values, one
+    row per month) as the municipality's table over their months, the table a save stores:
+    the edge where they become numbers (``read_plan_form``, bounded). A renewal plan keeps
+    its own figures (``RENEWAL_FIGURES``). What is wrong with their form is reported when
+    the table is checked (``stored_plans``)."""
+    months = tuple(dict.fromkeys(str(r.get("month", "")) for r in rows))
+    plan_rows = [PlanRow(k + 2, {**r, "lg_code": m.lg_code}) for k, r in enumerate(rows)]
+    bounds = PlanBounds.from_rules(rules_on(m.baseline_date))
+    table, _form = read_plan_form(plan_rows, months, [m.lg_code], bounds)
+    if not len(table.lg_code):
+        table = empty_table([m.lg_code], months)
+    if kind != RENEWAL:
+        return table
+    first = {str(r.get("month", "")): r for r in reversed(rows)}  # the first row of a month
+    return replace(
+        table,
+        extra={
+            c: np.array([[_figure(first[month].get(c)) for month in months]])
+            for c in RENEWAL_FIGURES
+        },
+    )
+
+
+def _figure(value: Any) -> float:
+    number = plain_value(value)
+    return float(number) if isinstance(number, int | float) else np.nan
+
+
+def stored_plans(
+    ms: Sequence[Municipality],
+    plans: Mapping[str, PlanTable],
+    own_inputs: Collection[str],
+    calendar: MonthCalendar,
+    params: Mapping[str, Any],
+) -> tuple[PlanTable, list[Finding]]:
+    """The stored plans of ``ms`` on the calendar, stacked in that order, and their R1.2
+    findings; the figures the municipalities' saved inputs decide (``own_inputs``: who has
+    some) left to the profiles."""
+    tables = [
+        forget(plans[m.lg_code], INPUT_DECIDED) if m.lg_code in own_inputs else plans[m.lg_code]
+        for m in ms
+    ]
+    return on_period(tables, calendar.months, PlanBounds.from_rules(params))
 
 
 def check_run(
     ms: Sequence[Municipality],
-    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    plans: Mapping[str, PlanTable],
     inputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> CheckRun | None:
     """``kofuplan check``'s run (profiles, capacity, budget, findings) on stored plans, with
     the municipalities' own inputs (stored content by lg_code) where they have saved some."""
-    with_plan = [m for m in ms if plans.get(m.lg_code)]
+    with_plan = [m for m in ms if m.lg_code in plans and plans[m.lg_code].months]
     if not with_plan:
         return None
     inputs = inputs or {}
@@ -219,16 +263,13 @@ def check_run(
     given = {lg: given_values(content) for lg, content in inputs.items()}
     profiles = build_profiles(stats_rows(with_plan), given, params)
     calendar = plan_calendar_at(as_of)
-    rows = [
-        PlanRow(line=k + 2, cells=row_cells(row, lg in inputs))
-        for k, (lg, row) in enumerate((m.lg_code, r) for m in with_plan for r in plans[m.lg_code])
-    ]
-    return check_rows(rows, profiles, calendar, params, as_of)
+    figures, form = stored_plans(with_plan, plans, inputs.keys(), calendar, params)
+    return check_table(figures, form, profiles, calendar, params, as_of)
 
 
 def prefecture_checks(
     ms: Sequence[Municipality],
-    plans: Mapping[str, Sequence[Mapping[str, Any]]],
+    plans: Mapping[str, PlanTable],
     inputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, list[Finding]]:
     """The findings of every municipality in ``ms`` that has a plan, by lg_code."""
@@ -249,12 +290,12 @@ def group_checks(
     ms: Sequence[Municipality],
     heads: Mapping[str, tuple[int, dt.datetime]],
     inputs: Mapping[str, InputRevision],
-    contents: Callable[[list[int]], Mapping[int, Sequence[Mapping[str, Any]]]],
+    tables: Callable[[list[int]], Mapping[int, PlanTable]],
 ) -> dict[str, list[Finding]]:
     """:func:`prefecture_checks` of the municipalities' latest revisions (``heads``: lg_code
     -> (id, time)) with their latest inputs, kept per process: a prefecture's list is checked
     again only when one of its municipalities saved a plan or inputs, or its figures changed
-    (issue 16). ``contents`` reads the revisions' rows, only when they are checked."""
+    (issue 16). ``tables`` reads the revisions' plans, only when they are checked."""
     key = (
         id(current().book),
         tuple(
@@ -272,8 +313,8 @@ def group_checks(
         if found is not None:
             _groups.move_to_end(key)
             return {lg: list(f) for lg, f in found.items()}
-    rows = contents([rid for rid, _at in heads.values()])
-    plans = {lg: rows[rid] for lg, (rid, _at) in heads.items() if rid in rows}
+    read = tables([rid for rid, _at in heads.values()])
+    plans = {lg: read[rid] for lg, (rid, _at) in heads.items() if rid in read}
     found = prefecture_checks(ms, plans, {lg: r.content for lg, r in inputs.items()})
     with _lock:
         _groups[key] = found

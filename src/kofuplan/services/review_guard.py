@@ -16,6 +16,7 @@ from typing import Any
 from kofuplan.domain import plan_edit
 from kofuplan.domain.findings import Finding
 from kofuplan.errors import ConflictError, InputError
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import MunicipalityRecord, PlanRevisionRecord, UnitOfWork
 
 MAX_REASON = 1000  # characters of one explanation
@@ -64,7 +65,7 @@ def revision_errors(
     from kofuplan.services.workflow import check_revision
 
     inputs = uow.inputs.latest_inputs(m.lg_code)
-    rows = rows_under_inputs(m, revision.content, inputs.content if inputs else None)
+    rows = rows_under_inputs(m, revision_rows(revision), inputs.content if inputs else None)
     found = [*check_revision(m, rows), *revision_findings(m, revision, inputs)]
     out: dict[str, Finding] = {}
     for f in found:
@@ -105,7 +106,7 @@ def check_seen(
     changes = (
         [
             c
-            for c in plan_edit.diff(seen.content, latest.content)
+            for c in plan_edit.diff(revision_rows(seen), revision_rows(latest))
             if c[1] in plan_edit.EDITABLE_COLUMNS
         ]
         if seen is not None

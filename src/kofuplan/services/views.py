@@ -19,6 +19,7 @@ from kofuplan.domain.waits import QueueingParameters, row_waits
 from kofuplan.services.municipal_inputs import INPUT_FIELDS, LABELS, promotion_of
 from kofuplan.services.national_focus import focus_list
 from kofuplan.services.plan_figures import latest_figures
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import (
     InputRevisionRecord,
     MunicipalityRecord,
@@ -93,9 +94,7 @@ def municipality_view(uow: UnitOfWork, m: MunicipalityRecord) -> MunicipalityVie
     input_revisions = uow.inputs.input_revisions(m.lg_code)
     inputs = input_revisions[0] if input_revisions else None
     own = inputs.content if inputs else None
-    rows = with_waits(
-        rows_under_inputs(m, revision.content if revision else [], own), m.baseline_date
-    )
+    rows = with_waits(rows_under_inputs(m, revision_rows(revision), own), m.baseline_date)
     # One check set: the saved revision's checks are the editor's and the prefecture's.
     review = revision_findings(m, revision, inputs)
     events = uow.reviews.events(m.lg_code)
@@ -188,6 +187,7 @@ def revision_diffs(uow: UnitOfWork, lg_code: str) -> list[dict[str, Any]]:
     the columns recomputed from them are left out), and its base by 版 number."""
     revisions = list(reversed(uow.plans.revisions(lg_code)))
     by_id = {r.id: r for r in revisions}
+    rows = {r.id: revision_rows(r) for r in revisions}  # each read once
     logins = uow.accounts.user_logins([r.author_id for r in revisions])
     out = []
     for r in revisions:
@@ -203,7 +203,7 @@ def revision_diffs(uow: UnitOfWork, lg_code: str) -> list[dict[str, Any]]:
                 "by": logins.get(r.author_id or -1, "system"),
                 "changes": [
                     change
-                    for change in plan_edit.diff(base.content, r.content)
+                    for change in plan_edit.diff(rows[base.id], rows[r.id])
                     if change[1] in plan_edit.EDITABLE_COLUMNS
                 ]
                 if base

@@ -45,7 +45,7 @@ def workbook_contents(
     """The workbook of one revision, with the municipality's own inputs when it saved some
     (its profile figures and its promotion section), from the checked plan table."""
     run = check_run(
-        [m], {m.lg_code: revision.content}, {m.lg_code: inputs.content} if inputs else None
+        [m], {m.lg_code: revision.table}, {m.lg_code: inputs.content} if inputs else None
     )
     assert run is not None
     p, budget = run.profiles, run.budget

@@ -24,9 +24,9 @@ def submission_book(uow: UnitOfWork, pref_code: str, made_on: dt.date) -> Prefec
     with_plan = [m for m in ms if m.lg_code in revisions]
     if not with_plan:
         raise NothingToSubmit("計画のある市区町村がまだありません")
-    contents = {m.lg_code: revisions[m.lg_code].content for m in with_plan}
-    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(contents).items()}
-    run = check_run(with_plan, contents, inputs)
+    tables = {m.lg_code: revisions[m.lg_code].table for m in with_plan}
+    inputs = {lg: r.content for lg, r in uow.inputs.latest_inputs_of(tables).items()}
+    run = check_run(with_plan, tables, inputs)
     assert run is not None
     p = run.profiles
     return prefecture_book(

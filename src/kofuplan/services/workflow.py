@@ -18,13 +18,16 @@ from kofuplan.domain.plan_form import (
     figure_error,
     plain_value,
 )
-from kofuplan.domain.plan_table import FIGURE_COLUMNS
-from kofuplan.domain.renewal_plan import KINDS, RENEWAL_FIGURES, RENEWAL_LABELS
+from kofuplan.domain.plan_table import FIGURE_COLUMNS, RENEWAL_FIGURES
+from kofuplan.domain.renewal_plan import KINDS, RENEWAL_LABELS
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.review import Action, Status, TransitionError, next_status
 from kofuplan.domain.rule_values import PlanRules
+from kofuplan.domain.snapshots import parse_month
+from kofuplan.domain.wareki import reiwa_month
 from kofuplan.errors import ConflictError, InputError
 from kofuplan.services.access import Principal
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import (
     AdviceRecord,
     InputRevisionRecord,
@@ -67,8 +70,9 @@ def check_revision(
 ) -> list[Finding]:
     """The prefecture's checks (``check_plan``, the one check set) of the rows, with the
     municipality's own inputs: what the editor's preview, the saved revision and the
-    prefecture's list all show. A renewal plan gets the checks that apply to renewals."""
-    from kofuplan.services.review_checks import prefecture_checks
+    prefecture's list all show (the rows become the table a save stores, which is checked).
+    A renewal plan gets the checks that apply to renewals."""
+    from kofuplan.services.review_checks import edited_table, prefecture_checks
 
     if not rows:
         return []
@@ -77,7 +81,8 @@ def check_revision(
 
         return check_renewal(m, rows, inputs).findings
     inputs_by_code = {m.lg_code: inputs} if inputs is not None else None
-    return prefecture_checks([m], {m.lg_code: rows}, inputs_by_code).get(m.lg_code, [])
+    table = edited_table(m, rows)
+    return prefecture_checks([m], {m.lg_code: table}, inputs_by_code).get(m.lg_code, [])
 
 
 def status_of(uow: UnitOfWork, lg_code: str) -> Status:
@@ -134,8 +139,18 @@ def whole_rows(
     bounds = plan_bounds(m)
     labels = labels_of(kind)
     out = []
+    seen: set[str] = set()
     for i, row in enumerate(rows):
         month = str(row.get("month", ""))
+        try:  # a plan is a table over months: one row each
+            parse_month(month)
+        except ValueError:
+            raise InvalidInput(
+                f"{i + 1}行目: 月「{month[:20]}」は YYYY-MM の形で入力してください"
+            ) from None
+        if month in seen:
+            raise InvalidInput(f"{i + 1}行目: {reiwa_month(month)}の行が重複しています")
+        seen.add(month)
         clean = dict(row)
         for name in FIGURE_COLUMNS:
             value = plain_value(row.get(name))
@@ -187,7 +202,7 @@ def _append(
     if base_revision_id != latest_id:
         raise Conflict(latest_id)
     if latest is not None and merge:
-        content = merge_edits(latest.content, rows, m, kind)
+        content = merge_edits(revision_rows(latest), rows, m, kind)
     else:
         content = whole_rows(rows, m, kind)
     inputs = uow.inputs.latest_inputs(m.lg_code)
@@ -202,6 +217,9 @@ def _append(
             from kofuplan.services.review_checks import rows_under_inputs
 
             content = rows_under_inputs(m, content, inputs.content)
+    from kofuplan.services.review_checks import edited_table
+
+    table = edited_table(m, content, kind)
     seq = (latest.seq if latest else 0) + 1
     try:
         revision = uow.plans.add_revision(
@@ -210,7 +228,7 @@ def _append(
             base_revision_id=base_revision_id,
             author_id=who.user_id,
             reason=reason.strip(),
-            content=content,
+            table=table,
             kind=kind,
         )
     except RevisionTaken:
@@ -222,7 +240,10 @@ def _append(
 
         findings = revision_result(m, revision, inputs).findings
     else:
-        findings = check_revision(m, content, own, kind)
+        from kofuplan.services.review_checks import prefecture_checks
+
+        own_inputs = {m.lg_code: own} if own is not None else None
+        findings = prefecture_checks([m], {m.lg_code: table}, own_inputs).get(m.lg_code, [])
     uow.plans.add_findings(revision.id, findings)
     if kind == "issuance":
         uow.reviews.add_event(
@@ -369,7 +390,7 @@ def enter_actual(
         if value is not None and value > bounds.count_ceiling:
             raise InvalidInput(f"「{label}」は{bounds.count_ceiling:,}以下の整数で入力してください")
     latest = uow.plans.latest_revision(m.lg_code)
-    months = {str(r["month"]) for r in latest.content} if latest else set()
+    months = set(latest.table.months) if latest else set()
     if months and month not in months:
         raise InvalidInput(f"「月」{month[:20]} は計画期間にありません")
     if len(month) != 7 or month[4] != "-":
@@ -434,9 +455,7 @@ def prefecture_overview(uow: UnitOfWork, pref_code: str) -> list[MunicipalitySta
     events = uow.reviews.latest_events(codes)
     heads = uow.plans.latest_revision_heads(codes)
     # Checked again only when a revision, inputs or figure changed (kept per process).
-    checked = group_checks(
-        ms, heads, uow.inputs.latest_inputs_of(codes), uow.plans.revision_contents
-    )
+    checked = group_checks(ms, heads, uow.inputs.latest_inputs_of(codes), uow.plans.revision_tables)
     advice = uow.reviews.advice_counts(codes)
     out = []
     for m in ms:

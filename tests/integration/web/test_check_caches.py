@@ -11,6 +11,7 @@ from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.sample import seed
 from kofuplan.services import municipal_inputs, review_checks, views, workflow
 from kofuplan.services.access import Principal
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import MunicipalityData
 
 
@@ -54,7 +55,7 @@ def test_issue16_kept_checks_equal_fresh_ones_and_follow_every_change(tmp_path: 
         latest = repo.plans.latest_revision(lg)
         assert latest is not None
         rows = [{"month": r["month"], "dedicated_counters": 0, "combined_counters": 0}
-                for r in latest.content]  # fmt: skip
+                for r in revision_rows(latest)]  # fmt: skip
         saved = workflow.save_plan(repo, who, m, latest.id, "no counters", rows)
         kept = views.plan_state(repo, m)
         assert kept.revision is not None and kept.revision.id == saved.id

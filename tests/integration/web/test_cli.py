@@ -14,6 +14,7 @@ from kofuplan.adapters.plan_csv import write_plan
 from kofuplan.adapters.stats_csv import StatsFiles
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.sample import AS_OF, seed, write_sample_stats
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.planning import run_plan
 
 commands.load()  # registers every command
@@ -154,7 +155,7 @@ def test_R6_db_load_plan_stores_the_engines_plan_as_a_new_revision_each_time(
             assert len(revisions) == 47
             assert {r.seq for r in revisions.values()} == {expected_seq}
             r = next(iter(revisions.values()))
-            assert len(r.content) == 30 and r.content[0]["month"] == "2020-10"
+            assert len(revision_rows(r)) == 30 and revision_rows(r)[0]["month"] == "2020-10"
         db.dispose()
 
 

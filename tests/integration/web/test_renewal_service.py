@@ -17,6 +17,7 @@ from kofuplan.adapters.web import sample as web_sample
 from kofuplan.domain.renewal_plan import RENEWAL_CHECK_CODES, RENEWAL_LABELS
 from kofuplan.services import renewal_checks, renewal_views, views, workflow
 from kofuplan.services.access import Principal
+from kofuplan.services.plan_rows import revision_rows
 from tests.web_support import PASSWORD
 
 CLERK = Principal(user_id=None, login="clerk", role="municipality")
@@ -44,17 +45,17 @@ def test_I17_3_the_sample_seeds_a_renewal_plan_beside_each_issuance_plan(seeded:
             assert issuance is not None and renewal is not None
             assert (issuance.kind, renewal.kind) == ("issuance", "renewal")
             assert issuance.seq == renewal.seq == 1  # a history each
-            months = [r["month"] for r in renewal.content]
+            months = [r["month"] for r in revision_rows(renewal)]
             assert months[0] == "2025-04" and months[-1] == "2031-03" and len(months) == 72
             assert months == list(renewal_checks.renewal_months(m.baseline_date))
-            assert issuance.content[0]["month"] == "2020-10"
+            assert revision_rows(issuance)[0]["month"] == "2020-10"
             # the count is the expected renewals of both kinds, in whole people: the total
             # rounded (½ person) against the stored kinds, each month's to 0.1 (2 × 0.05 each)
-            certificates, cards = renewal_checks.kind_mix(renewal.content)
-            total = sum(int(r["issuance"]) for r in renewal.content)
+            certificates, cards = renewal_checks.kind_mix(revision_rows(renewal))
+            total = sum(int(r["issuance"]) for r in revision_rows(renewal))
             assert total > 0 and abs(total - (certificates + cards)) <= 0.5 + 0.1 * len(months)
             # the cumulative counts renewals from zero, not the cards of 2020
-            assert renewal.content[-1]["cumulative_issued"] == total
+            assert revision_rows(renewal)[-1]["cumulative_issued"] == total
 
 
 def test_I17_3_the_municipality_view_keeps_the_issuance_plan_apart(seeded: Database) -> None:
@@ -90,18 +91,18 @@ def test_I17_3_a_renewal_save_is_the_issuance_save_with_its_own_history(seeded: 
             repo, CLERK, m, base.id, "更新の体制", [edit, weekend], kind="renewal"
         )
         assert (saved.kind, saved.seq, saved.base_revision_id) == ("renewal", 2, base.id)
-        row = next(r for r in saved.content if r["month"] == "2027-05")
+        row = next(r for r in revision_rows(saved) if r["month"] == "2027-05")
         assert (row["staff"], row["dedicated_counters"]) == (17, 999)
-        june = next(r for r in saved.content if r["month"] == "2027-06")
+        june = next(r for r in revision_rows(saved) if r["month"] == "2027-06")
         assert june["weekend_days"] == 0 and june["open_days"] == june["open_weekdays"]
-        untouched = next(r for r in saved.content if r["month"] == "2027-07")
-        assert untouched == next(r for r in base.content if r["month"] == "2027-07")
+        untouched = next(r for r in revision_rows(saved) if r["month"] == "2027-07")
+        assert untouched == next(r for r in revision_rows(base) if r["month"] == "2027-07")
         # the issuance plan and its review are untouched
         assert repo.plans.latest_revision(lg) == issuance_before
         assert workflow.status_of(repo, lg) == status_before
         assert repo.session.scalar(select(func.count(ReviewEvent.id))) == events_before
         # the findings stored with the revision are the renewal checks of its rows
-        expected = renewal_checks.check_renewal(m, saved.content, None).findings
+        expected = renewal_checks.check_renewal(m, revision_rows(saved), None).findings
         assert {(f.code, f.month) for f in repo.plans.findings(saved.id)} == {
             (f.code, f.month) for f in expected
         }
@@ -154,7 +155,7 @@ def test_I17_3_an_imported_renewal_figure_out_of_bounds_names_its_row_and_label(
         m = repo.places.municipality(lg)
         base = repo.plans.latest_revision(lg, "renewal")
         assert m is not None and base is not None
-        rows = [dict(r) for r in base.content]
+        rows = [dict(r) for r in revision_rows(base)]
         rows[4]["renewals_card"] = 1e30
         with pytest.raises(workflow.InvalidInput) as bad:
             workflow.save_plan(repo, CLERK, m, base.id, "", rows, merge=False, kind="renewal")
@@ -217,7 +218,7 @@ def test_I17_3_the_stored_renewal_plans_meet_the_plan_contract(seeded: Database)
         for m in ms:
             revision = repo.plans.latest_revision(m.lg_code, "renewal")
             assert revision is not None and revision.seq == 1
-            rows[m.lg_code] = revision.content
+            rows[m.lg_code] = revision_rows(revision)
         calendar = renewal_checks.renewal_setup(ms[0], rows[ms[0].lg_code], None).calendar
         assert calendar.months[0] == "2025-04" and len(calendar.months) == 72
         assert_plan_contract(rows, calendar)

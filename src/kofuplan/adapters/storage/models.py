@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kofuplan.domain.plan_table import PlanTable, rows_table
+
 
 class Base(DeclarativeBase):
     pass
@@ -122,6 +124,11 @@ class PlanRevision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # rows of plan_monthly.csv
+
+    @property
+    def table(self) -> PlanTable:
+        """The plan as the services read it (the rows are ``table_rows``' rows)."""
+        return rows_table(self.lg_code, self.content or [])
 
 
 class InputRevision(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -34,6 +34,7 @@ from kofuplan.adapters.storage.models import (
     utcnow,
 )
 from kofuplan.domain.findings import Finding
+from kofuplan.domain.plan_table import PlanTable, rows_table, table_rows
 from kofuplan.services import ports
 from kofuplan.services.ports import MunicipalityData, RevisionTaken
 
@@ -277,12 +278,18 @@ class Repository:
         )
         return {lg: (rid, at) for lg, rid, at in self.session.execute(q).all()}
 
-    def revision_contents(self, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-        out: dict[int, list[dict[str, Any]]] = {}
+    def revision_tables(
+        self, ids: Sequence[int], columns: Collection[str] | None = None
+    ) -> dict[int, PlanTable]:
+        out: dict[int, PlanTable] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
-            q = select(PlanRevision.id, PlanRevision.content).where(PlanRevision.id.in_(chunk))
-            out.update({rid: content for rid, content in self.session.execute(q).all()})
+            q = select(PlanRevision.id, PlanRevision.lg_code, PlanRevision.content).where(
+                PlanRevision.id.in_(chunk)
+            )
+            out.update(
+                {rid: rows_table(lg, rows, columns) for rid, lg, rows in self.session.execute(q)}
+            )
         return out
 
     def add_revision(
@@ -293,7 +300,7 @@ class Repository:
         base_revision_id: int | None,
         author_id: int | None,
         reason: str,
-        content: list[dict[str, Any]],
+        table: PlanTable,
         kind: str = "issuance",
     ) -> PlanRevision:
         revision = PlanRevision(
@@ -303,7 +310,7 @@ class Repository:
             base_revision_id=base_revision_id,
             author_id=author_id,
             reason=reason,
-            content=content,
+            content=table_rows(table).get(lg_code, []),
         )
         self._append(revision)
         return revision

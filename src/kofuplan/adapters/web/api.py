@@ -26,6 +26,7 @@ from kofuplan.adapters.web.deps import (
     ViewNation,
     ViewPrefecture,
 )
+from kofuplan.domain.plan_table import RENEWAL_FIGURES
 from kofuplan.domain.promotion import as_dict
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.errors import InputError
@@ -38,6 +39,7 @@ from kofuplan.services import (
     workflow,
 )
 from kofuplan.services.access import Principal, home_path
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import InputRevisionRecord, PlanRevisionRecord
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -124,8 +126,22 @@ def _revision_out(r: PlanRevisionRecord, author: str) -> s.RevisionOut:
         reason=r.reason,
         created_at=r.created_at,
         author=author,
-        content=r.content,
+        content=_body_rows(r),
     )
+
+
+def _body_rows(r: PlanRevisionRecord) -> list[dict[str, Any]]:
+    """The API body keeps its shape, a row per month (what a client posts back), with a
+    renewal plan's kind on each row before its own figures, as the plan file has them."""
+    rows = revision_rows(r)
+    if r.kind != RENEWAL:
+        return rows
+    out = []
+    for row in rows:
+        contract = {k: v for k, v in row.items() if k not in RENEWAL_FIGURES}
+        own = {k: v for k, v in row.items() if k in RENEWAL_FIGURES}
+        out.append({**contract, "kind": RENEWAL, **own})
+    return out
 
 
 def _plan_out(access: Any) -> s.PlanOut:

@@ -47,6 +47,7 @@ from kofuplan.services import (
     workflow,
 )
 from kofuplan.services.access import home_path
+from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.review_checks import rows_under_inputs
 
 router = APIRouter(include_in_schema=False)
@@ -303,11 +304,10 @@ def municipality_save(request: Request, form: PostedForm, access: EditMunicipali
     raw_base = str(form.get("base_revision_id", ""))
     base_id = int(raw_base) if raw_base.isdigit() else None
     reason = str(form.get("reason", ""))[:2000]
-    months = [str(r["month"]) for r in latest.content]
-    edits = _edits_from_form(form, months)
+    edits = _edits_from_form(form, list(latest.table.months))
     base = access.uow.plans.revision(base_id) if base_id else None
     own = base is not None and base.lg_code == access.municipality.lg_code
-    base_rows = base.content if base and own and base.kind == "issuance" else latest.content
+    base_rows = revision_rows(base if base and own and base.kind == "issuance" else latest)
     try:
         merged = workflow.merge_edits(base_rows, edits, access.municipality)
     except workflow.InvalidInput as e:
@@ -358,10 +358,10 @@ def municipality_renewal_save(
     raw_base = str(form.get("renewal_base_revision_id", ""))
     base_id = int(raw_base) if raw_base.isdigit() else None
     reason = str(form.get("renewal_reason", ""))[:2000]
-    edits = _edits_from_form(form, [str(r["month"]) for r in latest.content], "renewal.")
+    edits = _edits_from_form(form, list(latest.table.months), "renewal.")
     base = access.uow.plans.revision(base_id) if base_id else None
     usable = base is not None and base.lg_code == m.lg_code and base.kind == RENEWAL
-    base_rows = base.content if base is not None and usable else latest.content
+    base_rows = revision_rows(base if base is not None and usable else latest)
     try:
         merged = workflow.merge_edits(base_rows, edits, m, RENEWAL)
     except workflow.InvalidInput as e:

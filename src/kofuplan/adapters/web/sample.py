@@ -22,12 +22,11 @@ from kofuplan.adapters.stats_csv import STATS_COLUMNS, StatsFiles
 from kofuplan.domain.lgcode import check_digit
 from kofuplan.domain.plan import Plan
 from kofuplan.domain.plan_form import Cell
-from kofuplan.domain.plan_table import table_rows
+from kofuplan.domain.plan_table import RENEWAL_FIGURES, table_rows
 from kofuplan.domain.renewal import RenewalRules, renewal_demand
 from kofuplan.domain.renewal_history import age_group_shares, month_end_ordinals
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.renewal_plan import (
-    RENEWAL_FIGURES,
     make_renewal_plan,
     renewal_profiles,
     renewal_values,
