@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from kofuplan.adapters.storage.db import Database
 from kofuplan.adapters.web.guide import SCREENSHOTS
@@ -178,21 +178,32 @@ def _pages(url: str, accounts: Any) -> dict[str, tuple[str | None, list[str]]]:
     }  # fmt: skip
 
 
+def _context(browser: Browser, url: str, login: str | None) -> BrowserContext:
+    """A browser context (its own cookies) at 1366 × 800, signed in as ``login`` (None: not
+    signed in). Its pages share the session, so each login signs in once (issue 12 item 6)."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1366, "height": 800})
+    if login is not None:
+        page = context.new_page()
+        page.goto(f"{url}/login")
+        page.get_by_label("ログイン名").fill(login)
+        page.get_by_label("パスワード").fill(PASSWORD)
+        page.get_by_role("button", name="ログイン").click()
+        page.wait_for_load_state()
+        expect(page).not_to_have_url(f"{url}/login")
+        page.close()
+    return context
+
+
 def test_R8_every_page_fits_390_and_1366_px_and_links_its_role_guide(
     browser: Browser, service: tuple[str, Any]
 ) -> None:
     url, accounts = service
     problems = []
     for role, (login, paths) in _pages(url, accounts).items():
+        context = _context(browser, url, login)
+        page = context.new_page()
         for width in WIDTHS:
-            context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
-            page = context.new_page()
-            if login is not None:
-                page.goto(f"{url}/login")
-                page.get_by_label("ログイン名").fill(login)
-                page.get_by_label("パスワード").fill(PASSWORD)
-                page.get_by_role("button", name="ログイン").click()
-                page.wait_for_load_state()
+            page.set_viewport_size({"width": width, "height": 800})
             for path in paths:
                 response = page.goto(f"{url}{path}")
                 assert response is not None and response.status == 200, path
@@ -203,7 +214,7 @@ def test_R8_every_page_fits_390_and_1366_px_and_links_its_role_guide(
                 expected = "municipality" if role == "anonymous" else role
                 if guide.get_attribute("href") != f"/help/{expected}":
                     problems.append(f"{role} {path}: guide link {guide.get_attribute('href')}")
-            context.close()
+        context.close()
     assert problems == []
 
 
@@ -224,19 +235,15 @@ def test_R8_each_role_guide_opens_from_its_pages_and_the_screenshots_are_taken(
              "prefecture-list.png": (accounts.prefectures["10"], "/p/10"),
              "prefecture-review.png": (accounts.prefectures["10"], f"/m/{lg}#review"),
              "nation.png": (accounts.ministry, "/nation")}  # fmt: skip
-
-    def open_page(login: str | None) -> Page:
-        if login:
-            return sign_in(browser, url, login)
-        return browser.new_page(locale="ja-JP", viewport={"width": 1366, "height": 800})
+    contexts = {login: _context(browser, url, login) for login, _ in shots.values()}
 
     for name, (login, path) in shots.items():
-        page = open_page(login)
+        page = contexts[login].new_page()
         page.goto(f"{url}{path}")
         page.screenshot(path=str(shot_dir / name))
         page.close()
     for login, path in {login: path for login, path in shots.values()}.items():
-        page = open_page(login)
+        page = contexts[login].new_page()
         page.goto(f"{url}{path}")
         page.get_by_role("link", name="利用の手引き").click()
         role = {accounts.ministry: "ministry", accounts.prefectures["10"]: "prefecture"}.get(
@@ -248,6 +255,8 @@ def test_R8_each_role_guide_opens_from_its_pages_and_the_screenshots_are_taken(
             src = img.get_attribute("src") or ""
             assert httpx.get(f"{url}{src}").status_code == 200, src
         page.close()
+    for context in contexts.values():
+        context.close()
     for name in shots:
         assert (shot_dir / name).stat().st_size > 10_000
         assert (SCREENSHOTS / name).is_file()

@@ -3,12 +3,23 @@ everything inside it becomes a finding."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kofuplan.adapters.plan_reader import is_plan_file, read_plan_rows
-from kofuplan.domain.plan_form import REQUIRED_COLUMNS, PlanBounds, PlanRow, read_plan_form
+from kofuplan.domain.plan_form import (
+    REQUIRED_COLUMNS,
+    PlanBounds,
+    PlanRow,
+    plain_value,
+    read_plan_form,
+)
+from kofuplan.domain.plan_table import FIGURE_COLUMNS
 from kofuplan.errors import InputError
 
 MONTHS = ("2020-10", "2020-11")
@@ -89,3 +100,42 @@ def test_R1_2_not_a_number_has_no_value() -> None:
     _, findings = read_plan_form(rows, MONTHS, {"131016"}, BOUNDS)
     assert [(f.month, f.value, f.threshold) for f in findings] == [("2020-10", None, 0.0)]
     assert "令和2年10月" in findings[0].message and "たくさん" in findings[0].message
+
+
+CELL_TEXTS = st.one_of(
+    st.sampled_from(["", " ", "0", "1", "01", "-3", "+4", "1,234", "2.5", " 7 ", "1e3", "nan",
+                     "inf", "abc", "2020-10", "9" * 30, "１２", "0.10", "0.1"]),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+@given(
+    extra=st.lists(st.sampled_from(["note", "", "coverage_pct", "staff"]), max_size=2),
+    rows=st.lists(st.lists(CELL_TEXTS, max_size=12), max_size=12),
+)
+def test_issue12_reading_once_per_distinct_text_is_reading_cell_by_cell(
+    tmp_path_factory: pytest.TempPathFactory, extra: list[str], rows: list[list[str]]
+) -> None:
+    """Issue 12 item 6: the reader makes each distinct text a plain value once; every row reads
+    as converting each cell on its own would (figures by ``plain_value``, the rest as text;
+    short rows padded with blanks, blank rows skipped, extra fields ignored)."""
+    header = [*REQUIRED_COLUMNS, *dict.fromkeys(c for c in extra if c not in REQUIRED_COLUMNS)]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header, *rows])
+    path = tmp_path_factory.mktemp("reader") / "plan_monthly.csv"
+    path.write_bytes(text.getvalue().encode("utf-8"))
+    expected = []
+    reader = csv.reader(io.StringIO(text.getvalue(), newline=""))
+    next(reader)
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        raw = {name: record[k] if k < len(record) else "" for k, name in enumerate(header)}
+        expected.append(
+            PlanRow(line, {n: plain_value(v) if n in FIGURE_COLUMNS else v for n, v in raw.items()})
+        )
+    got = read_plan_rows(path)
+    assert got == expected
+    for row, want in zip(got, expected, strict=True):  # 1 == 1.0 == True: the types too
+        assert [type(v) for v in row.cells.values()] == [type(v) for v in want.cells.values()]

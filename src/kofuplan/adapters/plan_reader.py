@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kofuplan.domain.labels import field_labels
 from kofuplan.domain.plan_form import (
@@ -46,9 +47,7 @@ def is_plan_file(path: Path) -> bool:
     return "lg_code" in header and "month" in header
 
 
-def _value(column: str, raw: str) -> Cell:
-    """A plan figure as a plain value; codes, months and notes stay text."""
-    return plain_value(raw) if column in FIGURE_COLUMNS else raw
+_UNSEEN: Any = object()  # a text not yet made a plain value
 
 
 def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> list[PlanRow]:
@@ -74,15 +73,28 @@ def read_plan_rows(path: Path, required: Sequence[str] = REQUIRED_COLUMNS) -> li
             dupes = sorted({c for c in header if c and header.count(c) > 1})
             if dupes:
                 raise InputError(f"{path}:1: 同じ列が2回あります: {field_labels(dupes)}")
+            # Issue 12 item 6: a national plan has millions of cells, most of them repeating
+            # ("0", a month, a small count), so each distinct text is made a plain value once;
+            # the values are immutable, and the same text always gives the same value.
+            figure = [name in FIGURE_COLUMNS for name in header]
+            width = len(header)
+            seen: dict[str, Cell] = {}
             for record in reader:
                 line = reader.line_num
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():
                     continue
                 # A short row leaves its last cells blank, which the form check reports.
-                cells = {
-                    name: _value(name, record[k] if k < len(record) else "")
-                    for k, name in enumerate(header)
-                }
+                if len(record) < width:
+                    record += [""] * (width - len(record))
+                cells: dict[str, Cell] = {}  # extra fields past the header are ignored
+                for name, is_figure, raw in zip(header, figure, record, strict=False):
+                    if is_figure:
+                        value = seen.get(raw, _UNSEEN)
+                        if value is _UNSEEN:
+                            value = seen[raw] = plain_value(raw)
+                        cells[name] = value
+                    else:
+                        cells[name] = raw
                 rows.append(PlanRow(line, cells))
         except UnicodeDecodeError as exc:
             raise InputError(

@@ -274,16 +274,15 @@ def rows_table(
     from kofuplan.domain.snapshots import month_index
 
     months = tuple(str(r.get("month", "")) for r in rows)
+    if columns is not None:
+        return _some_figures(lg_code, months, rows, columns)
     table = empty_table([lg_code], months)
-    wanted = FIGURE_COLUMNS if columns is None else columns
     for c in COUNT_COLUMNS:
-        if c in wanted:
-            table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
+        table.counts[c][0], table.given[c][0] = _count_column([r.get(c) for r in rows])
     for c in DECIMAL_COLUMNS:
-        if c in wanted:
-            table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
+        table.decimals[c][0], table.given[c][0] = _decimal_column([r.get(c) for r in rows])
     first = None
-    for j, r in enumerate(rows if "recruit_start_month" in wanted else ()):
+    for j, r in enumerate(rows):
         value = r.get("recruit_start_month")
         if value == "":
             table.given["recruit_start_month"][0, j] = True
@@ -295,11 +294,52 @@ def rows_table(
                 continue
             table.given["recruit_start_month"][0, j] = True
     table.valid[0] = np.logical_and.reduce([table.given[c][0] for c in REQUIRED_COUNTS])
-    extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0] and c in (columns or rows[0])]
+    extra = [c for c in RENEWAL_FIGURES if rows and c in rows[0]]
     if not extra:
         return table
     figures = {c: _decimal_column([r.get(c) for r in rows])[0][None, :] for c in extra}
     return replace(table, extra=figures)
+
+
+def _some_figures(
+    lg_code: str,
+    months: tuple[str, ...],
+    rows: Sequence[Mapping[str, Any]],
+    columns: Collection[str],
+) -> PlanTable:
+    """:func:`rows_table` of only ``columns`` (counts, decimals or renewal figures): the
+    figures not read share one read-only blank array each (a national sum reads two figures
+    of every plan; a table of 40 fresh arrays each cost it several times the sum itself).
+    No month is valid: the table is for sums, not for the checks."""
+    shape = (1, len(months))
+    zeros, nans = np.zeros(shape, dtype=np.int64), np.full(shape, np.nan)
+    blank, none = np.zeros(shape, dtype=np.bool_), np.full(shape, NO_RECRUIT, dtype=np.int64)
+    for array in (zeros, nans, blank, none):
+        array.flags.writeable = False
+    counts: dict[str, IntArray] = dict.fromkeys(COUNT_COLUMNS, zeros)
+    decimals: dict[str, FloatArray] = dict.fromkeys(DECIMAL_COLUMNS, nans)
+    given: dict[str, BoolArray] = dict.fromkeys(FIGURE_COLUMNS, blank)
+    extra: dict[str, FloatArray] = {}
+    for c in columns:
+        values = [r.get(c) for r in rows]
+        if c in counts:
+            figures, has = _count_column(values)
+            counts[c], given[c] = figures[None, :], has[None, :]
+        elif c in decimals:
+            reals, has = _decimal_column(values)
+            decimals[c], given[c] = reals[None, :], has[None, :]
+        elif c in RENEWAL_FIGURES and rows and c in rows[0]:
+            extra[c] = _decimal_column(values)[0][None, :]
+    return PlanTable(
+        lg_code=np.array([lg_code], dtype=np.str_),
+        months=months,
+        counts=counts,
+        decimals=decimals,
+        recruit_start_index=none,
+        given=given,
+        valid=blank,
+        extra=extra,
+    )
 
 
 _NONE = type(None)
