@@ -93,6 +93,10 @@ class PlanBounds:
         )
 
 
+# The widest a decimal figure with no bound of its own may be (交付率（%）, derived, not
+# typed): it only keeps garbage out of the checks' arithmetic. One value for every reader.
+DECIMAL_CEILING = 1e6
+
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
@@ -251,7 +255,7 @@ def _read_clean(
             *((c, 0.0, bounds.daily_per_counter_ceiling, False, False)
               for c in OPTIONAL_RATE_COLUMNS),
             (OPTIONAL_EXTRA_DAYS_COLUMN, 0.0, bounds.extra_days_ceiling, True, False),
-            ("coverage_pct", 0.0, 1e6, True, True),
+            ("coverage_pct", 0.0, DECIMAL_CEILING, True, True),
         ):  # fmt: skip
             values = column(name, (int, float))
             if values is None:
@@ -367,7 +371,9 @@ def _read_derived(table: PlanTable, i: int, j: int, row: PlanRow, bounds: PlanBo
         if value is not None:
             table.counts[col][i, j] = value
             table.given[col][i, j] = True
-    coverage = bounded_number(plain_value(row.cells.get("coverage_pct")), 0.0, 1e6, inclusive=True)
+    coverage = bounded_number(
+        plain_value(row.cells.get("coverage_pct")), 0.0, DECIMAL_CEILING, inclusive=True
+    )
     if coverage is not None:
         table.decimals["coverage_pct"][i, j] = coverage
         table.given["coverage_pct"][i, j] = True
@@ -489,7 +495,7 @@ def plan_table_of(
         for col in needed:
             raw = plain_value(row.cells.get(col))
             if col in DECIMAL_COLUMNS:
-                number = bounded_number(raw, 0.0, 1e6, inclusive=True)
+                number = bounded_number(raw, 0.0, DECIMAL_CEILING, inclusive=True)
                 if number is None:
                     raise PlanInputError(
                         f"{where}:{row.line}: {col}: {_shown(raw)!r} は数値ではありません"

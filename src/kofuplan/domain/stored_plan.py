@@ -20,7 +20,7 @@ import numpy.typing as npt
 from kofuplan.domain import advice
 from kofuplan.domain.capacity import NO_RECRUIT
 from kofuplan.domain.findings import Finding
-from kofuplan.domain.plan_form import R1_2, PlanBounds
+from kofuplan.domain.plan_form import DECIMAL_CEILING, R1_2, PlanBounds
 from kofuplan.domain.plan_table import REQUIRED_COUNTS, BoolArray, PlanTable, empty_table
 from kofuplan.domain.snapshots import month_index
 
@@ -143,7 +143,7 @@ def _sound(t: PlanTable, bounds: PlanBounds) -> dict[str, BoolArray]:
             elif c == _EVENINGS:
                 out[c] = (v >= 0) & (v <= bounds.extra_days_ceiling)
             else:
-                out[c] = (v >= 0) & (v <= 1e6)
+                out[c] = (v >= 0) & (v <= DECIMAL_CEILING)
     return out
 
 

@@ -7,19 +7,14 @@ decodes only the revisions saved since, not the whole country's plans on every r
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from kofuplan.domain.plan_table import PlanTable
+from kofuplan.services.kept import Kept
 from kofuplan.services.ports import UnitOfWork
-
-_CACHE_SIZE = 20_000  # revisions: two small tuples each
-_cache: OrderedDict[tuple[int, str], PlanFigures] = OrderedDict()
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -27,6 +22,9 @@ class PlanFigures:
     revision_id: int
     issuance: dict[str, int]  # month -> planned cards
     capacity: dict[str, int]
+
+
+_kept: Kept[tuple[int, str], PlanFigures] = Kept(20_000)  # two small dicts a revision
 
 
 def _by_month(table: PlanTable, column: str) -> dict[str, int]:
@@ -42,22 +40,17 @@ def latest_figures(
     heads = uow.plans.latest_revision_heads(lg_codes)  # lg_code -> (id, created_at)
     out: dict[str, PlanFigures] = {}
     missing: dict[int, tuple[str, str]] = {}
-    with _lock:
-        for lg, (rid, at) in heads.items():
-            found = _cache.get((rid, str(at)))
-            if found is None:
-                missing[rid] = (lg, str(at))
-            else:
-                _cache.move_to_end((rid, str(at)))
-                out[lg] = found
+    for lg, (rid, at) in heads.items():
+        found = _kept.get((rid, str(at)))
+        if found is None:
+            missing[rid] = (lg, str(at))
+        else:
+            out[lg] = found
     # Only the two figures summed: a national recompute reads every latest revision.
     read = uow.plans.revision_tables(list(missing), columns=("issuance", "capacity"))
     for rid, table in read.items():
         lg, stamp = missing[rid]
         figures = PlanFigures(rid, _by_month(table, "issuance"), _by_month(table, "capacity"))
         out[lg] = figures
-        with _lock:
-            _cache[(rid, stamp)] = figures
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        _kept.put((rid, stamp), figures)
     return out

@@ -6,18 +6,15 @@ this is the one place the services turn a stored table back into rows
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from kofuplan.domain.plan_table import table_rows
+from kofuplan.services.kept import Kept
 from kofuplan.services.ports import PlanRevisionRecord
 
 # A revision never changes, so its rows are made once per process (keyed by its id and time,
 # which tell apart databases): a page view reads no table twice (issue 16).
-_CACHE_SIZE = 4096  # revisions of about 30 rows each
-_cache: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
-_lock = threading.Lock()
+_kept: Kept[tuple[int, str], list[dict[str, Any]]] = Kept(4096)  # revisions of ~30 rows
 
 
 def revision_rows(revision: PlanRevisionRecord | None) -> list[dict[str, Any]]:
@@ -26,14 +23,8 @@ def revision_rows(revision: PlanRevisionRecord | None) -> list[dict[str, Any]]:
     if revision is None:
         return []
     key = (revision.id, str(revision.created_at))
-    with _lock:
-        rows = _cache.get(key)
-        if rows is not None:
-            _cache.move_to_end(key)
+    rows = _kept.get(key)
     if rows is None:
         rows = table_rows(revision.table).get(revision.lg_code, [])
-        with _lock:
-            _cache[key] = rows
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
+        _kept.put(key, rows)
     return [dict(row) for row in rows]

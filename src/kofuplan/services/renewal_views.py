@@ -9,8 +9,6 @@ the checks and budget are ``renewal_checks``' (one check set, kept per revision)
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -20,6 +18,7 @@ from kofuplan.domain.plan_table import PlanTable
 from kofuplan.domain.renewal_plan import KINDS, area_series, area_sums
 from kofuplan.domain.renewal_plan import METHOD as RENEWAL
 from kofuplan.domain.waits import QueueingParameters, row_waits
+from kofuplan.services.kept import Kept
 from kofuplan.services.plan_rows import revision_rows
 from kofuplan.services.ports import (
     MunicipalityRecord,
@@ -120,10 +119,8 @@ class _Stored:
     reason: str = ""
 
 
-_CACHE_SIZE = 20_000
-_tables: OrderedDict[tuple[int, str], PlanTable] = OrderedDict()
-_series_cache: OrderedDict[tuple[int, str, tuple[str, ...]], Any] = OrderedDict()
-_lock = threading.Lock()
+_tables: Kept[tuple[int, str], PlanTable] = Kept(20_000)
+_series_kept: Kept[tuple[int, str, tuple[str, ...]], Any] = Kept(20_000)
 
 BUDGET_ITEMS = ("total", "estimated_grant", "shortfall")
 
@@ -132,21 +129,16 @@ def _latest_tables(store: RenewalStore, lg_codes: list[str]) -> dict[str, _Store
     heads = store.plans.latest_revision_heads(lg_codes, RENEWAL)
     out: dict[str, _Stored] = {}
     missing: dict[int, tuple[str, dt.datetime]] = {}
-    with _lock:
-        for lg, (rid, at) in heads.items():
-            found = _tables.get((rid, str(at)))
-            if found is None:
-                missing[rid] = (lg, at)
-            else:
-                _tables.move_to_end((rid, str(at)))
-                out[lg] = _Stored(rid, lg, at, found)
+    for lg, (rid, at) in heads.items():
+        found = _tables.get((rid, str(at)))
+        if found is None:
+            missing[rid] = (lg, at)
+        else:
+            out[lg] = _Stored(rid, lg, at, found)
     for rid, table in store.plans.revision_tables(list(missing)).items():
         lg, at = missing[rid]
         out[lg] = _Stored(rid, lg, at, table)
-        with _lock:
-            _tables[(rid, str(at))] = table
-            while len(_tables) > _CACHE_SIZE:
-                _tables.popitem(last=False)
+        _tables.put((rid, str(at)), table)
     return out
 
 
@@ -155,16 +147,10 @@ def _series(stored: Mapping[str, _Stored], months: tuple[str, ...]) -> dict[str,
     out: dict[str, Any] = {}
     for lg, head in stored.items():
         key = (head.id, str(head.created_at), months)
-        with _lock:
-            found = _series_cache.get(key)
-            if found is not None:
-                _series_cache.move_to_end(key)
+        found = _series_kept.get(key)
         if found is None:
             found = area_series(head.table, months)
-            with _lock:
-                _series_cache[key] = found
-                while len(_series_cache) > _CACHE_SIZE:
-                    _series_cache.popitem(last=False)
+            _series_kept.put(key, found)
         out[lg] = found
     return out
 
